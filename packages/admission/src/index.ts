@@ -1,7 +1,7 @@
 /**
- * The contract between the typed model and the admission layer. The model only needs to know
- * that an environment lists admission modules; what a rule is and how it becomes each engine's
- * form lives in this package.
+ * The contract between the typed model, the compiler and the admission layer. The model only
+ * needs to know that an environment lists admission modules; what a rule is and how it becomes
+ * each engine's form lives in this package.
  */
 
 /** An object as it goes into a bundle: any Kubernetes-style resource. */
@@ -20,18 +20,44 @@ export interface AdmissionModule {
   readonly description: string;
 }
 
+/**
+ * The admission forms a cluster can enforce; an environment picks the ones its clusters run.
+ * - `kyverno`: `policies.kyverno.io/v1` ValidatingPolicy (CEL)
+ * - `kyverno-legacy`: `kyverno.io/v1` ClusterPolicy, for clusters on older Kyverno
+ * - `gatekeeper`: ConstraintTemplate (Rego v1) and Constraint
+ * - `native`: ValidatingAdmissionPolicy and binding, where the rule can be expressed in it
+ */
+export type ClusterForm = 'kyverno' | 'kyverno-legacy' | 'gatekeeper' | 'native';
+
 /** What the environment decides for its admission layer. */
 export interface AdmissionSettings {
   readonly environment: string;
   readonly enforcement: 'audit' | 'enforce';
   /** Namespaces the environment manages; the policies apply to them. */
   readonly namespaces: readonly string[];
+  /** Which cluster forms go into the bundle (the scan forms always do). */
+  readonly forms: readonly ClusterForm[];
+}
+
+/** A file of the bundle that is not a Kubernetes object (Rego for conftest, kyverno-json policies). */
+export interface BundleFile {
+  /** Path inside the bundle's `admission/` folder, e.g. `conftest/pod_security.rego`. */
+  readonly path: string;
+  readonly content: string;
+}
+
+/** The admission layer of a bundle. */
+export interface AdmissionOutput {
+  /** Objects a cluster applies (listed in the bundle's kustomization). */
+  readonly objects: K8sObject[];
+  /** Files for pre-merge scans (conftest, kyverno-json); not applied to the cluster. */
+  readonly files: BundleFile[];
 }
 
 /**
- * Every engine's form of the given modules, as bundle objects. Until the admission emitters land,
- * this emits nothing and the compiler reports the admission layer as empty.
+ * Every engine's form of the given modules. Until the admission emitters land, this emits
+ * nothing and the compiler reports the admission layer as empty.
  */
-export function emitAdmission(_modules: readonly AdmissionModule[], _settings: AdmissionSettings): K8sObject[] {
-  return [];
+export function emitAdmission(_modules: readonly AdmissionModule[], _settings: AdmissionSettings): AdmissionOutput {
+  return { objects: [], files: [] };
 }

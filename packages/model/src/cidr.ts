@@ -1,0 +1,55 @@
+/** A parsed CIDR: address family, network address as a bigint, and prefix length. */
+export interface Cidr {
+  readonly family: 4 | 6;
+  readonly network: bigint;
+  readonly prefix: number;
+}
+
+function parseV4(text: string): bigint | undefined {
+  const parts = text.split('.');
+  if (parts.length !== 4) return undefined;
+  let v = 0n;
+  for (const p of parts) {
+    if (!/^\d{1,3}$/.test(p) || Number(p) > 255 || (p.length > 1 && p.startsWith('0'))) return undefined;
+    v = (v << 8n) | BigInt(Number(p));
+  }
+  return v;
+}
+
+function parseV6(text: string): bigint | undefined {
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const head = halves[0] === '' ? [] : (halves[0] ?? '').split(':');
+  const tail = halves.length === 2 ? (halves[1] === '' ? [] : (halves[1] ?? '').split(':')) : [];
+  const groups = halves.length === 2 ? [...head, ...Array(8 - head.length - tail.length).fill('0'), ...tail] : head;
+  if (groups.length !== 8) return undefined;
+  let v = 0n;
+  for (const g of groups) {
+    if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
+    v = (v << 16n) | BigInt(parseInt(g, 16));
+  }
+  return v;
+}
+
+/** Parses `a.b.c.d/n` or an IPv6 CIDR; `undefined` when it is not one. Host bits must be zero. */
+export function parseCidr(text: string): Cidr | undefined {
+  const m = /^([^/]+)\/(\d{1,3})$/.exec(text);
+  if (!m || m[1] === undefined || m[2] === undefined) return undefined;
+  const prefix = Number(m[2]);
+  const v4 = parseV4(m[1]);
+  const family: 4 | 6 = v4 !== undefined ? 4 : 6;
+  const network = v4 ?? parseV6(m[1]);
+  const bits = family === 4 ? 32 : 128;
+  if (network === undefined || prefix > bits) return undefined;
+  const hostMask = (1n << BigInt(bits - prefix)) - 1n;
+  if ((network & hostMask) !== 0n) return undefined;
+  return { family, network, prefix };
+}
+
+/** Whether `inner` lies within `outer` (same family, longer or equal prefix, same network bits). */
+export function cidrContains(outer: Cidr, inner: Cidr): boolean {
+  if (outer.family !== inner.family || inner.prefix < outer.prefix) return false;
+  const bits = outer.family === 4 ? 32 : 128;
+  const shift = BigInt(bits - outer.prefix);
+  return inner.network >> shift === outer.network >> shift;
+}

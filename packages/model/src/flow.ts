@@ -1,0 +1,120 @@
+import { callSite, type SourceLocation } from './source.ts';
+import { workloadId, type Workload } from './workload.ts';
+
+/** Every pod of a namespace, managed by this environment or not (e.g. an ingress gateway's). */
+export interface NamespaceSource {
+  readonly type: 'namespace';
+  readonly namespace: string;
+}
+
+/** Clients outside the cluster, by IP range. */
+export interface CidrSource {
+  readonly type: 'cidr';
+  /** IPv4 or IPv6 CIDR, e.g. `203.0.113.0/24`. */
+  readonly cidr: string;
+}
+
+/** Who may call: one workload, several, all pods of a namespace, or an external IP range. */
+export type FlowSource = Workload | NamespaceSource | CidrSource;
+
+/** All pods of a namespace as a flow source. */
+export function fromNamespace(namespace: string): NamespaceSource {
+  return { type: 'namespace', namespace };
+}
+
+/** External clients in an IP range as a flow source. */
+export function fromCidr(cidr: string): CidrSource {
+  return { type: 'cidr', cidr };
+}
+
+/** HTTP methods a rule may name. */
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+
+/**
+ * An HTTP rule: the request is allowed when its method is one of `methods` and its path matches
+ * one of `paths`. A path is exact (`/healthz`) or a prefix ending in `/*` (`/api/*`).
+ */
+export interface HttpRule {
+  /** @default any method */
+  readonly methods?: readonly HttpMethod[];
+  /** @default any path */
+  readonly paths?: readonly string[];
+}
+
+/**
+ * Who enforces a flow's HTTP rules.
+ * - `auto`: Istio when the environment has a mesh, otherwise Cilium.
+ * - `cilium`: a CiliumNetworkPolicy L7 rule; refused where Istio mTLS is STRICT or PERMISSIVE
+ *   on that port, because Cilium cannot read encrypted traffic.
+ * - `istio`: an Istio AuthorizationPolicy.
+ */
+export type L7Enforcer = 'auto' | 'cilium' | 'istio';
+
+/** A permitted connection: the only kind of traffic that is not denied. */
+export interface FlowProps<P extends string> {
+  /** The callers. */
+  readonly from: FlowSource | readonly FlowSource[];
+  /** The workload called. */
+  readonly to: Workload<P>;
+  /** Names of the destination's ports that may be called; at least one. */
+  readonly ports: readonly P[];
+  /** Restrict HTTP requests on these ports. @default no HTTP restriction (L4 only) */
+  readonly http?: readonly HttpRule[];
+  /** Who enforces `http`. @default 'auto' */
+  readonly l7?: L7Enforcer;
+  /** Why this flow exists, shown in reports. @default none */
+  readonly description?: string;
+}
+
+/** A declared flow. Create with {@link flow}. */
+export interface Flow {
+  readonly type: 'flow';
+  readonly from: readonly FlowSource[];
+  readonly to: Workload;
+  readonly ports: readonly string[];
+  readonly http: readonly HttpRule[] | undefined;
+  readonly l7: L7Enforcer;
+  readonly description: string | undefined;
+  readonly at: SourceLocation;
+}
+
+/**
+ * Declares that `from` may call `to` on `ports`. Everything not declared is denied.
+ *
+ * @example
+ * flow({ from: apiServer, to: database, ports: ['postgres'] })
+ */
+export function flow<P extends string>(props: FlowProps<P>): Flow {
+  const from: readonly FlowSource[] = isSourceList(props.from) ? [...props.from] : [props.from];
+  return {
+    type: 'flow',
+    from,
+    to: props.to as Workload,
+    ports: [...props.ports],
+    http: props.http === undefined ? undefined : props.http.map((r) => ({ ...r })),
+    l7: props.l7 ?? 'auto',
+    description: props.description,
+    at: callSite(),
+  };
+}
+
+function isSourceList(v: FlowSource | readonly FlowSource[]): v is readonly FlowSource[] {
+  return Array.isArray(v);
+}
+
+/** A short human name of a source: `ns/name`, `namespace ns`, or the CIDR. */
+export function sourceId(s: FlowSource): string {
+  switch (s.type) {
+    case 'workload':
+      return workloadId(s);
+    case 'namespace':
+      return `namespace ${s.namespace}`;
+    case 'cidr':
+      return s.cidr;
+  }
+}
+
+/** `a, b -> ns/name`, the way ztp names a flow in messages. */
+export function flowId(f: Flow): string {
+  return `flow ${f.from.map(sourceId).join(', ')} -> ${workloadId(f.to)}`;
+}

@@ -1,0 +1,372 @@
+import { cidrContains, parseCidr } from './cidr.ts';
+import type { Environment } from './environment.ts';
+import { InputError, problemAt, type Problem } from './errors.ts';
+import { egressId } from './egress.ts';
+import { flowId, sourceId, type Flow, type HttpRule } from './flow.ts';
+import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue, checkPortName, checkPortNumber } from './names.ts';
+import { parseDuration } from './secret.ts';
+import type { SourceLocation } from './source.ts';
+import { workloadId, type MtlsMode, type Port, type Workload } from './workload.ts';
+
+const PROTOCOLS = new Set(['TCP', 'UDP', 'SCTP']);
+const APP_PROTOCOLS = new Set(['http', 'grpc', 'tcp']);
+const MTLS_MODES = new Set(['STRICT', 'PERMISSIVE', 'DISABLE']);
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+const VERBS = new Set(['get', 'list', 'watch', 'create', 'update', 'patch', 'delete']);
+/** Namespaces that run the cluster itself: default deny there would break it. */
+const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'default']);
+/** A path is exact, or a prefix ending in `/*`; only URL path characters. */
+const HTTP_PATH = /^\/[A-Za-z0-9\-._~!$&'()+,;=:@%/]*(\/\*)?$/;
+const FQDN = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
+
+/** The mTLS mode in force on a workload's port: its own override, else the mesh's. */
+export function effectiveMtls(env: Environment, port: Port): MtlsMode | undefined {
+  if (env.mesh.mode === 'none') return undefined;
+  return port.mtls ?? env.mesh.mtls;
+}
+
+/**
+ * Who enforces a flow's HTTP rules in this environment, or why nobody can. Never silently
+ * "nobody": a flow whose HTTP rules cannot be enforced would be allowed wider than declared.
+ */
+export function l7EnforcerOf(env: Environment, f: Flow): { enforcer: 'cilium' | 'istio' } | { error: string } {
+  const wanted = f.l7 === 'auto' ? (env.mesh.mode === 'none' ? 'cilium' : 'istio') : f.l7;
+  if (wanted === 'istio') {
+    if (env.mesh.mode === 'none') return { error: `HTTP rules with l7: 'istio' need a mesh, and this environment has none; use l7: 'cilium' with the Cilium CNI` };
+    if (env.mesh.mode === 'istio-ambient') return { error: `HTTP rules under istio-ambient need a waypoint proxy, which ztp does not emit; ztunnel would turn this ALLOW into a DENY. Drop the HTTP rules or use the istio-sidecar mesh` };
+    if (env.phase < 2) return { error: `HTTP rules are enforced by Istio, whose layer starts in rollout phase 2, and this environment is in phase ${env.phase}; raise the phase, or drop the HTTP rules until then (otherwise the port would be open to every method and path)` };
+    return { enforcer: 'istio' };
+  }
+  if (env.cni !== 'cilium') return { error: `HTTP rules need the Cilium CNI or an Istio sidecar mesh; this environment has cni '${env.cni}' and mesh '${env.mesh.mode}', so the port would be open to every method and path` };
+  for (const name of f.ports) {
+    const port = f.to.ports[name];
+    const mode = port ? effectiveMtls(env, port) : undefined;
+    if (mode === 'STRICT' || mode === 'PERMISSIVE') {
+      return { error: `a Cilium HTTP rule cannot apply on port "${name}" (${port?.port}) because Istio mTLS is ${mode} there and Cilium cannot read encrypted traffic; use l7: 'istio', or set that port's mtls to 'DISABLE'` };
+    }
+  }
+  return { enforcer: 'cilium' };
+}
+
+class Collector {
+  readonly problems: Problem[] = [];
+  add(at: SourceLocation, object: string, message: string | undefined): void {
+    if (message !== undefined) this.problems.push(problemAt(at, object, message));
+  }
+}
+
+function checkLabels(c: Collector, at: SourceLocation, object: string, labels: Readonly<Record<string, string>>): void {
+  for (const [k, v] of Object.entries(labels)) {
+    c.add(at, object, checkLabelKey(k));
+    c.add(at, object, typeof v === 'string' ? checkLabelValue(v) : `label "${k}" must have a string value`);
+  }
+}
+
+function isSubset(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  return Object.entries(a).every(([k, v]) => b[k] === v);
+}
+
+function validateSettings(env: Environment, c: Collector): void {
+  const at = env.at;
+  const obj = `environment ${env.name}`;
+  c.add(at, obj, checkDnsLabel(env.name));
+  c.add(at, obj, env.cluster === env.name ? undefined : checkDnsLabel(env.cluster));
+  c.add(at, obj, checkDnsSubdomain(env.trustDomain) && `trust domain ${checkDnsSubdomain(env.trustDomain)}`);
+  if (env.cni !== 'cilium' && env.cni !== 'kubernetes') c.add(at, obj, `cni must be 'cilium' or 'kubernetes', not '${String(env.cni)}'`);
+  if (!['istio-sidecar', 'istio-ambient', 'none'].includes(env.mesh?.mode)) c.add(at, obj, `mesh.mode must be 'istio-sidecar', 'istio-ambient' or 'none'; build it with istioMesh() or noMesh() from @ztp/policy-mesh`);
+  else if (!MTLS_MODES.has(env.mesh.mtls)) c.add(at, obj, `mesh.mtls must be STRICT, PERMISSIVE or DISABLE, not '${String(env.mesh.mtls)}'`);
+  if (env.mesh?.mode !== 'none' && env.mesh?.istiodNamespace !== undefined) c.add(at, obj, checkDnsLabel(env.mesh.istiodNamespace));
+  if (env.enforcement !== 'audit' && env.enforcement !== 'enforce') c.add(at, obj, `enforcement must be 'audit' or 'enforce', not '${String(env.enforcement)}'`);
+  if (![1, 2, 3, 4].includes(env.phase)) c.add(at, obj, `phase must be 1, 2, 3 or 4, not ${String(env.phase)}`);
+  if (!env.dns) c.add(at, obj, `dns is required; use kubeDns() from @ztp/policy-network-baseline`);
+  else {
+    c.add(at, obj, checkDnsLabel(env.dns.namespace));
+    c.add(at, obj, checkPortNumber(env.dns.port));
+    if (Object.keys(env.dns.podLabels).length === 0) c.add(at, obj, `dns.podLabels must not be empty: an empty selector would open port ${env.dns.port} to every pod`);
+    checkLabels(c, at, obj, env.dns.podLabels);
+  }
+  if (env.mesh?.mode === 'none' && env.phase >= 2 && env.certificates === undefined) {
+    c.add(at, obj, `without a mesh, phase ${env.phase} issues each workload a SPIFFE certificate: set certificates (issuer, duration, renewBefore)`);
+  }
+  if (env.certificates) {
+    const d = parseDuration(env.certificates.duration);
+    const r = parseDuration(env.certificates.renewBefore);
+    if (d === undefined) c.add(at, obj, `certificates.duration "${env.certificates.duration}" is not a duration like 1h or 90m`);
+    else if (d < 3600) c.add(at, obj, `certificates.duration ${env.certificates.duration} is below cert-manager's minimum of 1h`);
+    if (r === undefined) c.add(at, obj, `certificates.renewBefore "${env.certificates.renewBefore}" is not a duration like 30m`);
+    else if (r < 300) c.add(at, obj, `certificates.renewBefore ${env.certificates.renewBefore} is below cert-manager's minimum of 5m`);
+    if (d !== undefined && r !== undefined && r >= d) c.add(at, obj, `certificates.renewBefore (${env.certificates.renewBefore}) must be shorter than certificates.duration (${env.certificates.duration})`);
+    c.add(at, obj, checkDnsSubdomain(env.certificates.issuer.name));
+  }
+}
+
+function validateNamespaces(env: Environment, c: Collector): Set<string> {
+  const managed = new Set<string>();
+  for (const ns of env.namespaces) {
+    const obj = `namespace ${ns.name}`;
+    c.add(env.at, obj, checkDnsLabel(ns.name));
+    if (managed.has(ns.name)) c.add(env.at, obj, `is listed twice in namespaces`);
+    if (SYSTEM_NAMESPACES.has(ns.name) || ns.name === env.dns?.namespace || (env.mesh?.mode !== 'none' && ns.name === env.mesh?.istiodNamespace)) {
+      c.add(env.at, obj, `ztp does not manage "${ns.name}": default deny there would cut the cluster's own services (DNS, mesh control plane); put workloads in namespaces of their own`);
+    }
+    checkLabels(c, env.at, obj, ns.labels);
+    managed.add(ns.name);
+  }
+  return managed;
+}
+
+function validateWorkloads(env: Environment, managed: Set<string>, c: Collector): Map<string, Workload> {
+  const byId = new Map<string, Workload>();
+  for (const w of env.workloads) {
+    const id = workloadId(w);
+    const obj = `workload ${id}`;
+    if (w?.type !== 'workload') {
+      c.add(env.at, 'environment ' + env.name, `workloads must be created with workload(); found ${JSON.stringify(w)}`);
+      continue;
+    }
+    c.add(w.at, obj, checkDnsLabel(w.name));
+    if (!managed.has(w.namespace)) c.add(w.at, obj, `namespace "${w.namespace}" is not one of the environment's namespaces (${[...managed].join(', ') || 'none'}); add it to namespaces`);
+    if (byId.has(id)) c.add(w.at, obj, `is declared twice; workload names must be unique within a namespace`);
+    byId.set(id, w);
+    c.add(w.at, obj, checkDnsSubdomain(w.serviceAccount) && `service account ${checkDnsSubdomain(w.serviceAccount)}`);
+    if (Object.keys(w.labels).length === 0) c.add(w.at, obj, `labels must not be empty: an empty selector would select every pod of the namespace`);
+    checkLabels(c, w.at, obj, w.labels);
+    const seen = new Map<string, string>();
+    for (const p of Object.values<Port>(w.ports)) {
+      c.add(w.at, obj, checkPortName(p.name));
+      c.add(w.at, obj, checkPortNumber(p.port) && `port "${p.name}": ${checkPortNumber(p.port)}`);
+      if (!PROTOCOLS.has(p.protocol)) c.add(w.at, obj, `port "${p.name}": protocol must be TCP, UDP or SCTP, not '${p.protocol}'`);
+      if (!APP_PROTOCOLS.has(p.appProtocol)) c.add(w.at, obj, `port "${p.name}": appProtocol must be http, grpc or tcp, not '${p.appProtocol}'`);
+      if (p.appProtocol !== 'tcp' && p.protocol !== 'TCP') c.add(w.at, obj, `port "${p.name}": appProtocol ${p.appProtocol} needs protocol TCP`);
+      if (p.mtls !== undefined && !MTLS_MODES.has(p.mtls)) c.add(w.at, obj, `port "${p.name}": mtls must be STRICT, PERMISSIVE or DISABLE`);
+      if (p.mtls !== undefined && env.mesh?.mode === 'none') c.add(w.at, obj, `port "${p.name}": mtls is set but the environment has no mesh`);
+      const key = `${p.protocol}/${p.port}`;
+      const other = seen.get(key);
+      if (other !== undefined) c.add(w.at, obj, `ports "${other}" and "${p.name}" are both ${key}`);
+      seen.set(key, p.name);
+    }
+    for (const img of w.images) if (typeof img !== 'string' || img.trim() === '' || /\s/.test(img)) c.add(w.at, obj, `image ${JSON.stringify(img)} is not an image reference`);
+    for (const perm of w.apiAccess) {
+      const all = [...perm.apiGroups, ...perm.resources, ...perm.verbs, ...(perm.resourceNames ?? [])];
+      if (all.some((s) => s.includes('*'))) c.add(w.at, obj, `apiAccess may not use '*' (least privilege): name the groups, resources and verbs`);
+      if (perm.resources.length === 0 || perm.verbs.length === 0) c.add(w.at, obj, `apiAccess entries need at least one resource and one verb`);
+      for (const v of perm.verbs) if (!VERBS.has(v)) c.add(w.at, obj, `apiAccess verb '${v}' is not one of ${[...VERBS].join(', ')}`);
+    }
+  }
+  // Selectors and identities must be unambiguous within a namespace, or a rule for one workload
+  // would also apply to another: a wrong allow.
+  const list = [...byId.values()];
+  for (const a of list) {
+    for (const b of list) {
+      if (a === b || a.namespace !== b.namespace) continue;
+      if (isSubset(a.labels, b.labels)) {
+        c.add(a.at, `workload ${workloadId(a)}`, `its labels ${JSON.stringify(a.labels)} also select the pods of ${workloadId(b)}, so its policies would apply to both; add a label that tells them apart`);
+      }
+      if (a.serviceAccount === b.serviceAccount && workloadId(a) < workloadId(b)) {
+        c.add(b.at, `workload ${workloadId(b)}`, `shares service account "${a.serviceAccount}" with ${workloadId(a)}: both would have the same identity, so a caller allowed to one is allowed to the other; give each workload its own service account`);
+      }
+    }
+  }
+  return byId;
+}
+
+function checkHttpRules(c: Collector, at: SourceLocation, obj: string, rules: readonly HttpRule[]): void {
+  if (rules.length === 0) c.add(at, obj, `http: [] allows no request at all; remove http for an L4-only flow, or list the allowed requests`);
+  for (const r of rules) {
+    if (r.methods !== undefined) {
+      if (r.methods.length === 0) c.add(at, obj, `http methods: [] matches nothing; omit methods to allow any method`);
+      for (const m of r.methods) if (!METHODS.has(m)) c.add(at, obj, `HTTP method '${m}' is not one of ${[...METHODS].join(', ')}`);
+    }
+    if (r.paths !== undefined) {
+      if (r.paths.length === 0) c.add(at, obj, `http paths: [] matches nothing; omit paths to allow any path`);
+      for (const p of r.paths) if (!HTTP_PATH.test(p)) c.add(at, obj, `HTTP path "${p}" must start with '/' and be exact, or a prefix ending in '/*' (e.g. /api/*)`);
+    }
+  }
+}
+
+function validateFlows(env: Environment, byId: Map<string, Workload>, c: Collector): void {
+  const l4 = new Set<string>();
+  const l7 = new Set<string>();
+  for (const f of env.flows) {
+    if (f?.type !== 'flow') {
+      c.add(env.at, `environment ${env.name}`, `flows must be created with flow()`);
+      continue;
+    }
+    const obj = flowId(f);
+    const to = byId.get(workloadId(f.to));
+    if (to === undefined || to !== f.to) {
+      c.add(f.at, obj, `destination ${workloadId(f.to)} is not one of the environment's workloads; add it to workloads`);
+      continue;
+    }
+    if (f.from.length === 0) c.add(f.at, obj, `from is empty; name at least one caller`);
+    for (const s of f.from) {
+      if (s.type === 'workload') {
+        if (byId.get(workloadId(s)) !== s) c.add(f.at, obj, `caller ${workloadId(s)} is not one of the environment's workloads; add it to workloads, or use fromNamespace() for pods ztp does not manage`);
+      } else if (s.type === 'namespace') {
+        c.add(f.at, obj, checkDnsLabel(s.namespace));
+      } else if (s.type === 'cidr') {
+        if (parseCidr(s.cidr) === undefined) c.add(f.at, obj, `"${s.cidr}" is not a CIDR with zero host bits (e.g. 203.0.113.0/24)`);
+      } else {
+        c.add(f.at, obj, `unknown caller ${JSON.stringify(s)}; use a workload, fromNamespace() or fromCidr()`);
+      }
+    }
+    if (f.ports.length === 0) c.add(f.at, obj, `ports is empty; name at least one port of ${workloadId(to)}`);
+    const known = Object.keys(to.ports);
+    for (const p of f.ports) {
+      if (to.ports[p] === undefined) c.add(f.at, obj, `port "${p}" is not a port of ${workloadId(to)} (its ports: ${known.join(', ') || 'none'})`);
+    }
+    if (new Set(f.ports).size !== f.ports.length) c.add(f.at, obj, `lists a port twice`);
+    if (!['auto', 'cilium', 'istio'].includes(f.l7)) c.add(f.at, obj, `l7 must be 'auto', 'cilium' or 'istio'`);
+    if (f.http !== undefined) {
+      checkHttpRules(c, f.at, obj, f.http);
+      for (const p of f.ports) {
+        const port = to.ports[p];
+        if (port && port.appProtocol === 'tcp') c.add(f.at, obj, `HTTP rules on port "${p}", which is not an HTTP port; set appProtocol 'http' or 'grpc' on it, or drop the HTTP rules`);
+      }
+      if (f.ports.every((p) => to.ports[p] !== undefined)) {
+        const e = l7EnforcerOf(env, f);
+        if ('error' in e) c.add(f.at, obj, e.error);
+      }
+    }
+    const meshOn = env.mesh?.mode !== 'none' && env.phase >= 2;
+    for (const s of f.from) {
+      if (s.type !== 'cidr' || !meshOn) continue;
+      for (const p of f.ports) {
+        const port = to.ports[p];
+        if (port && effectiveMtls(env, port) === 'STRICT') {
+          c.add(f.at, obj, `callers from ${s.cidr} are outside the mesh, and mTLS is STRICT on port "${p}", so they could never connect; route them through an ingress gateway (fromNamespace) or set that port's mtls`);
+        }
+      }
+    }
+    for (const s of f.from) {
+      for (const p of f.ports) {
+        const key = `${sourceId(s)}|${workloadId(to)}|${p}`;
+        (f.http === undefined ? l4 : l7).add(key);
+        if (l4.has(key) && l7.has(key)) c.add(f.at, obj, `${sourceId(s)} -> ${workloadId(to)}:${p} is declared both with and without HTTP rules; the L4 flow would make the HTTP rules meaningless, so keep one of them`);
+      }
+    }
+  }
+}
+
+function validateEgress(env: Environment, managed: Set<string>, byId: Map<string, Workload>, c: Collector): void {
+  for (const e of env.egress) {
+    const obj = egressId(e);
+    if (e.from.type === 'workload') {
+      if (byId.get(workloadId(e.from)) !== e.from) c.add(e.at, obj, `caller ${workloadId(e.from)} is not one of the environment's workloads`);
+    } else if (!managed.has(e.from.namespace)) {
+      c.add(e.at, obj, `namespace "${e.from.namespace}" is not managed by this environment; egress is declared for managed namespaces only`);
+    }
+    if (e.to.length === 0) c.add(e.at, obj, `to is empty`);
+    for (const d of e.to) {
+      if (d.type === 'cidr') {
+        const outer = parseCidr(d.cidr);
+        if (outer === undefined) c.add(e.at, obj, `"${d.cidr}" is not a CIDR with zero host bits`);
+        for (const x of d.except) {
+          const inner = parseCidr(x);
+          if (inner === undefined) c.add(e.at, obj, `except "${x}" is not a CIDR with zero host bits`);
+          else if (outer && !(cidrContains(outer, inner) && inner.prefix > outer.prefix)) c.add(e.at, obj, `except "${x}" is not strictly inside ${d.cidr}`);
+        }
+      } else if (d.type === 'fqdn') {
+        if (!FQDN.test(d.fqdn) || d.fqdn.length > 253) c.add(e.at, obj, `"${d.fqdn}" is not a DNS name (a leading '*.' is allowed)`);
+        if (env.cni !== 'cilium') c.add(e.at, obj, `egress to a DNS name needs the Cilium CNI (toFQDNs); use toCidr() with cni '${env.cni}'`);
+      } else {
+        c.add(e.at, obj, `unknown destination; use toCidr() or toFqdn()`);
+      }
+    }
+    if (e.ports.length === 0) c.add(e.at, obj, `ports is empty; name at least one port`);
+    for (const p of e.ports) {
+      c.add(e.at, obj, checkPortNumber(p.port));
+      if (!PROTOCOLS.has(p.protocol)) c.add(e.at, obj, `protocol must be TCP, UDP or SCTP`);
+    }
+  }
+}
+
+function validateSecrets(env: Environment, byId: Map<string, Workload>, c: Collector): void {
+  const names = new Set<string>();
+  for (const s of env.secrets) {
+    const obj = `secret ${s.workload ? workloadId(s.workload) : '?'}/${s.name}`;
+    if (!s.workload || byId.get(workloadId(s.workload)) !== s.workload) {
+      c.add(s.at, obj, `workload is not one of the environment's workloads`);
+      continue;
+    }
+    c.add(s.at, obj, checkDnsSubdomain(s.name));
+    const key = `${s.workload.namespace}/${s.name}`;
+    if (names.has(key)) c.add(s.at, obj, `a secret named "${s.name}" is already declared in namespace ${s.workload.namespace}`);
+    names.add(key);
+    if (!/^[A-Za-z0-9][A-Za-z0-9_\-./]*$/.test(s.path) || s.path.includes('//') || s.path.includes('..')) c.add(s.at, obj, `Vault path "${s.path}" must be relative (no leading '/'), without '..' or '//'`);
+    if (s.kind === 'dynamic') {
+      const ttl = s.ttl === undefined ? undefined : parseDuration(s.ttl);
+      if (ttl === undefined) c.add(s.at, obj, `dynamic secrets need a ttl like 1h or 15m`);
+      else if (ttl < 120) c.add(s.at, obj, `ttl ${s.ttl} is too short to refresh before it runs out; use at least 2m`);
+    } else if (s.kind === 'static') {
+      if (s.ttl !== undefined) c.add(s.at, obj, `ttl is for dynamic secrets; static KV secrets do not expire`);
+    } else {
+      c.add(s.at, obj, `kind must be 'dynamic' or 'static'`);
+    }
+  }
+  if (env.secrets.length > 0) {
+    if (env.vault === undefined) c.add(env.at, `environment ${env.name}`, `secrets are declared but vault (server, kubernetesAuthMount, namespace) is not set`);
+    else {
+      if (!/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(env.vault.server)) c.add(env.at, `environment ${env.name}`, `vault.server "${env.vault.server}" must be a URL like https://vault.vault.svc:8200`);
+      c.add(env.at, `environment ${env.name}`, checkDnsLabel(env.vault.namespace));
+    }
+  }
+}
+
+function validateRuntime(env: Environment, managed: Set<string>, c: Collector): void {
+  const seen = new Set<string>();
+  for (const r of env.runtime) {
+    const obj = `runtime ${r.namespace}`;
+    if (!managed.has(r.namespace)) c.add(r.at, obj, `namespace "${r.namespace}" is not managed by this environment`);
+    if (seen.has(r.namespace)) c.add(r.at, obj, `is declared twice; list all its ports in one runtime()`);
+    seen.add(r.namespace);
+    if (r.outboundPorts.length === 0) c.add(r.at, obj, `outboundPorts is empty; every outbound connection would alert`);
+    for (const p of r.outboundPorts) c.add(r.at, obj, checkPortNumber(p));
+  }
+}
+
+/**
+ * Checks everything the types cannot: names, references, uniqueness, and the combinations that
+ * would compile into a bundle that allows more than declared. Throws an {@link InputError} with
+ * every problem found, each naming its file, line and object.
+ */
+export function validateEnvironment(env: Environment): void {
+  const c = new Collector();
+  validateSettings(env, c);
+  const managed = validateNamespaces(env, c);
+  const byId = validateWorkloads(env, managed, c);
+  validateFlows(env, byId, c);
+  validateEgress(env, managed, byId, c);
+  validateSecrets(env, byId, c);
+  validateRuntime(env, managed, c);
+  const ids = new Set<string>();
+  for (const m of env.admission) {
+    if (ids.has(m.id)) c.add(env.at, `admission module ${m.id}`, `is listed twice`);
+    ids.add(m.id);
+  }
+  if (c.problems.length > 0) throw new InputError(c.problems);
+}
+
+/**
+ * Checks what only the set of environments shows: two environments on the same cluster may not
+ * manage the same namespace (their default denies and allows would fight), nor share a name.
+ */
+export function validateEnvironments(envs: readonly Environment[]): void {
+  const c = new Collector();
+  const names = new Map<string, Environment>();
+  const owners = new Map<string, Environment>();
+  for (const env of envs) {
+    const prev = names.get(env.name);
+    if (prev) c.add(env.at, `environment ${env.name}`, `has the same name as the environment in ${prev.at.file}`);
+    names.set(env.name, env);
+    for (const ns of env.namespaces) {
+      const key = `${env.cluster}/${ns.name}`;
+      const owner = owners.get(key);
+      if (owner && owner !== env) {
+        c.add(env.at, `namespace ${ns.name}`, `is also managed by environment ${owner.name} on the same cluster "${env.cluster}"; give each environment its own namespaces or its own cluster`);
+      }
+      owners.set(key, env);
+    }
+  }
+  if (c.problems.length > 0) throw new InputError(c.problems);
+}
