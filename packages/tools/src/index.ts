@@ -1,0 +1,17 @@
+export type { BuildContext, BuildRecipe, Env, RunOptions, ToolSpec, VersionCheck, VersionCommand, VersionStamp } from './types.ts';
+export { TOOLS, getTool, toolNames } from './registry.ts';
+export { goBuildFromModuleSource, goBuildInToolModule, goInstall } from './recipes.ts';
+export type { LinkerFlags } from './recipes.ts';
+export { cachedBinary, logFile, readStamp, stampFile, toolHome, toolsDir } from './cache.ts';
+export type { Stamp } from './cache.ts';
+export { buildTool, goEnvironment, removeStaleBuilds, tailOf, MIN_GO } from './build.ts';
+export type { BuildOptions, BuildResult } from './build.ts';
+export { locateTool, resolveTool, toolStatus, whichAll } from './resolve.ts';
+export type { ResolveOptions, ToolStatus } from './resolve.ts';
+export { probeBinary, normalizeVersion, sameVersion } from './version.ts';
+export type { VersionProbe } from './version.ts';
+export { installTool, describeInstall } from './install.ts';
+export type { InstallResult } from './install.ts';
+export { isCI, requireTools } from './testing.ts';
+export { installCommand, ToolBuildError, ToolError, ToolMissingError, UnknownToolError } from './errors.ts';
+export type { MissingTool } from './errors.ts';
