@@ -1,4 +1,4 @@
-import type { AdmissionModule } from '@ztp/admission';
+import type { AdmissionModule, ClusterForm } from '@ztp/admission';
 import { callSite, type SourceLocation } from './source.ts';
 import type { Egress } from './egress.ts';
 import type { Flow } from './flow.ts';
@@ -50,6 +50,12 @@ export interface EnvironmentProps {
   readonly egress?: readonly Egress[];
   /** Admission policy modules from `policies/`. @default [] */
   readonly admission?: readonly AdmissionModule[];
+  /**
+   * Which admission engines the clusters run, so the bundle carries their forms only (a form
+   * whose engine is not installed would fail to sync). Scan forms for CI are always emitted.
+   * @default ['native'] (ValidatingAdmissionPolicy, built into Kubernetes)
+   */
+  readonly admissionForms?: readonly ClusterForm[];
   /** Vault secrets the workloads read. @default [] */
   readonly secrets?: readonly Secret[];
   /** Required when `secrets` is not empty. @default none */
@@ -76,6 +82,7 @@ export interface Environment {
   readonly flows: readonly Flow[];
   readonly egress: readonly Egress[];
   readonly admission: readonly AdmissionModule[];
+  readonly admissionForms: readonly ClusterForm[];
   readonly secrets: readonly Secret[];
   readonly vault: VaultSettings | undefined;
   readonly certificates: CertificateSettings | undefined;
@@ -103,6 +110,7 @@ export function defineEnvironment(props: EnvironmentProps): Environment {
     flows: [...(props.flows ?? [])],
     egress: [...(props.egress ?? [])],
     admission: [...(props.admission ?? [])],
+    admissionForms: [...(props.admissionForms ?? ['native'])],
     secrets: [...(props.secrets ?? [])],
     vault: props.vault,
     certificates: props.certificates,

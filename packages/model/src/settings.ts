@@ -38,16 +38,13 @@ export interface CertificateSettings {
 
 /** How workloads reach Vault through External Secrets. */
 export interface VaultSettings {
-  /** Vault address, e.g. `https://vault.vault.svc:8200`. */
+  /** Vault address as External Secrets reaches it, e.g. `https://vault.vault.svc:8200`. */
   readonly server: string;
-  /** Mount path of the Kubernetes auth method. @default 'kubernetes' */
-  readonly kubernetesAuthMount: string;
-  /** Namespace and labels of the Vault pods, so workloads with secrets may reach them. */
-  readonly namespace: string;
-  /** @default { 'app.kubernetes.io/name': 'vault' } */
-  readonly podLabels: Readonly<Record<string, string>>;
-  /** @default 8200 */
-  readonly port: number;
+  /**
+   * Mount path of Vault's Kubernetes auth method.
+   * @default 'kubernetes'
+   */
+  readonly kubernetesAuthMount?: string;
 }
 
 /**

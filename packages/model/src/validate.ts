@@ -305,10 +305,9 @@ function validateSecrets(env: Environment, byId: Map<string, Workload>, c: Colle
     }
   }
   if (env.secrets.length > 0) {
-    if (env.vault === undefined) c.add(env.at, `environment ${env.name}`, `secrets are declared but vault (server, kubernetesAuthMount, namespace) is not set`);
+    if (env.vault === undefined) c.add(env.at, `environment ${env.name}`, `secrets are declared but vault ({ server }) is not set`);
     else {
       if (!/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(env.vault.server)) c.add(env.at, `environment ${env.name}`, `vault.server "${env.vault.server}" must be a URL like https://vault.vault.svc:8200`);
-      c.add(env.at, `environment ${env.name}`, checkDnsLabel(env.vault.namespace));
     }
   }
 }

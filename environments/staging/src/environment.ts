@@ -1,0 +1,45 @@
+import { defineEnvironment, egress, flow, fromNamespace, secret, toFqdn, workload } from '@ztp/model';
+import { noMesh } from '@ztp/policy-mesh';
+import { kubeDns } from '@ztp/policy-network-baseline';
+
+const frontend = workload({
+  namespace: 'staging',
+  name: 'frontend',
+  ports: { http: { port: 8080, appProtocol: 'http' } },
+  images: ['registry.example.com/shop/frontend:1.9.0-rc.1'],
+});
+
+const apiServer = workload({
+  namespace: 'staging',
+  name: 'api-server',
+  ports: { http: { port: 8080, appProtocol: 'http' } },
+  images: ['registry.example.com/shop/api-server:3.3.0-rc.2'],
+});
+
+const database = workload({
+  namespace: 'staging',
+  name: 'database',
+  ports: { postgres: { port: 5432 } },
+  images: ['registry.example.com/shop/postgres:16.4'],
+});
+
+/** Staging: the shop without the inference tier, no mesh (SPIFFE certificates instead), L7 rules by Cilium. */
+export default defineEnvironment({
+  name: 'staging',
+  cni: 'cilium',
+  mesh: noMesh(),
+  certificates: { issuer: { kind: 'ClusterIssuer', name: 'spiffe-ca' }, duration: '1h', renewBefore: '30m' },
+  dns: kubeDns(),
+  enforcement: 'enforce',
+  phase: 3,
+  namespaces: ['staging'],
+  workloads: [frontend, apiServer, database],
+  flows: [
+    flow({ from: fromNamespace('ingress-nginx'), to: frontend, ports: ['http'], description: 'public traffic, through the ingress controller' }),
+    flow({ from: frontend, to: apiServer, ports: ['http'], http: [{ methods: ['GET', 'POST'], paths: ['/api/*'] }] }),
+    flow({ from: apiServer, to: database, ports: ['postgres'] }),
+  ],
+  egress: [egress({ from: apiServer, to: toFqdn('payments.sandbox.example.com'), ports: [443], description: 'payment provider sandbox' })],
+  secrets: [secret({ workload: apiServer, name: 'db-credentials', kind: 'dynamic', path: 'database/creds/api-server', ttl: '30m' })],
+  vault: { server: 'https://vault.vault.svc:8200' },
+});

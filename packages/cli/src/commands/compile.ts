@@ -1,0 +1,84 @@
+import { join, resolve } from 'node:path';
+import {
+  compileEnvironments,
+  diffBundle,
+  discoverEnvironments,
+  findRoot,
+  isClean,
+  loadEnvironment,
+  loadGitOpsSettings,
+  writeBundles,
+  writeTreeAtomically,
+  type BundleDiff,
+} from '@ztp/compiler';
+import type { Environment } from '@ztp/model';
+import { EXIT, UsageError } from '../exit-codes.ts';
+import type { Io } from '../io.ts';
+
+/** Options of `ztp compile`. */
+export interface CompileOptions {
+  readonly environments: readonly string[];
+  readonly check: boolean;
+  readonly json: boolean;
+  readonly out: string | undefined;
+  readonly root: string | undefined;
+}
+
+export const COMPILE_HELP = `Usage: ztp compile [env...] [--check] [--out DIR] [--json] [--root DIR]
+
+Compiles each environment (default: all under environments/) into dist/bundles/<env>/, and the
+Argo CD ApplicationSet into dist/argocd/applicationset.yaml. Every bundle is computed in memory
+first; if any environment fails, nothing is written. Each bundle folder is replaced atomically.
+
+  --check      write nothing; exit 1 if the bundles in --out differ from what would be written
+  --out DIR    bundle folder (default: <root>/dist/bundles)
+  --json       print the result as JSON
+  --root DIR   the policy repository (default: found upwards from the current folder)
+`;
+
+/** `ztp compile`: returns the exit code. */
+export async function runCompile(o: CompileOptions, io: Io): Promise<number> {
+  const root = o.root ? resolve(io.cwd, o.root) : findRoot(io.cwd);
+  const out = o.out ? resolve(io.cwd, o.out) : join(root, 'dist', 'bundles');
+  const argocdDir = join(out, '..', 'argocd');
+  const sources = discoverEnvironments(root);
+  if (sources.length === 0) throw new UsageError(`no environments found under ${join(root, 'environments')}`);
+  const unknown = o.environments.filter((e) => !sources.some((s) => s.name === e));
+  if (unknown.length > 0) throw new UsageError(`unknown environment ${unknown.join(', ')}; the repository has ${sources.map((s) => s.name).join(', ')}`);
+  const all: Environment[] = [];
+  for (const s of sources) all.push(await loadEnvironment(s));
+  const chosen = o.environments.length === 0 ? all : all.filter((e) => o.environments.includes(e.name));
+  const gitops = loadGitOpsSettings(root);
+  const compiled = compileEnvironments(chosen, root, gitops, all);
+
+  if (o.check) {
+    const diffs: BundleDiff[] = compiled.bundles.map((b) => diffBundle(b, join(out, b.environment)));
+    const appset = diffBundle({ environment: 'argocd', files: new Map([['applicationset.yaml', compiled.applicationSet]]) }, argocdDir);
+    const all = [...diffs, appset];
+    const stale = all.filter((d) => !isClean(d));
+    if (o.json) io.out(JSON.stringify({ ok: stale.length === 0, bundles: all }, null, 2));
+    else if (stale.length === 0) io.out(`up to date: ${compiled.bundles.map((b) => b.environment).join(', ')}`);
+    else {
+      for (const d of stale) {
+        io.err(`out of date: ${d.environment}`);
+        for (const f of d.added) io.err(`  + ${f}`);
+        for (const f of d.removed) io.err(`  - ${f}`);
+        for (const f of d.changed) io.err(`  ~ ${f}`);
+      }
+      io.err(`run 'ztp compile' and commit the result`);
+    }
+    return stale.length === 0 ? EXIT.ok : EXIT.failure;
+  }
+
+  writeBundles(out, compiled.bundles);
+  writeTreeAtomically(argocdDir, new Map([['applicationset.yaml', compiled.applicationSet]]));
+  const summary = compiled.bundles.map((b) => ({
+    environment: b.environment,
+    out: join(out, b.environment),
+    objects: [...b.files.keys()].filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml' && !f.startsWith('admission/scan/')).length,
+    files: b.files.size,
+  }));
+  if (o.json) io.out(JSON.stringify({ ok: true, bundles: summary, applicationSet: join(argocdDir, 'applicationset.yaml') }, null, 2));
+  else for (const s of summary) io.out(`compiled ${s.environment}: ${s.objects} objects -> ${s.out}`);
+  return EXIT.ok;
+}

@@ -1,0 +1,139 @@
+import type { BundleFile } from '@ztp/admission';
+import { workloadId, type Layer } from '@ztp/model';
+import type { IR } from './ir.ts';
+import type { Emitted, K8sObject } from './object.ts';
+import { schemaError } from './schema.ts';
+import { sha256, toJson, toYaml } from './serialize.ts';
+import { syncWave, withArgoAnnotations } from './sync-waves.ts';
+
+/** A compiled bundle, in memory: relative path → file content. Nothing is written yet. */
+export interface Bundle {
+  readonly environment: string;
+  readonly files: ReadonlyMap<string, string>;
+}
+
+/** One object's entry in `manifest.json`. */
+export interface ManifestObject {
+  readonly file: string;
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace: string | undefined;
+  readonly name: string;
+  readonly layer: Layer;
+  readonly syncWave: number;
+  readonly sha256: string;
+  readonly sources: readonly string[];
+}
+
+/** A problem with an emitted object: a compiler bug, never the user's input. */
+export class BundleError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BundleError';
+  }
+}
+
+function fileName(o: K8sObject): string {
+  const kind = o.kind.toLowerCase();
+  return o.metadata.namespace ? `${kind}-${o.metadata.namespace}-${o.metadata.name}.yaml` : `${kind}-${o.metadata.name}.yaml`;
+}
+
+/** The declared connectivity, for the verifiers: what must be allowed, everything else denied. */
+export function intendedConnectivity(ir: IR) {
+  const peer = (p: IR['allows'][number]['source']) =>
+    p.kind === 'workload' ? { workload: p.workload.id } : p.kind === 'namespace' ? { namespace: p.namespace, managed: p.managed } : { cidr: p.cidr };
+  return {
+    flows: ir.allows.map((a) => ({
+      from: peer(a.source),
+      to: a.dest.id,
+      ports: a.ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol })),
+      http: a.http?.map((r) => ({ ...(r.methods ? { methods: [...r.methods] } : {}), ...(r.paths ? { paths: [...r.paths] } : {}) })),
+      l7: a.l7,
+      source: a.origin,
+    })),
+    egress: ir.egress.map((e) => ({
+      from: e.from.kind === 'workload' ? { workload: e.from.workload.id } : { namespace: e.from.namespace },
+      to: e.to.type === 'cidr' ? { cidr: e.to.cidr, except: [...e.to.except] } : { fqdn: e.to.fqdn },
+      ports: e.ports.map((p) => ({ port: p.port, protocol: p.protocol })),
+      source: e.origin,
+    })),
+    dns: { namespace: ir.env.dns.namespace, podLabels: { ...ir.env.dns.podLabels }, port: ir.env.dns.port },
+  };
+}
+
+/** The workloads as the verifiers need them: identity, selector labels and ports. */
+function workloadsOf(ir: IR) {
+  return ir.workloads.map((w) => ({
+    id: workloadId(w),
+    namespace: w.namespace,
+    name: w.name,
+    labels: { ...w.labels },
+    serviceAccount: w.serviceAccount,
+    spiffeId: w.spiffeId,
+    ports: w.ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol, appProtocol: p.appProtocol })),
+    images: [...w.source.images],
+    source: w.origin,
+  }));
+}
+
+/**
+ * Lays the emitted objects out as files: one object per file under its layer's folder, Argo CD
+ * sync waves annotated, a `kustomization.yaml` listing them, the admission scan files, and
+ * `manifest.json` with every object's hash and source plus the declared connectivity. Every
+ * object is checked against its upstream schema first; any mismatch throws a BundleError.
+ */
+export function assembleBundle(ir: IR, objects: readonly Emitted[], scanFiles: readonly BundleFile[]): Bundle {
+  const files = new Map<string, string>();
+  const manifest: ManifestObject[] = [];
+  const problems: string[] = [];
+  for (const e of objects) {
+    const object = withArgoAnnotations(e.object);
+    const error = schemaError(object);
+    const id = `${object.kind} ${object.metadata.namespace ? object.metadata.namespace + '/' : ''}${object.metadata.name}`;
+    if (error !== undefined) problems.push(`${id} (from ${e.sources.join(', ')}): ${error}`);
+    const file = `${e.layer}/${fileName(object)}`;
+    if (files.has(file)) problems.push(`${id} is emitted twice (${file})`);
+    const text = toYaml(object);
+    files.set(file, text);
+    manifest.push({
+      file,
+      apiVersion: object.apiVersion,
+      kind: object.kind,
+      namespace: object.metadata.namespace,
+      name: object.metadata.name,
+      layer: e.layer,
+      syncWave: syncWave(object),
+      sha256: sha256(text),
+      sources: e.sources,
+    });
+  }
+  if (problems.length > 0) throw new BundleError(`environment ${ir.env.name}: emitted objects do not match their upstream schemas (a ztp bug; please report it):\n  ${problems.join('\n  ')}`);
+  const scans = [...scanFiles].sort((a, b) => (a.path < b.path ? -1 : 1));
+  for (const f of scans) files.set(`admission/scan/${f.path}`, f.content.endsWith('\n') ? f.content : f.content + '\n');
+
+  const resources = manifest.map((m) => m.file).sort();
+  files.set('kustomization.yaml', toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources }));
+  manifest.sort((a, b) => (a.file < b.file ? -1 : 1));
+  files.set(
+    'manifest.json',
+    toJson({
+      schemaVersion: 1,
+      environment: ir.env.name,
+      cluster: ir.env.cluster,
+      trustDomain: ir.env.trustDomain,
+      cni: ir.env.cni,
+      mesh: { mode: ir.env.mesh.mode, mtls: ir.env.mesh.mode === 'none' ? undefined : ir.env.mesh.mtls },
+      enforcement: ir.env.enforcement,
+      phase: ir.env.phase,
+      layers: [...ir.layers].sort(),
+      source: ir.envOrigin,
+      namespaces: ir.namespaces.map((n) => n.name),
+      workloads: workloadsOf(ir),
+      intent: intendedConnectivity(ir),
+      admission: ir.env.admission.map((m) => ({ id: m.id, description: m.description })),
+      objects: manifest,
+      scanFiles: scans.map((f) => ({ file: `admission/scan/${f.path}`, sha256: sha256(f.content.endsWith('\n') ? f.content : f.content + '\n') })),
+    }),
+  );
+  return { environment: ir.env.name, files: new Map([...files].sort((a, b) => (a[0] < b[0] ? -1 : 1))) };
+}

@@ -1,0 +1,45 @@
+import { InputError, validateEnvironment, validateEnvironments, type Environment, type Problem } from '@ztp/model';
+import { assembleBundle, type Bundle } from './bundle.ts';
+import { EMITTERS, emitAdmissionLayer, emitApplicationSet, type GitOpsSettings } from './emitters/index.ts';
+import { toIR } from './ir.ts';
+import { toYaml } from './serialize.ts';
+
+/**
+ * Compiles one environment into its bundle, in memory. Validates first: bad input throws an
+ * `InputError` naming every problem, and nothing is emitted.
+ */
+export function compileEnvironment(env: Environment, root: string): Bundle {
+  validateEnvironment(env);
+  const ir = toIR(env, root);
+  const admission = emitAdmissionLayer(ir);
+  return assembleBundle(ir, [...EMITTERS.flatMap((emit) => emit(ir)), ...admission.objects], admission.files);
+}
+
+/** All bundles of a set of environments plus the Argo CD ApplicationSet over them. */
+export interface CompiledRepository {
+  readonly bundles: readonly Bundle[];
+  /** `argocd/applicationset.yaml`, over every environment of the repository. */
+  readonly applicationSet: string;
+}
+
+/**
+ * Compiles every given environment, checking first what only the whole set shows (names and
+ * namespaces shared on one cluster). Throws before returning anything if any environment fails.
+ */
+export function compileEnvironments(envs: readonly Environment[], root: string, gitops: GitOpsSettings, all: readonly Environment[] = envs): CompiledRepository {
+  const problems: Problem[] = [];
+  const collect = (fn: () => void) => {
+    try {
+      fn();
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      problems.push(...e.problems);
+    }
+  };
+  collect(() => validateEnvironments(all));
+  for (const e of envs) collect(() => validateEnvironment(e));
+  if (problems.length > 0) throw new InputError(problems);
+  const bundles = envs.map((e) => compileEnvironment(e, root));
+  const applicationSet = toYaml(emitApplicationSet(gitops, all.map((e) => ({ environment: e.name, cluster: e.cluster }))));
+  return { bundles, applicationSet };
+}

@@ -1,0 +1,34 @@
+import type { IR } from '../ir.ts';
+import type { Emitted } from '../object.ts';
+import { emitCertificates } from './certificates.ts';
+import { emitCiliumPolicies } from './cilium.ts';
+import { emitFalco } from './falco.ts';
+import { emitIstio } from './istio.ts';
+import { emitNamespaces } from './namespaces.ts';
+import { emitNetworkPolicies } from './network-policy.ts';
+import { emitRbac } from './rbac.ts';
+import { emitSecrets } from './secrets.ts';
+
+/** Every Kubernetes-object emitter, each a pure function of the IR. */
+export const EMITTERS: readonly ((ir: IR) => Emitted[])[] = [
+  emitNamespaces,
+  emitRbac,
+  emitNetworkPolicies,
+  emitCiliumPolicies,
+  emitIstio,
+  emitCertificates,
+  emitSecrets,
+  emitFalco,
+];
+
+export { emitAdmissionLayer } from './admission.ts';
+export { emitApplicationSet, type ApplicationTarget, type GitOpsSettings } from './argocd.ts';
+export { emitCertificates, svidSecretName } from './certificates.ts';
+export { emitCiliumPolicies } from './cilium.ts';
+export { emitFalco, falcoRules, expectedPorts } from './falco.ts';
+export { emitIstio } from './istio.ts';
+export { emitNamespaces } from './namespaces.ts';
+export { emitNetworkPolicies } from './network-policy.ts';
+export { emitRbac } from './rbac.ts';
+export { emitSecrets, vaultRoleName, refreshInterval } from './secrets.ts';
+export { ciliumPathRegex, httpMatches } from './http.ts';

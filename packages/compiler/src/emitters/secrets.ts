@@ -1,0 +1,177 @@
+import { parseDuration, formatDuration, type Secret } from '@ztp/model';
+import type { IR, IRWorkload } from '../ir.ts';
+import { emitted, ztpLabels, type Emitted } from '../object.ts';
+import { svidSecretName } from './certificates.ts';
+
+/** The Vault Kubernetes-auth role a workload logs in as: one per workload, bound to its service account. */
+export function vaultRoleName(env: string, w: IRWorkload): string {
+  return `${env}-${w.namespace}-${w.name}`;
+}
+
+/** How often a dynamic credential is re-read: half its TTL, so it is renewed well before it ends. */
+export function refreshInterval(ttl: string): string {
+  const seconds = parseDuration(ttl);
+  if (seconds === undefined) throw new Error(`internal: unvalidated ttl ${ttl}`);
+  return formatDuration(Math.floor(seconds / 2));
+}
+
+function splitMount(path: string): { mount: string; key: string } {
+  const i = path.indexOf('/');
+  return i < 0 ? { mount: path, key: '' } : { mount: path.slice(0, i), key: path.slice(i + 1) };
+}
+
+function dnsLabel(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'x';
+}
+
+/**
+ * External Secrets objects per declared secret. Static secrets: a SecretStore per (workload,
+ * KV mount) that logs in to Vault as the workload's own service account, and an ExternalSecret.
+ * Dynamic secrets: a VaultDynamicSecret generator (same login) and an ExternalSecret that reads it
+ * every half TTL. And one ValidatingAdmissionPolicy so that no pod mounts a secret its service
+ * account did not declare.
+ */
+export function emitSecrets(ir: IR): Emitted[] {
+  if (!ir.layers.has('secrets')) return [];
+  const env = ir.env.name;
+  const vault = ir.env.vault;
+  const out: Emitted[] = [];
+  const byWorkload = new Map<IRWorkload, Secret[]>();
+  const w = (s: Secret) => ir.workloads.find((x) => x.source === s.workload) as IRWorkload;
+  for (const s of ir.env.secrets) byWorkload.set(w(s), [...(byWorkload.get(w(s)) ?? []), s]);
+
+  if (vault !== undefined) {
+    for (const [wl, secrets] of [...byWorkload].sort((a, b) => (a[0].id < b[0].id ? -1 : 1))) {
+      const auth = { kubernetes: { mountPath: vault.kubernetesAuthMount ?? 'kubernetes', role: vaultRoleName(env, wl), serviceAccountRef: { name: wl.serviceAccount } } };
+      const stores = new Set<string>();
+      for (const s of [...secrets].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+        const origin = [wl.origin];
+        const labels = ztpLabels(env);
+        if (s.kind === 'dynamic') {
+          const gen = `ztp-${s.name}`;
+          out.push(
+            emitted(
+              'secrets',
+              {
+                apiVersion: 'generators.external-secrets.io/v1alpha1',
+                kind: 'VaultDynamicSecret',
+                metadata: { name: gen, namespace: wl.namespace, labels },
+                spec: { path: s.path, method: 'GET', resultType: 'Data', provider: { server: vault.server, auth } },
+              },
+              origin,
+            ),
+          );
+          out.push(
+            emitted(
+              'secrets',
+              {
+                apiVersion: 'external-secrets.io/v1',
+                kind: 'ExternalSecret',
+                metadata: { name: s.name, namespace: wl.namespace, labels },
+                spec: {
+                  refreshPolicy: 'Periodic',
+                  refreshInterval: refreshInterval(s.ttl ?? ''),
+                  target: { name: s.name, creationPolicy: 'Owner', deletionPolicy: 'Delete' },
+                  dataFrom: [{ sourceRef: { generatorRef: { apiVersion: 'generators.external-secrets.io/v1alpha1', kind: 'VaultDynamicSecret', name: gen } } }],
+                },
+              },
+              origin,
+            ),
+          );
+        } else {
+          const { mount, key } = splitMount(s.path);
+          const store = `ztp-${wl.name}-vault-${dnsLabel(mount)}`;
+          if (!stores.has(store)) {
+            stores.add(store);
+            out.push(
+              emitted(
+                'secrets',
+                {
+                  apiVersion: 'external-secrets.io/v1',
+                  kind: 'SecretStore',
+                  metadata: { name: store, namespace: wl.namespace, labels },
+                  spec: { provider: { vault: { server: vault.server, path: mount, version: 'v2', auth } } },
+                },
+                origin,
+              ),
+            );
+          }
+          out.push(
+            emitted(
+              'secrets',
+              {
+                apiVersion: 'external-secrets.io/v1',
+                kind: 'ExternalSecret',
+                metadata: { name: s.name, namespace: wl.namespace, labels },
+                spec: {
+                  refreshPolicy: 'Periodic',
+                  refreshInterval: '1h',
+                  secretStoreRef: { name: store, kind: 'SecretStore' },
+                  target: { name: s.name, creationPolicy: 'Owner', deletionPolicy: 'Delete' },
+                  ...(s.keys === undefined
+                    ? { dataFrom: [{ extract: { key } }] }
+                    : { data: [...s.keys].sort().map((k) => ({ secretKey: k, remoteRef: { key, property: k } })) }),
+                },
+              },
+              origin,
+            ),
+          );
+        }
+      }
+    }
+  }
+  out.push(...secretMountPolicy(ir, byWorkload));
+  return out;
+}
+
+/** CEL string literal. */
+function cel(text: string): string {
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+function secretMountPolicy(ir: IR, byWorkload: Map<IRWorkload, Secret[]>): Emitted[] {
+  const env = ir.env.name;
+  const certs = ir.layers.has('mesh') && ir.env.mesh.mode === 'none' && ir.env.certificates !== undefined;
+  const allowed = ir.workloads
+    .flatMap((w) => [...(byWorkload.get(w) ?? []).map((s) => s.name), ...(certs ? [svidSecretName(w)] : [])].map((name) => `${w.namespace}/${w.serviceAccount}/${name}`))
+    .sort();
+  const ref = (name: string) => `(request.namespace + '/' + variables.serviceAccount + '/' + ${name}) in variables.allowed`;
+  const containerCheck = (field: string) =>
+    `!has(object.spec.${field}) || object.spec.${field}.all(c, (!has(c.env) || c.env.all(e, !has(e.valueFrom) || !has(e.valueFrom.secretKeyRef) || ${ref('e.valueFrom.secretKeyRef.name')})) && (!has(c.envFrom) || c.envFrom.all(f, !has(f.secretRef) || ${ref('f.secretRef.name')})))`;
+  const message = (where: string) => `'pod with service account ' + variables.serviceAccount + ' references a secret in ${where} that ztp environment ${env} does not declare for that service account'`;
+  const name = `ztp-${env}-secret-mounts`;
+  const policy = {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicy',
+    metadata: { name, labels: ztpLabels(env) },
+    spec: {
+      failurePolicy: 'Fail',
+      matchConstraints: {
+        resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods', 'pods/ephemeralcontainers'] }],
+      },
+      variables: [
+        { name: 'allowed', expression: `[${allowed.map(cel).join(', ')}]` },
+        { name: 'serviceAccount', expression: `has(object.spec.serviceAccountName) && object.spec.serviceAccountName != '' ? object.spec.serviceAccountName : 'default'` },
+      ],
+      validations: [
+        {
+          expression: `!has(object.spec.volumes) || object.spec.volumes.all(v, (!has(v.secret) || !has(v.secret.secretName) || ${ref('v.secret.secretName')}) && (!has(v.projected) || !has(v.projected.sources) || v.projected.sources.all(s, !has(s.secret) || !has(s.secret.name) || ${ref('s.secret.name')})))`,
+          messageExpression: message('a volume'),
+          reason: 'Forbidden',
+        },
+        ...['containers', 'initContainers', 'ephemeralContainers'].map((field) => ({ expression: containerCheck(field), messageExpression: message(field), reason: 'Forbidden' })),
+      ],
+    },
+  };
+  const binding = {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicyBinding',
+    metadata: { name, labels: ztpLabels(env) },
+    spec: {
+      policyName: name,
+      validationActions: ir.env.enforcement === 'enforce' ? ['Deny'] : ['Warn', 'Audit'],
+      matchResources: { namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ir.namespaces.map((n) => n.name) }] } },
+    },
+  };
+  return [emitted('secrets', policy, [ir.envOrigin]), emitted('secrets', binding, [ir.envOrigin])];
+}

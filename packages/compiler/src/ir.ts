@@ -1,0 +1,173 @@
+import {
+  effectiveMtls,
+  l7EnforcerOf,
+  layersForPhase,
+  workloadId,
+  type CidrDestination,
+  type Environment,
+  type FqdnDestination,
+  type HttpRule,
+  type Layer,
+  type MtlsMode,
+  type Port,
+  type Protocol,
+  type Workload,
+} from '@ztp/model';
+
+/**
+ * The intermediate representation: the validated environment flattened into the facts every
+ * emitter needs, sorted so that emitters that iterate it produce deterministic output.
+ */
+export interface IR {
+  readonly env: Environment;
+  /** `file:line` of the environment declaration, relative to the repository. */
+  readonly envOrigin: string;
+  /** The repository root, for making source locations relative. */
+  readonly root: string;
+  readonly layers: ReadonlySet<Layer>;
+  /** Managed namespaces, sorted by name. */
+  readonly namespaces: readonly IRNamespace[];
+  /** Workloads, sorted by `namespace/name`. */
+  readonly workloads: readonly IRWorkload[];
+  /** One entry per (flow, caller), in declaration order. */
+  readonly allows: readonly IRAllow[];
+  /** One entry per (egress, destination), in declaration order. */
+  readonly egress: readonly IREgress[];
+}
+
+export interface IRNamespace {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface IRWorkload {
+  readonly id: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly serviceAccount: string;
+  /** Istio principal: `<trust-domain>/ns/<ns>/sa/<sa>`. */
+  readonly principal: string;
+  /** SPIFFE ID: `spiffe://<trust-domain>/ns/<ns>/sa/<sa>`. */
+  readonly spiffeId: string;
+  /** Ports sorted by name. */
+  readonly ports: readonly Port[];
+  readonly source: Workload;
+  /** `file:line` of the declaration, relative to the repository. */
+  readonly origin: string;
+}
+
+/** Who a rule admits. */
+export type IRPeer =
+  | { readonly kind: 'workload'; readonly workload: IRWorkload }
+  | { readonly kind: 'namespace'; readonly namespace: string; readonly managed: boolean }
+  | { readonly kind: 'cidr'; readonly cidr: string };
+
+/** A permitted connection from one caller to one workload on some of its ports. */
+export interface IRAllow {
+  readonly source: IRPeer;
+  readonly dest: IRWorkload;
+  /** Destination ports, sorted by protocol then number. */
+  readonly ports: readonly Port[];
+  /** HTTP restriction, when declared. */
+  readonly http: readonly HttpRule[] | undefined;
+  /** Who enforces `http`; undefined for L4-only flows. */
+  readonly l7: 'cilium' | 'istio' | undefined;
+  /** Effective mTLS mode per destination port (undefined without a mesh). */
+  readonly mtls: ReadonlyMap<string, MtlsMode | undefined>;
+  readonly description: string | undefined;
+  readonly origin: string;
+}
+
+/** A permitted connection to outside the cluster. */
+export interface IREgress {
+  readonly from: { readonly kind: 'workload'; readonly workload: IRWorkload } | { readonly kind: 'namespace'; readonly namespace: string };
+  readonly to: CidrDestination | FqdnDestination;
+  readonly ports: readonly { readonly port: number; readonly protocol: Protocol }[];
+  readonly description: string | undefined;
+  readonly origin: string;
+}
+
+/** `file:line` relative to `root`. */
+export function originOf(at: { file: string; line: number }, root: string): string {
+  const file = at.file.startsWith(root + '/') ? at.file.slice(root.length + 1) : at.file;
+  return at.line > 0 ? `${file}:${at.line}` : file;
+}
+
+function byKey<T>(key: (t: T) => string): (a: T, b: T) => number {
+  return (a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+}
+
+/** Sorts ports by protocol, then number. */
+export function sortPorts<T extends { port: number; protocol: Protocol }>(ports: readonly T[]): T[] {
+  return [...ports].sort((a, b) => (a.protocol === b.protocol ? a.port - b.port : a.protocol < b.protocol ? -1 : 1));
+}
+
+/**
+ * Builds the IR of an environment that has passed `validateEnvironment`. `root` is the
+ * repository root, used to make source locations relative (and so the bundle reproducible on any
+ * clone).
+ */
+export function toIR(env: Environment, root: string): IR {
+  const td = env.trustDomain;
+  const managed = new Set(env.namespaces.map((n) => n.name));
+  const workloads = env.workloads
+    .map((w): IRWorkload => ({
+      id: workloadId(w),
+      namespace: w.namespace,
+      name: w.name,
+      labels: w.labels,
+      serviceAccount: w.serviceAccount,
+      principal: `${td}/ns/${w.namespace}/sa/${w.serviceAccount}`,
+      spiffeId: `spiffe://${td}/ns/${w.namespace}/sa/${w.serviceAccount}`,
+      ports: Object.values<Port>(w.ports).sort(byKey((p) => p.name)),
+      source: w,
+      origin: originOf(w.at, root),
+    }))
+    .sort(byKey((w) => w.id));
+  const byId = new Map(workloads.map((w) => [w.id, w]));
+  const ir = (w: Workload): IRWorkload => {
+    const found = byId.get(workloadId(w));
+    if (!found) throw new Error(`internal: workload ${workloadId(w)} missing from IR`);
+    return found;
+  };
+
+  const allows: IRAllow[] = [];
+  for (const f of env.flows) {
+    const dest = ir(f.to);
+    const ports = sortPorts(f.ports.map((name) => dest.source.ports[name] as Port));
+    let l7: IRAllow['l7'];
+    if (f.http !== undefined) {
+      const e = l7EnforcerOf(env, f);
+      if ('error' in e) throw new Error(`internal: unvalidated flow: ${e.error}`);
+      l7 = e.enforcer;
+    }
+    const mtls = new Map(ports.map((p) => [p.name, effectiveMtls(env, p)]));
+    for (const s of f.from) {
+      const source: IRPeer =
+        s.type === 'workload'
+          ? { kind: 'workload', workload: ir(s) }
+          : s.type === 'namespace'
+            ? { kind: 'namespace', namespace: s.namespace, managed: managed.has(s.namespace) }
+            : { kind: 'cidr', cidr: s.cidr };
+      allows.push({ source, dest, ports, http: f.http, l7, mtls, description: f.description, origin: originOf(f.at, root) });
+    }
+  }
+
+  const egress: IREgress[] = [];
+  for (const e of env.egress) {
+    const from: IREgress['from'] = e.from.type === 'workload' ? { kind: 'workload', workload: ir(e.from) } : { kind: 'namespace', namespace: e.from.namespace };
+    for (const to of e.to) egress.push({ from, to, ports: sortPorts(e.ports), description: e.description, origin: originOf(e.at, root) });
+  }
+
+  return {
+    env,
+    envOrigin: originOf(env.at, root),
+    root,
+    layers: layersForPhase(env.phase),
+    namespaces: [...env.namespaces].sort(byKey((n) => n.name)),
+    workloads,
+    allows,
+    egress,
+  };
+}
