@@ -1,0 +1,211 @@
+/**
+ * The connectivity list: every (source, destination) pair of workloads and external ranges
+ * with the connections allowed between them, computed on equivalence signatures so that each
+ * distinct combination of (matching rules, isolating policies, named ports) is evaluated once.
+ */
+import { compile, evaluateEgress, evaluateIngress, podEndpoints, sameFamilyPath } from './engine.ts';
+import type { Endpoint, Engine } from './engine.ts';
+import { externalFamilies, externalRanges } from './externals.ts';
+import type { FamilyChoice } from './externals.ts';
+import { formatIpRange } from './ip.ts';
+import type { IpRange } from './ip.ts';
+import type { Resources, Workload } from './model.ts';
+import { ConnSet } from './ports.ts';
+
+/** One side of a connlist entry. */
+export type ConnlistPeer =
+  | { readonly type: 'workload'; readonly name: string; readonly workload: Workload }
+  | { readonly type: 'external'; readonly name: string; readonly range: IpRange };
+
+/** One allowed (source, destination) pair. */
+export interface ConnlistEntry {
+  readonly src: ConnlistPeer;
+  readonly dst: ConnlistPeer;
+  /** Connections allowed between every pod of `src` and every pod of `dst`. */
+  readonly conns: ConnSet;
+  /**
+   * Present only when pods of one workload are treated differently (different labels or
+   * IPs): connections allowed between some pod pairs but not all.
+   */
+  readonly partial?: ConnSet;
+}
+
+/** Options of `connlist`. */
+export interface ConnlistOptions {
+  /** External ranges to list: `auto` (default) is IPv4, plus IPv6 when IPv6 appears anywhere. */
+  readonly ipFamilies?: FamilyChoice;
+}
+
+/** The `[External]` name of an address range. */
+export function externalName(range: IpRange): string {
+  return `${formatIpRange(range)}[External]`;
+}
+
+class Interner {
+  private readonly ids = new Map<string, number>();
+  readonly representatives: Endpoint[] = [];
+
+  id(key: string, rep: Endpoint): number {
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.representatives.length;
+      this.ids.set(key, id);
+      this.representatives.push(rep);
+    }
+    return id;
+  }
+}
+
+interface Variant {
+  readonly inSrc: number;
+  readonly inDst: number;
+  readonly egSrc: number;
+  readonly egDst: number;
+  readonly endpoint: Endpoint;
+  readonly key: string;
+}
+
+/** Computes signatures of endpoints and memoises direction results on them. */
+class SignatureEvaluator {
+  private readonly inSrc = new Interner();
+  private readonly inDst = new Interner();
+  private readonly egSrc = new Interner();
+  private readonly egDst = new Interner();
+  private readonly ingressMemo = new Map<number, ConnSet>();
+  private readonly egressMemo = new Map<number, ConnSet>();
+  private readonly classInRules: string[];
+  private readonly classEgRules: string[];
+  private readonly ipInRules;
+  private readonly ipEgRules;
+  private readonly engine: Engine;
+
+  constructor(engine: Engine) {
+    this.engine = engine;
+    const classRules = (rules: Engine['ingressRules']): string[] =>
+      engine.classes.map((c) =>
+        rules
+          .filter((r) => !r.allPeers && r.classMatch[c.id] === 1)
+          .map((r) => r.id)
+          .join(','),
+      );
+    this.classInRules = classRules(engine.ingressRules);
+    this.classEgRules = classRules(engine.egressRules);
+    this.ipInRules = engine.ingressRules.filter((r) => !r.allPeers && !r.ipSet.isEmpty());
+    this.ipEgRules = engine.egressRules.filter((r) => !r.allPeers && !r.ipSet.isEmpty());
+  }
+
+  variant(ep: Endpoint): Variant {
+    const ipIn = ep.ip === undefined ? '' : this.ipInRules.filter((r) => r.ipSet.contains(ep.ip!)).map((r) => r.id).join(',');
+    const ipEg = ep.ip === undefined ? '' : this.ipEgRules.filter((r) => r.ipSet.contains(ep.ip!)).map((r) => r.id).join(',');
+    const family = ep.ip === undefined ? 0 : ep.ip.family;
+    if (ep.type === 'external') {
+      const inSrc = this.inSrc.id(`x|${ipIn}`, ep);
+      const inDst = this.inDst.id('x', ep);
+      const egSrc = this.egSrc.id('x', ep);
+      const egDst = this.egDst.id(`x|${ipEg}`, ep);
+      return { inSrc, inDst, egSrc, egDst, endpoint: ep, key: `${inSrc},${inDst},${egSrc},${egDst},${family}` };
+    }
+    const named = JSON.stringify(
+      ep.ports
+        .filter((p) => p.name !== undefined)
+        .map((p) => [p.name, p.protocol, p.port])
+        .sort(),
+    );
+    const inSrc = this.inSrc.id(`p|${this.classInRules[ep.classId]}|${ipIn}`, ep);
+    const inDst = this.inDst.id(`p|${this.engine.ingressPolicies[ep.classId]!.join(',')}|${named}`, ep);
+    const egSrc = this.egSrc.id(`p|${this.engine.egressPolicies[ep.classId]!.join(',')}`, ep);
+    const egDst = this.egDst.id(`p|${this.classEgRules[ep.classId]}|${ipEg}|${named}`, ep);
+    return { inSrc, inDst, egSrc, egDst, endpoint: ep, key: `${inSrc},${inDst},${egSrc},${egDst},${family}` };
+  }
+
+  conns(src: Variant, dst: Variant): ConnSet {
+    const inKey = src.inSrc * 0x100000 + dst.inDst;
+    let ingress = this.ingressMemo.get(inKey);
+    if (ingress === undefined) {
+      ingress = evaluateIngress(this.engine, this.inSrc.representatives[src.inSrc]!, this.inDst.representatives[dst.inDst]!).conns;
+      this.ingressMemo.set(inKey, ingress);
+    }
+    if (ingress.isEmpty()) return ingress;
+    const egKey = src.egSrc * 0x100000 + dst.egDst;
+    let egress = this.egressMemo.get(egKey);
+    if (egress === undefined) {
+      egress = evaluateEgress(this.engine, this.egSrc.representatives[src.egSrc]!, this.egDst.representatives[dst.egDst]!).conns;
+      this.egressMemo.set(egKey, egress);
+    }
+    return ingress.intersect(egress);
+  }
+}
+
+interface Profile {
+  readonly id: number;
+  readonly variants: readonly Variant[];
+}
+
+/**
+ * Every allowed (src, dst) pair: workload to workload (a workload never to itself), external
+ * range to workload, workload to external range; sorted by src then dst name. A pair appears
+ * when some connection is allowed between some of their pods.
+ */
+export function connlist(resources: Resources, options: ConnlistOptions = {}): ConnlistEntry[] {
+  const engine = compile(resources);
+  const evaluator = new SignatureEvaluator(engine);
+  const profiles = new Map<string, Profile>();
+  const profileOf = (variants: Variant[]): Profile => {
+    const unique = [...new Map(variants.map((v) => [v.key, v])).values()].sort((a, b) => (a.key < b.key ? -1 : 1));
+    const key = unique.map((v) => v.key).join(';');
+    let p = profiles.get(key);
+    if (p === undefined) {
+      p = { id: profiles.size, variants: unique };
+      profiles.set(key, p);
+    }
+    return p;
+  };
+  const pairMemo = new Map<number, { all: ConnSet; some: ConnSet }>();
+  const pairConns = (a: Profile, b: Profile): { all: ConnSet; some: ConnSet } => {
+    const key = a.id * 0x100000 + b.id;
+    let r = pairMemo.get(key);
+    if (r !== undefined) return r;
+    let all: ConnSet | undefined;
+    let some = ConnSet.none();
+    for (const v of a.variants) {
+      for (const w of b.variants) {
+        if (!sameFamilyPath(v.endpoint, w.endpoint)) continue;
+        const c = evaluator.conns(v, w);
+        all = all === undefined ? c : all.intersect(c);
+        some = some.union(c);
+      }
+    }
+    r = { all: all ?? ConnSet.none(), some };
+    pairMemo.set(key, r);
+    return r;
+  };
+
+  const workloadPeers = resources.workloads.map((w) => ({
+    peer: { type: 'workload', name: w.id, workload: w } as ConnlistPeer,
+    profile: profileOf(podEndpoints(engine, w).map((ep) => evaluator.variant(ep))),
+  }));
+  const families = externalFamilies(engine, options.ipFamilies ?? 'auto');
+  const ranges = externalRanges(engine, families);
+  const externalPeer = (range: IpRange) => ({
+    peer: { type: 'external', name: externalName(range), range } as ConnlistPeer,
+    profile: profileOf([evaluator.variant({ type: 'external', ip: { family: range.family, value: range.start } })]),
+  });
+  const sources = ranges.sources.map(externalPeer);
+  const destinations = ranges.destinations.map(externalPeer);
+
+  const entries: ConnlistEntry[] = [];
+  const add = (src: (typeof workloadPeers)[number], dst: (typeof workloadPeers)[number]): void => {
+    const { all, some } = pairConns(src.profile, dst.profile);
+    if (some.isEmpty()) return;
+    entries.push({ src: src.peer, dst: dst.peer, conns: all, ...(some.equals(all) ? {} : { partial: some }) });
+  };
+  for (const s of workloadPeers) {
+    for (const d of workloadPeers) if (s !== d) add(s, d);
+    for (const d of destinations) add(s, d);
+  }
+  for (const s of sources) for (const d of workloadPeers) add(s, d);
+  entries.sort((a, b) =>
+    a.src.name !== b.src.name ? (a.src.name < b.src.name ? -1 : 1) : a.dst.name < b.dst.name ? -1 : a.dst.name > b.dst.name ? 1 : 0,
+  );
+  return entries;
+}

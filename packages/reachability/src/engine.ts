@@ -1,0 +1,300 @@
+/**
+ * The NetworkPolicy semantics, compiled once per `Resources`:
+ *
+ * - pods with the same (namespace, labels) form one equivalence class; every policy's
+ *   podSelector and every rule's peer selectors are evaluated once per class;
+ * - a pod is isolated for a direction iff some policy selecting it has that policy type;
+ * - a connection needs the source's egress and the destination's ingress to allow it;
+ * - a rule allows a connection when one of its peers matches the other side (or it has no
+ *   peers) and one of its ports matches (or it has no ports); named ports are looked up on the
+ *   destination pod (name and protocol), never on an IP-only peer;
+ * - an ipBlock matches external addresses and pods whose known IP it contains.
+ */
+import { IpSet, parseCidr, parseIp } from './ip.ts';
+import type { IpAddress } from './ip.ts';
+import type { ContainerPort, NetworkPolicy, Pod, PolicyPort, Resources, Workload } from './model.ts';
+import { ConnSet } from './ports.ts';
+import { isEmptySelector, labelsKey, matchesSelector } from './selectors.ts';
+import type { Labels } from './selectors.ts';
+
+/** Ingress or egress. */
+export type Direction = 'ingress' | 'egress';
+
+/** An equivalence class of pods: one namespace, one label set. */
+export interface PodClass {
+  readonly id: number;
+  readonly namespace: string;
+  readonly labels: Labels;
+  readonly namespaceLabels: Labels;
+}
+
+/** A policy rule with its peers pre-evaluated on every class. */
+export interface CompiledRule {
+  /** Global id among all rules of its direction. */
+  readonly id: number;
+  readonly policy: number;
+  readonly direction: Direction;
+  /** Index of the rule in the policy's `ingress` / `egress` list. */
+  readonly index: number;
+  readonly allPeers: boolean;
+  /** 1 when a selector peer of the rule matches the class. */
+  readonly classMatch: Uint8Array;
+  /** The union of the rule's ipBlocks (cidr minus except). */
+  readonly ipSet: IpSet;
+  /** Each ipBlock peer of the rule on its own (cidr minus except). */
+  readonly ipBlocks: readonly IpSet[];
+  readonly ports: readonly PolicyPort[] | 'all';
+  readonly hasNamedPorts: boolean;
+}
+
+/** A policy with its podSelector evaluated on every class. */
+export interface CompiledPolicy {
+  readonly index: number;
+  readonly policy: NetworkPolicy;
+  readonly ingress?: readonly CompiledRule[];
+  readonly egress?: readonly CompiledRule[];
+}
+
+/** One end of a connection: a pod (of a class, possibly with a known IP) or an external address. */
+export type Endpoint =
+  | {
+      readonly type: 'pod';
+      readonly classId: number;
+      readonly ports: readonly ContainerPort[];
+      readonly ip?: IpAddress;
+      readonly workload: Workload;
+      readonly pod: Pod;
+    }
+  | { readonly type: 'external'; readonly ip: IpAddress };
+
+/** What one direction decided for a pair of endpoints. */
+export interface DirectionResult {
+  /** False when no policy of this direction selects the pod (or the side is external). */
+  readonly isolated: boolean;
+  readonly conns: ConnSet;
+  /** Rules whose peers match, with the connections each allows. */
+  readonly matched: readonly { readonly rule: CompiledRule; readonly conns: ConnSet }[];
+  /** Policies that isolate the pod in this direction. */
+  readonly isolating: readonly number[];
+}
+
+/** The compiled analysis of one `Resources`. */
+export interface Engine {
+  readonly resources: Resources;
+  readonly classes: readonly PodClass[];
+  readonly policies: readonly CompiledPolicy[];
+  readonly ingressRules: readonly CompiledRule[];
+  readonly egressRules: readonly CompiledRule[];
+  /** Per class: policies isolating it for ingress / egress. */
+  readonly ingressPolicies: readonly (readonly number[])[];
+  readonly egressPolicies: readonly (readonly number[])[];
+  /** Class id of each (workload id, pod index). */
+  readonly podClass: ReadonlyMap<Pod, number>;
+  /** Pod owning each known IP (first declared wins). */
+  readonly podByIp: ReadonlyMap<string, { workload: Workload; pod: Pod }>;
+}
+
+const cache = new WeakMap<Resources, Engine>();
+
+function ipKeyOf(ip: IpAddress): string {
+  return `${ip.family}:${ip.value.toString(16)}`;
+}
+
+/** The canonical key of an address (family and value). */
+export function addressKey(ip: IpAddress): string {
+  return ipKeyOf(ip);
+}
+
+/** Compiles (once, cached) the semantics of `resources`. */
+export function compile(resources: Resources): Engine {
+  const cached = cache.get(resources);
+  if (cached !== undefined) return cached;
+
+  const nsLabels = new Map(resources.namespaces.map((n) => [n.name, n.labels]));
+  const classes: PodClass[] = [];
+  const classIndex = new Map<string, number>();
+  const podClass = new Map<Pod, number>();
+  const podByIp = new Map<string, { workload: Workload; pod: Pod }>();
+  for (const w of resources.workloads) {
+    for (const pod of w.pods) {
+      const key = `${w.namespace}\u0000${labelsKey(pod.labels)}`;
+      let id = classIndex.get(key);
+      if (id === undefined) {
+        id = classes.length;
+        classIndex.set(key, id);
+        classes.push({
+          id,
+          namespace: w.namespace,
+          labels: pod.labels,
+          namespaceLabels: nsLabels.get(w.namespace) ?? { 'kubernetes.io/metadata.name': w.namespace },
+        });
+      }
+      podClass.set(pod, id);
+      for (const ipText of pod.ips) {
+        const ip = parseIp(ipText);
+        if (ip !== undefined && !podByIp.has(ipKeyOf(ip))) podByIp.set(ipKeyOf(ip), { workload: w, pod });
+      }
+    }
+  }
+
+  const ingressRules: CompiledRule[] = [];
+  const egressRules: CompiledRule[] = [];
+  const ingressPolicies: number[][] = classes.map(() => []);
+  const egressPolicies: number[][] = classes.map(() => []);
+  const policies: CompiledPolicy[] = resources.networkPolicies.map((policy, index) => {
+    const selectAll = isEmptySelector(policy.podSelector);
+    const selected = classes.filter(
+      (c) => c.namespace === policy.namespace && (selectAll || matchesSelector(policy.podSelector, c.labels)),
+    );
+    const compileRules = (direction: Direction, target: CompiledRule[]): CompiledRule[] =>
+      (direction === 'ingress' ? policy.ingress : policy.egress).map((rule, ruleIndex) => {
+        const classMatch = new Uint8Array(classes.length);
+        let ipSet = IpSet.empty();
+        const ipBlocks: IpSet[] = [];
+        if (rule.peers !== 'all') {
+          for (const peer of rule.peers) {
+            if (peer.type === 'ipBlock') {
+              const cidr = parseCidr(peer.cidr)!;
+              const except = peer.except.map((e) => parseCidr(e)!);
+              const block = IpSet.of([cidr]).subtract(IpSet.of(except));
+              ipBlocks.push(block);
+              ipSet = ipSet.union(block);
+              continue;
+            }
+            for (const c of classes) {
+              if (classMatch[c.id] === 1) continue;
+              const nsOk =
+                peer.namespaceSelector === undefined
+                  ? c.namespace === policy.namespace
+                  : matchesSelector(peer.namespaceSelector, c.namespaceLabels);
+              if (!nsOk) continue;
+              if (peer.podSelector === undefined || matchesSelector(peer.podSelector, c.labels)) classMatch[c.id] = 1;
+            }
+          }
+        }
+        const compiled: CompiledRule = {
+          id: target.length,
+          policy: index,
+          direction,
+          index: ruleIndex,
+          allPeers: rule.peers === 'all',
+          classMatch,
+          ipSet,
+          ipBlocks,
+          ports: rule.ports,
+          hasNamedPorts: rule.ports !== 'all' && rule.ports.some((p) => typeof p.port === 'string'),
+        };
+        target.push(compiled);
+        return compiled;
+      });
+    const ingress = policy.policyTypes.includes('Ingress') ? compileRules('ingress', ingressRules) : undefined;
+    const egress = policy.policyTypes.includes('Egress') ? compileRules('egress', egressRules) : undefined;
+    for (const c of selected) {
+      if (ingress !== undefined) ingressPolicies[c.id]!.push(index);
+      if (egress !== undefined) egressPolicies[c.id]!.push(index);
+    }
+    return { index, policy, ...(ingress ? { ingress } : {}), ...(egress ? { egress } : {}) };
+  });
+
+  const engine: Engine = {
+    resources,
+    classes,
+    policies,
+    ingressRules,
+    egressRules,
+    ingressPolicies,
+    egressPolicies,
+    podClass,
+    podByIp,
+  };
+  cache.set(resources, engine);
+  return engine;
+}
+
+/** True when the rule's peers match the endpoint. */
+export function ruleMatchesPeer(rule: CompiledRule, peer: Endpoint): boolean {
+  if (rule.allPeers) return true;
+  if (peer.type === 'pod') {
+    if (rule.classMatch[peer.classId] === 1) return true;
+    return peer.ip !== undefined && rule.ipSet.contains(peer.ip);
+  }
+  return rule.ipSet.contains(peer.ip);
+}
+
+/** The connections a rule's ports allow towards `dst` (named ports resolved on a destination pod). */
+export function rulePortsFor(rule: CompiledRule, dst: Endpoint): ConnSet {
+  if (rule.ports === 'all') return ConnSet.all();
+  let conns = ConnSet.none();
+  for (const p of rule.ports) {
+    if (p.port === undefined) conns = conns.union(ConnSet.allPorts(p.protocol));
+    else if (typeof p.port === 'number') conns = conns.union(ConnSet.of(p.protocol, [[p.port, p.endPort ?? p.port]]));
+    else if (dst.type === 'pod') {
+      const named = dst.ports.find((cp) => cp.name === p.port && cp.protocol === p.protocol);
+      if (named !== undefined) conns = conns.union(ConnSet.of(p.protocol, [[named.port, named.port]]));
+    }
+  }
+  return conns;
+}
+
+/** What the destination's ingress policies allow from `src` (all when `dst` is external or not isolated). */
+export function evaluateIngress(engine: Engine, src: Endpoint, dst: Endpoint): DirectionResult {
+  if (dst.type !== 'pod') return { isolated: false, conns: ConnSet.all(), matched: [], isolating: [] };
+  const isolating = engine.ingressPolicies[dst.classId]!;
+  return evaluateRules(engine, isolating, 'ingress', src, dst, src);
+}
+
+/** What the source's egress policies allow towards `dst` (all when `src` is external or not isolated). */
+export function evaluateEgress(engine: Engine, src: Endpoint, dst: Endpoint): DirectionResult {
+  if (src.type !== 'pod') return { isolated: false, conns: ConnSet.all(), matched: [], isolating: [] };
+  const isolating = engine.egressPolicies[src.classId]!;
+  return evaluateRules(engine, isolating, 'egress', src, dst, dst);
+}
+
+function evaluateRules(
+  engine: Engine,
+  isolating: readonly number[],
+  direction: Direction,
+  _src: Endpoint,
+  dst: Endpoint,
+  peer: Endpoint,
+): DirectionResult {
+  if (isolating.length === 0) return { isolated: false, conns: ConnSet.all(), matched: [], isolating };
+  let conns = ConnSet.none();
+  const matched: { rule: CompiledRule; conns: ConnSet }[] = [];
+  for (const p of isolating) {
+    const rules = direction === 'ingress' ? engine.policies[p]!.ingress : engine.policies[p]!.egress;
+    for (const rule of rules ?? []) {
+      if (!ruleMatchesPeer(rule, peer)) continue;
+      const allowed = rulePortsFor(rule, dst);
+      matched.push({ rule, conns: allowed });
+      conns = conns.union(allowed);
+    }
+  }
+  return { isolated: true, conns, matched, isolating };
+}
+
+/** The connections allowed from `src` to `dst`: egress of the source AND ingress of the destination. */
+export function allowedConns(engine: Engine, src: Endpoint, dst: Endpoint): ConnSet {
+  return evaluateEgress(engine, src, dst).conns.intersect(evaluateIngress(engine, src, dst).conns);
+}
+
+/** The endpoints of a workload's pods: one per (pod, known IP), or one without IP when none is known. */
+export function podEndpoints(engine: Engine, workload: Workload): Endpoint[] {
+  const out: Endpoint[] = [];
+  for (const pod of workload.pods) {
+    const classId = engine.podClass.get(pod)!;
+    const ips = pod.ips.map((t) => parseIp(t)).filter((ip): ip is IpAddress => ip !== undefined);
+    if (ips.length === 0) out.push({ type: 'pod', classId, ports: pod.ports, workload, pod });
+    for (const ip of ips) out.push({ type: 'pod', classId, ports: pod.ports, ip, workload, pod });
+  }
+  return out;
+}
+
+/**
+ * True when traffic can go between the two endpoints on one IP family: either side without a
+ * known IP, or both IPs of the same family.
+ */
+export function sameFamilyPath(a: Endpoint, b: Endpoint): boolean {
+  if (a.ip === undefined || b.ip === undefined) return true;
+  return a.ip.family === b.ip.family;
+}

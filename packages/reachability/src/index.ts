@@ -1,0 +1,38 @@
+/**
+ * @ztp/reachability: a connectivity engine with exact upstream Kubernetes NetworkPolicy
+ * semantics. Load manifests, ask for the verdict of one connection, or list every allowed
+ * connection in netpol-analyzer's formats.
+ */
+export { buildResources, buildResourcesFromDocuments, ManifestError } from './resources.ts';
+export type { ExtraKindReader, ManifestDocument } from './resources.ts';
+export { loadManifests, listManifestFiles, parseManifestText, readManifestDocuments } from './loader.ts';
+export { NAMESPACE_NAME_LABEL } from './model.ts';
+export type {
+  ContainerPort,
+  IgnoredObject,
+  Namespace,
+  NetworkPolicy,
+  Origin,
+  Pod,
+  PolicyPeer,
+  PolicyPort,
+  PolicyRule,
+  Resources,
+  Workload,
+} from './model.ts';
+export { ConnSet, PROTOCOLS, MIN_PORT, MAX_PORT, isProtocol } from './ports.ts';
+export type { Protocol, PortRange } from './ports.ts';
+export { matchesSelector, isEmptySelector } from './selectors.ts';
+export type { LabelSelector, LabelSelectorRequirement, Labels } from './selectors.ts';
+export { IpSet, parseIp, parseCidr, formatIp, formatIpRange } from './ip.ts';
+export type { IpAddress, IpFamily, IpRange } from './ip.ts';
+export { verdict, checkConnection } from './verdict.ts';
+export type { Decision, DecisionRef, DirectionVerdict, PathVerdict, Verdict, VerdictQuery } from './verdict.ts';
+export { PeerError } from './peers.ts';
+export type { PeerSpec } from './peers.ts';
+export { connlist, externalName } from './connlist.ts';
+export type { ConnlistEntry, ConnlistOptions, ConnlistPeer } from './connlist.ts';
+export { formatConnlist } from './format.ts';
+export type { ConnlistFormat } from './format.ts';
+export type { FamilyChoice } from './externals.ts';
+export type { Direction } from './engine.ts';

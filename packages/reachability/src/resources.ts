@@ -1,0 +1,203 @@
+/**
+ * Turning raw manifest objects into `Resources`: flattening `List` kinds, reading namespaces,
+ * workloads and NetworkPolicies, merging pods of one owner, implying referenced namespaces,
+ * and listing what is not analysed. Pure: no file access.
+ */
+import { NAMESPACE_NAME_LABEL } from './model.ts';
+import type { IgnoredObject, Namespace, NetworkPolicy, Origin, Pod, Resources, Workload } from './model.ts';
+import { readNetworkPolicy } from './networkpolicy.ts';
+import { CONTROLLER_KINDS, readWorkload, workloadId } from './workloads.ts';
+import type { WorkloadPart } from './workloads.ts';
+import { labelsKey } from './selectors.ts';
+
+/** Raised when manifests contain objects the API server would reject; lists every problem. */
+export class ManifestError extends Error {
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super(`invalid manifests:\n  ${problems.join('\n  ')}`);
+    this.name = 'ManifestError';
+    this.problems = problems;
+  }
+}
+
+/** One object with where it came from. */
+export interface ManifestDocument {
+  readonly object: unknown;
+  readonly origin?: Origin;
+}
+
+/** Hooks for object kinds handled by other layers (Cilium, Istio); return true when consumed. */
+export type ExtraKindReader = (obj: Record<string, unknown>, origin: Origin | undefined, errors: string[]) => boolean;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function group(apiVersion: unknown): string | undefined {
+  if (typeof apiVersion !== 'string') return undefined;
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+const WORKLOAD_GROUPS: Readonly<Record<string, readonly string[]>> = {
+  Pod: [''],
+  ReplicationController: [''],
+  Deployment: ['apps', 'extensions'],
+  StatefulSet: ['apps'],
+  DaemonSet: ['apps', 'extensions'],
+  ReplicaSet: ['apps', 'extensions'],
+  Job: ['batch'],
+  CronJob: ['batch'],
+};
+
+/** True when the object's apiVersion group is one of `groups` (a missing apiVersion is accepted). */
+function inGroup(obj: Record<string, unknown>, groups: readonly string[]): boolean {
+  const g = group(obj.apiVersion);
+  return g === undefined || groups.includes(g);
+}
+
+function flatten(docs: readonly ManifestDocument[]): ManifestDocument[] {
+  const out: ManifestDocument[] = [];
+  const visit = (object: unknown, origin: Origin | undefined): void => {
+    if (isObject(object) && typeof object.kind === 'string' && object.kind.endsWith('List') && Array.isArray(object.items)) {
+      // typed lists (PodList, NamespaceList...) may leave kind/apiVersion out of their items
+      const itemKind = object.kind.slice(0, -'List'.length);
+      for (const item of object.items) {
+        if (isObject(item) && item.kind === undefined && itemKind !== '') {
+          visit({ ...item, kind: itemKind, ...(item.apiVersion === undefined ? { apiVersion: object.apiVersion } : {}) }, origin);
+        } else visit(item, origin);
+      }
+      return;
+    }
+    out.push({ object, ...(origin ? { origin } : {}) });
+  };
+  for (const d of docs) visit(d.object, d.origin);
+  return out;
+}
+
+/**
+ * Builds the analysed world from manifest documents (objects with an optional origin).
+ * Throws `ManifestError` listing every invalid NetworkPolicy, Namespace or workload.
+ * `extraReaders` let higher layers consume more kinds (they must push their own errors).
+ */
+export function buildResourcesFromDocuments(
+  docs: readonly ManifestDocument[],
+  extraReaders: readonly ExtraKindReader[] = [],
+): Resources {
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const ignored: IgnoredObject[] = [];
+  const namespaces = new Map<string, Namespace>();
+  const parts: WorkloadPart[] = [];
+  const policies: NetworkPolicy[] = [];
+  const policyKeys = new Set<string>();
+
+  for (const { object, origin } of flatten(docs)) {
+    if (object === null || object === undefined) continue; // empty YAML document
+    const at = origin?.file !== undefined ? ` (${origin.file}${origin.index !== undefined ? ` #${origin.index}` : ''})` : '';
+    if (!isObject(object) || typeof object.kind !== 'string') {
+      ignored.push({ kind: '<none>', reason: 'not a Kubernetes object (no kind)', ...(origin ? { origin } : {}) });
+      continue;
+    }
+    const kind = object.kind;
+    const metadata = isObject(object.metadata) ? object.metadata : {};
+    const ref = {
+      ...(typeof object.apiVersion === 'string' ? { apiVersion: object.apiVersion } : {}),
+      kind,
+      ...(typeof metadata.name === 'string' ? { name: metadata.name } : {}),
+      ...(typeof metadata.namespace === 'string' ? { namespace: metadata.namespace } : {}),
+      ...(origin ? { origin } : {}),
+    };
+    if (kind === 'Namespace' && inGroup(object, [''])) {
+      const name = typeof metadata.name === 'string' ? metadata.name : '';
+      if (name === '') {
+        errors.push(`Namespace without metadata.name${at}`);
+        continue;
+      }
+      const labels: Record<string, string> = {};
+      const rawLabels = isObject(metadata.labels) ? metadata.labels : {};
+      for (const [k, v] of Object.entries(rawLabels)) {
+        if (typeof v === 'string') labels[k] = v;
+        else errors.push(`Namespace ${name}: label "${k}" must be a string${at}`);
+      }
+      labels[NAMESPACE_NAME_LABEL] = name; // always set by the API server
+      if (namespaces.has(name)) warnings.push(`Namespace ${name} is declared more than once; the last declaration wins${at}`);
+      namespaces.set(name, { name, labels, implicit: false });
+      continue;
+    }
+    if (kind === 'NetworkPolicy' && inGroup(object, ['networking.k8s.io', 'extensions'])) {
+      const r = readNetworkPolicy(object, origin);
+      if (!r.ok) {
+        errors.push(...r.errors.map((e) => e + at));
+        continue;
+      }
+      const key = `${r.value.namespace}/${r.value.name}`;
+      if (policyKeys.has(key)) {
+        errors.push(`NetworkPolicy ${key} is declared more than once${at}`);
+        continue;
+      }
+      policyKeys.add(key);
+      policies.push(r.value);
+      continue;
+    }
+    const groups = WORKLOAD_GROUPS[kind];
+    if (groups !== undefined && (kind === 'Pod' || CONTROLLER_KINDS.includes(kind)) && inGroup(object, groups)) {
+      const r = readWorkload(object, origin);
+      if (!r.ok) errors.push(...r.errors.map((e) => e + at));
+      else {
+        parts.push(r.value);
+        warnings.push(...r.value.warnings.map((w) => `${w}; entry ignored${at}`));
+      }
+      continue;
+    }
+    if (extraReaders.some((read) => read(object, origin, errors))) continue;
+    ignored.push({ ...ref, reason: `kind ${kind}${ref.apiVersion ? ` (${ref.apiVersion})` : ''} is not analysed` });
+  }
+
+  if (errors.length > 0) throw new ManifestError(errors);
+
+  // merge parts into workloads (pods of one owner; duplicate controllers)
+  const byId = new Map<string, { kind: string; name: string; namespace: string; pods: Pod[]; origin?: Origin }>();
+  for (const part of parts) {
+    const id = workloadId(part.namespace, part.name, part.kind);
+    let w = byId.get(id);
+    if (w === undefined) {
+      w = { kind: part.kind, name: part.name, namespace: part.namespace, pods: [], ...(part.origin ? { origin: part.origin } : {}) };
+      byId.set(id, w);
+    }
+    if (w.pods.some((p) => p.name === part.pod.name)) {
+      warnings.push(`${id}: pod ${part.pod.name} is declared more than once; both are analysed`);
+    }
+    w.pods.push(part.pod);
+  }
+  const workloads: Workload[] = [...byId.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([id, w]) => ({ id, ...w }));
+  for (const w of workloads) {
+    const distinct = new Set(w.pods.map((p) => labelsKey(p.labels)));
+    if (distinct.size > 1) {
+      warnings.push(`${w.id}: its pods have different labels; a connection is listed for it only when every pod has it`);
+    }
+    if (!namespaces.has(w.namespace)) {
+      namespaces.set(w.namespace, { name: w.namespace, labels: { [NAMESPACE_NAME_LABEL]: w.namespace }, implicit: true });
+    }
+  }
+  for (const p of policies) {
+    if (!namespaces.has(p.namespace)) {
+      namespaces.set(p.namespace, { name: p.namespace, labels: { [NAMESPACE_NAME_LABEL]: p.namespace }, implicit: true });
+    }
+  }
+  return {
+    namespaces: [...namespaces.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    workloads,
+    networkPolicies: policies,
+    ignored,
+    warnings,
+  };
+}
+
+/** Builds the analysed world from raw manifest objects (see `buildResourcesFromDocuments`). */
+export function buildResources(objects: readonly unknown[]): Resources {
+  return buildResourcesFromDocuments(objects.map((object) => ({ object })));
+}
