@@ -32,8 +32,11 @@ export interface DecisionRef {
   readonly rule?: number;
 }
 
-/** What decided one direction: no policy selects the pod, the side is external, or these policies. */
-export type Decision = 'not isolated' | 'external peer' | readonly DecisionRef[];
+/**
+ * What decided one direction: no policy selects the pod, the side is external, the two sides
+ * share no IP family (so no connection exists), or these policies.
+ */
+export type Decision = 'not isolated' | 'external peer' | 'no common IP family' | readonly DecisionRef[];
 
 /** One direction's verdict. */
 export interface DirectionVerdict {
@@ -117,7 +120,7 @@ export function judgeResolved(engine: Engine, src: ResolvedPeer, dst: ResolvedPe
     }
   }
   if (paths.length === 0) {
-    const none: DirectionVerdict = { allowed: false, decidedBy: [] };
+    const none: DirectionVerdict = { allowed: false, decidedBy: 'no common IP family' };
     return { allowed: false, src: src.name, dst: dst.name, protocol, port, ingress: none, egress: none, paths };
   }
   const refused = paths.find((p) => !p.allowed);
