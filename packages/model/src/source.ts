@@ -20,7 +20,8 @@ export function callSite(): SourceLocation {
     const m = /\(?((?:file:\/\/)?\/[^():]+):(\d+):\d+\)?\s*$/.exec(raw.trim());
     if (!m || m[1] === undefined || m[2] === undefined) continue;
     const file = m[1].startsWith('file://') ? fileURLToPath(m[1]) : m[1];
-    if (file.startsWith(MODEL_DIR) || file.startsWith('node:')) continue;
+    // Skip this package's own builders; its tests count as callers.
+    if ((file.startsWith(MODEL_DIR) && !file.endsWith('.test.ts')) || file.startsWith('node:')) continue;
     return { file, line: Number(m[2]) };
   }
   return { file: '<unknown>', line: 0 };

@@ -304,6 +304,16 @@ function validateSecrets(env: Environment, byId: Map<string, Workload>, c: Colle
       c.add(s.at, obj, `kind must be 'dynamic' or 'static'`);
     }
   }
+  for (const w of byId.values()) {
+    const own = new Set(env.secrets.filter((s) => s.workload === w).map((s) => s.name));
+    for (const perm of w.apiAccess) {
+      if (!perm.resources.includes('secrets')) continue;
+      const names = perm.resourceNames ?? [];
+      if (names.length === 0 || names.some((n) => !own.has(n))) {
+        c.add(w.at, `workload ${workloadId(w)}`, `apiAccess to secrets must name, in resourceNames, only secrets declared for this workload (${[...own].join(', ') || 'none'})`);
+      }
+    }
+  }
   if (env.secrets.length > 0) {
     if (env.vault === undefined) c.add(env.at, `environment ${env.name}`, `secrets are declared but vault ({ server }) is not set`);
     else {

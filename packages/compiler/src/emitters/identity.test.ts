@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import { flow, runtime, secret, workload } from '@ztp/model';
+import { AMBIENT, byName, CERTS, irOf, NO_MESH, shop } from '../testing.ts';
+import { emitCertificates } from './certificates.ts';
+import { emitFalco, expectedPorts, falcoRules } from './falco.ts';
+import { emitNamespaces } from './namespaces.ts';
+import { emitRbac } from './rbac.ts';
+import { emitSecrets, refreshInterval } from './secrets.ts';
+import { parse } from 'yaml';
+
+describe('emitNamespaces', () => {
+  it('labels namespaces for sidecar injection or ambient once the mesh layer is on', () => {
+    const { web } = shop();
+    expect(emitNamespaces(irOf({ workloads: [web] }))[0]?.object.metadata.labels).toMatchObject({ 'istio-injection': 'enabled', 'ztp.dev/environment': 'test' });
+    expect(emitNamespaces(irOf({ mesh: AMBIENT, workloads: [web] }))[0]?.object.metadata.labels).toMatchObject({ 'istio.io/dataplane-mode': 'ambient' });
+    expect(emitNamespaces(irOf({ phase: 1, workloads: [web] }))[0]?.object.metadata.labels).not.toHaveProperty('istio-injection');
+  });
+});
+
+describe('emitRbac', () => {
+  it('does not mount a token for workloads without API access', () => {
+    const { web } = shop();
+    const out = byName(emitRbac(irOf({ workloads: [web] })));
+    expect(out.get('ServiceAccount shop/web')).toMatchObject({ automountServiceAccountToken: false });
+    expect(out.has('Role shop/ztp-web')).toBe(false);
+  });
+  it('grants exactly the declared permissions to the workload\'s own service account', () => {
+    const op = workload({ namespace: 'shop', name: 'op', serviceAccount: 'op-sa', apiAccess: [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'update'], resourceNames: ['op-lock'] }] });
+    const out = byName(emitRbac(irOf({ workloads: [op] })));
+    expect(out.get('ServiceAccount shop/op-sa')).toMatchObject({ automountServiceAccountToken: true });
+    expect(out.get('Role shop/ztp-op')).toMatchObject({ rules: [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'update'], resourceNames: ['op-lock'] }] });
+    expect(out.get('RoleBinding shop/ztp-op')).toMatchObject({ roleRef: { kind: 'Role', name: 'ztp-op' }, subjects: [{ kind: 'ServiceAccount', name: 'op-sa', namespace: 'shop' }] });
+  });
+});
+
+describe('emitCertificates', () => {
+  it('issues a short-lived SPIFFE certificate per workload when there is no mesh', () => {
+    const { web } = shop();
+    const out = byName(emitCertificates(irOf({ mesh: NO_MESH, certificates: CERTS, trustDomain: 'stage.example', workloads: [web] })));
+    expect(out.get('Certificate shop/ztp-web-svid')?.spec).toMatchObject({
+      secretName: 'web-svid',
+      uris: ['spiffe://stage.example/ns/shop/sa/web'],
+      duration: '1h',
+      renewBefore: '30m',
+      issuerRef: { kind: 'ClusterIssuer', name: 'spiffe-ca', group: 'cert-manager.io' },
+    });
+  });
+  it('issues none under a mesh (Istio issues identities) or before phase 2', () => {
+    const { web } = shop();
+    expect(emitCertificates(irOf({ workloads: [web] }))).toEqual([]);
+    expect(emitCertificates(irOf({ phase: 1, mesh: NO_MESH, certificates: CERTS, workloads: [web] }))).toEqual([]);
+  });
+});
+
+describe('emitSecrets', () => {
+  it('refreshes dynamic secrets at half their TTL', () => {
+    expect(refreshInterval('1h')).toBe('30m');
+    expect(refreshInterval('15m')).toBe('7m30s');
+  });
+  it('uses a VaultDynamicSecret generator that logs in as the workload itself', () => {
+    const { web, db } = shop();
+    const out = byName(emitSecrets(irOf({ workloads: [web, db], secrets: [secret({ workload: web, name: 'db-creds', kind: 'dynamic', path: 'database/creds/web', ttl: '1h' })], vault: { server: 'https://vault.vault.svc:8200' } })));
+    expect(out.get('VaultDynamicSecret shop/ztp-db-creds')?.spec).toEqual({
+      path: 'database/creds/web',
+      method: 'GET',
+      resultType: 'Data',
+      provider: { server: 'https://vault.vault.svc:8200', auth: { kubernetes: { mountPath: 'kubernetes', role: 'test-shop-web', serviceAccountRef: { name: 'web' } } } },
+    });
+    expect(out.get('ExternalSecret shop/db-creds')?.spec).toMatchObject({ refreshInterval: '30m', target: { name: 'db-creds' }, dataFrom: [{ sourceRef: { generatorRef: { kind: 'VaultDynamicSecret', name: 'ztp-db-creds' } } }] });
+  });
+  it('uses a per-workload SecretStore for static KV secrets', () => {
+    const { web } = shop();
+    const out = byName(emitSecrets(irOf({ workloads: [web], secrets: [secret({ workload: web, name: 'session', kind: 'static', path: 'secret/web/session', keys: ['key'] })], vault: { server: 'https://vault:8200' } })));
+    expect(out.get('SecretStore shop/ztp-web-vault-secret')?.spec).toMatchObject({ provider: { vault: { path: 'secret', version: 'v2', auth: { kubernetes: { role: 'test-shop-web', serviceAccountRef: { name: 'web' } } } } } });
+    expect(out.get('ExternalSecret shop/session')?.spec).toMatchObject({ secretStoreRef: { name: 'ztp-web-vault-secret', kind: 'SecretStore' }, data: [{ secretKey: 'key', remoteRef: { key: 'web/session', property: 'key' } }] });
+  });
+  it('lets a pod reference only the secrets declared for its service account', () => {
+    const { web, db } = shop();
+    const out = byName(emitSecrets(irOf({ mesh: NO_MESH, certificates: CERTS, workloads: [web, db], secrets: [secret({ workload: web, name: 'db-creds', kind: 'dynamic', path: 'database/creds/web', ttl: '1h' })], vault: { server: 'https://vault:8200' } })));
+    const vap = out.get('ValidatingAdmissionPolicy /ztp-test-secret-mounts') as { spec: { variables: { name: string; expression: string }[]; validations: unknown[] } };
+    expect(vap.spec.variables[0]).toEqual({ name: 'allowed', expression: "['shop/db/db-svid', 'shop/web/db-creds', 'shop/web/web-svid']" });
+    expect(vap.spec.validations).toHaveLength(4);
+    expect(out.get('ValidatingAdmissionPolicyBinding /ztp-test-secret-mounts')).toMatchObject({ spec: { validationActions: ['Deny'], matchResources: { namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['shop'] }] } } } });
+    const audit = byName(emitSecrets(irOf({ enforcement: 'audit', workloads: [web] })));
+    expect(audit.get('ValidatingAdmissionPolicyBinding /ztp-test-secret-mounts')).toMatchObject({ spec: { validationActions: ['Warn', 'Audit'] } });
+  });
+  it('emits nothing before phase 3', () => {
+    const { web } = shop();
+    expect(emitSecrets(irOf({ phase: 2, workloads: [web] }))).toEqual([]);
+  });
+});
+
+describe('emitFalco', () => {
+  it('alerts on outbound ports a namespace is not expected to use', () => {
+    const { web, db } = shop();
+    const ir = irOf({ namespaces: ['shop', 'ml'], workloads: [web, db], flows: [flow({ from: web, to: db, ports: ['pg'] })], runtime: [runtime({ namespace: 'ml', outboundPorts: [443, 8080], priority: 'ERROR' })] });
+    expect(expectedPorts(ir, 'ml')).toEqual([53, 443, 8080, 15012]);
+    expect(expectedPorts(ir, 'shop')).toEqual([53, 5432, 15012]);
+    const rules = parse(falcoRules(ir).split('\n').filter((l) => l !== '').join('\n')) as Record<string, unknown>[];
+    expect(rules.find((r) => r.rule === 'ztp unexpected outbound port in ml')).toMatchObject({ condition: 'ztp_outbound and k8s.ns.name = "ml" and not fd.sport in (ztp_ml_expected_outbound_ports)', priority: 'ERROR' });
+    expect(rules.find((r) => r.list === 'ztp_ml_expected_outbound_ports')).toEqual({ list: 'ztp_ml_expected_outbound_ports', items: [53, 443, 8080, 15012] });
+    expect(emitFalco(ir)).toHaveLength(1);
+    expect(emitFalco(irOf({ phase: 3, workloads: [web] }))).toEqual([]);
+  });
+});

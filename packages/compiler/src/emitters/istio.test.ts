@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { flow, fromNamespace, workload } from '@ztp/model';
+import { byName, CERTS, irOf, NO_MESH, SIDECAR, shop } from '../testing.ts';
+import { emitIstio } from './istio.ts';
+
+describe('emitIstio', () => {
+  it('sets mTLS mesh-wide and per namespace, and denies by default with allow-nothing', () => {
+    const { web, db } = shop();
+    const out = byName(emitIstio(irOf({ workloads: [web, db] })));
+    expect(out.get('PeerAuthentication istio-system/default')?.spec).toEqual({ mtls: { mode: 'STRICT' } });
+    expect(out.get('PeerAuthentication shop/default')?.spec).toEqual({ mtls: { mode: 'STRICT' } });
+    expect(out.get('AuthorizationPolicy shop/ztp-allow-nothing')?.spec).toEqual({});
+    expect(out.has('AuthorizationPolicy shop/ztp-db')).toBe(false);
+  });
+
+  it('allows exactly the declared callers by SPIFFE principal, with HTTP methods and paths', () => {
+    const { web, db } = shop();
+    const out = byName(
+      emitIstio(
+        irOf({
+          trustDomain: 'prod.example',
+          workloads: [web, db],
+          flows: [flow({ from: web, to: db, ports: ['pg'] }), flow({ from: [db, fromNamespace('edge')], to: web, ports: ['http'], http: [{ methods: ['GET'], paths: ['/api/*'] }] })],
+        }),
+      ),
+    );
+    expect(out.get('AuthorizationPolicy shop/ztp-db')?.spec).toEqual({
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'db' } },
+      action: 'ALLOW',
+      rules: [{ from: [{ source: { principals: ['prod.example/ns/shop/sa/web'] } }], to: [{ operation: { ports: ['5432'] } }] }],
+    });
+    expect(out.get('AuthorizationPolicy shop/ztp-web')?.spec).toEqual({
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'web' } },
+      action: 'ALLOW',
+      rules: [
+        { from: [{ source: { principals: ['prod.example/ns/shop/sa/db'] } }], to: [{ operation: { ports: ['8080'], methods: ['GET'], paths: ['/api/*'] } }] },
+        { from: [{ source: { namespaces: ['edge'] } }], to: [{ operation: { ports: ['8080'], methods: ['GET'], paths: ['/api/*'] } }] },
+      ],
+    });
+  });
+
+  it('overrides mTLS per port, and does not require a principal where mTLS is disabled', () => {
+    const api = workload({ namespace: 'shop', name: 'api', ports: { http: { port: 8080, appProtocol: 'http' }, metrics: { port: 9090, appProtocol: 'http', mtls: 'DISABLE' } } });
+    const { web } = shop();
+    const out = byName(emitIstio(irOf({ mesh: { ...SIDECAR, mtls: 'PERMISSIVE' }, workloads: [web, api], flows: [flow({ from: web, to: api, ports: ['http', 'metrics'] })] })));
+    expect(out.get('PeerAuthentication shop/ztp-api')?.spec).toEqual({ selector: { matchLabels: { 'app.kubernetes.io/name': 'api' } }, mtls: { mode: 'PERMISSIVE' }, portLevelMtls: { '9090': { mode: 'DISABLE' } } });
+    expect((out.get('AuthorizationPolicy shop/ztp-api')?.spec as { rules: unknown[] }).rules).toEqual([
+      { from: [{ source: { principals: ['cluster.local/ns/shop/sa/web'] } }], to: [{ operation: { ports: ['8080'] } }] },
+      { to: [{ operation: { ports: ['9090'] } }] },
+    ]);
+  });
+
+  it('emits nothing without a mesh or before phase 2', () => {
+    const { web, db } = shop();
+    expect(emitIstio(irOf({ mesh: NO_MESH, certificates: CERTS, workloads: [web, db] }))).toEqual([]);
+    expect(emitIstio(irOf({ phase: 1, workloads: [web, db] }))).toEqual([]);
+  });
+});

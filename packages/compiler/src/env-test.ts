@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { CrdRegistry, crdsDir } from '@ztp/crd-schema';
+import type { Environment } from '@ztp/model';
+import { compileEnvironment } from './compile.ts';
+import { sha256 } from './serialize.ts';
+import { diffBundle, isClean, writeTreeAtomically } from './write.ts';
+
+/**
+ * The standard tests of an environment project: its bundle equals the golden copy beside it
+ * (`ZTP_UPDATE_GOLDEN=1` rewrites it), compiles byte-identically twice, every custom resource
+ * passes the real upstream CRD (schema and unknown fields), and `manifest.json` is consistent.
+ */
+export function describeEnvironmentBundle(env: Environment, environmentFileUrl: string): void {
+  const projectDir = resolve(dirname(fileURLToPath(environmentFileUrl)), '..');
+  const root = resolve(projectDir, '..', '..');
+  const golden = join(projectDir, '__golden__');
+
+  describe(`environment ${env.name}`, () => {
+    const bundle = compileEnvironment(env, root);
+
+    it('matches its golden bundle', () => {
+      if (process.env.ZTP_UPDATE_GOLDEN === '1') writeTreeAtomically(golden, bundle.files);
+      const diff = diffBundle(bundle, golden);
+      expect(isClean(diff), `bundle differs from ${golden} (run with ZTP_UPDATE_GOLDEN=1 to accept): ${JSON.stringify(diff)}`).toBe(true);
+    });
+
+    it('compiles to the same bytes every time', () => {
+      const again = compileEnvironment(env, root);
+      expect([...again.files]).toEqual([...bundle.files]);
+    });
+
+    it('lists every object in kustomization.yaml and manifest.json, with correct hashes', () => {
+      const manifest = JSON.parse(bundle.files.get('manifest.json') ?? '{}') as { objects: { file: string; sha256: string }[]; intent: { flows: unknown[] } };
+      const kustomization = parse(bundle.files.get('kustomization.yaml') ?? '') as { resources: string[] };
+      const objectFiles = [...bundle.files.keys()].filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml' && !f.startsWith('admission/scan/'));
+      expect(kustomization.resources).toEqual(objectFiles);
+      expect(manifest.objects.map((o) => o.file)).toEqual(objectFiles);
+      for (const o of manifest.objects) expect(o.sha256, o.file).toBe(sha256(bundle.files.get(o.file) ?? ''));
+      expect(manifest.intent.flows.length).toBe(env.flows.reduce((n, f) => n + f.from.length, 0));
+    });
+
+    const dir = crdsDir();
+    if (!existsSync(dir) && process.env.CI) throw new Error(`CRDs folder ${dir} is missing; CI must have ../shared/crds`);
+    it.runIf(existsSync(dir))('passes the real upstream CRD of every custom resource it contains', () => {
+      const crds = new CrdRegistry(dir);
+      let checked = 0;
+      for (const [file, text] of bundle.files) {
+        if (!file.endsWith('.yaml') || file === 'kustomization.yaml' || file.startsWith('admission/scan/')) continue;
+        const o = parse(text) as { apiVersion: string; kind: string };
+        if (!o.apiVersion.includes('.') || o.apiVersion.includes('k8s.io/')) continue; // built-in kinds: checked by kubernetes-models at compile time
+        if (o.apiVersion.startsWith('constraints.gatekeeper.sh/')) continue; // its CRD is generated from the ConstraintTemplate
+        expect(crds.check(o), `${file}`).toEqual([]);
+        checked++;
+      }
+      expect(checked).toBeGreaterThan(0);
+    });
+    if (!existsSync(dir)) console.log(`environment ${env.name}: CRD check not run, because ${dir} is missing (set ZTP_CRDS_DIR)`);
+  });
+}

@@ -1,0 +1,228 @@
+import { describe, expect, it } from 'vitest';
+import { defineEnvironment, type EnvironmentProps } from './environment.ts';
+import { egress, toCidr, toFqdn } from './egress.ts';
+import { InputError } from './errors.ts';
+import { flow, fromCidr, fromNamespace } from './flow.ts';
+import { runtime } from './runtime.ts';
+import { secret } from './secret.ts';
+import type { MeshSettings } from './settings.ts';
+import { validateEnvironment, validateEnvironments } from './validate.ts';
+import { workload } from './workload.ts';
+
+const THIS_FILE = new URL(import.meta.url).pathname;
+const dns = { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' }, port: 53 };
+const sidecar: MeshSettings = { mode: 'istio-sidecar', mtls: 'STRICT', istiodNamespace: 'istio-system', istiodLabels: { app: 'istiod' } };
+const none: MeshSettings = { mode: 'none', mtls: 'DISABLE', istiodNamespace: 'istio-system', istiodLabels: { app: 'istiod' } };
+
+function base(over: Partial<EnvironmentProps> = {}): EnvironmentProps {
+  const web = workload({ namespace: 'shop', name: 'web', ports: { http: { port: 8080, appProtocol: 'http' } } });
+  const db = workload({ namespace: 'shop', name: 'db', ports: { pg: { port: 5432 } } });
+  return {
+    name: 'test',
+    cni: 'cilium',
+    mesh: sidecar,
+    dns,
+    enforcement: 'enforce',
+    phase: 2,
+    namespaces: ['shop'],
+    workloads: [web, db],
+    flows: [flow({ from: web, to: db, ports: ['pg'] })],
+    ...over,
+  };
+}
+
+/** The problems of an environment, or [] when it is valid. */
+function problems(props: EnvironmentProps) {
+  try {
+    validateEnvironment(defineEnvironment(props));
+    return [];
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    return e.problems;
+  }
+}
+
+/** Asserts exactly one problem, about `object`, located in this file, whose message matches. */
+function expectProblem(props: EnvironmentProps, object: string | RegExp, message: RegExp) {
+  const found = problems(props);
+  expect(found.map((p) => `${p.object}: ${p.message}`)).toHaveLength(1);
+  const p = found[0]!;
+  expect(p.file).toBe(THIS_FILE);
+  expect(p.line).toBeGreaterThan(0);
+  if (typeof object === 'string') expect(p.object).toBe(object);
+  else expect(p.object).toMatch(object);
+  expect(p.message).toMatch(message);
+}
+
+describe('validateEnvironment', () => {
+  it('accepts a valid environment', () => {
+    expect(problems(base())).toEqual([]);
+  });
+
+  it('refuses a flow to a workload that is not declared', () => {
+    const web = workload({ namespace: 'shop', name: 'web', ports: { http: { port: 8080 } } });
+    const ghost = workload({ namespace: 'shop', name: 'ghost', ports: { http: { port: 80 } } });
+    expectProblem(base({ workloads: [web], flows: [flow({ from: web, to: ghost, ports: ['http'] })] }), 'flow shop/web -> shop/ghost', /destination shop\/ghost is not one of the environment's workloads/);
+  });
+
+  it('refuses a caller that is not declared', () => {
+    const web = workload({ namespace: 'shop', name: 'web', ports: { http: { port: 8080 } } });
+    const ghost = workload({ namespace: 'shop', name: 'ghost' });
+    expectProblem(base({ workloads: [web], flows: [flow({ from: ghost, to: web, ports: ['http'] })] }), 'flow shop/ghost -> shop/web', /caller shop\/ghost is not one of the environment's workloads/);
+  });
+
+  it('refuses duplicate workload names', () => {
+    const a = workload({ namespace: 'shop', name: 'web', labels: { app: 'a' } });
+    const b = workload({ namespace: 'shop', name: 'web', labels: { app: 'b' }, serviceAccount: 'other' });
+    expectProblem(base({ workloads: [a, b], flows: [] }), 'workload shop/web', /declared twice/);
+  });
+
+  it('refuses a port name the destination does not have', () => {
+    const web = workload({ namespace: 'shop', name: 'web', ports: { http: { port: 8080 } } });
+    const db = workload({ namespace: 'shop', name: 'db', ports: { pg: { port: 5432 } } });
+    // A cast stands for a JavaScript user or a stale type: validation still catches it.
+    const f = flow({ from: web, to: db, ports: ['postgres' as 'pg'] });
+    expectProblem(base({ workloads: [web, db], flows: [f] }), 'flow shop/web -> shop/db', /port "postgres" is not a port of shop\/db \(its ports: pg\)/);
+  });
+
+  it('refuses invalid label keys and values', () => {
+    const w = workload({ namespace: 'shop', name: 'web', labels: { 'bad key!': 'x' } });
+    expectProblem(base({ workloads: [w], flows: [] }), 'workload shop/web', /label key "bad key!" is invalid/);
+    const v = workload({ namespace: 'shop', name: 'web', labels: { app: '-web-' } });
+    expectProblem(base({ workloads: [v], flows: [] }), 'workload shop/web', /label value "-web-" is invalid/);
+  });
+
+  it('refuses names that are not DNS labels', () => {
+    const w = workload({ namespace: 'shop', name: 'web.1' });
+    expectProblem(base({ workloads: [w], flows: [] }), 'workload shop/web.1', /not a valid DNS-1123 label/);
+    expectProblem(base({ namespaces: ['Shop'], workloads: [], flows: [] }), 'namespace Shop', /not a valid DNS-1123 label/);
+  });
+
+  it('refuses HTTP rules on a non-HTTP port', () => {
+    const web = workload({ namespace: 'shop', name: 'web' });
+    const db = workload({ namespace: 'shop', name: 'db', ports: { pg: { port: 5432 } } });
+    expectProblem(base({ workloads: [web, db], flows: [flow({ from: web, to: db, ports: ['pg'], http: [{ methods: ['GET'] }] })] }), 'flow shop/web -> shop/db', /HTTP rules on port "pg", which is not an HTTP port/);
+  });
+
+  it('refuses a Cilium HTTP rule on a port where Istio mTLS is STRICT or PERMISSIVE', () => {
+    for (const mtls of ['STRICT', 'PERMISSIVE'] as const) {
+      const web = workload({ namespace: 'shop', name: 'web' });
+      const api = workload({ namespace: 'shop', name: 'api', ports: { http: { port: 8080, appProtocol: 'http' } } });
+      const f = flow({ from: web, to: api, ports: ['http'], http: [{ methods: ['GET'] }], l7: 'cilium' });
+      expectProblem(base({ mesh: { ...sidecar, mtls }, workloads: [web, api], flows: [f] }), 'flow shop/web -> shop/api', new RegExp(`Cilium HTTP rule cannot apply on port "http" \\(8080\\) because Istio mTLS is ${mtls}`));
+    }
+  });
+
+  it('accepts a Cilium HTTP rule on a port whose mTLS is disabled', () => {
+    const web = workload({ namespace: 'shop', name: 'web' });
+    const api = workload({ namespace: 'shop', name: 'api', ports: { metrics: { port: 9090, appProtocol: 'http', mtls: 'DISABLE' } } });
+    expect(problems(base({ workloads: [web, api], flows: [flow({ from: web, to: api, ports: ['metrics'], http: [{ methods: ['GET'] }], l7: 'cilium' })] }))).toEqual([]);
+  });
+
+  it('refuses HTTP rules nobody can enforce (no Cilium, no mesh)', () => {
+    const web = workload({ namespace: 'shop', name: 'web' });
+    const api = workload({ namespace: 'shop', name: 'api', ports: { http: { port: 8080, appProtocol: 'http' } } });
+    const f = flow({ from: web, to: api, ports: ['http'], http: [{ paths: ['/api/*'] }] });
+    expectProblem(
+      base({ cni: 'kubernetes', mesh: none, certificates: { issuer: { kind: 'ClusterIssuer', name: 'ca' }, duration: '1h', renewBefore: '30m' }, workloads: [web, api], flows: [f] }),
+      'flow shop/web -> shop/api',
+      /need the Cilium CNI or an Istio sidecar mesh/,
+    );
+  });
+
+  it('refuses HTTP rules under istio-ambient (no waypoint) and Istio HTTP rules before phase 2', () => {
+    const web = workload({ namespace: 'shop', name: 'web' });
+    const api = workload({ namespace: 'shop', name: 'api', ports: { http: { port: 8080, appProtocol: 'http' } } });
+    const f = flow({ from: web, to: api, ports: ['http'], http: [{ paths: ['/api/*'] }] });
+    expectProblem(base({ mesh: { ...sidecar, mode: 'istio-ambient' }, workloads: [web, api], flows: [f] }), 'flow shop/web -> shop/api', /need a waypoint proxy/);
+    const g = flow({ from: web, to: api, ports: ['http'], http: [{ paths: ['/api/*'] }] });
+    expectProblem(base({ phase: 1, workloads: [web, api], flows: [g] }), 'flow shop/web -> shop/api', /phase 2/);
+  });
+
+  it('refuses malformed HTTP rules', () => {
+    const web = workload({ namespace: 'shop', name: 'web' });
+    const api = workload({ namespace: 'shop', name: 'api', ports: { http: { port: 8080, appProtocol: 'http' } } });
+    expectProblem(base({ workloads: [web, api], flows: [flow({ from: web, to: api, ports: ['http'], http: [{ paths: ['/api/*/x'] }] })] }), /flow/, /must start with '\/' and be exact, or a prefix ending in '\/\*'/);
+    expectProblem(base({ workloads: [web, api], flows: [flow({ from: web, to: api, ports: ['http'], http: [] })] }), /flow/, /allows no request at all/);
+    expectProblem(base({ workloads: [web, api], flows: [flow({ from: web, to: api, ports: ['http'], http: [{ methods: [] }] })] }), /flow/, /matches nothing/);
+  });
+
+  it('refuses selectors that also select another workload, and shared service accounts', () => {
+    const a = workload({ namespace: 'shop', name: 'a', labels: { app: 'shop' }, serviceAccount: 'a' });
+    const b = workload({ namespace: 'shop', name: 'b', labels: { app: 'shop', tier: 'b' }, serviceAccount: 'b' });
+    expectProblem(base({ workloads: [a, b], flows: [] }), 'workload shop/a', /also select the pods of shop\/b/);
+    const c = workload({ namespace: 'shop', name: 'c', serviceAccount: 'shared' });
+    const d = workload({ namespace: 'shop', name: 'd', serviceAccount: 'shared' });
+    expectProblem(base({ workloads: [c, d], flows: [] }), 'workload shop/d', /shares service account "shared" with shop\/c/);
+  });
+
+  it('refuses workloads outside the managed namespaces and system namespaces', () => {
+    const w = workload({ namespace: 'elsewhere', name: 'web' });
+    expectProblem(base({ workloads: [w], flows: [] }), 'workload elsewhere/web', /namespace "elsewhere" is not one of the environment's namespaces/);
+    expectProblem(base({ namespaces: ['shop', 'kube-system'] }), 'namespace kube-system', /does not manage "kube-system"/);
+  });
+
+  it('refuses external callers that STRICT mTLS would always refuse', () => {
+    const web = workload({ namespace: 'shop', name: 'web', ports: { http: { port: 8080 } } });
+    expectProblem(base({ workloads: [web], flows: [flow({ from: fromCidr('203.0.113.0/24'), to: web, ports: ['http'] })] }), /flow 203.0.113.0\/24 -> shop\/web/, /outside the mesh, and mTLS is STRICT/);
+  });
+
+  it('refuses a flow declared both with and without HTTP rules', () => {
+    const web = workload({ namespace: 'shop', name: 'web' });
+    const api = workload({ namespace: 'shop', name: 'api', ports: { http: { port: 8080, appProtocol: 'http' } } });
+    expectProblem(base({ workloads: [web, api], flows: [flow({ from: web, to: api, ports: ['http'] }), flow({ from: web, to: api, ports: ['http'], http: [{ methods: ['GET'] }] })] }), /flow/, /declared both with and without HTTP rules/);
+  });
+
+  it('checks CIDRs, DNS names and ports of external egress', () => {
+    const web = workload({ namespace: 'shop', name: 'web' });
+    expectProblem(base({ workloads: [web], flows: [], egress: [egress({ from: web, to: toCidr('10.0.0.1/8'), ports: [443] })] }), /egress shop\/web/, /not a CIDR with zero host bits/);
+    expectProblem(base({ workloads: [web], flows: [], egress: [egress({ from: web, to: toCidr('10.0.0.0/8', ['192.168.0.0/16']), ports: [443] })] }), /egress/, /not strictly inside 10.0.0.0\/8/);
+    expectProblem(base({ workloads: [web], flows: [], egress: [egress({ from: web, to: toFqdn('api.example.com'), ports: [0] })] }), /egress/, /port 0 is not an integer from 1 to 65535/);
+    expectProblem(base({ cni: 'kubernetes', workloads: [web], flows: [], egress: [egress({ from: web, to: toFqdn('api.example.com'), ports: [443] })] }), /egress/, /needs the Cilium CNI/);
+    expectProblem(base({ workloads: [web], flows: [], egress: [egress({ from: fromNamespace('other'), to: toCidr('0.0.0.0/0'), ports: [443] })] }), /egress namespace other/, /not managed by this environment/);
+  });
+
+  it('checks secrets, Vault and certificate settings', () => {
+    const web = workload({ namespace: 'shop', name: 'web' });
+    expectProblem(base({ workloads: [web], flows: [], secrets: [secret({ workload: web, name: 'creds', kind: 'dynamic', path: 'database/creds/web' })], vault: { server: 'https://vault:8200' } }), 'secret shop/web/creds', /dynamic secrets need a ttl/);
+    expectProblem(base({ workloads: [web], flows: [], secrets: [secret({ workload: web, name: 'creds', kind: 'static', path: '/secret/x' })], vault: { server: 'https://vault:8200' } }), 'secret shop/web/creds', /must be relative/);
+    expectProblem(base({ workloads: [web], flows: [], secrets: [secret({ workload: web, name: 'creds', kind: 'static', path: 'secret/x' })] }), 'environment test', /vault \(\{ server \}\) is not set/);
+    expectProblem(base({ mesh: none, workloads: [web], flows: [] }), 'environment test', /set certificates/);
+    expectProblem(base({ mesh: none, certificates: { issuer: { kind: 'ClusterIssuer', name: 'ca' }, duration: '1h', renewBefore: '2h' }, workloads: [web], flows: [] }), 'environment test', /renewBefore \(2h\) must be shorter/);
+  });
+
+  it('checks runtime expectations', () => {
+    expectProblem(base({ runtime: [runtime({ namespace: 'shop', outboundPorts: [] })] }), 'runtime shop', /outboundPorts is empty/);
+    expectProblem(base({ runtime: [runtime({ namespace: 'nope', outboundPorts: [443] })] }), 'runtime nope', /not managed/);
+  });
+
+  it('refuses API access with wildcards', () => {
+    const w = workload({ namespace: 'shop', name: 'op', apiAccess: [{ apiGroups: [''], resources: ['*'], verbs: ['get'] }] });
+    expectProblem(base({ workloads: [w], flows: [] }), 'workload shop/op', /may not use '\*'/);
+  });
+
+  it('refuses API access to secrets the workload did not declare', () => {
+    const w = workload({ namespace: 'shop', name: 'op', apiAccess: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }] });
+    expectProblem(base({ workloads: [w], flows: [] }), 'workload shop/op', /must name, in resourceNames, only secrets declared for this workload/);
+    const v = workload({ namespace: 'shop', name: 'op', apiAccess: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: ['mine'] }] });
+    expect(problems(base({ workloads: [v], flows: [], secrets: [secret({ workload: v, name: 'mine', kind: 'static', path: 'secret/op' })], vault: { server: 'https://vault:8200' } }))).toEqual([]);
+  });
+
+  it('reports every problem at once', () => {
+    const w = workload({ namespace: 'nowhere', name: 'Bad' });
+    expect(problems(base({ workloads: [w], flows: [], phase: 7 as 1 })).length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('validateEnvironments', () => {
+  it('refuses two environments on one cluster that manage the same namespace', () => {
+    const a = defineEnvironment({ ...base(), name: 'a', cluster: 'shared' });
+    const b = defineEnvironment({ ...base(), name: 'b', cluster: 'shared' });
+    expect(() => validateEnvironments([a, b])).toThrow(/namespace shop: is also managed by environment a on the same cluster "shared"/);
+  });
+  it('allows the same namespace on different clusters', () => {
+    const a = defineEnvironment({ ...base(), name: 'a' });
+    const b = defineEnvironment({ ...base(), name: 'b' });
+    expect(() => validateEnvironments([a, b])).not.toThrow();
+  });
+});
