@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { cachedBinary, logFile, tempPrefix, toolHome, toolsDir } from './cache.ts';
 import type { Stamp } from './cache.ts';
 import { ToolBuildError } from './errors.ts';
+import { isAlive } from './lock.ts';
 import type { BuildContext, Env, RunOptions, ToolSpec } from './types.ts';
 import { normalizeVersion, probeBinary, sameVersion } from './version.ts';
 
@@ -55,15 +56,6 @@ export async function tailOf(file: string, lines = 40): Promise<string> {
     return text.trimEnd().split('\n').slice(-lines).join('\n');
   } catch {
     return '';
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

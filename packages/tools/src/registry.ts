@@ -1,6 +1,7 @@
 import { UnknownToolError } from './errors.ts';
 import { goBuildFromModuleSource, goBuildInToolModule, goInstall } from './recipes.ts';
 import type { ToolSpec } from './types.ts';
+import { normalizeVersion } from './version.ts';
 
 /*
  * The pinned external engines. To add one: pin its version, name its binary, say how its
@@ -23,14 +24,18 @@ export const TOOLS: readonly ToolSpec[] = [
     binary: 'conftest',
     description: 'Conftest: runs Rego policies against configuration files',
     check: { kind: 'command', args: ['--version'], pattern: /^Conftest: (\S+)$/m },
-    recipe: goInstall('github.com/open-policy-agent/conftest'),
+    // Without -X the binary reports "dev"; this is what conftest's own release build sets.
+    recipe: goInstall('github.com/open-policy-agent/conftest', {
+      ldflags: (ctx) => [`-X github.com/open-policy-agent/conftest/internal/version.Version=${ctx.tool.version}`],
+    }),
   },
   {
     name: 'kyverno-json',
     version: 'v0.0.3',
     binary: 'kyverno-json',
     description: 'kyverno-json: Kyverno policies over any JSON payload',
-    check: { kind: 'command', args: ['version'], pattern: /Version: (\S+)/ },
+    check: { kind: 'command', args: ['version'], pattern: /^Version: (\S+)$/m },
+    // Reports the module version that `go install` records in the binary's build info.
     recipe: goInstall('github.com/kyverno/kyverno-json'),
   },
   {
@@ -38,23 +43,31 @@ export const TOOLS: readonly ToolSpec[] = [
     version: 'v3.23.1',
     binary: 'gator',
     description: 'Gatekeeper gator CLI: verifies constraint templates and constraints offline',
-    check: { kind: 'command', args: ['--version'], pattern: /(v\d+\.\d+\.\d+\S*)/ },
-    recipe: goInstall('github.com/open-policy-agent/gatekeeper/v3/cmd/gator'),
+    check: { kind: 'command', args: ['--version'], pattern: /^gator version (\S+) /m },
+    // Without -X it reports "devel (unknown)"; this is what gatekeeper's Makefile sets.
+    recipe: goInstall('github.com/open-policy-agent/gatekeeper/v3/cmd/gator', {
+      ldflags: (ctx) => [`-X github.com/open-policy-agent/gatekeeper/v3/pkg/version.Version=${ctx.moduleVersion}`],
+    }),
   },
   {
     name: 'cyclonus',
     version: 'v0.5.6',
     binary: 'cyclonus',
     description: 'Cyclonus: network policy explainer and connectivity truth tables',
-    check: { kind: 'stamp', probe: { args: ['--help'], pattern: /cyclonus/i } },
-    recipe: goInstall('github.com/mattfenwick/cyclonus/cmd/cyclonus'),
+    // `cyclonus version` prints JSON; its Version is "development" unless set with -X, as
+    // cyclonus's own release build does (with the version without its v).
+    check: { kind: 'command', args: ['version'], pattern: /"Version":"([^"]+)"/ },
+    recipe: goInstall('github.com/mattfenwick/cyclonus/cmd/cyclonus', {
+      ldflags: (ctx) => [`-X github.com/mattfenwick/cyclonus/pkg/cli.version=${normalizeVersion(ctx.tool.version)}`],
+    }),
   },
   {
     name: 'netpolicy',
     version: 'v1.4.4',
     binary: 'netpolicy',
     description: 'netpol-analyzer: connectivity analysis of Kubernetes NetworkPolicies',
-    check: { kind: 'stamp', probe: { args: ['--help'], pattern: /netpolicy/ } },
+    // netpolicy has no version command or flag at all: only our stamped build counts.
+    check: { kind: 'stamp', probe: { args: ['--help'], pattern: /Determine allowed connection based on Kubernetes NetworkPolicy/ } },
     recipe: goBuildFromModuleSource('github.com/np-guard/netpol-analyzer', './cmd/netpolicy'),
   },
   {
@@ -67,6 +80,8 @@ export const TOOLS: readonly ToolSpec[] = [
       replace: {
         'k8s.io/pod-security-admission': 'github.com/kyverno/pod-security-admission@v0.0.0-20251031094455-46f20778634f',
       },
+      // Built inside a throwaway module the binary would report "(devel)"; kyverno's Makefile sets this.
+      ldflags: (ctx) => [`-X github.com/kyverno/kyverno/pkg/version.BuildVersion=${ctx.moduleVersion}`],
     }),
   },
   {
