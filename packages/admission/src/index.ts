@@ -1,63 +1,70 @@
 /**
- * The contract between the typed model, the compiler and the admission layer. The model only
- * needs to know that an environment lists admission modules; what a rule is and how it becomes
- * each engine's form lives in this package.
+ * @ztp/admission: the typed admission rule language, its emitters for every engine form, and the
+ * proof that the forms give the verdicts each rule's examples promise.
  */
+export type {
+  AdmissionModule,
+  AdmissionNotice,
+  AdmissionOutput,
+  AdmissionSettings,
+  BundleFile,
+  ClusterForm,
+  K8sObject,
+} from './contract.ts';
+export { CLUSTER_FORMS } from './contract.ts';
 
-/** An object as it goes into a bundle: any Kubernetes-style resource. */
-export interface K8sObject {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  [key: string]: unknown;
-}
+export type {
+  Atom,
+  Clause,
+  Condition,
+  Example,
+  Exists,
+  ImageSignatureRule,
+  Ref,
+  ResourceKind,
+  Rule,
+  RootVar,
+  Scalar,
+  Source,
+  Target,
+  Test,
+  ValidationRule,
+} from './rule/ast.ts';
+export type { Scope, Value } from './rule/build.ts';
+export {
+  allow,
+  deny,
+  imageSignatureRule,
+  KINDS,
+  meta,
+  object,
+  objects,
+  POD_KINDS,
+  PODS,
+  scope,
+  someContainer,
+  spec,
+  validationRule,
+  violation,
+  violationWithMessage,
+} from './rule/build.ts';
+export type * from './rule/shapes.ts';
+export { container, pod, workload } from './rule/objects.ts';
+export type { WorkloadKind } from './rule/objects.ts';
+export { checkModule, checkRule, RuleError } from './rule/check.ts';
+export { interpret, podParts, targets } from './rule/interpret.ts';
 
-/** A reusable admission policy module (pod security, supply chain, labels, ...). */
-export interface AdmissionModule {
-  /** Stable identifier, DNS-label style, e.g. `pod-security-restricted`. */
-  readonly id: string;
-  /** One sentence for reports. */
-  readonly description: string;
-}
+export { emitAdmission } from './emit/index.ts';
+export { CONFTEST_DIR, CONFTEST_LIB, conftestPath, emitConftest, parseConftestMessage } from './emit/conftest.ts';
+export { constraintKind, ruleKey, ruleObjectName } from './emit/names.ts';
 
-/**
- * The admission forms a cluster can enforce; an environment picks the ones its clusters run.
- * - `kyverno`: `policies.kyverno.io/v1` ValidatingPolicy (CEL)
- * - `kyverno-legacy`: `kyverno.io/v1` ClusterPolicy, for clusters on older Kyverno
- * - `gatekeeper`: ConstraintTemplate (Rego v1) and Constraint
- * - `native`: ValidatingAdmissionPolicy and binding, where the rule can be expressed in it
- */
-export type ClusterForm = 'kyverno' | 'kyverno-legacy' | 'gatekeeper' | 'native';
-
-/** What the environment decides for its admission layer. */
-export interface AdmissionSettings {
-  readonly environment: string;
-  readonly enforcement: 'audit' | 'enforce';
-  /** Namespaces the environment manages; the policies apply to them. */
-  readonly namespaces: readonly string[];
-  /** Which cluster forms go into the bundle (the scan forms always do). */
-  readonly forms: readonly ClusterForm[];
-}
-
-/** A file of the bundle that is not a Kubernetes object (Rego for conftest, kyverno-json policies). */
-export interface BundleFile {
-  /** Path inside the bundle's `admission/` folder, e.g. `conftest/pod_security.rego`. */
-  readonly path: string;
-  readonly content: string;
-}
-
-/** The admission layer of a bundle. */
-export interface AdmissionOutput {
-  /** Objects a cluster applies (listed in the bundle's kustomization). */
-  readonly objects: K8sObject[];
-  /** Files for pre-merge scans (conftest, kyverno-json); not applied to the cluster. */
-  readonly files: BundleFile[];
-}
-
-/**
- * Every engine's form of the given modules. Until the admission emitters land, this emits
- * nothing and the compiler reports the admission layer as empty.
- */
-export function emitAdmission(_modules: readonly AdmissionModule[], _settings: AdmissionSettings): AdmissionOutput {
-  return { objects: [], files: [] };
-}
+export type { Case, EngineInput, EngineName, EngineReport, Finding } from './engines/types.ts';
+export { ENGINE_TOOL, ENGINES, EngineError } from './engines/types.ts';
+export { proveModules, PROOF_SETTINGS } from './proof/matrix.ts';
+export type { Outcome, ProofFailure, ProofOptions, VerdictCell, VerdictMatrix } from './proof/matrix.ts';
+export { renderJUnit } from './proof/junit.ts';
+export { evaluate } from './proof/evaluate.ts';
+export type { EvaluateInput, EvaluateOptions, EvaluateRecord } from './proof/evaluate.ts';
+export { runEngine } from './proof/run-engine.ts';
+export type { EngineRun, RunOptions } from './proof/run-engine.ts';
+export { conformanceDir, crdsDir, engineMissing } from './proof/shared-data.ts';

@@ -1,0 +1,19 @@
+/**
+ * The engine adapters by name. Each runs one process over the whole batch and parses the
+ * engine's structured output into findings.
+ */
+import { runConftest } from './conftest.ts';
+import { runOpa } from './opa.ts';
+import type { EngineInput, EngineName, EngineReport } from './types.ts';
+
+type Adapter = (input: EngineInput) => Promise<EngineReport>;
+
+const ADAPTERS: Partial<Record<EngineName, Adapter>> = {
+  conftest: runConftest,
+  opa: runOpa,
+};
+
+/** The adapter of an engine, or undefined when ztp has none yet. */
+export function adapterFor(engine: EngineName): Adapter | undefined {
+  return ADAPTERS[engine];
+}

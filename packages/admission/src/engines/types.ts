@@ -1,0 +1,69 @@
+/**
+ * The one result model every engine adapter parses its output into.
+ */
+import type { AdmissionOutput, K8sObject } from '../contract.ts';
+
+/**
+ * The engines ztp proves rules with. Each is one process per run:
+ * - `kyverno`: Kyverno CLI on the ValidatingPolicy (CEL) form
+ * - `kyverno-legacy`: Kyverno CLI on the ClusterPolicy form
+ * - `native`: Kyverno CLI on the ValidatingAdmissionPolicy form
+ * - `gatekeeper`: gator on the ConstraintTemplate/Constraint form
+ * - `conftest`: conftest on the Rego form
+ * - `opa`: opa eval on the same Rego
+ * - `kyverno-json`: kyverno-json scan on the json.kyverno.io form
+ */
+export type EngineName = 'kyverno' | 'kyverno-legacy' | 'native' | 'gatekeeper' | 'conftest' | 'opa' | 'kyverno-json';
+
+/** Every engine, in report order. */
+export const ENGINES: readonly EngineName[] = ['kyverno', 'kyverno-legacy', 'native', 'gatekeeper', 'conftest', 'opa', 'kyverno-json'];
+
+/** The binary (as @ztp/tools names it) each engine runs. */
+export const ENGINE_TOOL: Readonly<Record<EngineName, string>> = {
+  kyverno: 'kyverno',
+  'kyverno-legacy': 'kyverno',
+  native: 'kyverno',
+  gatekeeper: 'gator',
+  conftest: 'conftest',
+  opa: 'opa',
+  'kyverno-json': 'kyverno-json',
+};
+
+/** An object in a batch, under a name unique in the batch (`metadata.name` is set to it). */
+export interface Case {
+  readonly id: string;
+  readonly object: K8sObject;
+}
+
+/** What one engine said about one (rule, case) pair. Pairs it said nothing about were allowed. */
+export interface Finding {
+  readonly case: string;
+  /** `<module>/<rule>`. */
+  readonly rule: string;
+  readonly outcome: 'deny' | 'error';
+  readonly message: string;
+}
+
+/** The parsed result of one engine process over a whole batch. */
+export interface EngineReport {
+  readonly engine: EngineName;
+  /** The command that ran (binary path and arguments). */
+  readonly command: readonly string[];
+  readonly findings: readonly Finding[];
+  /** Rules the engine was asked about: a pair of one of these with a case and no finding was allowed. */
+  readonly rules: readonly string[];
+}
+
+/** What an engine adapter gets: the emitted forms, the batch, a scratch folder. */
+export interface EngineInput {
+  readonly output: AdmissionOutput;
+  readonly cases: readonly Case[];
+  readonly workDir: string;
+  /** The engine's binary, from @ztp/tools. */
+  readonly binary: string;
+}
+
+/** Raised when an engine's output cannot be read; carries the command and the output's tail. */
+export class EngineError extends Error {
+  override readonly name = 'EngineError';
+}

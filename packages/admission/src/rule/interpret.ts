@@ -1,0 +1,111 @@
+/**
+ * The reference meaning of the rule language, in TypeScript. Engines are proven against the
+ * examples, not against this; it serves to check examples quickly and to explain a verdict.
+ */
+import type { K8sObject } from '../contract.ts';
+import type { Atom, Condition, Ref, Source, Target, Test, ValidationRule } from './ast.ts';
+import { POD_KINDS } from './build.ts';
+
+type Env = ReadonlyMap<string, unknown>;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function get(value: unknown, path: readonly string[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (!isRecord(current)) return undefined;
+    current = current[key];
+  }
+  return current;
+}
+
+function groupOf(apiVersion: string): string {
+  return apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+}
+
+/** Whether a target covers the object (by API group and kind). */
+export function targets(target: Target, object: K8sObject): boolean {
+  const kinds = target.kind === 'pods' ? POD_KINDS : target.resources;
+  const group = groupOf(object.apiVersion);
+  return kinds.some((k) => k.kind === object.kind && k.group === group);
+}
+
+/** The pod spec and pod metadata of a pod-bearing object. */
+export function podParts(object: K8sObject): { spec: unknown; meta: unknown } {
+  if (object.kind === 'Pod') return { spec: object['spec'], meta: object.metadata };
+  const template = object.kind === 'CronJob' ? get(object, ['spec', 'jobTemplate', 'spec', 'template']) : get(object, ['spec', 'template']);
+  return { spec: get(template, ['spec']), meta: get(template, ['metadata']) };
+}
+
+function test(value: unknown, t: Test): boolean {
+  switch (t.op) {
+    case 'set':
+      return value !== undefined && value !== null;
+    case 'equals':
+      return value === t.value;
+    case 'oneOf':
+      return t.values.some((v) => v === value);
+    case 'startsWith':
+      return typeof value === 'string' && t.prefixes.some((p) => value.startsWith(p));
+    case 'endsWith':
+      return typeof value === 'string' && t.suffixes.some((s) => value.endsWith(s));
+    case 'matches':
+      return typeof value === 'string' && new RegExp(t.pattern).test(value);
+    case 'contains':
+      return Array.isArray(value) && value.some((v) => v === t.value);
+    case 'hasKey':
+      return isRecord(value) && Object.hasOwn(value, t.key);
+  }
+}
+
+function read(ref: Ref, env: Env): unknown {
+  return get(env.get(ref.var), ref.path);
+}
+
+function evalAtom(a: Atom, env: Env): boolean {
+  return test(read(a.ref, env), a.test) !== a.negate;
+}
+
+function elements(source: Source, env: Env): unknown[] {
+  switch (source.kind) {
+    case 'containers': {
+      const spec = env.get('spec');
+      return ['containers', 'initContainers', 'ephemeralContainers'].flatMap((k) => {
+        const list = get(spec, [k]);
+        return Array.isArray(list) ? list : [];
+      });
+    }
+    case 'items': {
+      const list = read(source.of, env);
+      return Array.isArray(list) ? list : [];
+    }
+    case 'entries': {
+      const map = read(source.of, env);
+      return isRecord(map) ? Object.entries(map).map(([key, value]) => ({ key, value })) : [];
+    }
+  }
+}
+
+function holds(c: Condition, env: Env): boolean {
+  if (c.kind === 'atom') return evalAtom(c, env);
+  return elements(c.source, env).some((element) => {
+    const inner = new Map(env);
+    inner.set(c.var, element);
+    return c.where.every((w) => holds(w, inner));
+  });
+}
+
+/** The verdict of one rule on one object: allowed, or denied with the messages of the clauses that hold. */
+export function interpret(rule: ValidationRule, object: K8sObject): { allowed: boolean; messages: string[] } {
+  if (!targets(rule.target, object)) return { allowed: true, messages: [] };
+  const env = new Map<string, unknown>([['object', object]]);
+  if (rule.target.kind === 'pods') {
+    const { spec, meta } = podParts(object);
+    env.set('spec', spec);
+    env.set('meta', meta);
+  }
+  const messages = rule.violations.filter((clause) => clause.when.every((c) => holds(c, env))).map((clause) => clause.message ?? rule.message);
+  return { allowed: messages.length === 0, messages: [...new Set(messages)] };
+}
