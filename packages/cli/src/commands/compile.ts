@@ -26,9 +26,11 @@ export interface CompileOptions {
 
 export const COMPILE_HELP = `Usage: ztp compile [env...] [--check] [--out DIR] [--json] [--root DIR]
 
-Compiles each environment (default: all under environments/) into dist/bundles/<env>/, and the
-Argo CD ApplicationSet into dist/argocd/applicationset.yaml. Every bundle is computed in memory
-first; if any environment fails, nothing is written. Each bundle folder is replaced atomically.
+Compiles each environment (default: all under environments/) into dist/bundles/<env>/. Without
+env arguments it also writes the Argo CD ApplicationSet over all of them to
+dist/argocd/applicationset.yaml. Every bundle is computed in memory first; if any environment
+fails, nothing is written. Each bundle folder is replaced atomically. Every environment of the
+repository is loaded and checked against the chosen ones (shared namespaces on one cluster).
 
   --check      write nothing; exit 1 if the bundles in --out differ from what would be written
   --out DIR    bundle folder (default: <root>/dist/bundles)
@@ -53,8 +55,8 @@ export async function runCompile(o: CompileOptions, io: Io): Promise<number> {
 
   if (o.check) {
     const diffs: BundleDiff[] = compiled.bundles.map((b) => diffBundle(b, join(out, b.environment)));
-    const appset = diffBundle({ environment: 'argocd', files: new Map([['applicationset.yaml', compiled.applicationSet]]) }, argocdDir);
-    const all = [...diffs, appset];
+    const appset = o.environments.length === 0 ? [diffBundle({ environment: 'argocd', files: new Map([['applicationset.yaml', compiled.applicationSet]]) }, argocdDir)] : [];
+    const all = [...diffs, ...appset];
     const stale = all.filter((d) => !isClean(d));
     if (o.json) io.out(JSON.stringify({ ok: stale.length === 0, bundles: all }, null, 2));
     else if (stale.length === 0) io.out(`up to date: ${compiled.bundles.map((b) => b.environment).join(', ')}`);
@@ -71,14 +73,15 @@ export async function runCompile(o: CompileOptions, io: Io): Promise<number> {
   }
 
   writeBundles(out, compiled.bundles);
-  writeTreeAtomically(argocdDir, new Map([['applicationset.yaml', compiled.applicationSet]]));
+  if (o.environments.length === 0) writeTreeAtomically(argocdDir, new Map([['applicationset.yaml', compiled.applicationSet]]));
   const summary = compiled.bundles.map((b) => ({
     environment: b.environment,
     out: join(out, b.environment),
     objects: [...b.files.keys()].filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml' && !f.startsWith('admission/scan/')).length,
     files: b.files.size,
   }));
-  if (o.json) io.out(JSON.stringify({ ok: true, bundles: summary, applicationSet: join(argocdDir, 'applicationset.yaml') }, null, 2));
+  const applicationSet = o.environments.length === 0 ? join(argocdDir, 'applicationset.yaml') : undefined;
+  if (o.json) io.out(JSON.stringify({ ok: true, bundles: summary, applicationSet }, null, 2));
   else for (const s of summary) io.out(`compiled ${s.environment}: ${s.objects} objects -> ${s.out}`);
   return EXIT.ok;
 }

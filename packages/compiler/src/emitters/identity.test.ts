@@ -77,7 +77,7 @@ describe('emitSecrets', () => {
   it('lets a pod reference only the secrets declared for its service account', () => {
     const { web, db } = shop();
     const out = byName(emitSecrets(irOf({ mesh: NO_MESH, certificates: CERTS, workloads: [web, db], secrets: [secret({ workload: web, name: 'db-creds', kind: 'dynamic', path: 'database/creds/web', ttl: '1h' })], vault: { server: 'https://vault:8200' } })));
-    const vap = out.get('ValidatingAdmissionPolicy /ztp-test-secret-mounts') as { spec: { variables: { name: string; expression: string }[]; validations: unknown[] } };
+    const vap = out.get('ValidatingAdmissionPolicy /ztp-test-secret-mounts') as unknown as { spec: { variables: { name: string; expression: string }[]; validations: unknown[] } };
     expect(vap.spec.variables[0]).toEqual({ name: 'allowed', expression: "['shop/db/db-svid', 'shop/web/db-creds', 'shop/web/web-svid']" });
     expect(vap.spec.validations).toHaveLength(4);
     expect(out.get('ValidatingAdmissionPolicyBinding /ztp-test-secret-mounts')).toMatchObject({ spec: { validationActions: ['Deny'], matchResources: { namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['shop'] }] } } } });
