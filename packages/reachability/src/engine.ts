@@ -90,8 +90,8 @@ export interface Engine {
   readonly egressPolicies: readonly (readonly number[])[];
   /** Class id of each (workload id, pod index). */
   readonly podClass: ReadonlyMap<Pod, number>;
-  /** Pod owning each known IP (first declared wins). */
-  readonly podByIp: ReadonlyMap<string, { workload: Workload; pod: Pod }>;
+  /** Pods having each known IP (several when pods share an IP, e.g. hostNetwork pods). */
+  readonly podsByIp: ReadonlyMap<string, readonly { workload: Workload; pod: Pod }[]>;
 }
 
 const cache = new WeakMap<Resources, Engine>();
@@ -114,7 +114,7 @@ export function compile(resources: Resources): Engine {
   const classes: PodClass[] = [];
   const classIndex = new Map<string, number>();
   const podClass = new Map<Pod, number>();
-  const podByIp = new Map<string, { workload: Workload; pod: Pod }>();
+  const podsByIp = new Map<string, { workload: Workload; pod: Pod }[]>();
   for (const w of resources.workloads) {
     for (const pod of w.pods) {
       const key = `${w.namespace}\u0000${labelsKey(pod.labels)}`;
@@ -132,7 +132,10 @@ export function compile(resources: Resources): Engine {
       podClass.set(pod, id);
       for (const ipText of pod.ips) {
         const ip = parseIp(ipText);
-        if (ip !== undefined && !podByIp.has(ipKeyOf(ip))) podByIp.set(ipKeyOf(ip), { workload: w, pod });
+        if (ip === undefined) continue;
+        const owners = podsByIp.get(ipKeyOf(ip)) ?? [];
+        owners.push({ workload: w, pod });
+        podsByIp.set(ipKeyOf(ip), owners);
       }
     }
   }
@@ -205,7 +208,7 @@ export function compile(resources: Resources): Engine {
     ingressPolicies,
     egressPolicies,
     podClass,
-    podByIp,
+    podsByIp,
   };
   cache.set(resources, engine);
   return engine;

@@ -51,14 +51,18 @@ export function resolvePeer(engine: Engine, spec: PeerSpec): ResolvedPeer {
   }
   const ip = parseIp(ipText!);
   if (ip === undefined) throw new PeerError(`"${ipText}" is not an IP address`);
-  const owner = engine.podByIp.get(addressKey(ip));
-  if (owner !== undefined) {
-    const classId = engine.podClass.get(owner.pod)!;
+  const owners = engine.podsByIp.get(addressKey(ip)) ?? [];
+  if (owners.length > 0) {
+    const workloads = [...new Set(owners.map((o) => o.workload))];
+    if (workloads.length > 1) {
+      throw new PeerError(`${ipText} is the IP of pods of several workloads (${workloads.map((w) => w.id).join(', ')}); name the workload`);
+    }
+    const workload = workloads[0]!;
     return {
       type: 'workload',
-      name: owner.workload.id,
-      workload: owner.workload,
-      endpoints: [{ type: 'pod', classId, ports: owner.pod.ports, ip, workload: owner.workload, pod: owner.pod }],
+      name: workload.id,
+      workload,
+      endpoints: owners.map((o) => ({ type: 'pod' as const, classId: engine.podClass.get(o.pod)!, ports: o.pod.ports, ip, workload, pod: o.pod })),
     };
   }
   return { type: 'external', name: formatIp(ip), endpoints: [{ type: 'external', ip }] };

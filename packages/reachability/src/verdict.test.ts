@@ -177,3 +177,10 @@ describe('verdict', () => {
     expect(verdict(r, { src: 'a/x[Deployment]', dst: 'a/x[Pod]', protocol: 'TCP', port: 80 }).allowed).toBe(true);
   });
 });
+
+describe('verdict by IP', () => {
+  it('refuses an IP shared by pods of different workloads', () => {
+    const r = buildResources([pod('a', 'h1', {}, { ip: '192.168.0.5' }), pod('b', 'h2', {}, { ip: '192.168.0.5' }), pod('a', 'x', {})]);
+    expect(() => verdict(r, { src: '192.168.0.5', dst: 'a/x', protocol: 'TCP', port: 80 })).toThrow(/several workloads/);
+  });
+});
