@@ -196,6 +196,11 @@ describe('validateEnvironment', () => {
     expectProblem(base({ runtime: [runtime({ namespace: 'nope', outboundPorts: [443] })] }), 'runtime nope', /not managed/);
   });
 
+  it('refuses per-port mTLS under ambient', () => {
+    const w = workload({ namespace: 'shop', name: 'web', ports: { m: { port: 9090, mtls: 'DISABLE' } } });
+    expectProblem(base({ mesh: { ...sidecar, mode: 'istio-ambient' }, workloads: [w], flows: [] }), 'workload shop/web', /per-port mtls is not supported by Istio ambient/);
+  });
+
   it('refuses API access with wildcards', () => {
     const w = workload({ namespace: 'shop', name: 'op', apiAccess: [{ apiGroups: [''], resources: ['*'], verbs: ['get'] }] });
     expectProblem(base({ workloads: [w], flows: [] }), 'workload shop/op', /may not use '\*'/);
@@ -219,6 +224,11 @@ describe('validateEnvironments', () => {
     const a = defineEnvironment({ ...base(), name: 'a', cluster: 'shared' });
     const b = defineEnvironment({ ...base(), name: 'b', cluster: 'shared' });
     expect(() => validateEnvironments([a, b])).toThrow(/namespace shop: is also managed by environment a on the same cluster "shared"/);
+  });
+  it('refuses two meshed environments on one cluster (both would own the mesh-wide mTLS mode)', () => {
+    const a = defineEnvironment({ ...base(), name: 'a', cluster: 'shared' });
+    const b = defineEnvironment({ ...base(), name: 'b', cluster: 'shared', namespaces: ['other'], workloads: [], flows: [] });
+    expect(() => validateEnvironments([a, b])).toThrow(/shares cluster "shared" with environment a, and both set the mesh-wide mTLS mode/);
   });
   it('allows the same namespace on different clusters', () => {
     const a = defineEnvironment({ ...base(), name: 'a' });

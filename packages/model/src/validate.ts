@@ -140,6 +140,7 @@ function validateWorkloads(env: Environment, managed: Set<string>, c: Collector)
       if (p.appProtocol !== 'tcp' && p.protocol !== 'TCP') c.add(w.at, obj, `port "${p.name}": appProtocol ${p.appProtocol} needs protocol TCP`);
       if (p.mtls !== undefined && !MTLS_MODES.has(p.mtls)) c.add(w.at, obj, `port "${p.name}": mtls must be STRICT, PERMISSIVE or DISABLE`);
       if (p.mtls !== undefined && env.mesh?.mode === 'none') c.add(w.at, obj, `port "${p.name}": mtls is set but the environment has no mesh`);
+      if (p.mtls !== undefined && env.mesh?.mode === 'istio-ambient') c.add(w.at, obj, `port "${p.name}": per-port mtls is not supported by Istio ambient (ztunnel applies one mode per workload); remove it`);
       const key = `${p.protocol}/${p.port}`;
       const other = seen.get(key);
       if (other !== undefined) c.add(w.at, obj, `ports "${other}" and "${p.name}" are both ${key}`);
@@ -364,7 +365,13 @@ export function validateEnvironments(envs: readonly Environment[]): void {
   const c = new Collector();
   const names = new Map<string, Environment>();
   const owners = new Map<string, Environment>();
+  const meshOwners = new Map<string, Environment>();
   for (const env of envs) {
+    if (env.mesh?.mode !== 'none' && env.phase >= 2) {
+      const other = meshOwners.get(env.cluster);
+      if (other) c.add(env.at, `environment ${env.name}`, `shares cluster "${env.cluster}" with environment ${other.name}, and both set the mesh-wide mTLS mode (PeerAuthentication ${env.mesh.istiodNamespace}/default); give them separate clusters, or let one environment own the mesh`);
+      meshOwners.set(env.cluster, env);
+    }
     const prev = names.get(env.name);
     if (prev) c.add(env.at, `environment ${env.name}`, `has the same name as the environment in ${prev.at.file}`);
     names.set(env.name, env);

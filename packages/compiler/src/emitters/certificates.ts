@@ -26,7 +26,8 @@ export function emitCertificates(ir: IR): Emitted[] {
           duration: certs.duration,
           renewBefore: certs.renewBefore,
           privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
-          usages: ['digital signature', 'key encipherment', 'server auth', 'client auth'],
+          // ECDSA keys sign; they do not encipher keys, so 'key encipherment' is left out.
+          usages: ['digital signature', 'server auth', 'client auth'],
           issuerRef: { kind: certs.issuer.kind, name: certs.issuer.name, group: certs.issuer.group ?? 'cert-manager.io' },
         },
       },
