@@ -10,8 +10,10 @@
  */
 import type { AdmissionModule, ValidationRule } from '@ztp/admission';
 import { BASELINE_RULES } from './baseline/index.ts';
+import { RESTRICTED_RULES } from './restricted/index.ts';
 
 export { BASELINE_RULES } from './baseline/index.ts';
+export { RESTRICTED_RULES } from './restricted/index.ts';
 export * from './baseline/values.ts';
 
 /** A Pod Security Standards level. */
@@ -19,8 +21,7 @@ export type PodSecurityLevel = 'baseline' | 'restricted';
 
 /** The rules of a level. */
 export function podSecurityRules(level: PodSecurityLevel): readonly ValidationRule[] {
-  if (level === 'baseline') return BASELINE_RULES;
-  throw new Error('restricted is not available yet');
+  return level === 'baseline' ? BASELINE_RULES : RESTRICTED_RULES;
 }
 
 /** The Pod Security Standards at `level`, as an admission module `pod-security-<level>`. */

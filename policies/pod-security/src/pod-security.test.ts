@@ -1,10 +1,11 @@
 import { interpret, proveModules } from '@ztp/admission';
+import { ENGINES as ALL_ENGINES } from '@ztp/admission';
 import type { EngineName } from '@ztp/admission';
 import { describe, expect, it } from 'vitest';
 import { podSecurity } from './index.ts';
 
-const LEVELS = ['baseline'] as const;
-const ENGINES: EngineName[] = ['conftest', 'opa'];
+const LEVELS = ['baseline', 'restricted'] as const;
+const ENGINES: readonly EngineName[] = ALL_ENGINES;
 
 describe.each(LEVELS)('pod security %s', (level) => {
   const module = podSecurity(level);

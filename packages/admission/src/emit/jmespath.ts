@@ -78,14 +78,27 @@ function read(ref: Ref, bases: Bases): string {
   return path(base, ref.path);
 }
 
+/**
+ * Number equality. Payload numbers may decode as integers, for which JMESPath `==` against a
+ * literal and `type()` both fail; the ordering operators compare them correctly and give null
+ * for anything that is not a number.
+ */
+function numberIn(v: string, values: readonly number[]): string {
+  return `(${values.map((n) => `(${v} >= ${json(n)} && ${v} <= ${json(n)}) == \`true\``).join(' || ')})`;
+}
+
 function positive(v: string, test: Test): string {
   switch (test.op) {
     case 'set':
       return `${v} != \`null\``;
     case 'equals':
-      return `${v} == ${literal(test.value)}`;
-    case 'oneOf':
-      return `contains(${json(test.values)}, ${v})`;
+      return typeof test.value === 'number' ? numberIn(v, [test.value]) : `${v} == ${literal(test.value)}`;
+    case 'oneOf': {
+      const numbers = test.values.filter((x): x is number => typeof x === 'number');
+      const others = test.values.filter((x) => typeof x !== 'number');
+      const parts = [...(others.length > 0 ? [`contains(${json(others)}, ${v})`] : []), ...(numbers.length > 0 ? [numberIn(v, numbers)] : [])];
+      return parts.length === 1 ? parts[0]! : `(${parts.join(' || ')})`;
+    }
     case 'startsWith':
       return `(type(${v}) == 'string' && (${test.prefixes.map((p) => `starts_with(${v}, ${jmesString(p)})`).join(' || ')}))`;
     case 'endsWith':

@@ -3,6 +3,8 @@
  * engine's structured output into findings.
  */
 import { runConftest } from './conftest.ts';
+import { runGator } from './gator.ts';
+import { runKyvernoJson } from './kyverno-json.ts';
 import { runOpa } from './opa.ts';
 import type { EngineInput, EngineName, EngineReport } from './types.ts';
 
@@ -11,6 +13,8 @@ type Adapter = (input: EngineInput) => Promise<EngineReport>;
 const ADAPTERS: Partial<Record<EngineName, Adapter>> = {
   conftest: runConftest,
   opa: runOpa,
+  'kyverno-json': runKyvernoJson,
+  gatekeeper: runGator,
 };
 
 /** The adapter of an engine, or undefined when ztp has none yet. */

@@ -134,12 +134,16 @@ export interface VolumeShape {
   image: object;
 }
 
+export interface PodOsShape {
+  name: string;
+}
+
 export interface PodSpecShape {
   hostNetwork: boolean;
   hostPID: boolean;
   hostIPC: boolean;
   hostUsers: boolean;
-  os: { name: string };
+  os: PodOsShape;
   securityContext: PodSecurityContextShape;
   volumes: VolumeShape[];
   serviceAccountName: string;

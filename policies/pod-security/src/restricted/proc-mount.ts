@@ -1,0 +1,18 @@
+import { allow, deny, someContainer, validationRule, violation } from '@ztp/admission';
+import { restrictedPod } from './common.ts';
+
+/** Restricted `procMount_restricted` (v1.35+, replaces the baseline check): procMount must be unset or Default, even in user namespaces. */
+export const procMountRestricted = validationRule({
+  id: 'proc-mount',
+  title: '/proc mount type: the default /proc masks are required',
+  message: 'procMount: containers must not set securityContext.procMount other than Default',
+  target: { kind: 'pods' },
+  violations: [violation(someContainer('c', (c) => [c.field('securityContext.procMount').set(), c.field('securityContext.procMount').isNot('Default')]))],
+  examples: [
+    allow('default', restrictedPod('default', { container: { procMount: 'Default' } })),
+    deny('unmasked', restrictedPod('unmasked', { container: { procMount: 'Unmasked' } })),
+    deny('unmasked-user-namespace', restrictedPod('unmasked-user-namespace', { container: { procMount: 'Unmasked' }, pod: { hostUsers: false } }), {
+      note: 'unlike baseline, restricted does not relax procMount for user namespaces',
+    }),
+  ],
+});
