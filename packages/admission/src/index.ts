@@ -52,7 +52,7 @@ export type * from './rule/shapes.ts';
 export { container, pod, workload } from './rule/objects.ts';
 export type { WorkloadKind } from './rule/objects.ts';
 export { checkModule, checkRule, RuleError } from './rule/check.ts';
-export { interpret, podParts, targets } from './rule/interpret.ts';
+export { interpret, misjudgedExamples, podParts, targets } from './rule/interpret.ts';
 
 export { emitAdmission } from './emit/index.ts';
 export { CONFTEST_DIR, CONFTEST_LIB, conftestPath, emitConftest, parseConftestMessage } from './emit/conftest.ts';

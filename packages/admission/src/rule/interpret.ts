@@ -109,3 +109,16 @@ export function interpret(rule: ValidationRule, object: K8sObject): { allowed: b
   const messages = rule.violations.filter((clause) => clause.when.every((c) => holds(c, env))).map((clause) => clause.message ?? rule.message);
   return { allowed: messages.length === 0, messages: [...new Set(messages)] };
 }
+
+/** Every example of the module's validation rules whose verdict the reference interpreter does not give. */
+export function misjudgedExamples(rules: readonly import('./ast.ts').Rule[]): string[] {
+  const wrong: string[] = [];
+  for (const rule of rules) {
+    if (rule.kind !== 'validation') continue;
+    for (const example of rule.examples) {
+      const { allowed } = interpret(rule, example.object);
+      if (allowed !== (example.verdict === 'allow')) wrong.push(`${rule.id}/${example.name}: expected ${example.verdict}`);
+    }
+  }
+  return wrong;
+}

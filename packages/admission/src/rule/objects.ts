@@ -23,7 +23,7 @@ export function pod(name: string, spec: Record<string, unknown> = {}, metadata: 
 /** The pod as the template of a workload of `kind` (named after the pod). */
 export function workload(kind: WorkloadKind, of: K8sObject): K8sObject {
   const { name, namespace, ...podMeta } = of.metadata;
-  const labels = { app: name };
+  const labels = { 'ztp.dev/example': name };
   const template = { metadata: { ...podMeta, labels: { ...labels, ...(podMeta.labels ?? {}) } }, spec: of['spec'] };
   const metadata = namespace === undefined ? { name } : { name, namespace };
   switch (kind) {

@@ -1,0 +1,46 @@
+import { allow, container, deny, pod, someContainer, validationRule, violation, workload } from '@ztp/admission';
+import type { AdmissionModule, Example } from '@ztp/admission';
+
+/** Parameters of allowedRegistries. */
+export interface AllowedRegistriesOptions {
+  /**
+   * Image prefixes a container image must start with, e.g. `ghcr.io/acme/`. End registries and
+   * repositories with `/`: `ghcr.io` alone would also admit `ghcr.io.evil.example/x`.
+   */
+  readonly registries: readonly string[];
+}
+
+const OUTSIDE = 'ztp-example.invalid/app:1.0';
+
+/** The id of the module allowedRegistries returns. */
+export const ALLOWED_REGISTRIES_ID = 'allowed-registries';
+
+/** Container images (of containers, initContainers and ephemeralContainers) must come from the listed registries. */
+export function allowedRegistries(options: AllowedRegistriesOptions): AdmissionModule {
+  if (options.registries.length === 0) throw new Error('allowedRegistries needs at least one registry');
+  const registries = [...options.registries];
+  const inside = (prefix: string) => `${prefix}${prefix.endsWith('/') ? '' : '/'}app:1.0`;
+  const examples: Example[] = registries.map((prefix, i) => allow(`allowed-${i + 1}`, pod(`allowed-${i + 1}`, { containers: [container('app', { image: inside(prefix) })] })));
+  if (!registries.some((p) => OUTSIDE.startsWith(p))) {
+    examples.push(
+      deny('container', pod('container', { containers: [container('app', { image: OUTSIDE })] })),
+      deny('init-container', pod('init-container', { initContainers: [container('init', { image: OUTSIDE })], containers: [container('app', { image: inside(registries[0]!) })] })),
+      deny('ephemeral-container', pod('ephemeral-container', { containers: [container('app', { image: inside(registries[0]!) })], ephemeralContainers: [container('debug', { image: OUTSIDE })] })),
+      deny('deployment', workload('Deployment', pod('deployment', { containers: [container('app', { image: OUTSIDE })] }))),
+    );
+  }
+  return {
+    id: ALLOWED_REGISTRIES_ID,
+    description: `Container images come only from ${registries.join(', ')}`,
+    rules: [
+      validationRule({
+        id: 'allowed-registries',
+        title: 'Allowed registries: images must come from the allowed registries',
+        message: `image registry not allowed: container images must start with one of ${registries.join(', ')}`,
+        target: { kind: 'pods' },
+        violations: [violation(someContainer('c', (c) => [c.field('image').notStartsWith(...registries)]))],
+        examples,
+      }),
+    ],
+  };
+}
