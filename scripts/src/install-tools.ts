@@ -83,7 +83,10 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
   let built = 0;
   for (const tool of command.tools) {
     if (io.tty) io.out(`${tool.name} ${tool.version}: checking / building (log: ${logFile(tool, io.env)}) …`);
-    const result = await installTool(tool, options);
+    const result = await installTool(tool, {
+      ...options,
+      onWait: (pid) => io.out(`${io.tty ? '\r\x1b[K' : ''}${tool.name} ${tool.version}: waiting for process ${pid}, which is building it\n`),
+    });
     if (io.tty) io.out('\r\x1b[K');
     io.out(`${describeInstall(result)}\n`);
     if (result.outcome === 'built') built++;

@@ -52,6 +52,7 @@ describe('buildTool', () => {
     expect(await entries(join(dir, 'tools', 'fake-1.0.0'))).toEqual(['bin', 'stamp.json']);
     expect(await readStamp(tool, env)).toMatchObject({ name: 'fake', version: '1.0.0', recipe: 'write a script' });
     expect((await readStamp(tool, env))?.go).toMatch(/^go1\.\d+/);
+    expect((await readStamp(tool, env))?.commands).toEqual(['sh -c echo compiling fake']);
     const log = await readFile(result.logFile, 'utf8');
     expect(log).toContain('$ sh -c echo compiling fake');
     expect(log).toContain('compiling fake\n');

@@ -133,8 +133,10 @@ export async function buildTool(tool: ToolSpec, options: BuildOptions = {}): Pro
     const goEnv = goEnvironment(env, binDir);
     const go = await goVersion(goEnv, log);
 
+    const commands: string[] = [];
     const run = async (command: string, args: readonly string[], runOptions: RunOptions = {}): Promise<string> => {
       const cwd = runOptions.cwd ?? workDir;
+      commands.push([command, ...args].join(' '));
       await appendFile(log, `\n$ ${[command, ...args].join(' ')}    # in ${cwd}\n`);
       const common = { cwd, env: goEnv, extendEnv: false, stdin: 'ignore', timeout: COMMAND_TIMEOUT_MS } as const;
       if (runOptions.capture) {
@@ -183,11 +185,13 @@ export async function buildTool(tool: ToolSpec, options: BuildOptions = {}): Pro
       version: tool.version,
       binary: tool.binary,
       recipe: tool.recipe.summary,
+      commands,
       go,
       builtAt: new Date().toISOString(),
       seconds,
     };
     await writeFile(join(tmp, 'stamp.json'), `${JSON.stringify(stamp, null, 2)}\n`);
+    await chmod(tmp, 0o755); // mkdtemp made it private
 
     const final = toolHome(tool, env);
     const old = `${tmp}.old`;

@@ -46,6 +46,8 @@ export interface Stamp {
   readonly version: string;
   readonly binary: string;
   readonly recipe: string;
+  /** The commands the build ran, in order (cwd omitted). */
+  readonly commands: readonly string[];
   readonly go: string;
   readonly builtAt: string;
   readonly seconds: number;
