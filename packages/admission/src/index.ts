@@ -68,3 +68,7 @@ export type { EvaluateInput, EvaluateOptions, EvaluateRecord } from './proof/eva
 export { runEngine } from './proof/run-engine.ts';
 export type { EngineRun, RunOptions } from './proof/run-engine.ts';
 export { conformanceDir, crdsDir, engineMissing } from './proof/shared-data.ts';
+export { readGatekeeperSuite } from './conformance/gatekeeper-suite.ts';
+export type { SuiteCase, SuiteTest } from './conformance/gatekeeper-suite.ts';
+export { readKyvernoTestFolder } from './conformance/kyverno-test.ts';
+export type { KyvernoExpectation, KyvernoTestFolder } from './conformance/kyverno-test.ts';
