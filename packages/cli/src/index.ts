@@ -1,4 +1,5 @@
-export { main, HELP } from './main.ts';
+export { main, helpText, COMMANDS } from './main.ts';
+export type { Command } from './command.ts';
 export { EXIT, UsageError, describeError } from './exit-codes.ts';
 export type { Io } from './io.ts';
 export { processIo } from './io.ts';

@@ -12,6 +12,8 @@ import {
   type BundleDiff,
 } from '@ztp/compiler';
 import type { Environment } from '@ztp/model';
+import { parseArgs } from 'node:util';
+import type { Command } from '../command.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
 import type { Io } from '../io.ts';
 
@@ -85,3 +87,19 @@ export async function runCompile(o: CompileOptions, io: Io): Promise<number> {
   else for (const s of summary) io.out(`compiled ${s.environment}: ${s.objects} objects -> ${s.out}`);
   return EXIT.ok;
 }
+
+/** The `compile` command. */
+export const compileCommand: Command = {
+  name: 'compile',
+  summary: 'compile environments into dist/bundles/<env>/ (--check, --out, --json)',
+  help: COMPILE_HELP,
+  run: async (args, io) => {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      strict: true,
+      options: { check: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, out: { type: 'string' }, root: { type: 'string' } },
+    });
+    return runCompile({ environments: positionals, check: values.check, json: values.json, out: values.out, root: values.root }, io);
+  },
+};
