@@ -226,13 +226,21 @@ export function ruleMatchesPeer(rule: CompiledRule, peer: Endpoint): boolean {
 
 /** The connections a rule's ports allow towards `dst` (named ports resolved on a destination pod). */
 export function rulePortsFor(rule: CompiledRule, dst: Endpoint): ConnSet {
+  return rulePortsOn(rule, dst.type === 'pod' ? dst.ports : undefined);
+}
+
+/**
+ * The connections a rule's ports allow towards a destination with the given container ports
+ * (`undefined` for an address that is no pod: named ports never match it).
+ */
+export function rulePortsOn(rule: CompiledRule, dstPorts: readonly ContainerPort[] | undefined): ConnSet {
   if (rule.ports === 'all') return ConnSet.all();
   let conns = ConnSet.none();
   for (const p of rule.ports) {
     if (p.port === undefined) conns = conns.union(ConnSet.allPorts(p.protocol));
     else if (typeof p.port === 'number') conns = conns.union(ConnSet.of(p.protocol, [[p.port, p.endPort ?? p.port]]));
-    else if (dst.type === 'pod') {
-      const named = dst.ports.find((cp) => cp.name === p.port && cp.protocol === p.protocol);
+    else if (dstPorts !== undefined) {
+      const named = dstPorts.find((cp) => cp.name === p.port && cp.protocol === p.protocol);
       if (named !== undefined) conns = conns.union(ConnSet.of(p.protocol, [[named.port, named.port]]));
     }
   }

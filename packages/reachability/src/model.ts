@@ -4,6 +4,8 @@
  */
 import type { Protocol } from './ports.ts';
 import type { LabelSelector, Labels } from './selectors.ts';
+import type { CiliumPolicy } from './cilium/model.ts';
+import type { AuthorizationPolicy, PeerAuthentication } from './istio/model.ts';
 
 /** The label every namespace carries with its own name (set by the API server). */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -38,6 +40,8 @@ export interface Pod {
   /** Known pod IPs (`status.podIPs` / `status.podIP`); empty when unknown. */
   readonly ips: readonly string[];
   readonly serviceAccount: string;
+  /** Names of the pod's containers and init containers (e.g. to see an `istio-proxy` sidecar). */
+  readonly containers: readonly string[];
 }
 
 /** A workload kind as netpol-analyzer prints it (`Deployment`, `Pod`, owner kinds...). */
@@ -109,6 +113,12 @@ export interface Resources {
   readonly namespaces: readonly Namespace[];
   readonly workloads: readonly Workload[];
   readonly networkPolicies: readonly NetworkPolicy[];
+  /** CiliumNetworkPolicy and CiliumClusterwideNetworkPolicy objects (cilium.io/v2). */
+  readonly ciliumPolicies: readonly CiliumPolicy[];
+  /** Istio AuthorizationPolicy objects (security.istio.io). */
+  readonly authorizationPolicies: readonly AuthorizationPolicy[];
+  /** Istio PeerAuthentication objects (security.istio.io). */
+  readonly peerAuthentications: readonly PeerAuthentication[];
   /** Objects of kinds this engine does not analyse (Services, ConfigMaps, Routes...). */
   readonly ignored: readonly IgnoredObject[];
   /** Non-fatal notes (duplicate objects, pods without network identity...). */

@@ -9,6 +9,10 @@ import { readNetworkPolicy } from './networkpolicy.ts';
 import { CONTROLLER_KINDS, readWorkload, workloadId } from './workloads.ts';
 import type { WorkloadPart } from './workloads.ts';
 import { labelsKey } from './selectors.ts';
+import { readCiliumPolicy } from './cilium/read.ts';
+import type { CiliumPolicy } from './cilium/model.ts';
+import { readAuthorizationPolicy, readPeerAuthentication } from './istio/read.ts';
+import type { AuthorizationPolicy, PeerAuthentication } from './istio/model.ts';
 
 /** Raised when manifests contain objects the API server would reject; lists every problem. */
 export class ManifestError extends Error {
@@ -92,6 +96,19 @@ export function buildResourcesFromDocuments(
   const parts: WorkloadPart[] = [];
   const policies: NetworkPolicy[] = [];
   const policyKeys = new Set<string>();
+  const ciliumPolicies: CiliumPolicy[] = [];
+  const authorizationPolicies: AuthorizationPolicy[] = [];
+  const peerAuthentications: PeerAuthentication[] = [];
+  const seen = new Set<string>();
+  /** Refuses a second object of the same kind and name (the API server would keep one). */
+  const duplicate = (key: string, at: string): boolean => {
+    if (!seen.has(key)) {
+      seen.add(key);
+      return false;
+    }
+    errors.push(`${key} is declared more than once${at}`);
+    return true;
+  };
 
   for (const { object, origin } of flatten(docs)) {
     if (object === null || object === undefined) continue; // empty YAML document
@@ -141,6 +158,27 @@ export function buildResourcesFromDocuments(
       policies.push(r.value);
       continue;
     }
+    if ((kind === 'CiliumNetworkPolicy' || kind === 'CiliumClusterwideNetworkPolicy') && inGroup(object, ['cilium.io'])) {
+      const r = readCiliumPolicy(object, origin);
+      if (!r.ok) errors.push(...r.errors.map((e) => e + at));
+      else if (!duplicate(`${kind} ${r.value.namespace ?? ''}/${r.value.name}`, at)) {
+        ciliumPolicies.push(r.value);
+        warnings.push(...(r.warnings ?? []).map((w) => w + at));
+      }
+      continue;
+    }
+    if (kind === 'AuthorizationPolicy' && inGroup(object, ['security.istio.io'])) {
+      const r = readAuthorizationPolicy(object, origin);
+      if (!r.ok) errors.push(...r.errors.map((e) => e + at));
+      else if (!duplicate(`AuthorizationPolicy ${r.value.namespace}/${r.value.name}`, at)) authorizationPolicies.push(r.value);
+      continue;
+    }
+    if (kind === 'PeerAuthentication' && inGroup(object, ['security.istio.io'])) {
+      const r = readPeerAuthentication(object, origin);
+      if (!r.ok) errors.push(...r.errors.map((e) => e + at));
+      else if (!duplicate(`PeerAuthentication ${r.value.namespace}/${r.value.name}`, at)) peerAuthentications.push(r.value);
+      continue;
+    }
     const groups = WORKLOAD_GROUPS[kind];
     if (groups !== undefined && (kind === 'Pod' || CONTROLLER_KINDS.includes(kind)) && inGroup(object, groups)) {
       const r = readWorkload(object, origin);
@@ -183,8 +221,8 @@ export function buildResourcesFromDocuments(
       namespaces.set(w.namespace, { name: w.namespace, labels: { [NAMESPACE_NAME_LABEL]: w.namespace }, implicit: true });
     }
   }
-  for (const p of policies) {
-    if (!namespaces.has(p.namespace)) {
+  for (const p of [...policies, ...authorizationPolicies, ...peerAuthentications, ...ciliumPolicies.filter((c) => c.namespace !== undefined)]) {
+    if (p.namespace !== undefined && !namespaces.has(p.namespace)) {
       namespaces.set(p.namespace, { name: p.namespace, labels: { [NAMESPACE_NAME_LABEL]: p.namespace }, implicit: true });
     }
   }
@@ -192,6 +230,9 @@ export function buildResourcesFromDocuments(
     namespaces: [...namespaces.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     workloads,
     networkPolicies: policies,
+    ciliumPolicies,
+    authorizationPolicies,
+    peerAuthentications,
     ignored,
     warnings,
   };

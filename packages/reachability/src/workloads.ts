@@ -154,7 +154,7 @@ export function readWorkload(obj: Record<string, unknown>, origin?: Origin): Rea
         kind: ownerKind,
         name: ownerName,
         namespace,
-        pod: { name, labels, ports, ips, serviceAccount },
+        pod: { name, labels, ports, ips, serviceAccount, containers: containerNames(spec) },
         ...(origin ? { origin } : {}),
       },
     };
@@ -177,10 +177,20 @@ export function readWorkload(obj: Record<string, unknown>, origin?: Origin): Rea
       kind,
       name,
       namespace,
-      pod: { name, labels, ports, ips: [], serviceAccount: serviceAccountOf(templateSpec) },
+      pod: { name, labels, ports, ips: [], serviceAccount: serviceAccountOf(templateSpec), containers: containerNames(templateSpec) },
       ...(origin ? { origin } : {}),
     },
   };
+}
+
+function containerNames(podSpec: Record<string, unknown>): string[] {
+  const names: string[] = [];
+  for (const field of ['initContainers', 'containers']) {
+    const list = podSpec[field];
+    if (!Array.isArray(list)) continue;
+    for (const c of list) if (isObject(c) && typeof c.name === 'string') names.push(c.name);
+  }
+  return names;
 }
 
 function serviceAccountOf(podSpec: Record<string, unknown>): string {

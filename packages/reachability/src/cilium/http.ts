@@ -1,0 +1,26 @@
+/**
+ * Matching an HTTP request against Cilium L7 HTTP rules (enforced by Envoy): method, path
+ * (the whole `:path`, query string included) and host are full-match regular expressions;
+ * headers must be present, with the exact value when one is given.
+ */
+import type { HttpRule } from './model.ts';
+
+/** An HTTP request as a verdict query describes it. */
+export interface HttpRequest {
+  readonly method: string;
+  /** The request target: path with optional query string, e.g. `/api/v1?x=1`. */
+  readonly path: string;
+  readonly host?: string;
+  /** Header names are case-insensitive. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** True when the request satisfies every part of the rule (a rule with an unsupported part never matches). */
+export function httpRuleMatches(rule: HttpRule, request: HttpRequest): boolean {
+  if (rule.unsupported !== undefined) return false;
+  if (rule.method !== undefined && !rule.method.test(request.method)) return false;
+  if (rule.path !== undefined && !rule.path.test(request.path)) return false;
+  if (rule.host !== undefined && (request.host === undefined || !rule.host.test(request.host))) return false;
+  const headers = new Map(Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  return rule.headers.every((h) => headers.has(h.name) && (h.value === undefined || headers.get(h.name) === h.value));
+}

@@ -1,0 +1,162 @@
+/**
+ * Istio AuthorizationPolicy evaluation on a server sidecar, in Istio's order: CUSTOM, then
+ * DENY, then ALLOW (deny by default once an ALLOW policy applies). Matching follows istiod's
+ * RBAC generation: for plain TCP traffic an ALLOW rule with HTTP-only fields never matches,
+ * while a DENY rule simply loses its HTTP-only fields (and so denies more). What the analysis
+ * cannot know (e.g. an unknown source IP, the TLS SNI) never makes an ALLOW rule match and
+ * always makes a DENY rule match.
+ */
+import type { ObjectRef } from '../cilium/evaluate.ts';
+import type { HttpRequest } from '../cilium/http.ts';
+import type { IpAddress } from '../ip.ts';
+import type { Pod } from '../model.ts';
+import { and, matchField, matchIp, matchPath, matchString, or } from './match.ts';
+import type { Tri } from './match.ts';
+import type { AuthorizationPolicy, AuthzCondition, AuthzOperation, AuthzRule, AuthzSource } from './model.ts';
+
+/** What the server sidecar knows about a request. */
+export interface AuthzRequest {
+  /** The peer's mTLS identity `<trust-domain>/ns/<ns>/sa/<sa>`, absent for plain text. */
+  readonly principal?: string;
+  readonly sourceIp?: IpAddress;
+  readonly destinationIp?: IpAddress;
+  readonly port: number;
+  /** Present for HTTP traffic. */
+  readonly http?: HttpRequest & { readonly requestPrincipal?: string };
+}
+
+/** The authorization outcome. */
+export interface AuthzDecision {
+  readonly result: 'allow' | 'deny' | 'undecided';
+  readonly reason: string;
+  readonly decidedBy: readonly ObjectRef[];
+}
+
+function ref(p: AuthorizationPolicy, rule?: number): ObjectRef {
+  return { kind: 'AuthorizationPolicy', namespace: p.namespace, name: p.name, ...(rule === undefined ? {} : { rule: `rules[${rule}]` }) };
+}
+
+/** Policies that apply to a sidecar: same namespace or root namespace, selector matching the pod. */
+export function applicablePolicies(all: readonly AuthorizationPolicy[], pod: Pod, namespace: string, rootNamespace: string): AuthorizationPolicy[] {
+  return all.filter(
+    (p) =>
+      !p.targetsRefs &&
+      (p.namespace === namespace || p.namespace === rootNamespace) &&
+      Object.entries(p.selector ?? {}).every(([k, v]) => pod.labels[k] === v),
+  );
+}
+
+function stripSpiffe(value: string): string {
+  return value.startsWith('spiffe://') ? value.slice('spiffe://'.length) : value;
+}
+
+function namespaceOf(principal: string | undefined): string | undefined {
+  const m = principal === undefined ? null : /\/ns\/([^/]+)\//.exec(principal);
+  return m === null ? undefined : m[1];
+}
+
+function headerOf(req: AuthzRequest, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  return Object.entries(req.http?.headers ?? {}).find(([k]) => k.toLowerCase() === lower)?.[1];
+}
+
+const HTTP_ONLY_KEYS = ['request.'];
+
+/** Whether a field is HTTP-only (dropped on plain TCP traffic). */
+function httpOnlyCondition(c: AuthzCondition): boolean {
+  return HTTP_ONLY_KEYS.some((p) => c.key.startsWith(p));
+}
+
+function hasHttpOnly(rule: AuthzRule): boolean {
+  return (
+    (rule.from ?? []).some((s) => s.requestPrincipals !== undefined) ||
+    (rule.to ?? []).some((o) => o.hosts !== undefined || o.methods !== undefined || o.paths !== undefined) ||
+    (rule.when ?? []).some(httpOnlyCondition)
+  );
+}
+
+function sourceMatches(s: AuthzSource, req: AuthzRequest, tcp: boolean): Tri {
+  const parts: Tri[] = [];
+  if (s.principals) parts.push(matchField(s.principals, (v) => matchString(stripSpiffe(v), req.principal)));
+  if (s.namespaces) parts.push(matchField(s.namespaces, (v) => matchString(v, namespaceOf(req.principal))));
+  if (s.ipBlocks) parts.push(matchField(s.ipBlocks, (v) => matchIp(v, req.sourceIp)));
+  // without proxies in between, the original client is the connection's source
+  if (s.remoteIpBlocks) parts.push(matchField(s.remoteIpBlocks, (v) => matchIp(v, req.sourceIp)));
+  if (s.requestPrincipals && !tcp) parts.push(matchField(s.requestPrincipals, (v) => matchString(v, req.http?.requestPrincipal)));
+  return and(parts);
+}
+
+function operationMatches(o: AuthzOperation, req: AuthzRequest, tcp: boolean): Tri {
+  const parts: Tri[] = [];
+  if (o.ports) parts.push(matchField(o.ports, (v) => v === String(req.port)));
+  if (!tcp && req.http !== undefined) {
+    const http = req.http;
+    if (o.methods) parts.push(matchField(o.methods, (v) => matchString(v, http.method)));
+    if (o.paths) parts.push(matchField(o.paths, (v) => matchPath(v, http.path)));
+    if (o.hosts) parts.push(matchField(o.hosts, (v) => matchString(v, http.host, true)));
+  }
+  return and(parts);
+}
+
+function conditionMatches(c: AuthzCondition, req: AuthzRequest, tcp: boolean): Tri {
+  if (tcp && httpOnlyCondition(c)) return true; // dropped (only reached for DENY-like policies)
+  let test: (v: string) => Tri;
+  const key = c.key;
+  if (key === 'source.ip' || key === 'remote.ip') test = (v) => matchIp(v, req.sourceIp);
+  else if (key === 'destination.ip') test = (v) => matchIp(v, req.destinationIp);
+  else if (key === 'destination.port') test = (v) => v === String(req.port);
+  else if (key === 'source.principal') test = (v) => matchString(stripSpiffe(v), req.principal);
+  else if (key === 'source.namespace') test = (v) => matchString(v, namespaceOf(req.principal));
+  else if (key === 'request.auth.principal') test = (v) => matchString(v, req.http?.requestPrincipal);
+  else if (key.startsWith('request.headers[')) test = (v) => matchString(v, headerOf(req, key.slice('request.headers['.length, -1)));
+  else if (key.startsWith('request.auth.')) test = () => false; // no JWT claims in the request model
+  else test = () => 'unknown'; // connection.sni, experimental.*, any
+  if (key === 'any') test = () => true;
+  return matchField(c, test);
+}
+
+function ruleMatches(rule: AuthzRule, req: AuthzRequest, tcp: boolean): Tri {
+  const from = rule.from === undefined ? true : or(rule.from.map((s) => sourceMatches(s, req, tcp)));
+  const to = rule.to === undefined ? true : or(rule.to.map((o) => operationMatches(o, req, tcp)));
+  const when = and((rule.when ?? []).map((c) => conditionMatches(c, req, tcp)));
+  return and([from, to, when]);
+}
+
+/** Rules of a policy that match; ALLOW needs certainty, the other actions count unknown as a match. */
+function matchingRules(policy: AuthorizationPolicy, req: AuthzRequest): { index: number; certain: boolean }[] {
+  const tcp = req.http === undefined;
+  const out: { index: number; certain: boolean }[] = [];
+  policy.rules.forEach((rule, index) => {
+    if (tcp && policy.action === 'ALLOW' && hasHttpOnly(rule)) return;
+    const m = ruleMatches(rule, req, tcp);
+    if (m === true) out.push({ index, certain: true });
+    else if (m === 'unknown' && policy.action !== 'ALLOW') out.push({ index, certain: false });
+  });
+  return out;
+}
+
+/** Evaluates the policies applying to a sidecar for one request. */
+export function evaluateAuthorization(policies: readonly AuthorizationPolicy[], req: AuthzRequest): AuthzDecision {
+  for (const p of policies.filter((x) => x.action === 'CUSTOM')) {
+    const m = matchingRules(p, req);
+    if (m.length > 0) {
+      return { result: 'undecided', reason: `the external authorizer ${p.provider ?? ''} decides (CUSTOM policy)`, decidedBy: m.map((r) => ref(p, r.index)) };
+    }
+  }
+  const denies = policies
+    .filter((x) => x.action === 'DENY')
+    .flatMap((p) => matchingRules(p, req).map((r) => ({ p, r })));
+  if (denies.length > 0) {
+    const uncertain = denies.every((d) => !d.r.certain);
+    return {
+      result: 'deny',
+      reason: uncertain ? 'a DENY rule may match (it depends on attributes this analysis cannot see)' : 'a DENY policy matches',
+      decidedBy: denies.map((d) => ref(d.p, d.r.index)),
+    };
+  }
+  const allows = policies.filter((x) => x.action === 'ALLOW');
+  if (allows.length === 0) return { result: 'allow', reason: 'no ALLOW policy applies', decidedBy: [] };
+  const matched = allows.flatMap((p) => matchingRules(p, req).map((r) => ref(p, r.index)));
+  if (matched.length > 0) return { result: 'allow', reason: 'an ALLOW policy matches', decidedBy: matched };
+  return { result: 'deny', reason: 'ALLOW policies apply and none matches', decidedBy: allows.map((p) => ref(p)) };
+}

@@ -1,0 +1,217 @@
+import { describe, expect, it } from 'vitest';
+import { netpol, ns, pod } from '../__fixtures__/builders.ts';
+import { authz, cnp, peerAuth } from '../__fixtures__/mesh.ts';
+import { judge } from '../judge.ts';
+import type { RequestQuery } from '../judge.ts';
+import { buildResources, ManifestError } from '../resources.ts';
+import { matchPath, matchString } from './match.ts';
+import { meshMode } from './sidecar.ts';
+
+const base = [
+  ns('foo', { 'istio-injection': 'enabled' }),
+  ns('bar', { 'istio-injection': 'enabled' }),
+  ns('legacy'),
+  pod('foo', 'httpbin', { app: 'httpbin' }, { ip: '10.1.0.1', serviceAccount: 'httpbin', ports: [{ name: 'http', containerPort: 8000 }] }),
+  pod('foo', 'sleep', { app: 'sleep' }, { ip: '10.1.0.2', serviceAccount: 'sleep' }),
+  pod('bar', 'sleep', { app: 'sleep' }, { ip: '10.2.0.2', serviceAccount: 'sleep' }),
+  pod('legacy', 'sleep', { app: 'sleep' }, { ip: '10.3.0.2', serviceAccount: 'sleep' }),
+  pod('legacy', 'web', { app: 'web' }, { ip: '10.3.0.3' }),
+];
+
+function world(...objects: Record<string, unknown>[]) {
+  return buildResources([...base, ...objects]);
+}
+
+function http(src: string, method = 'GET', path = '/ip', port = 8000): RequestQuery {
+  return { src, dst: 'foo/httpbin', protocol: 'TCP', port, http: { method, path } };
+}
+
+function tcp(src: string, port = 8000): RequestQuery {
+  return { src, dst: 'foo/httpbin', protocol: 'TCP', port };
+}
+
+describe('sidecar detection', () => {
+  it('follows the injection labels and an istio-proxy container', () => {
+    const r = world();
+    const podOf = (id: string) => r.workloads.find((w) => w.id === id)!.pods[0]!;
+    expect(meshMode(podOf('foo/httpbin[Pod]'), { 'istio-injection': 'enabled' })).toBe('sidecar');
+    expect(meshMode(podOf('legacy/sleep[Pod]'), {})).toBe('none');
+    expect(meshMode({ ...podOf('legacy/sleep[Pod]'), labels: { 'sidecar.istio.io/inject': 'true' } }, {})).toBe('sidecar');
+    expect(meshMode({ ...podOf('foo/sleep[Pod]'), labels: { 'sidecar.istio.io/inject': 'false' } }, { 'istio-injection': 'enabled' })).toBe('none');
+    expect(meshMode({ ...podOf('legacy/sleep[Pod]'), labels: { 'sidecar.istio.io/inject': 'true' } }, { 'istio-injection': 'disabled' })).toBe('none');
+    expect(meshMode({ ...podOf('legacy/sleep[Pod]'), containers: ['app', 'istio-proxy'] }, {})).toBe('sidecar');
+    expect(meshMode(podOf('legacy/sleep[Pod]'), { 'istio.io/rev': 'canary' })).toBe('sidecar');
+    expect(meshMode(podOf('legacy/sleep[Pod]'), { 'istio.io/dataplane-mode': 'ambient' })).toBe('ambient');
+  });
+});
+
+describe('AuthorizationPolicy', () => {
+  it('a namespace-wide `spec: {}` ALLOW policy denies everything to sidecars of the namespace', () => {
+    const r = world(authz('foo', 'allow-nothing', {}));
+    const v = judge(r, http('foo/sleep'));
+    expect(v.outcome).toBe('http-403');
+    expect(v.stages.at(-1)).toEqual({
+      layer: 'Istio authorization',
+      result: 'deny',
+      reason: 'ALLOW policies apply and none matches',
+      decidedBy: [{ kind: 'AuthorizationPolicy', namespace: 'foo', name: 'allow-nothing' }],
+    });
+    expect(judge(r, tcp('foo/sleep')).outcome).toBe('connection-reset');
+    // a workload without sidecar is not affected
+    expect(judge(r, { src: 'foo/sleep', dst: 'legacy/web', protocol: 'TCP', port: 80 }).allowed).toBe(true);
+  });
+
+  it('allows by principal only with mTLS', () => {
+    const r = world(
+      authz('foo', 'allow-sleep', {
+        selector: { matchLabels: { app: 'httpbin' } },
+        rules: [{ from: [{ source: { principals: ['cluster.local/ns/bar/sa/sleep'] } }] }],
+      }),
+    );
+    const ok = judge(r, http('bar/sleep'));
+    expect(ok.allowed).toBe(true);
+    expect(ok.stages.at(-1)!.decidedBy).toEqual([{ kind: 'AuthorizationPolicy', namespace: 'foo', name: 'allow-sleep', rule: 'rules[0]' }]);
+    expect(judge(r, http('foo/sleep')).outcome).toBe('http-403');
+    // plain text from outside the mesh has no principal
+    expect(judge(r, http('legacy/sleep')).outcome).toBe('http-403');
+    expect(judge(r, http('bar/sleep'), { trustDomain: 'example.org' }).outcome).toBe('http-403');
+  });
+
+  it('matches namespaces and notNamespaces', () => {
+    const r = world(authz('foo', 'deny-other-ns', { action: 'DENY', rules: [{ from: [{ source: { notNamespaces: ['foo'] } }] }] }));
+    expect(judge(r, http('foo/sleep')).allowed).toBe(true);
+    expect(judge(r, http('bar/sleep')).outcome).toBe('http-403');
+    // plain text has no namespace, so notNamespaces matches and the request is denied
+    expect(judge(r, http('legacy/sleep')).outcome).toBe('http-403');
+  });
+
+  it('DENY wins over ALLOW; methods and paths with prefix/suffix matching', () => {
+    const r = world(
+      authz('foo', 'allow-all', { rules: [{}] }),
+      authz('foo', 'deny-get-admin', { action: 'DENY', rules: [{ to: [{ operation: { methods: ['GET'], paths: ['/admin*', '*/secret'] } }] }] }),
+    );
+    expect(judge(r, http('foo/sleep', 'GET', '/admin/users?x=1')).outcome).toBe('http-403');
+    expect(judge(r, http('foo/sleep', 'GET', '/v1/secret')).outcome).toBe('http-403');
+    expect(judge(r, http('foo/sleep', 'POST', '/admin/users')).allowed).toBe(true);
+    expect(judge(r, http('foo/sleep', 'GET', '/ip')).allowed).toBe(true);
+  });
+
+  it('on plain TCP, an ALLOW rule with HTTP-only fields never matches', () => {
+    const r = world(authz('foo', 'allow-get', { rules: [{ to: [{ operation: { methods: ['GET'] } }] }] }));
+    expect(judge(r, http('foo/sleep', 'GET')).allowed).toBe(true);
+    expect(judge(r, tcp('foo/sleep')).outcome).toBe('connection-reset');
+  });
+
+  it('on plain TCP, a DENY rule loses its HTTP-only fields and denies more', () => {
+    const r = world(authz('foo', 'deny-get', { action: 'DENY', rules: [{ to: [{ operation: { methods: ['GET'], ports: ['8000'] } }] }] }));
+    expect(judge(r, http('foo/sleep', 'POST')).allowed).toBe(true);
+    expect(judge(r, tcp('foo/sleep')).outcome).toBe('connection-reset');
+    expect(judge(r, tcp('foo/sleep', 9000)).allowed).toBe(true);
+  });
+
+  it('counts an unknown source IP as no match for ALLOW and as a match for DENY', () => {
+    const noIp = pod('foo', 'noip', { app: 'noip' });
+    const allow = world(noIp, authz('foo', 'a', { rules: [{ from: [{ source: { ipBlocks: ['10.0.0.0/8'] } }] }] }));
+    expect(judge(allow, http('foo/sleep')).allowed).toBe(true);
+    expect(judge(allow, http('foo/noip')).outcome).toBe('http-403');
+    const deny = world(noIp, authz('foo', 'd', { action: 'DENY', rules: [{ from: [{ source: { ipBlocks: ['192.168.0.0/16'] } }] }] }));
+    expect(judge(deny, http('foo/sleep')).allowed).toBe(true);
+    const unknown = judge(deny, http('foo/noip'));
+    expect(unknown.outcome).toBe('http-403');
+    expect(unknown.stages.at(-1)!.reason).toContain('cannot see');
+  });
+
+  it('root-namespace policies apply to the whole mesh, selectors across namespaces', () => {
+    const r = world(authz('istio-system', 'mesh-deny', { action: 'DENY', selector: { matchLabels: { app: 'httpbin' } }, rules: [{ to: [{ operation: { paths: ['/forbidden'] } }] }] }));
+    expect(judge(r, http('foo/sleep', 'GET', '/forbidden')).outcome).toBe('http-403');
+    expect(judge(r, http('foo/sleep', 'GET', '/forbidden'), { istioRootNamespace: 'mesh-root' }).allowed).toBe(true);
+  });
+
+  it('leaves CUSTOM decisions to the external authorizer', () => {
+    const r = world(authz('foo', 'ext', { action: 'CUSTOM', provider: { name: 'opa' }, rules: [{ to: [{ operation: { paths: ['/api*'] } }] }] }));
+    expect(judge(r, http('foo/sleep', 'GET', '/api/x')).outcome).toBe('undecided');
+    expect(judge(r, http('foo/sleep', 'GET', '/api/x')).allowed).toBe(false);
+    expect(judge(r, http('foo/sleep', 'GET', '/ip')).allowed).toBe(true);
+  });
+
+  it('rejects unknown condition keys and bad ports', () => {
+    expect(() => world(authz('foo', 'bad', { rules: [{ when: [{ key: 'source.planet', values: ['earth'] }] }] }))).toThrow(ManifestError);
+    expect(() => world(authz('foo', 'bad', { rules: [{ to: [{ operation: { ports: ['http'] } }] }] }))).toThrow(ManifestError);
+    expect(() => world(authz('foo', 'bad', { action: 'MAYBE' }))).toThrow(ManifestError);
+  });
+
+  it('evaluates when conditions on headers and ports', () => {
+    const r = world(authz('foo', 'v', { rules: [{ when: [{ key: 'request.headers[version]', values: ['v1', 'v2'] }, { key: 'destination.port', values: ['8000'] }] }] }));
+    expect(judge(r, { ...http('foo/sleep'), http: { method: 'GET', path: '/', headers: { Version: 'v2' } } }).allowed).toBe(true);
+    expect(judge(r, http('foo/sleep')).outcome).toBe('http-403');
+  });
+});
+
+describe('PeerAuthentication', () => {
+  it('STRICT refuses clients without a sidecar, PERMISSIVE accepts plain text', () => {
+    const strict = world(peerAuth('istio-system', 'default', { mtls: { mode: 'STRICT' } }));
+    const refused = judge(strict, http('legacy/sleep'));
+    expect(refused.outcome).toBe('mtls-refused');
+    expect(refused.stages.at(-1)!.decidedBy).toEqual([{ kind: 'PeerAuthentication', namespace: 'istio-system', name: 'default' }]);
+    expect(judge(strict, http('bar/sleep')).allowed).toBe(true);
+    expect(judge(world(), http('legacy/sleep')).allowed).toBe(true);
+  });
+
+  it('workload and port level settings override the namespace', () => {
+    const r = world(
+      peerAuth('foo', 'ns-strict', { mtls: { mode: 'STRICT' } }),
+      peerAuth('foo', 'httpbin', { selector: { matchLabels: { app: 'httpbin' } }, mtls: { mode: 'UNSET' }, portLevelMtls: { 9000: { mode: 'DISABLE' } } }),
+    );
+    expect(judge(r, http('legacy/sleep', 'GET', '/', 8000)).outcome).toBe('mtls-refused');
+    const disabled = judge(r, http('legacy/sleep', 'GET', '/', 9000));
+    expect(disabled.allowed).toBe(true);
+    expect(disabled.stages.find((s) => s.layer === 'Istio mTLS')!.decidedBy).toEqual([{ kind: 'PeerAuthentication', namespace: 'foo', name: 'httpbin', rule: 'portLevelMtls.9000' }]);
+  });
+
+  it('DISABLE means no peer identity for authorization', () => {
+    const r = world(
+      peerAuth('foo', 'off', { mtls: { mode: 'DISABLE' } }),
+      authz('foo', 'allow-foo', { rules: [{ from: [{ source: { namespaces: ['foo'] } }] }] }),
+    );
+    expect(judge(r, http('foo/sleep')).outcome).toBe('http-403');
+  });
+});
+
+describe('layers together', () => {
+  it('names the NetworkPolicy when the network drops the connection first', () => {
+    const r = world(netpol('foo', 'deny', { podSelector: {}, policyTypes: ['Ingress'] }), authz('foo', 'allow-all', { rules: [{}] }));
+    const v = judge(r, http('bar/sleep'));
+    expect(v.outcome).toBe('dropped');
+    expect(v.stages).toHaveLength(1);
+    expect(v.stages[0]!.decidedBy).toEqual([{ kind: 'NetworkPolicy', namespace: 'foo', name: 'deny' }]);
+  });
+
+  it('Cilium L7 rules cannot judge Istio mTLS traffic', () => {
+    const r = world(
+      cnp('foo', 'l7', {
+        endpointSelector: { matchLabels: { app: 'httpbin' } },
+        ingress: [{ toPorts: [{ ports: [{ port: '8000', protocol: 'TCP' }], rules: { http: [{ method: 'GET' }] } }] }],
+      }),
+    );
+    expect(judge(r, http('bar/sleep')).outcome).toBe('undecided');
+    // without a sidecar on the client, the request is plain HTTP Cilium can read
+    expect(judge(r, http('legacy/sleep', 'GET')).allowed).toBe(true);
+    expect(judge(r, http('legacy/sleep', 'POST')).outcome).toBe('http-403');
+  });
+});
+
+describe('Istio string matching', () => {
+  it('supports exact, prefix, suffix, presence and path templates', () => {
+    expect(matchString('abc', 'abc')).toBe(true);
+    expect(matchString('ab*', 'abc')).toBe(true);
+    expect(matchString('*bc', 'abc')).toBe(true);
+    expect(matchString('*', 'x')).toBe(true);
+    expect(matchString('*', '')).toBe(false);
+    expect(matchString('*', undefined)).toBe(false);
+    expect(matchString('Example.COM', 'example.com', true)).toBe(true);
+    expect(matchPath('/foo/{*}/bar', '/foo/x/bar')).toBe(true);
+    expect(matchPath('/foo/{*}/bar', '/foo/x/y/bar')).toBe(false);
+    expect(matchPath('/foo/{**}', '/foo/x/y')).toBe(true);
+    expect(matchPath('/ip', '/ip?x=1')).toBe(true);
+  });
+});

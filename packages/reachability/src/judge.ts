@@ -1,0 +1,332 @@
+/**
+ * End-to-end verdicts through every layer the manifests describe, in the order a packet and
+ * a request meet them:
+ *
+ * 1. the network: Kubernetes NetworkPolicy (upstream semantics), or, on Cilium, Kubernetes
+ *    NetworkPolicy plus CiliumNetworkPolicy / CiliumClusterwideNetworkPolicy (Cilium semantics);
+ * 2. Cilium L7 HTTP rules (a refused request gets 403, the connection itself is allowed);
+ * 3. Istio PeerAuthentication on the destination sidecar (STRICT refuses plain text);
+ * 4. Istio AuthorizationPolicy on the destination sidecar (HTTP: 403; TCP: connection reset).
+ *
+ * Each stage names the objects that decided it.
+ */
+import { evaluateCiliumDirection } from './cilium/evaluate.ts';
+import type { CiliumDirectionResult, CiliumContext, MeshPeer, ObjectRef, SourcedHttpRule } from './cilium/evaluate.ts';
+import { httpRuleMatches } from './cilium/http.ts';
+import type { HttpRequest } from './cilium/http.ts';
+import { compile, evaluateEgress, evaluateIngress, sameFamilyPath } from './engine.ts';
+import type { DirectionResult, Endpoint, Engine } from './engine.ts';
+import { formatIp, parseIp } from './ip.ts';
+import { applicablePolicies, evaluateAuthorization } from './istio/authz.ts';
+import { effectiveMtls } from './istio/mtls.ts';
+import { meshMode } from './istio/sidecar.ts';
+import type { Resources } from './model.ts';
+import { resolvePeer, PeerError } from './peers.ts';
+import type { PeerSpec } from './peers.ts';
+import type { Protocol } from './ports.ts';
+import { checkConnection } from './verdict.ts';
+
+/** A destination may also be a DNS name (for Cilium toFQDNs), with or without its address. */
+export type DestinationSpec = PeerSpec | { readonly fqdn: string; readonly ip?: string };
+
+/** A connection, optionally with the HTTP request sent on it. */
+export interface RequestQuery {
+  readonly src: PeerSpec;
+  readonly dst: DestinationSpec;
+  readonly protocol: Protocol;
+  readonly port: number;
+  /** The HTTP request (TCP only); without it, L7 rules are reported but not applied. */
+  readonly http?: HttpRequest & {
+    /** The JWT principal (`iss/sub`) the request carries, if any. */
+    readonly requestPrincipal?: string;
+  };
+}
+
+/** Options of `judge`. */
+export interface JudgeOptions {
+  /** Which network semantics apply; default: `cilium` when Cilium policies are present. */
+  readonly dataplane?: 'kubernetes' | 'cilium';
+  /** Cilium: whether protocol ANY includes SCTP (agent `enable-sctp`); default false. */
+  readonly ciliumSctp?: boolean;
+  /** Istio root namespace (mesh-wide policies); default `istio-system`. */
+  readonly istioRootNamespace?: string;
+  /** Istio trust domain of workload principals; default `cluster.local`. */
+  readonly trustDomain?: string;
+}
+
+/** How the attempt ends. */
+export type Outcome =
+  | 'allowed'
+  /** dropped by network policy */
+  | 'dropped'
+  /** the server sidecar requires mTLS and the client sends plain text */
+  | 'mtls-refused'
+  /** an HTTP request refused by Cilium L7 rules or Istio authorization */
+  | 'http-403'
+  /** a TCP connection closed by Istio authorization */
+  | 'connection-reset'
+  /** the outcome depends on something the manifests do not say (external authorizer, ambient mode...) */
+  | 'undecided';
+
+/** One layer's decision. */
+export interface Stage {
+  readonly layer: 'NetworkPolicy' | 'Cilium' | 'Cilium L7' | 'Istio mTLS' | 'Istio authorization';
+  readonly result: 'allow' | 'deny' | 'not applicable' | 'undecided';
+  readonly reason: string;
+  readonly decidedBy: readonly ObjectRef[];
+}
+
+/** The judgement of one pod-level path. */
+export interface PathJudgement {
+  readonly src: string;
+  readonly dst: string;
+  readonly allowed: boolean;
+  readonly outcome: Outcome;
+  readonly stages: readonly Stage[];
+}
+
+/** The judgement of a query. */
+export interface Judgement extends PathJudgement {
+  readonly protocol: Protocol;
+  readonly port: number;
+  readonly dataplane: 'kubernetes' | 'cilium';
+  /** Every pod-level path, when a side has several pods or IPs. */
+  readonly paths?: readonly PathJudgement[];
+}
+
+/** An external endpoint no ipBlock contains (addresses are never negative). */
+const UNKNOWN_ADDRESS: Endpoint = { type: 'external', ip: { family: 4, value: -1n } };
+
+function toMeshPeer(ep: Endpoint): MeshPeer {
+  return ep.type === 'pod'
+    ? { type: 'pod', workload: ep.workload, pod: ep.pod, classId: ep.classId, ...(ep.ip ? { ip: ep.ip } : {}) }
+    : { type: 'external', ip: ep.ip };
+}
+
+function peerName(p: MeshPeer): string {
+  if (p.type === 'external') return [p.fqdn, p.ip ? formatIp(p.ip) : undefined].filter(Boolean).join('@');
+  const base = p.pod.name === p.workload.name ? p.workload.id : `${p.workload.namespace}/${p.pod.name}`;
+  return p.ip ? `${base}@${formatIp(p.ip)}` : base;
+}
+
+function k8sStage(engine: Engine, src: MeshPeer, srcEp: Endpoint, dstEp: Endpoint | undefined, protocol: Protocol, port: number): Stage {
+  const refs = (r: DirectionResult, direction: 'ingress' | 'egress', allowed: boolean): ObjectRef[] =>
+    allowed
+      ? r.matched
+          .filter((m) => m.conns.contains(protocol, port))
+          .map((m) => {
+            const p = engine.policies[m.rule.policy]!.policy;
+            return { kind: 'NetworkPolicy', namespace: p.namespace, name: p.name, rule: `${direction}[${m.rule.index}]` };
+          })
+      : r.isolating.map((i) => ({ kind: 'NetworkPolicy', namespace: engine.policies[i]!.policy.namespace, name: engine.policies[i]!.policy.name }));
+  if (dstEp === undefined) {
+    // an external destination known only by name: only egress rules without peers can allow it
+    if (src.type !== 'pod') return { layer: 'NetworkPolicy', result: 'allow', reason: 'external source', decidedBy: [] };
+    const egress = evaluateEgress(engine, srcEp, UNKNOWN_ADDRESS);
+    const ok = egress.conns.contains(protocol, port);
+    return {
+      layer: 'NetworkPolicy',
+      result: ok ? 'allow' : 'deny',
+      reason: ok
+        ? egress.isolated
+          ? 'egress allowed by a rule without peers (the destination address is not known)'
+          : 'source not isolated for egress'
+        : 'the source is isolated for egress and only a rule without peers could allow an address that is not known',
+      decidedBy: refs(egress, 'egress', ok),
+    };
+  }
+  const egress = evaluateEgress(engine, srcEp, dstEp);
+  const ingress = evaluateIngress(engine, srcEp, dstEp);
+  const egressOk = egress.conns.contains(protocol, port);
+  const ingressOk = ingress.conns.contains(protocol, port);
+  if (!egressOk) return { layer: 'NetworkPolicy', result: 'deny', reason: 'the source egress policies allow no such connection', decidedBy: refs(egress, 'egress', false) };
+  if (!ingressOk) return { layer: 'NetworkPolicy', result: 'deny', reason: 'the destination ingress policies allow no such connection', decidedBy: refs(ingress, 'ingress', false) };
+  const by = [...refs(egress, 'egress', true), ...refs(ingress, 'ingress', true)];
+  const reason =
+    !egress.isolated && !ingress.isolated
+      ? 'no policy isolates either side'
+      : `${egress.isolated ? 'egress allowed by rule' : 'source not isolated for egress'}; ${ingress.isolated ? 'ingress allowed by rule' : 'destination not isolated for ingress'}`;
+  return { layer: 'NetworkPolicy', result: 'allow', reason, decidedBy: by };
+}
+
+function ciliumStage(egress: CiliumDirectionResult | undefined, ingress: CiliumDirectionResult | undefined): Stage {
+  for (const [dir, r] of [['egress', egress], ['ingress', ingress]] as const) {
+    if (r === undefined || r.allowed) continue;
+    if (r.deniedBy.length > 0) return { layer: 'Cilium', result: 'deny', reason: `a ${dir} deny rule matches`, decidedBy: r.deniedBy };
+    return { layer: 'Cilium', result: 'deny', reason: `${dir} is default-deny and no rule allows the connection`, decidedBy: r.isolatedBy };
+  }
+  const by = [...(egress?.allowedBy ?? []), ...(ingress?.allowedBy ?? [])];
+  const iso = (r: CiliumDirectionResult | undefined, dir: string) => (r === undefined ? `${dir}: external side` : r.isolated ? `${dir}: allowed by rule` : `${dir}: not default-deny`);
+  return { layer: 'Cilium', result: 'allow', reason: `${iso(egress, 'egress')}; ${iso(ingress, 'ingress')}`, decidedBy: by };
+}
+
+function l7Stage(rules: readonly SourcedHttpRule[], http: RequestQuery['http']): Stage {
+  const refs = [...new Map(rules.map((r) => [JSON.stringify(r.ref), r.ref])).values()];
+  if (http === undefined) {
+    return {
+      layer: 'Cilium L7',
+      result: 'allow',
+      reason: `the connection is allowed; each HTTP request must match one of: ${rules.map((r) => r.rule.text).join(' | ')} (others get 403)`,
+      decidedBy: refs,
+    };
+  }
+  const matched = rules.filter((r) => httpRuleMatches(r.rule, http));
+  if (matched.length > 0) return { layer: 'Cilium L7', result: 'allow', reason: 'the request matches an HTTP rule', decidedBy: [...new Map(matched.map((r) => [JSON.stringify(r.ref), r.ref])).values()] };
+  return { layer: 'Cilium L7', result: 'deny', reason: 'the request matches no HTTP rule (403 Forbidden)', decidedBy: refs };
+}
+
+function judgePath(
+  resources: Resources,
+  engine: Engine,
+  dataplane: 'kubernetes' | 'cilium',
+  ctx: CiliumContext,
+  options: Required<Pick<JudgeOptions, 'istioRootNamespace' | 'trustDomain'>>,
+  src: MeshPeer,
+  dst: MeshPeer,
+  srcEp: Endpoint,
+  dstEp: Endpoint | undefined,
+  query: RequestQuery,
+): PathJudgement {
+  const { protocol, port } = query;
+  const stages: Stage[] = [];
+  const result = (outcome: Outcome): PathJudgement => ({ src: peerName(src), dst: peerName(dst), allowed: outcome === 'allowed', outcome, stages });
+
+  // 1. network
+  let egressHttp: readonly SourcedHttpRule[] = [];
+  let ingressHttp: readonly SourcedHttpRule[] = [];
+  if (dataplane === 'kubernetes') {
+    const s = k8sStage(engine, src, srcEp, dstEp, protocol, port);
+    stages.push(s);
+    if (s.result === 'deny') return result('dropped');
+  } else {
+    const egress = src.type === 'pod' ? evaluateCiliumDirection(ctx, 'egress', src, dst, protocol, port) : undefined;
+    const ingress = dst.type === 'pod' ? evaluateCiliumDirection(ctx, 'ingress', dst, src, protocol, port) : undefined;
+    const s = ciliumStage(egress, ingress);
+    stages.push(s);
+    if (s.result === 'deny') return result('dropped');
+    egressHttp = egress?.http ?? [];
+    ingressHttp = ingress?.http ?? [];
+  }
+
+  // what Istio will do on the destination sidecar
+  const nsLabels = (name: string) => resources.namespaces.find((n) => n.name === name)?.labels ?? {};
+  const dstMode = dst.type === 'pod' ? meshMode(dst.pod, nsLabels(dst.workload.namespace)) : 'none';
+  const srcSidecar = src.type === 'pod' && meshMode(src.pod, nsLabels(src.workload.namespace)) === 'sidecar';
+  const mtls = dst.type === 'pod' && dstMode === 'sidecar' ? effectiveMtls(resources.peerAuthentications, dst.pod, dst.workload.namespace, port, options.istioRootNamespace) : undefined;
+  const mutual = mtls !== undefined && srcSidecar && mtls.mode !== 'DISABLE';
+
+  // 2. Cilium L7 (source side, then destination side)
+  if (mutual && egressHttp.length + ingressHttp.length > 0) {
+    stages.push({
+      layer: 'Cilium L7',
+      result: 'undecided',
+      reason: 'Cilium L7 HTTP rules apply but the traffic is Istio mTLS-encrypted, which Cilium cannot read',
+      decidedBy: [...egressHttp, ...ingressHttp].map((r) => r.ref),
+    });
+    return result('undecided');
+  }
+  for (const rules of [egressHttp, ingressHttp]) {
+    if (rules.length === 0) continue;
+    const s = l7Stage(rules, query.http);
+    stages.push(s);
+    if (s.result === 'deny') return result('http-403');
+  }
+
+  // 3 and 4. Istio on the destination sidecar
+  if (dst.type !== 'pod') return result('allowed');
+  const hasIstioPolicy = resources.authorizationPolicies.length > 0 || resources.peerAuthentications.length > 0;
+  if (dstMode === 'ambient') {
+    if (!hasIstioPolicy) return result('allowed');
+    stages.push({ layer: 'Istio authorization', result: 'undecided', reason: 'the destination runs in Istio ambient mode, which this analysis does not model', decidedBy: [] });
+    return result('undecided');
+  }
+  if (mtls === undefined) {
+    if (hasIstioPolicy) stages.push({ layer: 'Istio authorization', result: 'not applicable', reason: 'the destination has no Istio sidecar', decidedBy: [] });
+    return result('allowed');
+  }
+  if (mtls.mode === 'STRICT' && !srcSidecar) {
+    stages.push({ layer: 'Istio mTLS', result: 'deny', reason: 'the destination requires mTLS (STRICT) and the source has no sidecar to provide it', decidedBy: mtls.decidedBy });
+    return result('mtls-refused');
+  }
+  stages.push({
+    layer: 'Istio mTLS',
+    result: 'allow',
+    reason: `mode ${mtls.mode}; ${mutual ? 'the source sidecar uses mTLS' : 'plain text (no peer identity)'}${mtls.notes.length ? `; ${mtls.notes.join('; ')}` : ''}`,
+    decidedBy: mtls.decidedBy,
+  });
+  const principal = mutual && src.type === 'pod' ? `${options.trustDomain}/ns/${src.workload.namespace}/sa/${src.pod.serviceAccount}` : undefined;
+  const policies = applicablePolicies(resources.authorizationPolicies, dst.pod, dst.workload.namespace, options.istioRootNamespace);
+  const decision = evaluateAuthorization(policies, {
+    ...(principal ? { principal } : {}),
+    ...(src.ip ? { sourceIp: src.ip } : {}),
+    ...(dst.ip ? { destinationIp: dst.ip } : {}),
+    port,
+    ...(query.http ? { http: query.http } : {}),
+  });
+  stages.push({ layer: 'Istio authorization', result: decision.result, reason: decision.reason, decidedBy: decision.decidedBy });
+  if (decision.result === 'undecided') return result('undecided');
+  if (decision.result === 'deny') return result(query.http ? 'http-403' : 'connection-reset');
+  return result('allowed');
+}
+
+function resolveDestination(engine: Engine, spec: DestinationSpec): { name: string; peers: { mesh: MeshPeer; ep?: Endpoint }[] } {
+  if (typeof spec === 'object' && 'fqdn' in spec) {
+    const ip = spec.ip === undefined ? undefined : parseIp(spec.ip);
+    if (spec.ip !== undefined && ip === undefined) throw new PeerError(`"${spec.ip}" is not an IP address`);
+    const mesh: MeshPeer = { type: 'external', fqdn: spec.fqdn, ...(ip ? { ip } : {}) };
+    return { name: spec.fqdn, peers: [{ mesh, ...(ip ? { ep: { type: 'external', ip } as Endpoint } : {}) }] };
+  }
+  const r = resolvePeer(engine, spec);
+  return { name: r.name, peers: r.endpoints.map((ep) => ({ mesh: toMeshPeer(ep), ep })) };
+}
+
+/**
+ * Judges a connection (and optionally an HTTP request on it) end to end: network policy,
+ * Cilium L7, Istio mTLS and Istio authorization, naming the objects that decided each stage.
+ * Allowed only when every pod of `src` succeeds towards every pod of `dst`.
+ */
+export function judge(resources: Resources, query: RequestQuery, options: JudgeOptions = {}): Judgement {
+  checkConnection(query.protocol, query.port);
+  if (query.http !== undefined && query.protocol !== 'TCP') throw new RangeError('an HTTP request needs protocol TCP');
+  const engine = compile(resources);
+  const dataplane = options.dataplane ?? (resources.ciliumPolicies.length > 0 ? 'cilium' : 'kubernetes');
+  const ctx: CiliumContext = { engine, policies: resources.ciliumPolicies, anyProtocols: options.ciliumSctp ? ['TCP', 'UDP', 'SCTP'] : ['TCP', 'UDP'] };
+  const istio = { istioRootNamespace: options.istioRootNamespace ?? 'istio-system', trustDomain: options.trustDomain ?? 'cluster.local' };
+  const src = resolvePeer(engine, query.src);
+  const dst = resolveDestination(engine, query.dst);
+  if (src.type === 'external' && dst.peers.every((p) => p.mesh.type === 'external')) {
+    throw new RangeError('at least one side of a connection must be a workload');
+  }
+  const paths: PathJudgement[] = [];
+  for (const s of src.endpoints) {
+    for (const d of dst.peers) {
+      if (d.ep !== undefined && !sameFamilyPath(s, d.ep)) continue;
+      paths.push(judgePath(resources, engine, dataplane, ctx, istio, toMeshPeer(s), d.mesh, s, d.ep, query));
+    }
+  }
+  if (paths.length === 0) {
+    return {
+      src: src.name,
+      dst: dst.name,
+      allowed: false,
+      outcome: 'dropped',
+      stages: [{ layer: dataplane === 'cilium' ? 'Cilium' : 'NetworkPolicy', result: 'deny', reason: 'the two sides share no IP family', decidedBy: [] }],
+      protocol: query.protocol,
+      port: query.port,
+      dataplane,
+      paths,
+    };
+  }
+  const shown = paths.find((p) => !p.allowed) ?? paths[0]!;
+  return {
+    ...shown,
+    src: src.name,
+    dst: dst.name,
+    allowed: paths.every((p) => p.allowed),
+    protocol: query.protocol,
+    port: query.port,
+    dataplane,
+    ...(paths.length > 1 ? { paths } : {}),
+  };
+}
+
