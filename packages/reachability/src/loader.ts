@@ -32,7 +32,7 @@ export function parseManifestText(text: string, file: string): ManifestDocument[
       throw new ManifestError([`${file}: invalid JSON: ${(error as Error).message}`]);
     }
   }
-  const docs = parseAllDocuments(text, { uniqueKeys: false });
+  const docs = parseAllDocuments(text, { uniqueKeys: false, version: '1.1' });
   const list = Array.isArray(docs) ? docs : [docs];
   const out: ManifestDocument[] = [];
   const problems: string[] = [];
