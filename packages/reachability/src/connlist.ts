@@ -4,7 +4,7 @@
  * distinct combination of (matching rules, isolating policies, named ports) is evaluated once.
  */
 import { compile, evaluateEgress, evaluateIngress, podEndpoints, sameFamilyPath } from './engine.ts';
-import type { Endpoint, Engine } from './engine.ts';
+import type { Endpoint, Engine, HostNetworkMode } from './engine.ts';
 import { externalFamilies, externalRanges } from './externals.ts';
 import type { FamilyChoice } from './externals.ts';
 import { formatIpRange } from './ip.ts';
@@ -34,6 +34,8 @@ export interface ConnlistEntry {
 export interface ConnlistOptions {
   /** External ranges to list: `auto` (default) is IPv4, plus IPv6 when IPv6 appears anywhere. */
   readonly ipFamilies?: FamilyChoice;
+  /** How host-network pods are treated (upstream leaves it open); default `intersection`. */
+  readonly hostNetwork?: HostNetworkMode;
 }
 
 /** The `[External]` name of an address range. */
@@ -147,7 +149,7 @@ interface Profile {
  * when some connection is allowed between some of their pods.
  */
 export function connlist(resources: Resources, options: ConnlistOptions = {}): ConnlistEntry[] {
-  const engine = compile(resources);
+  const engine = compile(resources, options.hostNetwork);
   const evaluator = new SignatureEvaluator(engine);
   const profiles = new Map<string, Profile>();
   const profileOf = (variants: Variant[]): Profile => {

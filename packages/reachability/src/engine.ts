@@ -26,6 +26,8 @@ export interface PodClass {
   readonly namespace: string;
   readonly labels: Labels;
   readonly namespaceLabels: Labels;
+  /** Host-network pods: pod and namespace selectors of peers never match them. */
+  readonly hostNetwork: boolean;
 }
 
 /** A policy rule with its peers pre-evaluated on every class. */
@@ -81,6 +83,7 @@ export interface DirectionResult {
 /** The compiled analysis of one `Resources`. */
 export interface Engine {
   readonly resources: Resources;
+  readonly hostNetwork: HostNetworkMode;
   readonly classes: readonly PodClass[];
   readonly policies: readonly CompiledPolicy[];
   readonly ingressRules: readonly CompiledRule[];
@@ -94,7 +97,19 @@ export interface Engine {
   readonly podsByIp: ReadonlyMap<string, readonly { workload: Workload; pod: Pod }[]>;
 }
 
-const cache = new WeakMap<Resources, Engine>();
+/**
+ * How NetworkPolicy treats pods with `hostNetwork: true`, which upstream leaves undefined
+ * between two implementations:
+ * - `as-pods`: the plugin tells host-network pods apart; selectors match them and policies
+ *   apply to them like any pod (netpol-analyzer's reading);
+ * - `as-node`: their traffic is the node's; pod and namespace selectors never match them and
+ *   policies selecting them have no effect (the most common implementation);
+ * - `intersection` (default): allowed only when allowed under both: selectors never match
+ *   them and policies selecting them still apply.
+ */
+export type HostNetworkMode = 'intersection' | 'as-pods' | 'as-node';
+
+const cache = new WeakMap<Resources, Map<HostNetworkMode, Engine>>();
 
 function ipKeyOf(ip: IpAddress): string {
   return `${ip.family}:${ip.value.toString(16)}`;
@@ -105,9 +120,14 @@ export function addressKey(ip: IpAddress): string {
   return ipKeyOf(ip);
 }
 
-/** Compiles (once, cached) the semantics of `resources`. */
-export function compile(resources: Resources): Engine {
-  const cached = cache.get(resources);
+/** Compiles (once per mode, cached) the semantics of `resources`. */
+export function compile(resources: Resources, hostNetwork: HostNetworkMode = 'intersection'): Engine {
+  let byMode = cache.get(resources);
+  if (byMode === undefined) {
+    byMode = new Map();
+    cache.set(resources, byMode);
+  }
+  const cached = byMode.get(hostNetwork);
   if (cached !== undefined) return cached;
 
   const nsLabels = new Map(resources.namespaces.map((n) => [n.name, n.labels]));
@@ -117,7 +137,7 @@ export function compile(resources: Resources): Engine {
   const podsByIp = new Map<string, { workload: Workload; pod: Pod }[]>();
   for (const w of resources.workloads) {
     for (const pod of w.pods) {
-      const key = `${w.namespace}\u0000${labelsKey(pod.labels)}`;
+      const key = `${w.namespace}\u0000${pod.hostNetwork ? 'host' : 'pod'}\u0000${labelsKey(pod.labels)}`;
       let id = classIndex.get(key);
       if (id === undefined) {
         id = classes.length;
@@ -127,6 +147,7 @@ export function compile(resources: Resources): Engine {
           namespace: w.namespace,
           labels: pod.labels,
           namespaceLabels: nsLabels.get(w.namespace) ?? { 'kubernetes.io/metadata.name': w.namespace },
+          hostNetwork: pod.hostNetwork,
         });
       }
       podClass.set(pod, id);
@@ -165,7 +186,7 @@ export function compile(resources: Resources): Engine {
               continue;
             }
             for (const c of classes) {
-              if (classMatch[c.id] === 1) continue;
+              if (classMatch[c.id] === 1 || (c.hostNetwork && hostNetwork !== 'as-pods')) continue;
               const nsOk =
                 peer.namespaceSelector === undefined
                   ? c.namespace === policy.namespace
@@ -193,6 +214,7 @@ export function compile(resources: Resources): Engine {
     const ingress = policy.policyTypes.includes('Ingress') ? compileRules('ingress', ingressRules) : undefined;
     const egress = policy.policyTypes.includes('Egress') ? compileRules('egress', egressRules) : undefined;
     for (const c of selected) {
+      if (c.hostNetwork && hostNetwork === 'as-node') continue;
       if (ingress !== undefined) ingressPolicies[c.id]!.push(index);
       if (egress !== undefined) egressPolicies[c.id]!.push(index);
     }
@@ -201,6 +223,7 @@ export function compile(resources: Resources): Engine {
 
   const engine: Engine = {
     resources,
+    hostNetwork,
     classes,
     policies,
     ingressRules,
@@ -210,7 +233,7 @@ export function compile(resources: Resources): Engine {
     podClass,
     podsByIp,
   };
-  cache.set(resources, engine);
+  byMode.set(hostNetwork, engine);
   return engine;
 }
 

@@ -27,7 +27,7 @@ export type { LabelSelector, LabelSelectorRequirement, Labels } from './selector
 export { IpSet, parseIp, parseCidr, formatIp, formatIpRange } from './ip.ts';
 export type { IpAddress, IpFamily, IpRange } from './ip.ts';
 export { verdict, checkConnection } from './verdict.ts';
-export type { Decision, DecisionRef, DirectionVerdict, PathVerdict, Verdict, VerdictQuery } from './verdict.ts';
+export type { Decision, DecisionRef, DirectionVerdict, PathVerdict, Verdict, VerdictOptions, VerdictQuery } from './verdict.ts';
 export { PeerError } from './peers.ts';
 export type { PeerSpec } from './peers.ts';
 export { connlist, externalName } from './connlist.ts';
@@ -35,7 +35,7 @@ export type { ConnlistEntry, ConnlistOptions, ConnlistPeer } from './connlist.ts
 export { formatConnlist } from './format.ts';
 export type { ConnlistFormat } from './format.ts';
 export type { FamilyChoice } from './externals.ts';
-export type { Direction } from './engine.ts';
+export type { Direction, HostNetworkMode } from './engine.ts';
 export { judge } from './judge.ts';
 export type { DestinationSpec, JudgeOptions, Judgement, Outcome, PathJudgement, RequestQuery, Stage } from './judge.ts';
 export type { ObjectRef } from './cilium/evaluate.ts';

@@ -15,7 +15,7 @@ import type { CiliumDirectionResult, CiliumContext, MeshPeer, ObjectRef, Sourced
 import { httpRuleMatches } from './cilium/http.ts';
 import type { HttpRequest } from './cilium/http.ts';
 import { compile, evaluateEgress, evaluateIngress, sameFamilyPath } from './engine.ts';
-import type { DirectionResult, Endpoint, Engine } from './engine.ts';
+import type { DirectionResult, Endpoint, Engine, HostNetworkMode } from './engine.ts';
 import { formatIp, parseIp } from './ip.ts';
 import { applicablePolicies, evaluateAuthorization } from './istio/authz.ts';
 import { effectiveMtls } from './istio/mtls.ts';
@@ -46,6 +46,8 @@ export interface RequestQuery {
 export interface JudgeOptions {
   /** Which network semantics apply; default: `cilium` when Cilium policies are present. */
   readonly dataplane?: 'kubernetes' | 'cilium';
+  /** Kubernetes dataplane: how host-network pods are treated; default `intersection`. */
+  readonly hostNetwork?: HostNetworkMode;
   /** Cilium: whether protocol ANY includes SCTP (agent `enable-sctp`); default false. */
   readonly ciliumSctp?: boolean;
   /** Istio root namespace (mesh-wide policies); default `istio-system`. */
@@ -201,6 +203,11 @@ function judgePath(
   } else {
     const egress = src.type === 'pod' ? evaluateCiliumDirection(ctx, 'egress', src, dst, protocol, port) : undefined;
     const ingress = dst.type === 'pod' ? evaluateCiliumDirection(ctx, 'ingress', dst, src, protocol, port) : undefined;
+    const undecided = [egress, ingress].find((r) => r?.undecided !== undefined);
+    if (undecided !== undefined) {
+      stages.push({ layer: 'Cilium', result: 'undecided', reason: undecided.undecided!, decidedBy: undecided.isolatedBy });
+      return result('undecided');
+    }
     const s = ciliumStage(egress, ingress);
     stages.push(s);
     if (s.result === 'deny') return result('dropped');
@@ -288,8 +295,9 @@ function resolveDestination(engine: Engine, spec: DestinationSpec): { name: stri
 export function judge(resources: Resources, query: RequestQuery, options: JudgeOptions = {}): Judgement {
   checkConnection(query.protocol, query.port);
   if (query.http !== undefined && query.protocol !== 'TCP') throw new RangeError('an HTTP request needs protocol TCP');
-  const engine = compile(resources);
   const dataplane = options.dataplane ?? (resources.ciliumPolicies.length > 0 ? 'cilium' : 'kubernetes');
+  // on Cilium, host-network pods are the node's (host / remote-node identities)
+  const engine = compile(resources, dataplane === 'cilium' ? 'as-node' : options.hostNetwork);
   const ctx: CiliumContext = { engine, policies: resources.ciliumPolicies, anyProtocols: options.ciliumSctp ? ['TCP', 'UDP', 'SCTP'] : ['TCP', 'UDP'] };
   const istio = { istioRootNamespace: options.istioRootNamespace ?? 'istio-system', trustDomain: options.trustDomain ?? 'cluster.local' };
   const src = resolvePeer(engine, query.src);

@@ -42,6 +42,8 @@ export interface Pod {
   readonly serviceAccount: string;
   /** Names of the pod's containers and init containers (e.g. to see an `istio-proxy` sidecar). */
   readonly containers: readonly string[];
+  /** `spec.hostNetwork`: the pod uses its node's network and IP. */
+  readonly hostNetwork: boolean;
 }
 
 /** A workload kind as netpol-analyzer prints it (`Deployment`, `Pod`, owner kinds...). */

@@ -90,7 +90,7 @@ describe('properties across layers', () => {
   });
 
   it('Cilium agrees with upstream NetworkPolicy when no ipBlock can match a pod', () => {
-    const noIps = pods.map((list) => list.map(({ ip: _ip, ...p }) => p));
+    const noIps = pods.map((list) => list.map(({ ip: _ip, hostNetwork: _host, ...p }) => p));
     fc.assert(
       fc.property(noIps, namespaceLabels, netpols, probe, fc.constantFrom('8.8.8.8', '10.0.0.200'), (list, nsLabels, pols, { protocol, port }, ext) => {
         const r = buildResources([...worldObjects(list, nsLabels), ...pols]);

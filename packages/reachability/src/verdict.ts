@@ -3,7 +3,7 @@
  * and rules decided each direction.
  */
 import { compile, evaluateEgress, evaluateIngress, sameFamilyPath } from './engine.ts';
-import type { DirectionResult, Direction, Endpoint, Engine } from './engine.ts';
+import type { DirectionResult, Direction, Endpoint, Engine, HostNetworkMode } from './engine.ts';
 import { formatIp } from './ip.ts';
 import type { Resources } from './model.ts';
 import { isProtocol, MAX_PORT, MIN_PORT } from './ports.ts';
@@ -137,13 +137,19 @@ export function judgeResolved(engine: Engine, src: ResolvedPeer, dst: ResolvedPe
   };
 }
 
+/** Options of `verdict`. */
+export interface VerdictOptions {
+  /** How host-network pods are treated (upstream leaves it open); default `intersection`. */
+  readonly hostNetwork?: HostNetworkMode;
+}
+
 /**
  * Judges one connection. `src`/`dst` are workloads (`ns/name[Kind]` or `ns/name`) or IP
  * addresses (an address owned by a pod stands for that pod). Allowed only when the source's
  * egress and the destination's ingress both allow it, for every pod of each workload.
  */
-export function verdict(resources: Resources, query: VerdictQuery): Verdict {
+export function verdict(resources: Resources, query: VerdictQuery, options: VerdictOptions = {}): Verdict {
   checkConnection(query.protocol, query.port);
-  const engine = compile(resources);
+  const engine = compile(resources, options.hostNetwork);
   return judgeResolved(engine, resolvePeer(engine, query.src), resolvePeer(engine, query.dst), query.protocol, query.port);
 }

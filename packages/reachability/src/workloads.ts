@@ -154,7 +154,7 @@ export function readWorkload(obj: Record<string, unknown>, origin?: Origin): Rea
         kind: ownerKind,
         name: ownerName,
         namespace,
-        pod: { name, labels, ports, ips, serviceAccount, containers: containerNames(spec) },
+        pod: { name, labels, ports, ips, serviceAccount, containers: containerNames(spec), hostNetwork: spec.hostNetwork === true },
         ...(origin ? { origin } : {}),
       },
     };
@@ -177,7 +177,7 @@ export function readWorkload(obj: Record<string, unknown>, origin?: Origin): Rea
       kind,
       name,
       namespace,
-      pod: { name, labels, ports, ips: [], serviceAccount: serviceAccountOf(templateSpec), containers: containerNames(templateSpec) },
+      pod: { name, labels, ports, ips: [], serviceAccount: serviceAccountOf(templateSpec), containers: containerNames(templateSpec), hostNetwork: templateSpec.hostNetwork === true },
       ...(origin ? { origin } : {}),
     },
   };

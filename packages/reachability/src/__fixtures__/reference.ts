@@ -14,6 +14,8 @@ export interface RefPod {
   readonly labels: Record<string, string>;
   readonly ip?: string;
   readonly ports: readonly { name?: string; containerPort: number; protocol?: string }[];
+  /** Host-network pod: read the `intersection` way (selectors never match it as a peer). */
+  readonly hostNetwork?: boolean;
 }
 
 /** An end of a connection: a pod, or an external IP. */
@@ -50,7 +52,7 @@ function peerMatches(peer: Obj, other: RefPeer, policyNs: string, nsLabels: (ns:
     if (ip === undefined) return false;
     return inCidr(ip, peer.ipBlock.cidr) && !(peer.ipBlock.except ?? []).some((e: string) => inCidr(ip, e));
   }
-  if (!('pod' in other)) return false;
+  if (!('pod' in other) || other.pod.hostNetwork === true) return false;
   const nsOk = peer.namespaceSelector ? selectorMatches(peer.namespaceSelector, nsLabels(other.pod.ns)) : other.pod.ns === policyNs;
   return nsOk && selectorMatches(peer.podSelector, other.pod.labels);
 }

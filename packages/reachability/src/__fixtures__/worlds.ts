@@ -90,6 +90,7 @@ export const pods = fc
       ns: fc.constantFrom(...NAMESPACES),
       labels,
       hasIp: fc.boolean(),
+      hostNetwork: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
       ports: fc.subarray([0, 1, 2, 3]).map((idx) => {
         // container port names are unique within a pod
         const chosen = idx.map((i) => NAMED[i]!).filter((p, i, all) => all.findIndex((q) => q.name === p.name) === i);
@@ -98,7 +99,16 @@ export const pods = fc
     }),
     { minLength: 1, maxLength: 6 },
   )
-  .map((list) => list.map((p, i): RefPod & { name: string } => ({ name: `p${i}`, ns: p.ns, labels: p.labels, ports: p.ports, ...(p.hasIp ? { ip: `10.0.0.${i}` } : {}) })));
+  .map((list) =>
+    list.map((p, i): RefPod & { name: string } => ({
+      name: `p${i}`,
+      ns: p.ns,
+      labels: p.labels,
+      ports: p.ports,
+      ...(p.hasIp ? { ip: `10.0.0.${i}` } : {}),
+      ...(p.hostNetwork ? { hostNetwork: true } : {}),
+    })),
+  );
 
 /** Namespace labels: the name label plus an optional team. */
 export const namespaceLabels = fc
@@ -117,7 +127,7 @@ export function worldObjects(list: readonly (RefPod & { name: string })[], nsLab
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: { name: p.name, namespace: p.ns, labels: p.labels },
-      spec: { containers: [{ name: 'c', image: 'i', ports: p.ports }] },
+      spec: { containers: [{ name: 'c', image: 'i', ports: p.ports }], ...(p.hostNetwork ? { hostNetwork: true } : {}) },
       ...(p.ip ? { status: { podIP: p.ip } } : {}),
     })),
   ];

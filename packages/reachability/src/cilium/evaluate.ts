@@ -15,7 +15,7 @@ import type { IpAddress } from '../ip.ts';
 import type { ContainerPort, Pod, Workload } from '../model.ts';
 import type { Protocol } from '../ports.ts';
 import { fqdnMatches } from './fqdn.ts';
-import { entityMatches, podIdentity, selectorMatches, worldIdentity } from './identity.ts';
+import { entityMatches, hostIdentities, podIdentity, selectorMatches, worldIdentity } from './identity.ts';
 import type { Identity } from './identity.ts';
 import type { CiliumPeers, CiliumPolicy, CiliumPortRule, CiliumRule, CiliumSpec, HttpRule } from './model.ts';
 
@@ -49,6 +49,8 @@ export interface CiliumDirectionResult {
   readonly isolatedBy: readonly ObjectRef[];
   /** Present when L7 HTTP rules decide each request of an allowed connection. */
   readonly http?: readonly SourcedHttpRule[];
+  /** Set when the manifests cannot tell (a host-network pod under host policies). */
+  readonly undecided?: string;
 }
 
 /** Evaluation context: the compiled Kubernetes policies and the Cilium policies. */
@@ -84,6 +86,7 @@ function specRef(policy: CiliumPolicy, spec: CiliumSpec, field: string, index?: 
 
 /** The Cilium specs selecting a pod. */
 export function selectingSpecs(ctx: CiliumContext, subject: MeshPeer & { type: 'pod' }): { policy: CiliumPolicy; spec: CiliumSpec }[] {
+  if (subject.pod.hostNetwork) return []; // not a Cilium endpoint
   const identity = identityOf(ctx, subject);
   const out: { policy: CiliumPolicy; spec: CiliumSpec }[] = [];
   for (const policy of ctx.policies) {
@@ -95,8 +98,31 @@ export function selectingSpecs(ctx: CiliumContext, subject: MeshPeer & { type: '
   return out;
 }
 
-/** Peer matching; `unknown` when the peer's address is needed but not known. */
+/**
+ * A host-network pod has its node's identity: `host` when on the same node as the other end,
+ * `remote-node` otherwise. The manifests do not say which, so a match on one only is unknown.
+ */
+function hostPeerMatch(peers: CiliumPeers, hasL4: boolean): boolean | 'unknown' {
+  const results = hostIdentities().map(({ identity, entity }) => {
+    switch (peers.type) {
+      case 'none':
+        return hasL4;
+      case 'endpoints':
+        return peers.selectors.some((s) => selectorMatches(s, identity));
+      case 'entities':
+        return peers.entities.some((e) => e === 'all' || e === 'cluster' || e === entity);
+      default:
+        // CIDR rules never match cluster nodes; toFQDNs never matches them
+        return false;
+    }
+  });
+  if (results.every((r) => r)) return true;
+  return results.some((r) => r) ? 'unknown' : false;
+}
+
+/** Peer matching; `unknown` when the peer's address (or node) is needed but not known. */
 function peersMatch(ctx: CiliumContext, peers: CiliumPeers, other: MeshPeer, hasL4: boolean): boolean | 'unknown' {
+  if (other.type === 'pod' && other.pod.hostNetwork) return hostPeerMatch(peers, hasL4);
   switch (peers.type) {
     case 'none':
       return hasL4;
@@ -205,6 +231,20 @@ export function evaluateCiliumDirection(
   port: number,
 ): CiliumDirectionResult {
   const dst = direction === 'ingress' ? subject : other;
+  if (subject.pod.hostNetwork) {
+    const hostPolicies = ctx.policies.filter((p) => p.specs.some((s) => s.nodePolicy));
+    if (hostPolicies.length > 0) {
+      return {
+        allowed: false,
+        isolated: true,
+        deniedBy: [],
+        allowedBy: [],
+        isolatedBy: hostPolicies.map((p) => ({ kind: p.kind, name: p.name })),
+        undecided: 'the pod uses the host network, where Cilium host policies (not analysed) apply',
+      };
+    }
+    return { allowed: true, isolated: false, deniedBy: [], allowedBy: [], isolatedBy: [] };
+  }
   const specs = selectingSpecs(ctx, subject);
   const deniedBy: ObjectRef[] = [];
   const allowedBy: ObjectRef[] = [];

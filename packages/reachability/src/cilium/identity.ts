@@ -107,3 +107,11 @@ export function entityMatches(entity: CiliumEntity, peer: { readonly type: 'pod'
   if (peer.type === 'pod') return entity === 'cluster';
   return entity === 'world' || (entity === 'world-ipv4' && peer.family === 4) || (entity === 'world-ipv6' && peer.family === 6);
 }
+
+/** The two identities a host-network pod may have, seen from the other end. */
+export function hostIdentities(): { identity: Identity; entity: CiliumEntity }[] {
+  return [
+    { identity: new Map([['reserved', new Map([['host', '']])]]), entity: 'host' },
+    { identity: new Map([['reserved', new Map([['remote-node', '']])]]), entity: 'remote-node' },
+  ];
+}

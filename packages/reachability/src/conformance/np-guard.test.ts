@@ -12,6 +12,13 @@ const EXCLUDED: Readonly<Record<string, (line: string) => boolean>> = {
   'acs-security-demos': (line) => line.startsWith('{ingress-controller} => '),
 };
 
+/**
+ * Cases whose host-network pods make the default (`intersection`) reading list fewer
+ * connections than netpol-analyzer, which treats host-network pods as ordinary pods
+ * (`as-pods`). Must equal the list in CONFORMANCE.md.
+ */
+const HOST_NETWORK_CASES = ['multiple_topology_resources_1', 'semanticDiff-same-topologies-new1', 'semanticDiff-same-topologies-old1'];
+
 const data = availability('netpol-np-guard');
 
 function documentedExclusions(): string[] {
@@ -27,6 +34,14 @@ function documentedExclusions(): string[] {
     .sort();
 }
 
+function documentedHostNetworkCases(): string[] {
+  const doc = readFileSync(new URL('../../CONFORMANCE.md', import.meta.url), 'utf8');
+  const start = doc.indexOf('<!-- host-network-cases:start -->');
+  const end = doc.indexOf('<!-- host-network-cases:end -->');
+  if (start < 0 || end < start) throw new Error('CONFORMANCE.md has no host-network-cases list');
+  return [...doc.slice(start, end).matchAll(/^- `([^`]+)`/gm)].map((m) => m[1]!).sort();
+}
+
 function lines(text: string): Set<string> {
   return new Set(text.split('\n').filter((line) => line.trim() !== ''));
 }
@@ -38,8 +53,9 @@ function diff(expected: Set<string>, actual: Set<string>): string {
 }
 
 describe('netpol-np-guard conformance (netpol-analyzer connlists)', () => {
-  it('documents exactly the excluded cases', () => {
+  it('documents exactly the excluded cases and the host-network cases', () => {
     expect(documentedExclusions()).toEqual(Object.keys(EXCLUDED).sort());
+    expect(documentedHostNetworkCases()).toEqual([...HOST_NETWORK_CASES].sort());
   });
 
   if (!data.run) {
@@ -67,7 +83,14 @@ describe('netpol-np-guard conformance (netpol-analyzer connlists)', () => {
   for (const name of cases) {
     it(name, () => {
       const expected = lines(readFileSync(join(data.dir, name, 'expected-connlist.txt'), 'utf8'));
-      const actual = lines(formatConnlist(connlist(loadManifests(join(data.dir, name, 'manifests'))), 'txt'));
+      const resources = loadManifests(join(data.dir, name, 'manifests'));
+      // netpol-analyzer's reading of host-network pods
+      const actual = lines(formatConnlist(connlist(resources, { hostNetwork: 'as-pods' }), 'txt'));
+      // the default reading never lists more than netpol-analyzer here, and lists less only where host-network pods are
+      const strict = lines(formatConnlist(connlist(resources), 'txt'));
+      const extra = [...strict].filter((l) => !actual.has(l));
+      expect(extra, `the default reading lists connections the as-pods reading does not:\n${extra.join('\n')}`).toEqual([]);
+      expect(strict.size < actual.size, `${name}: host-network pods change the default reading`).toBe(HOST_NETWORK_CASES.includes(name));
       const excluded = EXCLUDED[name];
       if (excluded === undefined) {
         const d = diff(expected, actual);

@@ -3,7 +3,8 @@
  * an `istio-proxy` container (already injected), or the injection webhook's rules:
  * namespace `istio-injection=disabled` never injects; pod label `sidecar.istio.io/inject`
  * `false` / `true` decides next; else namespace `istio-injection=enabled` or an
- * `istio.io/rev` namespace label injects. Ambient mode is reported separately.
+ * `istio.io/rev` namespace label injects; host-network pods are never injected. Ambient mode
+ * is reported separately.
  */
 import type { Pod } from '../model.ts';
 import type { Labels } from '../selectors.ts';
@@ -14,6 +15,7 @@ export type MeshMode = 'sidecar' | 'ambient' | 'none';
 /** The pod's mesh mode. */
 export function meshMode(pod: Pod, namespaceLabels: Labels): MeshMode {
   if (pod.containers.includes('istio-proxy')) return 'sidecar';
+  if (pod.hostNetwork) return 'none'; // the injector skips host-network pods
   const nsInjection = namespaceLabels['istio-injection'];
   const podInject = pod.labels['sidecar.istio.io/inject'];
   if (nsInjection !== 'disabled') {
