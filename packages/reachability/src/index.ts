@@ -4,7 +4,7 @@
  * connection in netpol-analyzer's formats.
  */
 export { buildResources, buildResourcesFromDocuments, ManifestError } from './resources.ts';
-export type { ExtraKindReader, ManifestDocument } from './resources.ts';
+export type { BuildOptions, ExtraKindReader, ManifestDocument } from './resources.ts';
 export { loadManifests, listManifestFiles, parseManifestText, readManifestDocuments } from './loader.ts';
 export { NAMESPACE_NAME_LABEL } from './model.ts';
 export type {

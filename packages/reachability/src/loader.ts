@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { buildResourcesFromDocuments, ManifestError } from './resources.ts';
-import type { ExtraKindReader, ManifestDocument } from './resources.ts';
+import type { BuildOptions, ManifestDocument } from './resources.ts';
 import type { Resources } from './model.ts';
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
@@ -69,6 +69,6 @@ export function readManifestDocuments(paths: readonly string[]): ManifestDocumen
  * Loads manifests from files or directories (recursively) into `Resources`.
  * Throws `ManifestError` listing syntax errors and invalid objects.
  */
-export function loadManifests(paths: string | readonly string[], extraReaders: readonly ExtraKindReader[] = []): Resources {
-  return buildResourcesFromDocuments(readManifestDocuments(typeof paths === 'string' ? [paths] : paths), extraReaders);
+export function loadManifests(paths: string | readonly string[], options: BuildOptions = {}): Resources {
+  return buildResourcesFromDocuments(readManifestDocuments(typeof paths === 'string' ? [paths] : paths), options);
 }

@@ -95,4 +95,18 @@ describe('building resources', () => {
     expect(r.workloads[0]!.pods[0]!.ips).toEqual(['10.0.0.1', 'fd00::1']);
     expect(() => buildResources([pod('a', 'p', {}, { ip: 'not-an-ip' })])).toThrow(ManifestError);
   });
+
+  it('places namespaced objects without a namespace in defaultNamespace, and says so', () => {
+    const objects = [
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', labels: { app: 'x' } } },
+      { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny' }, spec: { podSelector: {} } },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'prod' } },
+    ];
+    const r = buildResources(objects, { defaultNamespace: 'prod' });
+    expect(r.workloads.map((w) => w.id)).toEqual(['prod/p[Pod]']);
+    expect(r.networkPolicies[0]!.namespace).toBe('prod');
+    expect(r.namespaces.map((n) => n.name)).toEqual(['prod']);
+    expect(r.warnings).toContain('2 namespaced object(s) name no namespace and were placed in "prod" (set defaultNamespace to match kubectl -n)');
+    expect(buildResources(objects).workloads.map((w) => w.id)).toEqual(['default/p[Pod]']);
+  });
 });

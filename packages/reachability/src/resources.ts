@@ -80,17 +80,29 @@ function flatten(docs: readonly ManifestDocument[]): ManifestDocument[] {
   return out;
 }
 
+/** Options of building resources. */
+export interface BuildOptions {
+  /**
+   * The namespace of namespaced objects that name none, as `kubectl apply -n` would give them;
+   * default `default`.
+   */
+  readonly defaultNamespace?: string;
+  /** Readers of further kinds for higher layers (they must push their own errors). */
+  readonly extraReaders?: readonly ExtraKindReader[];
+}
+
+const CLUSTER_SCOPED = new Set(['Namespace', 'CiliumClusterwideNetworkPolicy', 'List']);
+
 /**
  * Builds the analysed world from manifest documents (objects with an optional origin).
- * Throws `ManifestError` listing every invalid NetworkPolicy, Namespace or workload.
- * `extraReaders` let higher layers consume more kinds (they must push their own errors).
+ * Throws `ManifestError` listing every invalid object of an analysed kind.
  */
-export function buildResourcesFromDocuments(
-  docs: readonly ManifestDocument[],
-  extraReaders: readonly ExtraKindReader[] = [],
-): Resources {
+export function buildResourcesFromDocuments(docs: readonly ManifestDocument[], options: BuildOptions = {}): Resources {
+  const extraReaders = options.extraReaders ?? [];
+  const defaultNamespace = options.defaultNamespace ?? 'default';
   const errors: string[] = [];
   const warnings: string[] = [];
+  let withoutNamespace = 0;
   const ignored: IgnoredObject[] = [];
   const namespaces = new Map<string, Namespace>();
   const parts: WorkloadPart[] = [];
@@ -110,14 +122,22 @@ export function buildResourcesFromDocuments(
     return true;
   };
 
-  for (const { object, origin } of flatten(docs)) {
-    if (object === null || object === undefined) continue; // empty YAML document
+  for (const { object: raw, origin } of flatten(docs)) {
+    if (raw === null || raw === undefined) continue; // empty YAML document
     const at = origin?.file !== undefined ? ` (${origin.file}${origin.index !== undefined ? ` #${origin.index}` : ''})` : '';
-    if (!isObject(object) || typeof object.kind !== 'string') {
+    if (!isObject(raw) || typeof raw.kind !== 'string') {
       ignored.push({ kind: '<none>', reason: 'not a Kubernetes object (no kind)', ...(origin ? { origin } : {}) });
       continue;
     }
-    const kind = object.kind;
+    let object: Record<string, unknown> = raw;
+    if (!CLUSTER_SCOPED.has(raw.kind)) {
+      const meta = isObject(raw.metadata) ? raw.metadata : {};
+      if (typeof meta.namespace !== 'string' || meta.namespace === '') {
+        withoutNamespace++;
+        object = { ...raw, metadata: { ...meta, namespace: defaultNamespace } };
+      }
+    }
+    const kind = raw.kind;
     const metadata = isObject(object.metadata) ? object.metadata : {};
     const ref = {
       ...(typeof object.apiVersion === 'string' ? { apiVersion: object.apiVersion } : {}),
@@ -194,6 +214,9 @@ export function buildResourcesFromDocuments(
   }
 
   if (errors.length > 0) throw new ManifestError(errors);
+  if (withoutNamespace > 0) {
+    warnings.push(`${withoutNamespace} namespaced object(s) name no namespace and were placed in "${defaultNamespace}" (set defaultNamespace to match kubectl -n)`);
+  }
 
   // merge parts into workloads (pods of one owner; duplicate controllers)
   const byId = new Map<string, { kind: string; name: string; namespace: string; pods: Pod[]; origin?: Origin }>();
@@ -239,6 +262,9 @@ export function buildResourcesFromDocuments(
 }
 
 /** Builds the analysed world from raw manifest objects (see `buildResourcesFromDocuments`). */
-export function buildResources(objects: readonly unknown[]): Resources {
-  return buildResourcesFromDocuments(objects.map((object) => ({ object })));
+export function buildResources(objects: readonly unknown[], options: BuildOptions = {}): Resources {
+  return buildResourcesFromDocuments(
+    objects.map((object) => ({ object })),
+    options,
+  );
 }
