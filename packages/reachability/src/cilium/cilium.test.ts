@@ -95,6 +95,15 @@ describe('entities and CIDRs', () => {
     expect(judge(c, q('8.8.8.8', 'default/backend')).allowed).toBe(false);
   });
 
+  it('a destination known only by name is IPv4 or IPv6 world: world-ipv4 alone cannot allow it, world-ipv6 alone denies it', () => {
+    const egress = (rules: Record<string, unknown>) => world(cnp('default', 'p', { endpointSelector: { matchLabels: { role: 'frontend' } }, ...rules }));
+    const byName = q('default/frontend', { fqdn: 'x.example' }, 443);
+    expect(judge(egress({ egress: [{ toEntities: ['world-ipv4'] }] }), byName).allowed).toBe(false);
+    expect(judge(egress({ egress: [{ toEntities: ['world-ipv4'] }] }), q('default/frontend', { fqdn: 'x.example', ip: '1.2.3.4' }, 443)).allowed).toBe(true);
+    expect(judge(egress({ egress: [{ toEntities: ['world'] }] }), byName).allowed).toBe(true);
+    expect(judge(egress({ egress: [{ toEntities: ['world'] }], egressDeny: [{ toEntities: ['world-ipv6'] }] }), byName).allowed).toBe(false);
+  });
+
   it('toCIDR never matches a pod, even inside the CIDR', () => {
     const r = world(cnp('default', 'p', { endpointSelector: { matchLabels: { role: 'frontend' } }, egress: [{ toCIDR: ['10.0.0.0/8'] }] }));
     expect(judge(r, q('default/frontend', 'default/backend')).allowed).toBe(false);

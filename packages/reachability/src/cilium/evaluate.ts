@@ -11,7 +11,7 @@
  */
 import type { CompiledRule, Direction, Engine } from '../engine.ts';
 import { rulePortsOn } from '../engine.ts';
-import type { IpAddress } from '../ip.ts';
+import type { IpAddress, IpFamily } from '../ip.ts';
 import type { ContainerPort, Pod, Workload } from '../model.ts';
 import type { Protocol } from '../ports.ts';
 import { fqdnMatches } from './fqdn.ts';
@@ -99,48 +99,49 @@ export function selectingSpecs(ctx: CiliumContext, subject: MeshPeer & { type: '
 }
 
 /**
- * A host-network pod has its node's identity: `host` when on the same node as the other end,
- * `remote-node` otherwise. The manifests do not say which, so a match on one only is unknown.
+ * Peer matching. Some peers may have one of several identities and the manifests do not say
+ * which: a host-network pod is `host` (same node) or `remote-node`; an external address known
+ * only by name is IPv4 or IPv6 world. A rule matching only some of them gives `unknown`.
  */
-function hostPeerMatch(peers: CiliumPeers, hasL4: boolean): boolean | 'unknown' {
-  const results = hostIdentities().map(({ identity, entity }) => {
-    switch (peers.type) {
-      case 'none':
-        return hasL4;
-      case 'endpoints':
-        return peers.selectors.some((s) => selectorMatches(s, identity));
-      case 'entities':
-        return peers.entities.some((e) => e === 'all' || e === 'cluster' || e === entity);
-      default:
-        // CIDR rules never match cluster nodes; toFQDNs never matches them
-        return false;
-    }
-  });
-  if (results.every((r) => r)) return true;
-  return results.some((r) => r) ? 'unknown' : false;
+function peersMatch(ctx: CiliumContext, peers: CiliumPeers, other: MeshPeer, hasL4: boolean): boolean | 'unknown' {
+  const results = possibleIdentities(ctx, other).map((candidate) => matchOne(peers, other, candidate, hasL4));
+  if (results.includes('unknown')) return 'unknown';
+  if (results.every((r) => r === true)) return true;
+  return results.some((r) => r === true) ? 'unknown' : false;
 }
 
-/** Peer matching; `unknown` when the peer's address (or node) is needed but not known. */
-function peersMatch(ctx: CiliumContext, peers: CiliumPeers, other: MeshPeer, hasL4: boolean): boolean | 'unknown' {
-  if (other.type === 'pod' && other.pod.hostNetwork) return hostPeerMatch(peers, hasL4);
+type Candidate = { readonly identity: Identity; readonly entityPeer: EntityPeer };
+type EntityPeer = { readonly type: 'pod' } | { readonly type: 'external'; readonly family: IpFamily } | { readonly type: 'node'; readonly entity: 'host' | 'remote-node' };
+
+function possibleIdentities(ctx: CiliumContext, peer: MeshPeer): Candidate[] {
+  if (peer.type === 'pod' && peer.pod.hostNetwork) {
+    return hostIdentities().map(({ identity, entity }) => ({ identity, entityPeer: { type: 'node', entity: entity as 'host' | 'remote-node' } }));
+  }
+  if (peer.type === 'pod') return [{ identity: identityOf(ctx, peer), entityPeer: { type: 'pod' } }];
+  const families: IpFamily[] = peer.ip === undefined ? [4, 6] : [peer.ip.family];
+  return families.map((family) => ({ identity: worldIdentity(family), entityPeer: { type: 'external', family } }));
+}
+
+function matchOne(peers: CiliumPeers, other: MeshPeer, candidate: Candidate, hasL4: boolean): boolean | 'unknown' {
   switch (peers.type) {
     case 'none':
       return hasL4;
     case 'endpoints':
-      return peers.selectors.some((s) => selectorMatches(s, identityOf(ctx, other)));
+      return peers.selectors.some((s) => selectorMatches(s, candidate.identity));
     case 'cidr':
-      if (other.type === 'pod') return false;
+      // CIDR rules only match addresses outside the cluster (never pods, never nodes)
+      if (candidate.entityPeer.type !== 'external' || other.type !== 'external') return false;
       return other.ip === undefined ? 'unknown' : peers.set.contains(other.ip);
-    case 'entities':
+    case 'entities': {
+      const ep = candidate.entityPeer;
       return peers.entities.some((e) =>
-        entityMatches(e, other.type === 'pod' ? { type: 'pod' } : { type: 'external', family: other.ip?.family ?? 4 }),
+        ep.type === 'node' ? e === 'all' || e === 'cluster' || e === ep.entity : entityMatches(e, ep),
       );
+    }
     case 'fqdns':
       return other.type === 'external' && other.fqdn !== undefined && peers.selectors.some((s) => fqdnMatches(s, other.fqdn!));
-    case 'unsupported':
-      return false;
     default:
-      return false;
+      return false; // unsupported L3 members never match
   }
 }
 
