@@ -26,9 +26,9 @@ describe('assembleBundle', () => {
     expect(schemaError({ apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: 'x' } })).toMatch(/no upstream schema is known/);
   });
 
-  it('places admission scan files under admission/scan and outside the kustomization', () => {
+  it('places files that are not cluster objects outside the kustomization', () => {
     const { web } = shop();
-    const b = assembleBundle(irOf({ workloads: [web] }), [], [{ path: 'conftest/policy.rego', content: 'package main' }]);
+    const b = assembleBundle(irOf({ workloads: [web] }), [], [{ path: 'admission/scan/conftest/policy.rego', content: 'package main' }]);
     expect(b.files.get('admission/scan/conftest/policy.rego')).toBe('package main\n');
     expect(b.files.get('kustomization.yaml')).not.toContain('admission/scan');
   });

@@ -10,6 +10,8 @@ import { syncWave, withArgoAnnotations } from './sync-waves.ts';
 export interface Bundle {
   readonly environment: string;
   readonly files: ReadonlyMap<string, string>;
+  /** The files that hold cluster objects (the kustomization's resources), sorted. */
+  readonly objectFiles: readonly string[];
 }
 
 /** One object's entry in `manifest.json`. */
@@ -78,11 +80,12 @@ function workloadsOf(ir: IR) {
 
 /**
  * Lays the emitted objects out as files: one object per file under its layer's folder, Argo CD
- * sync waves annotated, a `kustomization.yaml` listing them, the admission scan files, and
+ * sync waves annotated, a `kustomization.yaml` listing them, the files that are not cluster
+ * objects (admission scan forms, the audit policy; not in the kustomization), and
  * `manifest.json` with every object's hash and source plus the declared connectivity. Every
  * object is checked against its upstream schema first; any mismatch throws a BundleError.
  */
-export function assembleBundle(ir: IR, objects: readonly Emitted[], scanFiles: readonly BundleFile[]): Bundle {
+export function assembleBundle(ir: IR, objects: readonly Emitted[], extraFiles: readonly BundleFile[]): Bundle {
   const files = new Map<string, string>();
   const manifest: ManifestObject[] = [];
   const problems: string[] = [];
@@ -108,8 +111,11 @@ export function assembleBundle(ir: IR, objects: readonly Emitted[], scanFiles: r
     });
   }
   if (problems.length > 0) throw new BundleError(`environment ${ir.env.name}: emitted objects do not match their upstream schemas (a ztp bug; please report it):\n  ${problems.join('\n  ')}`);
-  const scans = [...scanFiles].sort((a, b) => (a.path < b.path ? -1 : 1));
-  for (const f of scans) files.set(`admission/scan/${f.path}`, f.content.endsWith('\n') ? f.content : f.content + '\n');
+  const extras = [...extraFiles].map((f) => ({ path: f.path, content: f.content.endsWith('\n') ? f.content : f.content + '\n' })).sort((a, b) => (a.path < b.path ? -1 : 1));
+  for (const f of extras) {
+    if (files.has(f.path) || f.path === 'kustomization.yaml' || f.path === 'manifest.json') throw new BundleError(`environment ${ir.env.name}: file ${f.path} is emitted twice (a ztp bug)`);
+    files.set(f.path, f.content);
+  }
 
   const resources = manifest.map((m) => m.file).sort();
   files.set('kustomization.yaml', toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources }));
@@ -132,8 +138,8 @@ export function assembleBundle(ir: IR, objects: readonly Emitted[], scanFiles: r
       intent: intendedConnectivity(ir),
       admission: ir.env.admission.map((m) => ({ id: m.id, description: m.description })),
       objects: manifest,
-      scanFiles: scans.map((f) => ({ file: `admission/scan/${f.path}`, sha256: sha256(f.content.endsWith('\n') ? f.content : f.content + '\n') })),
+      files: extras.map((f) => ({ file: f.path, sha256: sha256(f.content) })),
     }),
   );
-  return { environment: ir.env.name, files: new Map([...files].sort((a, b) => (a[0] < b[0] ? -1 : 1))) };
+  return { environment: ir.env.name, files: new Map([...files].sort((a, b) => (a[0] < b[0] ? -1 : 1))), objectFiles: resources };
 }

@@ -1,6 +1,6 @@
 import { InputError, validateEnvironment, validateEnvironments, type Environment, type Problem } from '@ztp/model';
 import { assembleBundle, type Bundle } from './bundle.ts';
-import { EMITTERS, emitAdmissionLayer, emitApplicationSet, type GitOpsSettings } from './emitters/index.ts';
+import { auditPolicy, EMITTERS, emitAdmissionLayer, emitApplicationSet, type GitOpsSettings } from './emitters/index.ts';
 import { toIR } from './ir.ts';
 import { toYaml } from './serialize.ts';
 
@@ -12,7 +12,11 @@ export function compileEnvironment(env: Environment, root: string): Bundle {
   validateEnvironment(env);
   const ir = toIR(env, root);
   const admission = emitAdmissionLayer(ir);
-  return assembleBundle(ir, [...EMITTERS.flatMap((emit) => emit(ir)), ...admission.objects], admission.files);
+  const files = [
+    ...admission.files.map((f) => ({ path: `admission/scan/${f.path}`, content: f.content })),
+    { path: 'audit/audit-policy.yaml', content: toYaml(auditPolicy()) },
+  ];
+  return assembleBundle(ir, [...EMITTERS.flatMap((emit) => emit(ir)), ...admission.objects], files);
 }
 
 /** All bundles of a set of environments plus the Argo CD ApplicationSet over them. */

@@ -36,7 +36,9 @@ export function describeEnvironmentBundle(env: Environment, environmentFileUrl: 
     it('lists every object in kustomization.yaml and manifest.json, with correct hashes', () => {
       const manifest = JSON.parse(bundle.files.get('manifest.json') ?? '{}') as { objects: { file: string; sha256: string }[]; intent: { flows: unknown[] } };
       const kustomization = parse(bundle.files.get('kustomization.yaml') ?? '') as { resources: string[] };
-      const objectFiles = [...bundle.files.keys()].filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml' && !f.startsWith('admission/scan/'));
+      const manifestFiles = new Set((JSON.parse(bundle.files.get('manifest.json') ?? '{}') as { files: { file: string }[] }).files.map((f) => f.file));
+      const objectFiles = [...bundle.files.keys()].filter((f) => f !== 'kustomization.yaml' && f !== 'manifest.json' && !manifestFiles.has(f));
+      expect(bundle.objectFiles).toEqual(objectFiles);
       expect(kustomization.resources).toEqual(objectFiles);
       expect(manifest.objects.map((o) => o.file)).toEqual(objectFiles);
       for (const o of manifest.objects) expect(o.sha256, o.file).toBe(sha256(bundle.files.get(o.file) ?? ''));
@@ -48,8 +50,8 @@ export function describeEnvironmentBundle(env: Environment, environmentFileUrl: 
     it.runIf(existsSync(dir))('passes the real upstream CRD of every custom resource it contains', () => {
       const crds = new CrdRegistry(dir);
       let checked = 0;
-      for (const [file, text] of bundle.files) {
-        if (!file.endsWith('.yaml') || file === 'kustomization.yaml' || file.startsWith('admission/scan/')) continue;
+      for (const file of bundle.objectFiles) {
+        const text = bundle.files.get(file) ?? '';
         const o = parse(text) as { apiVersion: string; kind: string };
         if (!o.apiVersion.includes('.') || o.apiVersion.includes('k8s.io/')) continue; // built-in kinds: checked by kubernetes-models at compile time
         if (o.apiVersion.startsWith('constraints.gatekeeper.sh/')) continue; // its CRD is generated from the ConstraintTemplate

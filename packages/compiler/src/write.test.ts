@@ -34,7 +34,7 @@ describe('diffBundle', () => {
   it('names added, removed and changed files', () => {
     dir = mkdtempSync(join(tmpdir(), 'ztp-write-'));
     writeTreeAtomically(dir + '/b', new Map([['same', '1'], ['changed', 'old'], ['removed', 'x']]));
-    const d = diffBundle({ environment: 'e', files: new Map([['same', '1'], ['changed', 'new'], ['added', 'y']]) }, dir + '/b');
+    const d = diffBundle({ environment: 'e', files: new Map([['same', '1'], ['changed', 'new'], ['added', 'y']]), objectFiles: [] }, dir + '/b');
     expect(d).toEqual({ environment: 'e', added: ['added'], removed: ['removed'], changed: ['changed'] });
     expect(isClean(d)).toBe(false);
   });

@@ -57,7 +57,7 @@ export async function runCompile(o: CompileOptions, io: Io): Promise<number> {
 
   if (o.check) {
     const diffs: BundleDiff[] = compiled.bundles.map((b) => diffBundle(b, join(out, b.environment)));
-    const appset = o.environments.length === 0 ? [diffBundle({ environment: 'argocd', files: new Map([['applicationset.yaml', compiled.applicationSet]]) }, argocdDir)] : [];
+    const appset = o.environments.length === 0 ? [diffBundle({ environment: 'argocd', files: new Map([['applicationset.yaml', compiled.applicationSet]]), objectFiles: ['applicationset.yaml'] }, argocdDir)] : [];
     const all = [...diffs, ...appset];
     const stale = all.filter((d) => !isClean(d));
     if (o.json) io.out(JSON.stringify({ ok: stale.length === 0, bundles: all }, null, 2));
@@ -79,7 +79,7 @@ export async function runCompile(o: CompileOptions, io: Io): Promise<number> {
   const summary = compiled.bundles.map((b) => ({
     environment: b.environment,
     out: join(out, b.environment),
-    objects: [...b.files.keys()].filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml' && !f.startsWith('admission/scan/')).length,
+    objects: b.objectFiles.length,
     files: b.files.size,
   }));
   const applicationSet = o.environments.length === 0 ? join(argocdDir, 'applicationset.yaml') : undefined;
