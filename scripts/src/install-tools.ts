@@ -105,10 +105,14 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
 }
 
 if (import.meta.main) {
-  const code = await main(process.argv.slice(2), {
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
-    tty: process.stdout.isTTY === true,
-  });
-  process.exitCode = code;
+  try {
+    process.exitCode = await main(process.argv.slice(2), {
+      out: (text) => process.stdout.write(text),
+      err: (text) => process.stderr.write(text),
+      tty: process.stdout.isTTY === true,
+    });
+  } catch (error) {
+    process.stderr.write(`install-tools: ${(error as Error).message ?? String(error)}\n`);
+    process.exitCode = 1;
+  }
 }

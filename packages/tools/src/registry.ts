@@ -56,7 +56,7 @@ export const TOOLS: readonly ToolSpec[] = [
     description: 'Cyclonus: network policy explainer and connectivity truth tables',
     // `cyclonus version` prints JSON; its Version is "development" unless set with -X, as
     // cyclonus's own release build does (with the version without its v).
-    check: { kind: 'command', args: ['version'], pattern: /"Version":"([^"]+)"/ },
+    check: { kind: 'command', args: ['version'], pattern: /"Version":\s*"([^"]+)"/ },
     recipe: goInstall('github.com/mattfenwick/cyclonus/cmd/cyclonus', {
       ldflags: (ctx) => [`-X github.com/mattfenwick/cyclonus/pkg/cli.version=${normalizeVersion(ctx.tool.version)}`],
     }),
