@@ -1,4 +1,4 @@
-import { describeEnvironmentBundle } from '@ztp/compiler/testing';
+import { describeEnvironmentBundle } from '@ztp/verify/testing';
 import env from './environment.ts';
 
 describeEnvironmentBundle(env, import.meta.url);

@@ -1,5 +1,5 @@
 import type { BundleFile } from '@ztp/admission';
-import { workloadId, type Layer } from '@ztp/model';
+import { effectiveMtls, workloadId, type Layer } from '@ztp/model';
 import type { IR } from './ir.ts';
 import type { Emitted, K8sObject } from './object.ts';
 import { schemaError } from './schema.ts';
@@ -72,7 +72,7 @@ function workloadsOf(ir: IR) {
     labels: { ...w.labels },
     serviceAccount: w.serviceAccount,
     spiffeId: w.spiffeId,
-    ports: w.ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol, appProtocol: p.appProtocol })),
+    ports: w.ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol, appProtocol: p.appProtocol, mtls: effectiveMtls(ir.env, p) })),
     images: [...w.source.images],
     source: w.origin,
   }));
@@ -128,7 +128,10 @@ export function assembleBundle(ir: IR, objects: readonly Emitted[], extraFiles: 
       cluster: ir.env.cluster,
       trustDomain: ir.env.trustDomain,
       cni: ir.env.cni,
-      mesh: { mode: ir.env.mesh.mode, mtls: ir.env.mesh.mode === 'none' ? undefined : ir.env.mesh.mtls },
+      mesh:
+        ir.env.mesh.mode === 'none'
+          ? { mode: 'none' }
+          : { mode: ir.env.mesh.mode, mtls: ir.env.mesh.mtls, istiod: { namespace: ir.env.mesh.istiodNamespace, labels: { ...ir.env.mesh.istiodLabels } } },
       enforcement: ir.env.enforcement,
       phase: ir.env.phase,
       layers: [...ir.layers].sort(),

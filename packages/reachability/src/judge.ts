@@ -242,6 +242,12 @@ function judgePath(
   // 3 and 4. Istio on the destination sidecar
   if (dst.type !== 'pod') return result('allowed');
   const hasIstioPolicy = resources.authorizationPolicies.length > 0 || resources.peerAuthentications.length > 0;
+  if (protocol !== 'TCP') {
+    // Sidecars and ztunnel capture TCP only: UDP and SCTP reach the application directly, so
+    // neither PeerAuthentication nor AuthorizationPolicy can refuse them.
+    if (hasIstioPolicy) stages.push({ layer: 'Istio authorization', result: 'not applicable', reason: `Istio intercepts TCP only; ${protocol} is not subject to mTLS or authorization`, decidedBy: [] });
+    return result('allowed');
+  }
   if (dstMode === 'ambient') {
     if (!hasIstioPolicy) return result('allowed');
     stages.push({ layer: 'Istio authorization', result: 'undecided', reason: 'the destination runs in Istio ambient mode, which this analysis does not model', decidedBy: [] });

@@ -5,14 +5,15 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { CrdRegistry, crdsDir } from '@ztp/crd-schema';
 import type { Environment } from '@ztp/model';
-import { compileEnvironment } from './compile.ts';
-import { sha256 } from './serialize.ts';
-import { diffBundle, isClean, writeTreeAtomically } from './write.ts';
+import { compileEnvironment, diffBundle, isClean, sha256, writeTreeAtomically } from '@ztp/compiler';
+import { formatReport } from './format.ts';
+import { verifyBundle } from './verify.ts';
 
 /**
  * The standard tests of an environment project: its bundle equals the golden copy beside it
  * (`ZTP_UPDATE_GOLDEN=1` rewrites it), compiles byte-identically twice, every custom resource
- * passes the real upstream CRD (schema and unknown fields), and `manifest.json` is consistent.
+ * passes the real upstream CRD (schema and unknown fields), `manifest.json` is consistent, and
+ * the bundle allows exactly the declared connectivity (`verifyBundle`).
  */
 export function describeEnvironmentBundle(env: Environment, environmentFileUrl: string): void {
   const projectDir = resolve(dirname(fileURLToPath(environmentFileUrl)), '..');
@@ -43,6 +44,12 @@ export function describeEnvironmentBundle(env: Environment, environmentFileUrl: 
       expect(manifest.objects.map((o) => o.file)).toEqual(objectFiles);
       for (const o of manifest.objects) expect(o.sha256, o.file).toBe(sha256(bundle.files.get(o.file) ?? ''));
       expect(manifest.intent.flows.length).toBe(env.flows.reduce((n, f) => n + f.from.length, 0));
+    });
+
+    it('allows exactly the declared connectivity', () => {
+      const report = verifyBundle(bundle);
+      expect(report.failures, formatReport(report, 'txt')).toEqual([]);
+      expect(report.checks.length).toBeGreaterThan(env.workloads.length * env.workloads.length);
     });
 
     const dir = crdsDir();

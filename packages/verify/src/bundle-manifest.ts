@@ -1,0 +1,76 @@
+import { parse } from 'yaml';
+
+/** A workload as `manifest.json` describes it. */
+export interface ManifestWorkload {
+  readonly id: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly serviceAccount: string;
+  readonly ports: readonly { readonly name: string; readonly port: number; readonly protocol: 'TCP' | 'UDP' | 'SCTP'; readonly appProtocol: string; readonly mtls?: 'STRICT' | 'PERMISSIVE' | 'DISABLE' }[];
+}
+
+export type FlowFrom = { readonly workload: string } | { readonly namespace: string; readonly managed: boolean } | { readonly cidr: string };
+
+/** A declared flow, one caller each, as `manifest.json` lists it. */
+export interface ManifestFlow {
+  readonly from: FlowFrom;
+  readonly to: string;
+  readonly ports: readonly { readonly name: string; readonly port: number; readonly protocol: 'TCP' | 'UDP' | 'SCTP' }[];
+  readonly http?: readonly { readonly methods?: readonly string[]; readonly paths?: readonly string[] }[];
+  /** Who enforces `http`: Cilium at the network layer, or Istio at the mesh layer. */
+  readonly l7?: 'cilium' | 'istio';
+  readonly source: string;
+}
+
+/** A declared external egress, one destination each. */
+export interface ManifestEgress {
+  readonly from: { readonly workload: string } | { readonly namespace: string };
+  readonly to: { readonly cidr: string; readonly except: readonly string[] } | { readonly fqdn: string };
+  readonly ports: readonly { readonly port: number; readonly protocol: 'TCP' | 'UDP' | 'SCTP' }[];
+  readonly source: string;
+}
+
+/** What the verifier reads from a bundle's `manifest.json`. */
+export interface BundleManifest {
+  readonly environment: string;
+  readonly trustDomain: string;
+  readonly cni: 'cilium' | 'kubernetes';
+  readonly mesh: { readonly mode: 'none' } | { readonly mode: 'istio-sidecar' | 'istio-ambient'; readonly mtls: string; readonly istiod: { readonly namespace: string; readonly labels: Readonly<Record<string, string>> } };
+  readonly layers: readonly string[];
+  readonly namespaces: readonly string[];
+  readonly workloads: readonly ManifestWorkload[];
+  readonly intent: {
+    readonly flows: readonly ManifestFlow[];
+    readonly egress: readonly ManifestEgress[];
+    readonly dns: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>>; readonly port: number };
+  };
+}
+
+/** A bundle as files: relative path → content (in memory, or read from `dist/bundles/<env>`). */
+export interface BundleFiles {
+  readonly files: ReadonlyMap<string, string>;
+}
+
+/** A problem with the bundle itself (not with its connectivity). */
+export class BundleReadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BundleReadError';
+  }
+}
+
+/** The manifest and the cluster objects (the kustomization's resources) of a bundle. */
+export function readBundle(bundle: BundleFiles): { manifest: BundleManifest; objects: Record<string, unknown>[] } {
+  const manifestText = bundle.files.get('manifest.json');
+  const kustomizationText = bundle.files.get('kustomization.yaml');
+  if (manifestText === undefined || kustomizationText === undefined) throw new BundleReadError('not a ztp bundle: manifest.json or kustomization.yaml is missing');
+  const manifest = JSON.parse(manifestText) as BundleManifest;
+  const resources = (parse(kustomizationText) as { resources?: string[] }).resources ?? [];
+  const objects = resources.map((file) => {
+    const text = bundle.files.get(file);
+    if (text === undefined) throw new BundleReadError(`kustomization.yaml lists ${file}, which is not in the bundle`);
+    return parse(text) as Record<string, unknown>;
+  });
+  return { manifest, objects };
+}

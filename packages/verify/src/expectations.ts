@@ -1,0 +1,132 @@
+import { cidrContains, parseCidr, type Cidr } from '@ztp/model';
+import type { BundleManifest, FlowFrom, ManifestFlow } from './bundle-manifest.ts';
+import type { PodPeer } from './synthesize.ts';
+
+/** A caller: a pod the verifier placed, or an address outside the cluster. */
+export type Caller = PodPeer | { readonly kind: 'external'; readonly ip: string };
+
+/** An HTTP request used to probe a flow's HTTP rules. */
+export interface ProbeRequest {
+  readonly method: string;
+  readonly path: string;
+}
+
+function ipCidr(ip: string): Cidr | undefined {
+  return parseCidr(ip.includes(':') ? `${ip}/128` : `${ip}/32`);
+}
+
+/** Whether `ip` lies in `cidr`. */
+export function inCidr(ip: string, cidr: string): boolean {
+  const outer = parseCidr(cidr);
+  const inner = ipCidr(ip);
+  return outer !== undefined && inner !== undefined && cidrContains(outer, inner);
+}
+
+function callerMatches(from: FlowFrom, c: Caller): boolean {
+  if ('workload' in from) return c.kind === 'workload' && c.workload === from.workload;
+  if ('namespace' in from) return c.kind !== 'external' && c.kind !== 'dns' && c.kind !== 'istiod' && c.namespace === from.namespace;
+  return c.kind === 'external' && inCidr(c.ip, from.cidr);
+}
+
+function methodMatches(rule: { methods?: readonly string[] }, method: string): boolean {
+  return rule.methods === undefined || rule.methods.includes(method);
+}
+
+function pathMatches(rule: { paths?: readonly string[] }, path: string): boolean {
+  return rule.paths === undefined || rule.paths.some((p) => (p.endsWith('/*') ? path.startsWith(p.slice(0, -1)) : path === p));
+}
+
+/** The declared flows that admit `caller` to `dest` on `protocol/port`. */
+export function matchingFlows(m: BundleManifest, caller: Caller, dest: string, protocol: string, port: number): ManifestFlow[] {
+  return m.intent.flows.filter((f) => f.to === dest && f.ports.some((p) => p.port === port && p.protocol === protocol) && callerMatches(f.from, caller));
+}
+
+/**
+ * What the intent says about a connection, and about a request on it: allowed when a declared
+ * flow admits the caller on that port, and (for flows with HTTP rules) the request matches one of
+ * them. An L4 flow admits every request.
+ */
+export function intendedAllowed(m: BundleManifest, caller: Caller, dest: string, protocol: string, port: number, request?: ProbeRequest, layer: Layer = 'all'): boolean {
+  const flows = matchingFlows(m, caller, dest, protocol, port);
+  if (flows.length === 0) return false;
+  if (flows.some((f) => f.http === undefined)) return true;
+  if (request === undefined) return true;
+  // A layer that does not enforce a flow's HTTP rules admits every request of an admitted caller.
+  if (layer === 'network' && flows.some((f) => f.l7 !== 'cilium')) return true;
+  if (layer === 'mesh' && flows.some((f) => f.l7 !== 'istio')) return true;
+  return flows.some((f) => (f.http ?? []).some((r) => methodMatches(r, request.method) && pathMatches(r, request.path)));
+}
+
+/**
+ * Which part of the bundle a check looks at: `all` is what a client experiences; `network`
+ * (NetworkPolicy and Cilium) and `mesh` (Istio) must each hold on their own, so that a hole in one
+ * layer is found even when the other hides it (defense in depth).
+ */
+export type Layer = 'all' | 'network' | 'mesh';
+
+/** Requests that probe a set of HTTP rules: one each rule admits, and ones none of them should. */
+export function probeRequests(flows: readonly ManifestFlow[]): ProbeRequest[] {
+  const out: ProbeRequest[] = [];
+  for (const f of flows) {
+    for (const r of f.http ?? []) {
+      const method = r.methods?.[0] ?? 'GET';
+      const path = r.paths?.[0] === undefined ? '/' : r.paths[0].endsWith('/*') ? `${r.paths[0].slice(0, -1)}ztp-probe` : r.paths[0];
+      out.push({ method, path });
+      // The same method on a path outside the rule, and a method outside it on the same path.
+      out.push({ method, path: '/ztp-verify-forbidden' });
+      const other = ['DELETE', 'PATCH', 'PUT', 'POST', 'GET'].find((x) => r.methods !== undefined && !r.methods.includes(x));
+      if (other !== undefined) out.push({ method: other, path });
+    }
+  }
+  const seen = new Set<string>();
+  return out.filter((q) => (seen.has(`${q.method} ${q.path}`) ? false : (seen.add(`${q.method} ${q.path}`), true)));
+}
+
+/** Whether the intent lets a managed caller reach an external address. */
+export function intendedEgressToIp(m: BundleManifest, caller: Caller, ip: string, protocol: string, port: number): boolean {
+  return m.intent.egress.some(
+    (e) =>
+      'cidr' in e.to &&
+      callerOwnsEgress(e.from, caller) &&
+      inCidr(ip, e.to.cidr) &&
+      !e.to.except.some((x) => inCidr(ip, x)) &&
+      e.ports.some((p) => p.port === port && p.protocol === protocol),
+  );
+}
+
+/** Whether the intent lets a managed caller reach a DNS name. */
+export function intendedEgressToFqdn(m: BundleManifest, caller: Caller, fqdn: string, protocol: string, port: number): boolean {
+  return m.intent.egress.some(
+    (e) =>
+      'fqdn' in e.to &&
+      callerOwnsEgress(e.from, caller) &&
+      (e.to.fqdn.startsWith('*.') ? fqdn.endsWith(e.to.fqdn.slice(1)) && fqdn.length > e.to.fqdn.length - 1 : fqdn === e.to.fqdn) &&
+      e.ports.some((p) => p.port === port && p.protocol === protocol),
+  );
+}
+
+function callerOwnsEgress(from: { workload: string } | { namespace: string }, c: Caller): boolean {
+  if (c.kind === 'external') return false;
+  return 'workload' in from ? c.kind === 'workload' && c.workload === from.workload : c.namespace === from.namespace && (c.kind === 'workload' || c.kind === 'rogue');
+}
+
+/** An address in `cidr` outside every `except`, preferring ones that are not the network address. */
+export function sampleAddress(cidr: string, except: readonly string[]): string | undefined {
+  const c = parseCidr(cidr);
+  if (c === undefined) return undefined;
+  const bits = c.family === 4 ? 32 : 128;
+  const size = 1n << BigInt(bits - c.prefix);
+  const candidates = [1n, size / 2n + 1n, size - 2n, size / 4n + 3n, (size * 3n) / 4n + 5n, 0n].filter((o) => o >= 0n && o < size);
+  for (const o of candidates) {
+    const ip = format(c.family, c.network + o);
+    if (!except.some((x) => inCidr(ip, x))) return ip;
+  }
+  return undefined;
+}
+
+function format(family: 4 | 6, v: bigint): string {
+  if (family === 4) return [24n, 16n, 8n, 0n].map((s) => String((v >> s) & 255n)).join('.');
+  const groups: string[] = [];
+  for (let s = 112n; s >= 0n; s -= 16n) groups.push(((v >> s) & 0xffffn).toString(16));
+  return groups.join(':');
+}

@@ -1,0 +1,6 @@
+/** @ztp/verify: proves a compiled bundle allows exactly its declared connectivity. */
+export { verifyBundle, type Check, type VerifyReport } from './verify.ts';
+export { formatReport } from './format.ts';
+export { readBundle, BundleReadError, type BundleFiles, type BundleManifest } from './bundle-manifest.ts';
+export { synthesize, OUTSIDER_NAMESPACE, type PodPeer } from './synthesize.ts';
+export { intendedAllowed, probeRequests, sampleAddress } from './expectations.ts';

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { compileEnvironment, type Bundle } from '@ztp/compiler';
+import { defineEnvironment, egress, flow, fromCidr, fromNamespace, toCidr, toFqdn, workload, type EnvironmentProps, type MeshSettings } from '@ztp/model';
+import { verifyBundle } from './verify.ts';
+
+const DNS = { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' }, port: 53 };
+const SIDECAR: MeshSettings = { mode: 'istio-sidecar', mtls: 'STRICT', istiodNamespace: 'istio-system', istiodLabels: { app: 'istiod' } };
+const NO_MESH: MeshSettings = { mode: 'none', mtls: 'DISABLE', istiodNamespace: 'istio-system', istiodLabels: { app: 'istiod' } };
+const CERTS = { issuer: { kind: 'ClusterIssuer' as const, name: 'ca' }, duration: '1h', renewBefore: '30m' };
+
+function shop(over: Partial<EnvironmentProps> = {}): Bundle {
+  const web = workload({ namespace: 'shop', name: 'web', ports: { http: { port: 8080, appProtocol: 'http' } } });
+  const api = workload({ namespace: 'shop', name: 'api', ports: { http: { port: 8080, appProtocol: 'http' } } });
+  const db = workload({ namespace: 'data', name: 'db', ports: { pg: { port: 5432 } } });
+  const env = defineEnvironment({
+    name: 'shop',
+    cni: 'cilium',
+    mesh: SIDECAR,
+    dns: DNS,
+    enforcement: 'enforce',
+    phase: 2,
+    namespaces: ['shop', 'data'],
+    workloads: [web, api, db],
+    flows: [
+      flow({ from: fromNamespace('ingress'), to: web, ports: ['http'] }),
+      flow({ from: web, to: api, ports: ['http'], http: [{ methods: ['GET'], paths: ['/api/*'] }] }),
+      flow({ from: api, to: db, ports: ['pg'] }),
+    ],
+    egress: [egress({ from: api, to: toCidr('0.0.0.0/0', ['10.0.0.0/8']), ports: [443] })],
+    ...over,
+  });
+  return compileEnvironment(env, '/repo');
+}
+
+/** The bundle with one object file removed (from the kustomization too). */
+function without(b: Bundle, file: string): Bundle {
+  const files = new Map(b.files);
+  expect(files.delete(file), file).toBe(true);
+  files.set('kustomization.yaml', (files.get('kustomization.yaml') ?? '').replace(`  - ${file}\n`, ''));
+  return { ...b, files };
+}
+
+/** The bundle with one extra object. */
+function plus(b: Bundle, file: string, yaml: string): Bundle {
+  const files = new Map(b.files);
+  files.set(file, yaml);
+  files.set('kustomization.yaml', (files.get('kustomization.yaml') ?? '') + `  - ${file}\n`);
+  return { ...b, files };
+}
+
+describe('verifyBundle', () => {
+  it('proves a correct bundle, with a mesh and without', () => {
+    for (const b of [shop(), shop({ mesh: NO_MESH, certificates: CERTS, egress: [egress({ from: fromNamespace('shop'), to: toFqdn('api.example.com'), ports: [443] })] })]) {
+      const r = verifyBundle(b);
+      expect(r.failures).toEqual([]);
+      expect(r.checks.some((c) => c.expected === 'allowed')).toBe(true);
+      expect(r.checks.some((c) => c.expected === 'denied')).toBe(true);
+    }
+  });
+
+  it('fails when a declared flow lost its allow, naming the cell, the declaration and the deciding objects', () => {
+    const r = verifyBundle(without(shop(), 'network/networkpolicy-data-ztp-db-ingress.yaml'));
+    const f = r.failures.find((x) => x.id === 'shop/api[Deployment] => data/db[Deployment]:5432/TCP');
+    expect(f).toMatchObject({ expected: 'allowed', observed: 'dropped' });
+    expect(f?.declaredBy[0]).toMatch(/verify\.test\.ts:\d+$/);
+    expect(f?.decidedBy.join('\n')).toContain('NetworkPolicy data/ztp-default-deny');
+    expect(r.ok).toBe(false);
+  });
+
+  it('fails when an extra allow opens a path, even where another layer still blocks it', () => {
+    const allowAll = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: oops, namespace: data}\nspec: {podSelector: {}, ingress: [{}], policyTypes: [Ingress]}\n';
+    const r = verifyBundle(plus(shop(), 'network/oops.yaml', allowAll));
+    expect(r.failures.some((f) => f.layer === 'network' && f.id.includes('ztp-verify-outsider/ztp-outsider[Deployment] => data/db[Deployment]:5432/TCP') && f.observed === 'allowed')).toBe(true);
+    const authz = 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: oops, namespace: data}\nspec: {action: ALLOW, rules: [{}]}\n';
+    const m = verifyBundle(plus(shop(), 'mesh/oops.yaml', authz));
+    expect(m.failures.some((f) => f.layer === 'mesh' && f.observed === 'allowed' && f.expected === 'denied')).toBe(true);
+  });
+
+  it('fails when an HTTP rule is widened', () => {
+    const b = shop();
+    const file = 'mesh/authorizationpolicy-shop-ztp-api.yaml';
+    const files = new Map(b.files);
+    files.set(file, (files.get(file) ?? '').replaceAll('/api/*', '/*'));
+    const r = verifyBundle({ ...b, files });
+    expect(r.failures.some((f) => f.id.includes('GET /ztp-verify-forbidden') && f.observed === 'allowed')).toBe(true);
+  });
+
+  it('fails when external egress is wider than declared', () => {
+    const b = shop();
+    const file = 'network/networkpolicy-shop-ztp-api-egress.yaml';
+    const files = new Map(b.files);
+    files.set(file, (files.get(file) ?? '').replace(/\n\s+except:\n\s+- 10\.0\.0\.0\/8/, ''));
+    expect(files.get(file)).not.toContain('except');
+    const r = verifyBundle({ ...b, files });
+    expect(r.failures.some((f) => /=> 10\.\d+\.\d+\.\d+:443\/TCP/.test(f.id) && f.observed === 'allowed')).toBe(true);
+  });
+
+  it('denies external callers outside a declared CIDR and admits those inside', () => {
+    const web = workload({ namespace: 'shop', name: 'web', ports: { http: { port: 8080 } } });
+    const b = compileEnvironment(defineEnvironment({ name: 'x', cni: 'kubernetes', mesh: NO_MESH, certificates: CERTS, dns: DNS, enforcement: 'enforce', phase: 2, namespaces: ['shop'], workloads: [web], flows: [flow({ from: fromCidr('203.0.113.0/24'), to: web, ports: ['http'] })] }), '/repo');
+    const v = verifyBundle(b);
+    expect(v.failures).toEqual([]);
+    expect(v.checks.find((c) => c.id === '203.0.113.1 => shop/web[Deployment]:8080/TCP')).toMatchObject({ expected: 'allowed', observed: 'allowed' });
+    expect(v.checks.find((c) => c.id.startsWith('198.51.100.200 => shop/web[Deployment]:8080/TCP'))).toMatchObject({ expected: 'denied', ok: true });
+  });
+});

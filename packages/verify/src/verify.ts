@@ -1,0 +1,162 @@
+import { buildResources, judge, type Judgement, type Resources } from '@ztp/reachability';
+import { readBundle, type BundleFiles, type BundleManifest } from './bundle-manifest.ts';
+import { intendedAllowed, intendedEgressToFqdn, intendedEgressToIp, matchingFlows, probeRequests, sampleAddress, inCidr, type Caller, type Layer, type ProbeRequest } from './expectations.ts';
+import { synthesize, type PodPeer } from './synthesize.ts';
+
+/** One connection the proof checked. */
+export interface Check {
+  /** Which part of the bundle was judged. */
+  readonly layer: Layer;
+  /** `caller => destination:port/protocol [METHOD path]`. */
+  readonly id: string;
+  readonly expected: 'allowed' | 'denied';
+  /** `allowed`, or how the bundle refuses it (`dropped`, `http-403`, `mtls-refused`, `connection-reset`), or `undecided`. */
+  readonly observed: string;
+  readonly ok: boolean;
+  /** The declared flows or egress that make it allowed (their source lines), if any. */
+  readonly declaredBy: readonly string[];
+  /** The objects that decided, layer by layer. */
+  readonly decidedBy: readonly string[];
+}
+
+/** The proof of one bundle. */
+export interface VerifyReport {
+  readonly environment: string;
+  readonly ok: boolean;
+  readonly checks: readonly Check[];
+  readonly failures: readonly Check[];
+  /** What this proof cannot show, by name. */
+  readonly notCovered: readonly string[];
+}
+
+const PUBLIC_PROBE_IPS = ['198.51.100.200', '203.0.113.77', '192.0.2.55'];
+const PUBLIC_PROBE_FQDN = 'ztp-undeclared.example.net';
+
+function describeJudgement(j: Judgement): string[] {
+  return j.stages.filter((s) => s.result !== 'not applicable').map((s) => `${s.layer}: ${s.result}${s.decidedBy.length ? ` by ${s.decidedBy.map((d) => `${d.kind} ${d.namespace ? d.namespace + '/' : ''}${d.name}${'rule' in d && d.rule ? ` ${d.rule}` : ''}`).join(', ')}` : ''} (${s.reason})`);
+}
+
+function callerName(c: Caller): string {
+  return c.kind === 'external' ? c.ip : c.ref;
+}
+
+/**
+ * Proves a compiled bundle against its own declared intent, with ztp's reachability engine (the
+ * NetworkPolicy, Cilium and Istio layers): every declared flow allowed (and, where it has HTTP
+ * rules, only the requests they admit), every declared egress allowed, DNS reachable, and every
+ * other pair of callers and workload ports denied: other workloads, an undeclared pod in each
+ * managed namespace, callers in other namespaces, external addresses, undeclared ports. With a
+ * mesh, the network layer and the mesh layer are also each proven on their own.
+ */
+export function verifyBundle(bundle: BundleFiles): VerifyReport {
+  const { manifest: m, objects } = readBundle(bundle);
+  const synthetic = synthesize(m);
+  const meshOn = m.mesh.mode !== 'none' && m.layers.includes('mesh');
+  // The network layer keeps PeerAuthentication: whether traffic is encrypted decides whether
+  // Cilium can read it. Only Istio authorization is the mesh layer's own decision.
+  const isMesh = (o: Record<string, unknown>) => String(o.apiVersion).startsWith('security.istio.io/') && o.kind === 'AuthorizationPolicy';
+  const isNetwork = (o: Record<string, unknown>) => o.kind === 'NetworkPolicy' || o.kind === 'CiliumNetworkPolicy';
+  const resourcesOf: Record<Layer, Resources> = {
+    all: buildResources([...objects, ...synthetic.objects], {}),
+    network: buildResources([...objects.filter((o) => !isMesh(o)), ...synthetic.objects], {}),
+    mesh: buildResources([...objects.filter((o) => !isNetwork(o)), ...synthetic.objects], {}),
+  };
+  const checks: Check[] = [];
+  const options = { trustDomain: m.trustDomain, dataplane: m.cni === 'cilium' ? ('cilium' as const) : ('kubernetes' as const) };
+  const mtlsOf = new Map(m.workloads.flatMap((w) => w.ports.map((p) => [`${w.id}|${p.protocol}/${p.port}`, p.mtls] as const)));
+
+  const run = (layer: Layer, caller: Caller, dst: string | { fqdn: string }, dstName: string, protocol: 'TCP' | 'UDP' | 'SCTP', port: number, expected: boolean, declaredBy: string[], request?: ProbeRequest) => {
+    const src = caller.kind === 'external' ? caller.ip : caller.ref;
+    const j = judge(resourcesOf[layer], { src, dst, protocol, port, ...(request ? { http: { method: request.method, path: request.path } } : {}) }, options);
+    const observed = j.outcome;
+    checks.push({
+      layer,
+      id: `${layer === 'all' ? '' : `[${layer} layer] `}${callerName(caller)} => ${dstName}:${port}/${protocol}${request ? ` ${request.method} ${request.path}` : ''}`,
+      expected: expected ? 'allowed' : 'denied',
+      observed,
+      ok: observed === 'undecided' ? false : (observed === 'allowed') === expected,
+      declaredBy,
+      decidedBy: describeJudgement(j),
+    });
+  };
+
+  const pods = synthetic.peers;
+  const externalCallers: Caller[] = [];
+  for (const f of m.intent.flows) if ('cidr' in f.from) {
+    const ip = sampleAddress(f.from.cidr, []);
+    if (ip) externalCallers.push({ kind: 'external', ip });
+  }
+  const outside = PUBLIC_PROBE_IPS.find((ip) => !m.intent.flows.some((f) => 'cidr' in f.from && inCidr(ip, f.from.cidr)));
+  if (outside) externalCallers.push({ kind: 'external', ip: outside });
+  const callers: Caller[] = [...pods.filter((p) => p.kind !== 'dns' && p.kind !== 'istiod'), ...externalCallers];
+
+  // Every caller to every workload port, plus one port the workload does not declare: end to end,
+  // then each layer on its own. The mesh layer is not asked about ports without mTLS (it cannot
+  // know the caller there; the network layer alone restricts them) nor about non-TCP ports.
+  const layers: Layer[] = meshOn ? ['all', 'network', 'mesh'] : ['all'];
+  for (const layer of layers) for (const w of m.workloads) {
+    const dst = `${w.namespace}/${w.name}[Deployment]`;
+    const undeclared = Math.max(1024, ...w.ports.map((p) => p.port)) + 1;
+    const ports = [...w.ports.map((p) => ({ port: p.port, protocol: p.protocol })), { port: undeclared, protocol: 'TCP' as const }];
+    for (const c of callers) {
+      if (c.kind === 'workload' && c.workload === w.id) continue; // a pod to itself is not a network path
+      for (const p of ports) {
+        if (layer === 'mesh' && (p.protocol !== 'TCP' || mtlsOf.get(`${w.id}|${p.protocol}/${p.port}`) === 'DISABLE')) continue;
+        const flows = matchingFlows(m, c, w.id, p.protocol, p.port);
+        const declaredBy = flows.map((f) => f.source);
+        if (flows.length > 0 && flows.every((f) => f.http !== undefined) && p.protocol === 'TCP') {
+          for (const q of probeRequests(flows)) run(layer, c, dst, dst, p.protocol, p.port, intendedAllowed(m, c, w.id, p.protocol, p.port, q, layer), declaredBy, q);
+        } else {
+          run(layer, c, dst, dst, p.protocol, p.port, intendedAllowed(m, c, w.id, p.protocol, p.port, undefined, layer), declaredBy);
+        }
+      }
+    }
+  }
+
+  // Egress of managed pods: the cluster DNS, istiod for sidecars, declared external egress, and
+  // addresses and names nobody declared.
+  const managedPods = pods.filter((p): p is PodPeer => (p.kind === 'workload' || p.kind === 'rogue') && p.managed);
+  const dnsPod = pods.find((p) => p.kind === 'dns');
+  const istiod = pods.find((p) => p.kind === 'istiod');
+  for (const c of managedPods) {
+    if (dnsPod) for (const protocol of ['UDP', 'TCP'] as const) run('all', c, dnsPod.ref, dnsPod.ref, protocol, m.intent.dns.port, true, ['cluster DNS (network baseline)']);
+    if (istiod) run('all', c, istiod.ref, istiod.ref, 'TCP', 15012, true, ['istiod (mesh baseline)']);
+    const ips = new Set<string>(PUBLIC_PROBE_IPS.slice(0, 1));
+    for (const e of m.intent.egress) if ('cidr' in e.to) {
+      const inside = sampleAddress(e.to.cidr, e.to.except);
+      if (inside) ips.add(inside);
+      for (const x of e.to.except) {
+        const excluded = sampleAddress(x, []);
+        if (excluded) ips.add(excluded);
+      }
+    }
+    const egressPorts = new Set<string>(['TCP/443']);
+    for (const e of m.intent.egress) for (const p of e.ports) egressPorts.add(`${p.protocol}/${p.port}`);
+    for (const ip of ips) {
+      for (const pp of egressPorts) {
+        const [protocol, port] = pp.split('/') as ['TCP' | 'UDP' | 'SCTP', string];
+        const expected = intendedEgressToIp(m, c, ip, protocol, Number(port));
+        run('all', c, ip, ip, protocol, Number(port), expected, expected ? ['declared egress'] : []);
+      }
+    }
+    if (m.cni === 'cilium') {
+      const names = new Set<string>([PUBLIC_PROBE_FQDN]);
+      for (const e of m.intent.egress) if ('fqdn' in e.to) names.add(e.to.fqdn.startsWith('*.') ? `ztp-probe${e.to.fqdn.slice(1)}` : e.to.fqdn);
+      for (const name of names) {
+        for (const pp of egressPorts) {
+          const [protocol, port] = pp.split('/') as ['TCP' | 'UDP' | 'SCTP', string];
+          const expected = intendedEgressToFqdn(m, c, name, protocol, Number(port));
+          run('all', c, { fqdn: name }, name, protocol, Number(port), expected, expected ? ['declared egress'] : []);
+        }
+      }
+    }
+  }
+
+  const failures = checks.filter((c) => !c.ok);
+  const notCovered = [
+    'traffic from a workload pod to itself',
+    ...(m.mesh.mode === 'istio-ambient' ? ['Istio ambient (ztunnel) authorization: the engine reports it undecided'] : []),
+    'Services, Ingress and Gateway routing (policies are proven pod to pod)',
+  ];
+  return { environment: m.environment, ok: failures.length === 0, checks, failures, notCovered };
+}
