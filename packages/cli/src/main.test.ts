@@ -109,4 +109,72 @@ describe('ztp CLI', () => {
     expect(snapshot(join(b, 'dist'))).toEqual(snapshot(join(a, 'dist')));
     expect((await ztp(a, 'compile', '--out')).code).toBe(2);
   });
+
+  it('verify proves the examples, and fails a bundle with a removed or an extra allow, naming the cell', async () => {
+    const repo = scratchRepo();
+    const ok = await ztp(repo, 'verify');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^production: verified: \d+ of \d+ checks as declared$/m);
+    expect((await ztp(repo, 'compile')).code).toBe(0);
+    const bundles = join(repo, 'dist', 'bundles');
+    const db = join(bundles, 'production', 'network', 'networkpolicy-production-ztp-database-ingress.yaml');
+    writeFileSync(db, readFileSync(db, 'utf8').replace('port: 5432', 'port: 5433'));
+    const removed = await ztp(repo, 'verify', '--dir', bundles, 'production', '--junit', join(repo, 'verify.xml'));
+    expect(removed.code).toBe(1);
+    expect(removed.stdout).toContain('FAIL production: production/api-server[Deployment] => production/database[Deployment]:5432/TCP: declared allowed by environments/production/src/environment.ts:');
+    expect(removed.stdout).toContain('bundle says dropped');
+    expect(readFileSync(join(repo, 'verify.xml'), 'utf8')).toMatch(/<testsuites name="ztp verify" tests="\d+" failures="[1-9]/);
+    expect((await ztp(repo, 'compile')).code).toBe(0);
+    const extra = join(bundles, 'staging', 'network', 'oops.yaml');
+    writeFileSync(extra, 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: oops, namespace: staging}\nspec: {podSelector: {}, ingress: [{}], policyTypes: [Ingress]}\n');
+    const kust = join(bundles, 'staging', 'kustomization.yaml');
+    writeFileSync(kust, readFileSync(kust, 'utf8') + '  - network/oops.yaml\n');
+    const added = await ztp(repo, 'verify', '--dir', bundles, '-o', 'json');
+    expect(added.code).toBe(1);
+    const report = JSON.parse(added.stdout) as { environment: string; ok: boolean; failures: { id: string; expected: string; observed: string }[] }[];
+    expect(report.find((r) => r.environment === 'production')?.ok).toBe(true);
+    const staging = report.find((r) => r.environment === 'staging');
+    expect(staging?.failures.some((f) => f.id === 'ztp-verify-outsider/ztp-outsider[Deployment] => staging/database[Deployment]:5432/TCP' && f.expected === 'denied' && f.observed === 'allowed')).toBe(true);
+  });
+
+  it('analyze judges one connection through every layer, and lists a bundle\'s connections', async () => {
+    const repo = scratchRepo();
+    expect((await ztp(repo, 'compile')).code).toBe(0);
+    const bundle = join(repo, 'dist', 'bundles', 'production');
+    const allowed = await ztp(repo, 'analyze', bundle, '--src', 'production/api-server', '--dst', 'production/database', '--port', '5432');
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toMatch(/^production\/api-server\[Deployment\] => production\/database\[Deployment\] : TCP 5432: allowed$/m);
+    expect(allowed.stdout).toContain('AuthorizationPolicy production/ztp-database rules[0]');
+    const denied = await ztp(repo, 'analyze', bundle, '--src', 'production/frontend', '--dst', 'production/api-server', '--port', '8080', '--method', 'DELETE', '--path', '/api/x');
+    expect(denied.stdout).toMatch(/: http-403$/m);
+    const list = await ztp(repo, 'analyze', join(repo, 'dist', 'bundles', 'staging'), '-o', 'json');
+    const conns = JSON.parse(list.stdout) as { src: string; dst: string; conn: string }[];
+    expect(conns).toContainEqual({ src: 'staging/api-server[Deployment]', dst: 'staging/database[Deployment]', conn: 'TCP 5432' });
+    expect(conns.some((c) => c.src === 'staging/frontend[Deployment]' && c.dst === 'staging/database[Deployment]')).toBe(false);
+    expect((await ztp(repo, 'analyze', bundle, '--src', 'nope/x', '--dst', 'production/database', '--port', '1')).code).toBe(2);
+  });
+
+  it('diff names the connections and flows a change opens and closes', async () => {
+    const repo = scratchRepo();
+    expect((await ztp(repo, 'compile', '--out', join(repo, 'base'))).code).toBe(0);
+    const envFile = join(repo, 'environments', 'staging', 'src', 'environment.ts');
+    writeFileSync(envFile, readFileSync(envFile, 'utf8').replace("flow({ from: apiServer, to: database, ports: ['postgres'] }),", "flow({ from: [apiServer, frontend], to: database, ports: ['postgres'] }),"));
+    expect((await ztp(repo, 'compile')).code).toBe(0);
+    const d = await ztp(repo, 'diff', 'base', 'dist/bundles');
+    expect(d.code).toBe(0);
+    expect(d.stdout).toMatch(/^staging: changed, [1-9]\d* opened, 0 closed$/m);
+    expect(d.stdout).toContain('  + flow staging/frontend -> staging/database:5432/TCP');
+    expect(d.stdout).toContain('  + staging/frontend[Deployment] => staging/database[Deployment]:5432/TCP');
+    expect(d.stdout).toMatch(/^production: unchanged, 0 opened, 0 closed$/m);
+    const back = await ztp(repo, 'diff', 'dist/bundles', 'base', '-o', 'json');
+    const parsed = JSON.parse(back.stdout) as { environment: string; closed: string[] }[];
+    expect(parsed.find((e) => e.environment === 'staging')?.closed).toContain('staging/frontend[Deployment] => staging/database[Deployment]:5432/TCP');
+  });
+
+  it('diff compiles a git ref with its own ztp', async () => {
+    const r = await ztp(REPO, 'diff', 'HEAD', 'HEAD', '-o', 'md');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^#### production \(unchanged\): 0 opened, 0 closed$/m);
+    expect((await ztp(REPO, 'diff', 'no-such-ref-anywhere', 'HEAD')).code).toBe(2);
+  });
 });

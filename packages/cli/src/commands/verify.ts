@@ -1,0 +1,77 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { compileEnvironments, discoverEnvironments, findRoot, loadEnvironment, loadGitOpsSettings } from '@ztp/compiler';
+import { formatReport, verifyBundle, type VerifyReport } from '@ztp/verify';
+import { readBundlesDir } from '../bundles.ts';
+import type { Command } from '../command.ts';
+import { EXIT, UsageError } from '../exit-codes.ts';
+import type { Io } from '../io.ts';
+import { junitXml } from '../junit.ts';
+
+export const VERIFY_HELP = `Usage: ztp verify [env...] [--dir DIR] [-o txt|json|md] [--junit FILE] [--root DIR]
+
+Proves that each environment's compiled bundle allows exactly its declared connectivity: every
+declared flow and egress allowed (only the declared HTTP requests, where a flow has HTTP rules),
+DNS reachable, and everything else denied: other workloads, an undeclared pod in every managed
+namespace, callers in other namespaces and outside the cluster, undeclared ports and addresses.
+With a mesh, the network layer and the mesh layer are each proven on their own too. Uses ztp's
+reachability engine (Kubernetes NetworkPolicy, Cilium and Istio semantics).
+
+  (default)     compile the environments from source, in memory, and verify that
+  --dir DIR     verify the bundles written in DIR instead (DIR/<env>/ or one bundle folder)
+  -o FORMAT     txt (default), json, md
+  --junit FILE  also write a JUnit XML report (one test case per environment and failure)
+
+Exit 1 if any check differs from the declared intent, naming the connection, the declaration
+and the objects that decided it.
+`;
+
+export async function runVerify(args: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    strict: true,
+    options: { dir: { type: 'string' }, output: { type: 'string', short: 'o', default: 'txt' }, junit: { type: 'string' }, root: { type: 'string' } },
+  });
+  const format = values.output;
+  if (format !== 'txt' && format !== 'json' && format !== 'md') throw new UsageError(`-o must be txt, json or md, not '${format}'`);
+  let bundles: { environment: string; files: ReadonlyMap<string, string> }[];
+  if (values.dir !== undefined) {
+    bundles = readBundlesDir(resolve(io.cwd, values.dir)).filter((b) => positionals.length === 0 || positionals.includes(b.environment));
+    const missing = positionals.filter((e) => !bundles.some((b) => b.environment === e));
+    if (missing.length > 0) throw new UsageError(`no bundle for ${missing.join(', ')} in ${values.dir}`);
+  } else {
+    const root = values.root ? resolve(io.cwd, values.root) : findRoot(io.cwd);
+    const sources = discoverEnvironments(root);
+    const unknown = positionals.filter((e) => !sources.some((s) => s.name === e));
+    if (unknown.length > 0) throw new UsageError(`unknown environment ${unknown.join(', ')}; the repository has ${sources.map((s) => s.name).join(', ')}`);
+    const all = [];
+    for (const s of sources) all.push(await loadEnvironment(s));
+    const chosen = positionals.length === 0 ? all : all.filter((e) => positionals.includes(e.name));
+    bundles = [...compileEnvironments(chosen, root, loadGitOpsSettings(root), all).bundles];
+  }
+  const reports: VerifyReport[] = bundles.map((b) => verifyBundle(b));
+  if (format === 'json') io.out(JSON.stringify(reports.map((r) => ({ environment: r.environment, ok: r.ok, checks: r.checks.length, failures: r.failures, notCovered: r.notCovered })), null, 2));
+  else io.out(reports.map((r) => formatReport(r, format)).join(format === 'md' ? '\n' : ''));
+  if (values.junit !== undefined) {
+    writeFileSync(
+      resolve(io.cwd, values.junit),
+      junitXml(
+        'ztp verify',
+        reports.flatMap((r) => [
+          { suite: r.environment, name: `${r.environment}: ${r.checks.length} connections as declared`, failure: r.ok ? undefined : `${r.failures.length} connections differ from the declared intent` },
+          ...r.failures.map((f) => ({ suite: r.environment, name: f.id, failure: `declared ${f.expected}${f.declaredBy.length ? ` by ${f.declaredBy.join(', ')}` : ''}, bundle says ${f.observed}\n${f.decidedBy.join('\n')}` })),
+        ]),
+      ),
+    );
+  }
+  return reports.every((r) => r.ok) ? EXIT.ok : EXIT.failure;
+}
+
+export const verifyCommand: Command = {
+  name: 'verify',
+  summary: 'prove each bundle allows exactly its declared flows (-o txt|json|md, --junit)',
+  help: VERIFY_HELP,
+  run: runVerify,
+};
