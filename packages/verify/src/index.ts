@@ -4,3 +4,4 @@ export { formatReport } from './format.ts';
 export { readBundle, BundleReadError, type BundleFiles, type BundleManifest } from './bundle-manifest.ts';
 export { synthesize, OUTSIDER_NAMESPACE, type PodPeer } from './synthesize.ts';
 export { intendedAllowed, probeRequests, sampleAddress } from './expectations.ts';
+export { diffBundles, formatDiff, type EnvironmentDiff, type NamedBundle } from './diff.ts';
