@@ -63,52 +63,27 @@ export function emitNetworkPolicies(ir: IR): Emitted[] {
   const dns = ir.env.dns;
 
   for (const ns of ir.namespaces) {
-    out.push(emitted('network', policy(env, ns.name, 'ztp-default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }), [ir.envOrigin]));
-    out.push(
-      emitted(
-        'network',
-        policy(env, ns.name, 'ztp-allow-dns', {
-          podSelector: {},
-          policyTypes: ['Egress'],
-          egress: [
-            {
-              to: [{ namespaceSelector: namespaceSelector(dns.namespace), podSelector: matchLabels(dns.podLabels) }],
-              ports: [
-                { protocol: 'UDP', port: dns.port },
-                { protocol: 'TCP', port: dns.port },
-              ],
-            },
+    const add = (name: string, spec: Record<string, unknown>) => out.push(emitted('network', policy(env, ns.name, name, { podSelector: {}, ...spec }), [ir.envOrigin]));
+    add('ztp-default-deny', { policyTypes: ['Ingress', 'Egress'] });
+    add('ztp-allow-dns', {
+      policyTypes: ['Egress'],
+      egress: [
+        {
+          to: [{ namespaceSelector: namespaceSelector(dns.namespace), podSelector: matchLabels(dns.podLabels) }],
+          ports: [
+            { protocol: 'UDP', port: dns.port },
+            { protocol: 'TCP', port: dns.port },
           ],
-        }),
-        [ir.envOrigin],
-      ),
-    );
+        },
+      ],
+    });
     if (sidecar) {
-      out.push(
-        emitted(
-          'network',
-          policy(env, ns.name, 'ztp-allow-istiod', {
-            podSelector: {},
-            policyTypes: ['Egress'],
-            egress: [{ to: [{ namespaceSelector: namespaceSelector(ir.env.mesh.istiodNamespace), podSelector: matchLabels(ir.env.mesh.istiodLabels) }], ports: [{ protocol: 'TCP', port: ISTIOD_XDS_PORT }] }],
-          }),
-          [ir.envOrigin],
-        ),
-      );
+      add('ztp-allow-istiod', {
+        policyTypes: ['Egress'],
+        egress: [{ to: [{ namespaceSelector: namespaceSelector(ir.env.mesh.istiodNamespace), podSelector: matchLabels(ir.env.mesh.istiodLabels) }], ports: [{ protocol: 'TCP', port: ISTIOD_XDS_PORT }] }],
+      });
     }
-    if (ambient) {
-      out.push(
-        emitted(
-          'network',
-          policy(env, ns.name, 'ztp-allow-ambient-probes', {
-            podSelector: {},
-            policyTypes: ['Ingress'],
-            ingress: [{ from: [{ ipBlock: { cidr: AMBIENT_PROBE_CIDR } }] }],
-          }),
-          [ir.envOrigin],
-        ),
-      );
-    }
+    if (ambient) add('ztp-allow-ambient-probes', { policyTypes: ['Ingress'], ingress: [{ from: [{ ipBlock: { cidr: AMBIENT_PROBE_CIDR } }] }] });
   }
 
   for (const w of ir.workloads) {

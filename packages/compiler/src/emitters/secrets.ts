@@ -15,6 +15,8 @@ export function refreshInterval(ttl: string): string {
   return formatDuration(Math.floor(seconds / 2));
 }
 
+const GENERATORS = 'generators.external-secrets.io/v1alpha1';
+
 function splitMount(path: string): { mount: string; key: string } {
   const i = path.indexOf('/');
   return i < 0 ? { mount: path, key: '' } : { mount: path.slice(0, i), key: path.slice(i + 1) };
@@ -43,80 +45,26 @@ export function emitSecrets(ir: IR): Emitted[] {
   if (vault !== undefined) {
     for (const [wl, secrets] of [...byWorkload].sort((a, b) => (a[0].id < b[0].id ? -1 : 1))) {
       const auth = { kubernetes: { mountPath: vault.kubernetesAuthMount ?? 'kubernetes', role: vaultRoleName(env, wl), serviceAccountRef: { name: wl.serviceAccount } } };
+      const object = (apiVersion: string, kind: string, name: string, spec: Record<string, unknown>) =>
+        emitted('secrets', { apiVersion, kind, metadata: { name, namespace: wl.namespace, labels: ztpLabels(env) }, spec }, [wl.origin]);
+      const externalSecret = (s: Secret, spec: Record<string, unknown>) =>
+        object('external-secrets.io/v1', 'ExternalSecret', s.name, { refreshPolicy: 'Periodic', target: { name: s.name, creationPolicy: 'Owner', deletionPolicy: 'Delete' }, ...spec });
       const stores = new Set<string>();
       for (const s of [...secrets].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-        const origin = [wl.origin];
-        const labels = ztpLabels(env);
         if (s.kind === 'dynamic') {
           const gen = `ztp-${s.name}`;
-          out.push(
-            emitted(
-              'secrets',
-              {
-                apiVersion: 'generators.external-secrets.io/v1alpha1',
-                kind: 'VaultDynamicSecret',
-                metadata: { name: gen, namespace: wl.namespace, labels },
-                spec: { path: s.path, method: 'GET', resultType: 'Data', provider: { server: vault.server, auth } },
-              },
-              origin,
-            ),
-          );
-          out.push(
-            emitted(
-              'secrets',
-              {
-                apiVersion: 'external-secrets.io/v1',
-                kind: 'ExternalSecret',
-                metadata: { name: s.name, namespace: wl.namespace, labels },
-                spec: {
-                  refreshPolicy: 'Periodic',
-                  refreshInterval: refreshInterval(s.ttl ?? ''),
-                  target: { name: s.name, creationPolicy: 'Owner', deletionPolicy: 'Delete' },
-                  dataFrom: [{ sourceRef: { generatorRef: { apiVersion: 'generators.external-secrets.io/v1alpha1', kind: 'VaultDynamicSecret', name: gen } } }],
-                },
-              },
-              origin,
-            ),
-          );
-        } else {
-          const { mount, key } = splitMount(s.path);
-          const store = `ztp-${wl.name}-vault-${dnsLabel(mount)}`;
-          if (!stores.has(store)) {
-            stores.add(store);
-            out.push(
-              emitted(
-                'secrets',
-                {
-                  apiVersion: 'external-secrets.io/v1',
-                  kind: 'SecretStore',
-                  metadata: { name: store, namespace: wl.namespace, labels },
-                  spec: { provider: { vault: { server: vault.server, path: mount, version: 'v2', auth } } },
-                },
-                origin,
-              ),
-            );
-          }
-          out.push(
-            emitted(
-              'secrets',
-              {
-                apiVersion: 'external-secrets.io/v1',
-                kind: 'ExternalSecret',
-                metadata: { name: s.name, namespace: wl.namespace, labels },
-                spec: {
-                  refreshPolicy: 'Periodic',
-                  refreshInterval: '1h',
-                  secretStoreRef: { name: store, kind: 'SecretStore' },
-                  target: { name: s.name, creationPolicy: 'Owner', deletionPolicy: 'Delete' },
-                  ...(s.keys === undefined
-                    ? { dataFrom: [{ extract: { key } }] }
-                    : { data: [...s.keys].sort().map((k) => ({ secretKey: k, remoteRef: { key, property: k } })) }),
-                },
-              },
-              origin,
-            ),
-          );
+          out.push(object(GENERATORS, 'VaultDynamicSecret', gen, { path: s.path, method: 'GET', resultType: 'Data', provider: { server: vault.server, auth } }));
+          out.push(externalSecret(s, { refreshInterval: refreshInterval(s.ttl ?? ''), dataFrom: [{ sourceRef: { generatorRef: { apiVersion: GENERATORS, kind: 'VaultDynamicSecret', name: gen } } }] }));
+          continue;
         }
+        const { mount, key } = splitMount(s.path);
+        const store = `ztp-${wl.name}-vault-${dnsLabel(mount)}`;
+        if (!stores.has(store)) {
+          stores.add(store);
+          out.push(object('external-secrets.io/v1', 'SecretStore', store, { provider: { vault: { server: vault.server, path: mount, version: 'v2', auth } } }));
+        }
+        const data = s.keys === undefined ? { dataFrom: [{ extract: { key } }] } : { data: [...s.keys].sort().map((k) => ({ secretKey: k, remoteRef: { key, property: k } })) };
+        out.push(externalSecret(s, { refreshInterval: '1h', secretStoreRef: { name: store, kind: 'SecretStore' }, ...data }));
       }
     }
   }
