@@ -22,7 +22,7 @@ export async function runConftest(input: EngineInput): Promise<EngineReport> {
   const policyDir = join(input.workDir, CONFTEST_DIR);
   const caseFiles = await writeCaseFiles(join(input.workDir, 'cases'), input.cases);
   const args = ['test', '--policy', policyDir, '--output', 'json', '--no-color', ...caseFiles];
-  const result = await execa(input.binary, args, { reject: false, cwd: input.workDir });
+  const result = await execa(input.binary, args, { reject: false, cwd: input.workDir, stdin: 'ignore' });
   let parsed: ConftestResult[];
   try {
     parsed = JSON.parse(result.stdout) as ConftestResult[];

@@ -27,7 +27,7 @@ export async function runGator(input: EngineInput): Promise<EngineReport> {
   const policies = await writeYaml(join(input.workDir, 'policies', 'gatekeeper.yaml'), [...templates, ...constraints]);
   const cases = await writeYaml(join(input.workDir, 'cases', 'cases.yaml'), input.cases.map((c) => c.object));
   const args = ['test', '--filename', policies, '--filename', cases, '--output', 'json'];
-  const result = await execa(input.binary, args, { reject: false, cwd: input.workDir });
+  const result = await execa(input.binary, args, { reject: false, cwd: input.workDir, stdin: 'ignore' });
   let parsed: GatorResult[] | null;
   try {
     parsed = result.stdout.trim() === '' || result.stdout.trim() === 'null' ? [] : (JSON.parse(result.stdout) as GatorResult[] | null);

@@ -4,6 +4,7 @@
  */
 import { runConftest } from './conftest.ts';
 import { runGator } from './gator.ts';
+import { runKyvernoCli } from './kyverno-cli.ts';
 import { runKyvernoJson } from './kyverno-json.ts';
 import { runOpa } from './opa.ts';
 import type { EngineInput, EngineName, EngineReport } from './types.ts';
@@ -15,6 +16,9 @@ const ADAPTERS: Partial<Record<EngineName, Adapter>> = {
   opa: runOpa,
   'kyverno-json': runKyvernoJson,
   gatekeeper: runGator,
+  kyverno: (input) => runKyvernoCli('kyverno', input),
+  'kyverno-legacy': (input) => runKyvernoCli('kyverno-legacy', input),
+  native: (input) => runKyvernoCli('native', input),
 };
 
 /** The adapter of an engine, or undefined when ztp has none yet. */

@@ -39,7 +39,7 @@ export async function runKyvernoJson(input: EngineInput): Promise<EngineReport> 
   const policyPaths = await writeBundleFiles(input.workDir, files);
   const payload = await writeYaml(join(input.workDir, 'payload.yaml'), input.cases.map((c) => c.object));
   const args = ['scan', ...policyPaths.flatMap((p) => ['--policy', p]), '--payload', payload, '--output', 'json'];
-  const result = await execa(input.binary, args, { reject: false, cwd: input.workDir });
+  const result = await execa(input.binary, args, { reject: false, cwd: input.workDir, stdin: 'ignore' });
   let parsed: ScanResult[];
   try {
     parsed = JSON.parse(result.stdout.slice(result.stdout.indexOf('['))) as ScanResult[];

@@ -24,7 +24,7 @@ export async function runOpa(input: EngineInput): Promise<EngineReport> {
   const casesFile = join(input.workDir, 'cases.json');
   await writeFile(casesFile, JSON.stringify({ ztp_cases: Object.fromEntries(input.cases.map((c) => [c.id, c.object])) }));
   const args = ['eval', '--format', 'json', '--data', join(input.workDir, CONFTEST_DIR), '--data', casesFile, OPA_QUERY];
-  const result = await execa(input.binary, args, { reject: false, cwd: input.workDir });
+  const result = await execa(input.binary, args, { reject: false, cwd: input.workDir, stdin: 'ignore' });
   let parsed: OpaOutput;
   try {
     parsed = JSON.parse(result.stdout) as OpaOutput;
