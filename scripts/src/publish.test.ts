@@ -1,0 +1,277 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkIntegrity, folderBase, main, type PublishSteps } from './publish.ts';
+
+/**
+ * Publishes from a real copy of this repository (its committed sources, compiled with its own
+ * CLI) into a temporary git repository with a bare remote, as CI does on main.
+ */
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const IDENTITY = { GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.com' };
+const BRANCH = 'ztp-bundles';
+
+let tmp: string;
+let repo: string;
+let remote: string;
+
+async function git(cwd: string, ...args: string[]): Promise<string> {
+  return (await execa('git', args, { cwd, env: IDENTITY })).stdout;
+}
+
+async function gitMaybe(cwd: string, ...args: string[]): Promise<string | undefined> {
+  const r = await execa('git', args, { cwd, env: IDENTITY, reject: false });
+  return r.exitCode === 0 ? r.stdout : undefined;
+}
+
+async function compile(): Promise<void> {
+  await execa(process.execPath, [join(repo, 'packages/cli/src/bin.ts'), 'compile'], { cwd: repo });
+}
+
+/** Runs `publish.ts` as CI does, in a child process: exit code and output. */
+async function publishCli(...args: string[]) {
+  const r = await execa(process.execPath, [join(ROOT, 'scripts/src/publish.ts'), ...args], { cwd: repo, env: IDENTITY, reject: false });
+  return { code: r.exitCode, out: r.stdout, err: r.stderr };
+}
+
+/** Runs publish in this process, with steps replaced. */
+async function publishIn(steps: PublishSteps, ...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { out: (t) => out.push(t), err: (t) => err.push(t), cwd: repo }, steps);
+  return { code, out: out.join(''), err: err.join('') };
+}
+
+const tip = (ref: string) => gitMaybe(repo, 'rev-parse', '--verify', '--quiet', ref);
+const remoteTip = () => gitMaybe(remote, 'rev-parse', '--verify', '--quiet', `refs/heads/${BRANCH}`);
+
+/** The caller's side: HEAD, index and working tree exactly as before, no worktree left behind. */
+async function callerState() {
+  return { head: await git(repo, 'rev-parse', 'HEAD'), status: await git(repo, 'status', '--porcelain', '--ignored=no'), worktrees: await git(repo, 'worktree', 'list', '--porcelain') };
+}
+
+beforeAll(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'ztp-publish-test-'));
+  repo = join(tmp, 'policies');
+  remote = join(tmp, 'remote.git');
+  mkdirSync(repo);
+  await execa('sh', ['-c', 'git -C "$1" archive HEAD | tar -x -C "$2"', 'sh', ROOT, repo]);
+  symlinkSync(join(ROOT, 'node_modules'), join(repo, 'node_modules'));
+  await git(tmp, 'init', '--quiet', '--bare', remote);
+  await git(repo, 'init', '--quiet', '-b', 'main');
+  await git(repo, 'add', '--all');
+  await git(repo, 'commit', '--quiet', '-m', 'policies');
+  await git(repo, 'remote', 'add', 'origin', remote);
+  await compile();
+});
+
+afterAll(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('publish', () => {
+  let first: string;
+
+  it('commits every bundle and the ApplicationSet to the branch, naming the source commit, without touching the caller', async () => {
+    const before = await callerState();
+    const source = before.head;
+    const r = await publishCli();
+    expect(r.code, r.err).toBe(0);
+    first = (await tip(`refs/heads/${BRANCH}`)) ?? '';
+    expect(first).toMatch(/^[0-9a-f]{40}$/);
+    expect(await git(repo, 'rev-list', '--count', BRANCH)).toBe('1');
+    const message = await git(repo, 'log', '-1', '--format=%B', BRANCH);
+    expect(message).toContain(`ztp: publish bundles of ${source.slice(0, 12)}`);
+    expect(message).toContain(`Ztp-Source-Commit: ${source}`);
+    expect(message).toMatch(/^dev: \d+ checks as declared \(changed\)$/m);
+    // Exactly the compiled bytes, where the ApplicationSet says Argo CD reads them.
+    const files = (await git(repo, 'ls-tree', '-r', '--name-only', BRANCH)).split('\n');
+    expect(files).toContain('bundles/dev/manifest.json');
+    expect(files).toContain('argocd/applicationset.yaml');
+    expect(files.every((f) => f.startsWith('bundles/') || f === 'argocd/applicationset.yaml')).toBe(true);
+    const appset = readFileSync(join(repo, 'dist/argocd/applicationset.yaml'), 'utf8');
+    expect(appset).toContain(`targetRevision: ${BRANCH}`);
+    expect(appset).toContain('path: bundles/{{.environment}}');
+    for (const f of ['bundles/dev/kustomization.yaml', 'bundles/production/manifest.json', 'argocd/applicationset.yaml']) {
+      expect(await git(repo, 'show', `${BRANCH}:${f}`), f).toBe(readFileSync(join(repo, 'dist', f), 'utf8').replace(/\n$/, ''));
+    }
+    expect(await callerState()).toEqual(before);
+    expect(await remoteTip()).toBeUndefined();
+  });
+
+  it('makes no commit when the branch already holds the same bundles', async () => {
+    const r = await publishCli();
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain(`${BRANCH} already holds these bundles; nothing to commit`);
+    expect(await tip(`refs/heads/${BRANCH}`)).toBe(first);
+  });
+
+  it('pushes only when asked, creating the remote branch', async () => {
+    const r = await publishCli('--push');
+    expect(r.code, r.err).toBe(0);
+    // The remote had no branch: the first pushed commit starts it (the local-only one is replaced).
+    const pushed = await remoteTip();
+    expect(pushed).toMatch(/^[0-9a-f]{40}$/);
+    expect(await tip(`refs/heads/${BRANCH}`)).toBe(pushed);
+    expect(await git(remote, 'rev-parse', `${pushed}^{tree}`)).toBe(await git(repo, 'rev-parse', `${first}^{tree}`));
+    const again = await publishCli('--push');
+    expect(again.code, again.err).toBe(0);
+    expect(await remoteTip()).toBe(pushed);
+  });
+
+  it('refuses a stale dist: the source changed and was not compiled', async () => {
+    const envFile = join(repo, 'environments/dev/src/environment.ts');
+    const text = readFileSync(envFile, 'utf8');
+    expect(text).toContain('port: 5432');
+    writeFileSync(envFile, text.replace('port: 5432', 'port: 5433'));
+    await git(repo, 'commit', '--quiet', '-am', 'dev: database on 5433');
+    const tipBefore = await tip(`refs/heads/${BRANCH}`);
+    const r = await publishCli('--push');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('refused to publish to ztp-bundles; nothing was committed');
+    expect(r.err).toContain('out of date: dev');
+    expect(await tip(`refs/heads/${BRANCH}`)).toBe(tipBefore);
+    expect(await remoteTip()).toBe(tipBefore);
+  });
+
+  it('publishes a changed bundle as one commit naming the new source commit', async () => {
+    await compile();
+    const source = await git(repo, 'rev-parse', 'HEAD');
+    const parent = await remoteTip();
+    const r = await publishCli('--push');
+    expect(r.code, r.err).toBe(0);
+    const commit = await remoteTip();
+    expect(commit).not.toBe(parent);
+    expect(await git(repo, 'rev-parse', `${commit}^`)).toBe(parent);
+    expect(await git(repo, 'log', '-1', '--format=%s', commit ?? '')).toBe(`ztp: publish bundles of ${source.slice(0, 12)}`);
+    expect((await git(repo, 'log', '-1', '--format=%(trailers:key=Ztp-Source-Commit,valueonly)', commit ?? '')).trim()).toBe(source);
+    const changed = (await git(repo, 'diff', '--name-only', parent ?? '', commit ?? '')).split('\n');
+    expect(changed.length).toBeGreaterThan(0);
+    expect(changed.every((f) => f.startsWith('bundles/dev/'))).toBe(true);
+    expect(await git(repo, 'show', `${commit}:bundles/dev/manifest.json`)).toContain('"port": 5433');
+  });
+
+  it('refuses a bundle with an extra allow-all NetworkPolicy, listed or not, with exit 1 and nothing committed', async () => {
+    const dev = join(repo, 'dist/bundles/dev');
+    const kustomization = readFileSync(join(dev, 'kustomization.yaml'), 'utf8');
+    const allowAll = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-all\n  namespace: dev\nspec:\n  podSelector: {}\n  ingress:\n    - {}\n  policyTypes:\n    - Ingress\n';
+    writeFileSync(join(dev, 'network/networkpolicy-dev-allow-all.yaml'), allowAll);
+    const tipBefore = await tip(`refs/heads/${BRANCH}`);
+    try {
+      const unlisted = await publishCli('--push');
+      expect(unlisted.code).toBe(1);
+      expect(unlisted.err).toContain('dev: network/networkpolicy-dev-allow-all.yaml is not listed in manifest.json');
+      writeFileSync(join(dev, 'kustomization.yaml'), kustomization.replace('resources:\n', 'resources:\n  - network/networkpolicy-dev-allow-all.yaml\n'));
+      const listed = await publishCli('--push');
+      expect(listed.code).toBe(1);
+      expect(listed.err).toMatch(/dev fails verification: \d+ of \d+ checks differ from the declared intent:\n\s+.+ => dev\/[a-z-]+\[Deployment\]:\d+\/TCP.*: declared denied.*, bundle says allowed\n\s+.*allow by NetworkPolicy dev\/allow-all/);
+      expect(listed.err).toMatch(/… and \d+ more \('ztp verify dev --dir dist\/bundles' lists them all\)/);
+      expect(await tip(`refs/heads/${BRANCH}`)).toBe(tipBefore);
+      expect(await remoteTip()).toBe(tipBefore);
+    } finally {
+      rmSync(join(dev, 'network/networkpolicy-dev-allow-all.yaml'));
+      writeFileSync(join(dev, 'kustomization.yaml'), kustomization);
+    }
+  });
+
+  it('refuses by its own proof: a consistent bundle that allows more than declared fails verifyBundle alone', async () => {
+    // The allow-all written as the compiler would (listed in the kustomization and the manifest,
+    // with its hash), and the freshness check passed: only the proof stands in the way.
+    const dev = join(repo, 'dist/bundles/dev');
+    const saved = new Map(['kustomization.yaml', 'manifest.json'].map((f) => [f, readFileSync(join(dev, f), 'utf8')]));
+    const file = 'network/networkpolicy-dev-allow-all.yaml';
+    const text = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-all\n  namespace: dev\nspec:\n  podSelector: {}\n  ingress:\n    - {}\n  policyTypes:\n    - Ingress\n';
+    const manifest = JSON.parse(saved.get('manifest.json') ?? '') as { objects: object[] };
+    manifest.objects.push({ file, apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', namespace: 'dev', name: 'allow-all', layer: 'network', syncWave: 0, sha256: createHash('sha256').update(text).digest('hex'), sources: [] });
+    writeFileSync(join(dev, file), text);
+    writeFileSync(join(dev, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    writeFileSync(join(dev, 'kustomization.yaml'), (saved.get('kustomization.yaml') ?? '').replace('resources:\n', `resources:\n  - ${file}\n`));
+    const tipBefore = await tip(`refs/heads/${BRANCH}`);
+    try {
+      const r = await publishIn({ checkFresh: async () => [] });
+      expect(r.code).toBe(1);
+      expect(r.err).not.toContain('not listed');
+      expect(r.err).not.toContain('sha256');
+      expect(r.err).toMatch(/dev fails verification/);
+      expect(r.err).toMatch(/=> dev\/[a-z-]+\[Deployment\]:\d+\/TCP/);
+      expect(await tip(`refs/heads/${BRANCH}`)).toBe(tipBefore);
+    } finally {
+      rmSync(join(dev, file));
+      for (const [f, t] of saved) writeFileSync(join(dev, f), t);
+    }
+  });
+
+  it('refuses uncommitted source changes unless --allow-dirty', async () => {
+    const note = join(repo, 'environments/dev/NOTES.md');
+    writeFileSync(note, 'scratch\n');
+    try {
+      const r = await publishIn({ checkFresh: async () => [] });
+      expect(r.code).toBe(1);
+      expect(r.err).toContain('the source tree has uncommitted changes');
+      expect(r.err).toContain('environments/dev/NOTES.md');
+      const allowed = await publishIn({ checkFresh: async () => [] }, '--allow-dirty');
+      expect(allowed.code, allowed.err).toBe(0);
+      expect(allowed.out).toContain('already holds these bundles');
+    } finally {
+      rmSync(note);
+    }
+  });
+
+  it('exits 2 on a usage error', async () => {
+    const r = await publishIn({ checkFresh: async () => [] }, 'no-such-env');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('unknown environment no-such-env');
+    expect((await publishIn({ checkFresh: async () => [] }, '--bogus')).code).toBe(2);
+  });
+
+  it('leaves no worktree and no temporary folder behind', async () => {
+    expect((await git(repo, 'worktree', 'list')).split('\n')).toHaveLength(1);
+    const admin = join(repo, '.git', 'worktrees');
+    expect(existsSync(admin) ? readdirSync(admin) : []).toEqual([]);
+  });
+});
+
+describe('checkIntegrity', () => {
+  const manifest = (objects: { file: string; text: string }[]) =>
+    JSON.stringify({ environment: 'dev', objects: objects.map((o) => ({ file: o.file, sha256: createHash('sha256').update(o.text).digest('hex') })), files: [] });
+  const bundle = (extra: Record<string, string> = {}) => {
+    const a = { file: 'network/a.yaml', text: 'kind: NetworkPolicy\n' };
+    return new Map(
+      Object.entries({ 'manifest.json': manifest([a]), 'kustomization.yaml': 'resources:\n  - network/a.yaml\n', 'network/a.yaml': a.text, ...extra }).map(([k, v]) => [k, Buffer.from(v)] as const),
+    );
+  };
+
+  it('accepts a bundle whose files are exactly the manifest’s, with their hashes', () => {
+    expect(checkIntegrity('dev', bundle())).toEqual([]);
+  });
+
+  it('names edited, unlisted, missing and non-UTF-8 files and a wrong environment', () => {
+    expect(checkIntegrity('dev', bundle({ 'network/a.yaml': 'kind: Changed\n' }))).toEqual(['network/a.yaml does not match its sha256 in manifest.json (edited after compiling)']);
+    expect(checkIntegrity('dev', bundle({ 'network/b.yaml': 'x: 1\n' }))).toEqual(['network/b.yaml is not listed in manifest.json (an object the compiler did not emit)']);
+    expect(checkIntegrity('staging', bundle())).toEqual(['manifest.json says environment dev, the folder is staging']);
+    const missing = bundle();
+    missing.delete('network/a.yaml');
+    expect(checkIntegrity('dev', missing)).toEqual(['network/a.yaml is listed in manifest.json but missing']);
+    const binary = bundle();
+    binary.set('network/a.yaml', Buffer.from([0xff, 0xfe]));
+    expect(checkIntegrity('dev', binary)).toContain('network/a.yaml is not UTF-8 text');
+  });
+
+  it('requires the kustomization to list exactly the manifest’s objects', () => {
+    const b = bundle({ 'kustomization.yaml': 'resources:\n  - network/a.yaml\n  - network/x.yaml\n' });
+    expect(checkIntegrity('dev', b)).toEqual(["kustomization.yaml does not list exactly the manifest's objects; extra: network/x.yaml"]);
+  });
+});
+
+describe('folderBase', () => {
+  it('normalises gitops.path to a folder inside the branch', () => {
+    expect(folderBase('bundles')).toBe('bundles');
+    expect(folderBase('./clusters/bundles/')).toBe('clusters/bundles');
+    expect(folderBase('/bundles')).toBe('bundles');
+    expect(folderBase('.')).toBe('');
+  });
+});
