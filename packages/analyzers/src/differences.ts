@@ -120,7 +120,7 @@ export const KNOWN_DIFFERENCES = [
     analyzers: ['netpol-analyzer', 'cyclonus'],
     title: 'Host-network pods are read as ordinary pods by both analyzers',
     justification:
-      'Kubernetes leaves NetworkPolicy for hostNetwork pods undefined (the NetworkPolicy documentation: plugins may or may not tell them apart from the node). netpol-analyzer matches them with pod selectors and applies policies to them; cyclonus has no notion of host network at all. @ztp/reachability reads them `intersection` by default (allowed only where both upstream readings allow), so its default never allows more than the analyzers\' `as-pods` reading, which it also offers and which is what the analyzers must match.',
+      'Kubernetes leaves NetworkPolicy for hostNetwork pods undefined (NetworkPolicy documentation, "NetworkPolicies and hostNetwork pods": the plugin either tells their traffic apart and treats them like other pods, or treats it as the node\'s). netpol-analyzer matches them with pod selectors and applies policies to them; cyclonus has no notion of host network at all. @ztp/reachability reads them `intersection` by default (allowed only where both upstream readings allow), so its default never allows more than the analyzers\' `as-pods` reading, which it also offers and which is what the analyzers must match.',
     handling: { kind: 'ztp-reading', reading: { hostNetwork: 'as-pods' }, defaultAllows: 'less' },
     applies: (c) => hasHostNetworkPod(c.resources),
   },

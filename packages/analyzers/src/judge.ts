@@ -81,8 +81,10 @@ export function judgeAnswer(analyzer: AnalyzerName, c: CrossCheckCase, answer: A
   const disagreements = compareConnectivity(expected, answer.connectivity);
   if (disagreements.length > 0) {
     const how = applied.filter((d) => d.handling.kind === 'ztp-reading').map((d) => d.id);
+    const engineAllowsMore = disagreements.some((d) => !d.onlyLeft.isEmpty());
     problems.push(
-      `${analyzer} and @ztp/reachability (${how.length > 0 ? `read as in ${how.join(', ')}` : 'default reading'}) disagree on ${c.name}:\n${formatDisagreements(disagreements, '@ztp/reachability', analyzer)}`,
+      `${analyzer} and @ztp/reachability (${how.length > 0 ? `read as in ${how.join(', ')}` : 'default reading'}) disagree on ${c.name}` +
+        `${engineAllowsMore ? ` (@ztp/reachability allows connections ${analyzer} denies: a possible wrong "allowed")` : ''}:\n${formatDisagreements(disagreements, '@ztp/reachability', analyzer)}`,
     );
   }
   const accounted: { id: string; disagreements: Disagreement[] }[] = [];
