@@ -66,7 +66,7 @@ function headline(model: ReportModel): string {
   const failing = envs.filter((e) => e.proof && !e.proof.ok).map((e) => e.environment);
   const parts = [
     `**${changed.length} of ${plural(envs.length, 'environment')} changed**: ${plural(opened, 'connection')} opened, ${closed} closed`,
-    `${plural(admission, 'admission change')}`,
+    admission === 0 ? 'no admission change' : plural(admission, 'admission change'),
     `${plural(objects, 'other object')} added, removed or changed`,
   ];
   const proof = failing.length > 0 ? ` **❌ Not proven: ${failing.join(', ')}** (the bundle allows something other than its declared intent).` : '';
@@ -131,7 +131,7 @@ function objectsSection(e: EnvironmentReport, d: Detail): string[] {
   if (others.length > 0) {
     const derived = others.filter((f) => f.diff === undefined);
     out.push(`Other files: ${others.map((f) => `${code(f.file)} ${f.status}`).join(', ')}.`);
-    if (derived.length > 0) out.push(`${derived.map((f) => code(f.file)).join(' and ')} follow from the objects and are not diffed.`);
+    if (derived.length > 0) out.push(`${derived.map((f) => code(f.file)).join(' and ')} ${derived.length === 1 ? 'follows' : 'follow'} from the objects and ${derived.length === 1 ? 'is' : 'are'} not diffed.`);
     out.push('');
   }
   return out;

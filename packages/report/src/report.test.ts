@@ -57,6 +57,8 @@ describe('renderReport', () => {
     expect(md).toContain('-              app.kubernetes.io/name: api\n+              app.kubernetes.io/name: web');
     expect(md).toContain('--- a/network/networkpolicy-shop-ztp-api-egress.yaml\n+++ /dev/null');
     expect(md).not.toContain('--- a/manifest.json');
+    expect(md).toContain('`kustomization.yaml` and `manifest.json` follow from the objects and are not diffed.');
+    expect(md).toContain('**1 of 2 environments changed**: 1 connection opened, 1 closed; no admission change; 4 other objects added, removed or changed.');
   });
 
   it('counts admission modules and admission-layer objects apart from the other objects', () => {
