@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeInstall, installTool } from '@ztp/tools';
-import { compileBundles, readBundles, type NamedBundle } from './adapters/bundles.ts';
+import { readBundles, type NamedBundle } from './adapters/bundle-dir.ts';
 import { readCrdSources } from './adapters/crds.ts';
 import { probeImageRef } from './adapters/docker.ts';
 import { Helm } from './adapters/helm.ts';
@@ -24,7 +24,6 @@ import { renderMarkdown } from './report/markdown.ts';
 import type { EnvironmentReport } from './report/model.ts';
 import { progressDisplay } from './report/progress.ts';
 import { renderText, verdictLine } from './report/text.ts';
-import { runOnKind } from './suite.ts';
 
 export const HELP = `Usage: node e2e/src/cli.ts [env...] [options]
        node e2e/src/cli.ts install-tools
@@ -152,7 +151,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 
     let bundles: NamedBundle[];
     try {
-      bundles = v.dir !== undefined ? readBundles(resolve(io.cwd, v.dir), envNames) : await compileBundles(envNames);
+      // The compiler is loaded only when compiling (it takes seconds to load).
+      bundles = v.dir !== undefined ? readBundles(resolve(io.cwd, v.dir), envNames) : await (await import('./adapters/bundles.ts')).compileBundles(envNames);
     } catch (e) {
       throw new UsageError(e instanceof Error ? e.message : String(e));
     }
@@ -197,6 +197,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return code;
     }
 
+    const { runOnKind } = await import('./suite.ts');
     const controller = new AbortController();
     const log = (line: string) => io.err(`${line}\n`);
     const uninstall = abortOnSignals(controller, log);

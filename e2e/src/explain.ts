@@ -19,8 +19,18 @@ function describe(j: Judgement): string[] {
 /**
  * Explains cells with ztp's reachability engine over the objects that were applied and the pods
  * `@ztp/verify` synthesizes: which NetworkPolicies, CiliumNetworkPolicies (and, at layer `all`,
- * Istio policies) decide the connection. The engine is built once, on first use.
+ * Istio policies) decide the connection. At layer `network` (no Istio in the run) the Istio
+ * objects and the sidecar-injection labels are left out, as in the cluster. The engine is built
+ * once, on first use.
  */
+/** A copy of `o` without Istio's injection labels: in a run without Istio no pod has a sidecar. */
+function withoutSidecars(o: Record<string, unknown>): Record<string, unknown> {
+  const meta = o.metadata as { labels?: Record<string, string> } | undefined;
+  if (o.kind !== 'Namespace' || meta?.labels === undefined) return o;
+  const labels = Object.fromEntries(Object.entries(meta.labels).filter(([k]) => k !== 'istio-injection' && k !== 'istio.io/rev' && k !== 'istio.io/dataplane-mode'));
+  return { ...o, metadata: { ...meta, labels } };
+}
+
 export function cellExplainer(manifest: BundleManifest, objects: readonly Record<string, unknown>[], layer: EnforcedLayer): CellExplainer {
   let resources: Resources | undefined;
   const isMesh = (o: Record<string, unknown>) => String(o.apiVersion).startsWith('security.istio.io/');
@@ -28,7 +38,8 @@ export function cellExplainer(manifest: BundleManifest, objects: readonly Record
   return {
     explain(cell: ProbeCell): string[] {
       try {
-        resources ??= buildResources([...objects.filter((o) => layer === 'all' || !isMesh(o)), ...synthesize(manifest).objects], {});
+        const all = [...objects.filter((o) => layer === 'all' || !isMesh(o)), ...synthesize(manifest).objects];
+        resources ??= buildResources(layer === 'all' ? all : all.map(withoutSidecars), {});
         const dst = cell.target === CLUSTER_DNS ? `${manifest.intent.dns.namespace}/ztp-cluster-dns[Deployment]` : ref(cell.target);
         const j = judge(resources, { src: ref(cell.source), dst, protocol: cell.protocol, port: cell.port, ...(cell.request ? { http: { ...cell.request } } : {}) }, options);
         const lines = describe(j);

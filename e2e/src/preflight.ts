@@ -17,7 +17,9 @@ export function missing(requirements: readonly Requirement[]): Requirement[] {
 export function notRunReason(requirements: readonly Requirement[]): string | undefined {
   const m = missing(requirements);
   if (m.length === 0) return undefined;
-  return `${m.map((r) => r.name).join(', ')} ${m.length === 1 ? 'is' : 'are'} missing`;
+  const names = m.map((r) => r.name);
+  const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  return `${list} ${m.length === 1 ? 'is' : 'are'} missing`;
 }
 
 /** The preflight as lines for the terminal: every requirement, `ok` or `MISSING` with the fix. */

@@ -1,12 +1,7 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { compileEnvironments, discoverEnvironments, findRoot, listFiles, loadEnvironment, loadGitOpsSettings } from '@ztp/compiler';
+import { compileEnvironments, discoverEnvironments, findRoot, loadEnvironment, loadGitOpsSettings } from '@ztp/compiler';
+import type { NamedBundle } from './bundle-dir.ts';
 
-/** A compiled bundle: its environment and its files (relative path → content). */
-export interface NamedBundle {
-  readonly environment: string;
-  readonly files: ReadonlyMap<string, string>;
-}
+export type { NamedBundle } from './bundle-dir.ts';
 
 /** The environment names of the repository at `root` (its `environments/<name>/` projects). */
 export function environmentNames(root: string = findRoot()): string[] {
@@ -27,19 +22,3 @@ export async function compileBundles(names: readonly string[], root: string = fi
   return [...compileEnvironments(chosen, root, loadGitOpsSettings(root), all).bundles].map((b) => ({ environment: b.environment, files: b.files }));
 }
 
-/** Reads bundles written by `ztp compile`: `dir/<env>/` for each of `names` (all when empty), or `dir` itself when it is one bundle. */
-export function readBundles(dir: string, names: readonly string[]): NamedBundle[] {
-  const read = (d: string): NamedBundle => {
-    const files = new Map(listFiles(d).map((f) => [f, readFileSync(join(d, f), 'utf8')] as const));
-    const environment = (JSON.parse(files.get('manifest.json') ?? '{}') as { environment?: string }).environment ?? d;
-    return { environment, files };
-  };
-  if (existsSync(join(dir, 'manifest.json'))) return [read(dir)].filter((b) => names.length === 0 || names.includes(b.environment));
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`${dir} is not a folder of bundles; run 'npm run compile' first`);
-  const found = readdirSync(dir)
-    .filter((n) => existsSync(join(dir, n, 'manifest.json')))
-    .sort();
-  const missing = names.filter((n) => !found.includes(n));
-  if (missing.length > 0) throw new Error(`no bundle for ${missing.join(', ')} in ${dir} (it has ${found.join(', ') || 'none'}); run 'npm run compile'`);
-  return found.filter((n) => names.length === 0 || names.includes(n)).map((n) => read(join(dir, n)));
-}

@@ -120,4 +120,17 @@ describe.skipIf(reason !== undefined)('probe runner against real probe agents in
     expect(run.notRun.length).toBeGreaterThan(0);
     expect(run.results.length + run.notRun.length).toBe(cells.length);
   });
+
+  it('drops with ip rules alone as well (no iptables needed): a second lab, its own namespaces', async () => {
+    const lab2 = await NetnsLab.create(['u/a', 'u/b'], { subnet: '10.250.1', drop: 'ip-rule' });
+    try {
+      await lab2.spawn('u/b', [...AGENT, 'serve', '--tcp', '7000,7001']);
+      await lab2.drop('u/a', 'u/b', 'tcp', 7000);
+      const run = await runProbeMatrix([cell('u/a', 'u/b', 'tcp', 7000, 'dropped'), cell('u/a', 'u/b', 'tcp', 7001, 'connected')], { ...options, exec: lab2.exec(), addressOf: (t) => lab2.members.get(t)?.address });
+      expect(run.results.map((r) => [r.observed.outcome, r.ok])).toEqual([['dropped', true], ['connected', true]]);
+    } finally {
+      await lab2.destroy();
+    }
+    expect(String((await execa('ip', ['netns', 'list'])).stdout)).not.toContain(lab2.prefix);
+  });
 });

@@ -117,8 +117,8 @@ export class NetnsLab {
     this.dropMechanism = dropMechanism;
   }
 
-  /** Creates the lab: `ids` become members with addresses `<subnet>.10`, `.11`, ... (a /24 given as `a.b.c`). */
-  static async create(ids: readonly string[], options: { subnet?: string } = {}): Promise<NetnsLab> {
+  /** Creates the lab: `ids` become members with addresses `<subnet>.10`, `.11`, ... (a /24 given as `a.b.c`); drops use iptables when it is installed, else `ip rule`, unless `drop` says. */
+  static async create(ids: readonly string[], options: { subnet?: string; drop?: DropMechanism } = {}): Promise<NetnsLab> {
     const subnet = options.subnet ?? '10.250.0';
     if (!/^\d+\.\d+\.\d+$/.test(subnet)) throw new Error(`subnet must be the first three octets of a /24, e.g. 10.250.0, not ${subnet}`);
     if (ids.length > 200) throw new Error('a lab holds at most 200 members');
@@ -127,7 +127,7 @@ export class NetnsLab {
     const members = new Map<string, LabMember>();
     const created: string[] = [];
     const iptables = await execa('iptables', ['--version'], { reject: false });
-    const lab = new NetnsLab(prefix, members, switchNs, iptables.exitCode === 0 ? 'iptables' : 'ip-rule');
+    const lab = new NetnsLab(prefix, members, switchNs, options.drop ?? (iptables.exitCode === 0 ? 'iptables' : 'ip-rule'));
     liveLabs.add(lab);
     installExitHook();
     const ip = async (...args: string[]) => {
