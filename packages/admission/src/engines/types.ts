@@ -33,6 +33,11 @@ export const ENGINE_TOOL: Readonly<Record<EngineName, string>> = {
 export interface Case {
   readonly id: string;
   readonly object: K8sObject;
+  /**
+   * `<module>/<rule>` when the case is an example of that rule: engines that can (Kyverno CLI)
+   * then test it against that rule only. @default every rule
+   */
+  readonly ruleKey?: string;
 }
 
 /** What one engine said about one (rule, case) pair. Pairs it said nothing about were allowed. */
