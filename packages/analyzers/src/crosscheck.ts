@@ -8,7 +8,7 @@
  */
 import type { CrossCheckCase } from './case.ts';
 import { caseNamespaces } from './case.ts';
-import { Connectivity } from './connectivity.ts';
+import type { Connectivity } from './connectivity.ts';
 import { cyclonusConnectivity } from './cyclonus/run.ts';
 import type { CyclonusOptions } from './cyclonus/run.ts';
 import { KNOWN_DIFFERENCES } from './differences.ts';
