@@ -177,4 +177,17 @@ describe('ztp CLI', () => {
     expect(r.stdout).toMatch(/^#### production \(unchanged\): 0 opened, 0 closed$/m);
     expect((await ztp(REPO, 'diff', 'no-such-ref-anywhere', 'HEAD')).code).toBe(2);
   });
+
+  it('report renders the review report of a change, with the hidden marker and the opened connection', async () => {
+    const repo = scratchRepo();
+    expect((await ztp(repo, 'compile', '--out', join(repo, 'base'))).code).toBe(0);
+    const envFile = join(repo, 'environments', 'staging', 'src', 'environment.ts');
+    writeFileSync(envFile, readFileSync(envFile, 'utf8').replace("flow({ from: apiServer, to: database, ports: ['postgres'] }),", "flow({ from: [apiServer, frontend], to: database, ports: ['postgres'] }),"));
+    const r = await ztp(repo, 'report', '--base', 'base');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.startsWith('<!-- ztp-report -->')).toBe(true);
+    expect(r.stdout).toContain('staging/frontend[Deployment] => staging/database[Deployment]:5432/TCP');
+    expect(r.stdout).toContain('<details>');
+    expect((await ztp(repo, 'report')).code).toBe(2);
+  });
 });

@@ -3,12 +3,13 @@ import type { Command } from './command.ts';
 import { analyzeCommand } from './commands/analyze.ts';
 import { compileCommand } from './commands/compile.ts';
 import { diffCommand } from './commands/diff.ts';
+import { reportCommand } from './commands/report.ts';
 import { verifyCommand } from './commands/verify.ts';
 import { describeError, EXIT, UsageError } from './exit-codes.ts';
 import type { Io } from './io.ts';
 
 /** Every command, in the order help lists them. */
-export const COMMANDS: readonly Command[] = [compileCommand, verifyCommand, analyzeCommand, diffCommand];
+export const COMMANDS: readonly Command[] = [compileCommand, verifyCommand, analyzeCommand, diffCommand, reportCommand];
 
 export function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;

@@ -22,7 +22,7 @@ too.
 `;
 
 /** The bundles of a side: a folder as it is, or a git ref compiled with its own ztp. */
-function sideBundles(spec: string, io: Io, root: string | undefined, temps: string[]): BundleOnDisk[] {
+export function sideBundles(spec: string, io: Io, root: string | undefined, temps: string[]): BundleOnDisk[] {
   const asPath = resolve(io.cwd, spec);
   if (existsSync(asPath) && statSync(asPath).isDirectory()) return readBundlesDir(asPath);
   if (root === undefined) throw new UsageError(`${spec} is neither a folder nor a git ref of a ztp repository`);
