@@ -27,6 +27,7 @@ import { renderText, verdictLine } from './report/text.ts';
 
 export const HELP = `Usage: node e2e/src/cli.ts [env...] [options]
        node e2e/src/cli.ts install-tools
+       node e2e/src/cli.ts affected [--base REF] [--head REF]
 
 Proves each environment's compiled bundle on a real cluster: creates a kind cluster with Cilium
 (no default CNI, no kube-proxy), syncs the bundle (CRDs it needs first, then by sync wave), runs a
@@ -57,6 +58,8 @@ Environments: all of environments/ when none are named.
   -h, --help             this help
 
   install-tools          build the pinned kind and Helm into ztp's tools cache (Go module proxy)
+  affected               print, as a JSON array, the environments a change affects (nx show projects
+                         --affected; all of them when e2e/ itself changed); --base default main, --head HEAD
 
 When Docker, kind, Helm or an image cannot be had, it stops before creating anything, prints
 exactly what is missing, writes reports that say NOT RUN (JUnit: skipped), and exits 0; with
@@ -110,6 +113,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         'cell-timeout': { type: 'string' },
         'report-dir': { type: 'string' },
         crds: { type: 'string' },
+        base: { type: 'string' },
+        head: { type: 'string' },
       },
     });
   } catch (e) {
@@ -130,6 +135,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       ok &&= r.outcome !== 'failed';
     }
     return ok ? 0 : 1;
+  }
+  if (positionals[0] === 'affected') {
+    const { nxAffectedProjects, pickEnvironments } = await import('./affected.ts');
+    const { environmentNames } = await import('./adapters/bundles.ts');
+    const { findRoot } = await import('@ztp/compiler');
+    const root = findRoot(io.cwd);
+    io.out(`${JSON.stringify(pickEnvironments(await nxAffectedProjects(root, v.base ?? 'main', v.head ?? 'HEAD'), environmentNames(root)))}\n`);
+    return 0;
   }
   try {
     const envNames = positionals;
