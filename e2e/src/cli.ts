@@ -16,7 +16,7 @@ import { runPreflight } from './adapters/preflight-checks.ts';
 import { ciliumHelmArgs, imagesInManifests } from './cilium.ts';
 import { resolveClusterOptions, type ClusterOptions } from './cluster-config.ts';
 import { abortOnSignals } from './cleanup.ts';
-import { HELM, KIND } from './pins.ts';
+import { HELM, KIND, PROBE_BASE_IMAGE } from './pins.ts';
 import { notRunExitCode, notRunReason, renderPreflight } from './preflight.ts';
 import { prepareEnvironment, type PreparedEnvironment } from './prepare.ts';
 import { renderJunit } from './report/junit.ts';
@@ -55,6 +55,7 @@ Environments: all of environments/ when none are named.
   --cell-timeout MS      a cell is repeated until it matches or this passes (default 30000)
   --report-dir DIR       where junit.xml, summary.md and <env>.txt go (default dist/e2e)
   --crds DIR             upstream CRDs to install for the bundle (default ZTP_CRDS_DIR or ../shared/crds)
+  --probe-base IMAGE     base image of the probe agent (default node:24-alpine; any image with node 24)
   -h, --help             this help
 
   install-tools          build the pinned kind and Helm into ztp's tools cache (Go module proxy)
@@ -114,6 +115,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         'report-dir': { type: 'string' },
         crds: { type: 'string' },
         base: { type: 'string' },
+        'probe-base': { type: 'string' },
         head: { type: 'string' },
       },
     });
@@ -181,7 +183,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return 0;
     }
 
-    const probeImage = probeImageRef();
+    const probeBase = v['probe-base'] ?? PROBE_BASE_IMAGE;
+    const probeImage = probeImageRef(probeBase);
     io.out('Preflight (nothing is created until all of this is there):\n');
     const images: string[] = [];
     const pre = await runPreflight({
@@ -189,6 +192,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       helm: HELM,
       nodeImage: resolveClusterOptions(cluster).nodeImage,
       probeImage,
+      probeBase,
       renderImages: async (helmPath) => {
         const t = await new Helm(helmPath).template(ciliumHelmArgs({ kubeconfig: '-', cluster }));
         if ('error' in t) return t;

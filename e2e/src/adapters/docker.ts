@@ -7,7 +7,13 @@ import { PROBE_BASE_IMAGE, PROBE_IMAGE_REPOSITORY } from '../pins.ts';
 /** The folder the probe image is built from (the agent and its Dockerfile). */
 export const AGENT_DIR = fileURLToPath(new URL('../agent/', import.meta.url));
 
-const tail = (s: string, lines = 3) => s.trim().split('\n').slice(-lines).join(' | ');
+const tail = (s: string, lines = 3) =>
+  s
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !/legacy builder is deprecated|buildx|docs\.docker\.com\/go\/buildx/i.test(l))
+    .slice(-lines)
+    .join(' | ');
 
 /** Whether the Docker daemon answers, or why not. */
 export async function dockerUnavailable(): Promise<string | undefined> {

@@ -21,7 +21,7 @@ export interface PreflightResult {
  * images of the pinned Cilium chart (rendered with `renderImages`), and the probe image (built
  * from `src/agent/`). Images are pulled or built into the local Docker store, ready for `kind load`.
  */
-export async function runPreflight(o: { kind: ToolSpec; helm: ToolSpec; nodeImage: string; probeImage: string; renderImages: (helm: string) => Promise<string[] | { error: string }> }): Promise<PreflightResult> {
+export async function runPreflight(o: { kind: ToolSpec; helm: ToolSpec; nodeImage: string; probeImage: string; probeBase?: string; renderImages: (helm: string) => Promise<string[] | { error: string }> }): Promise<PreflightResult> {
   const reqs: Requirement[] = [];
   const docker = await dockerUnavailable();
   reqs.push({ name: 'Docker', ok: docker === undefined, detail: docker ?? 'the daemon answers', fix: 'install Docker (apt-get install docker.io) and start it (dockerd, or systemctl start docker)' });
@@ -43,8 +43,8 @@ export async function runPreflight(o: { kind: ToolSpec; helm: ToolSpec; nodeImag
         reqs.push({ name: 'Cilium images', ok: failed.length === 0, detail: failed.length === 0 ? images.join(', ') : failed.join('; '), fix: 'needs access to quay.io (or pre-pull the images listed)' });
       }
     }
-    const probe = await buildProbeImage(o.probeImage);
-    reqs.push({ name: 'probe image', ok: probe === undefined, detail: probe ?? o.probeImage, fix: 'docker build needs its base image (node:24-alpine) from Docker Hub, or pre-pulled' });
+    const probe = await buildProbeImage(o.probeImage, o.probeBase);
+    reqs.push({ name: 'probe image', ok: probe === undefined, detail: probe ?? o.probeImage, fix: `docker build needs its base image (${o.probeBase ?? 'node:24-alpine'}) from its registry, or pre-pulled; --probe-base IMAGE uses another image with Node 24` });
   }
   return { requirements: reqs, ...(kind.path ? { kind: kind.path } : {}), ...(helm.path ? { helm: helm.path } : {}) };
 }
