@@ -33,6 +33,6 @@ describe('emitted objects against the upstream CRDs', () => {
       for (const p of registry.check(object)) problems.push(`${object.kind} ${object.metadata.name}: ${p}`);
     }
     expect(problems).toEqual([]);
-    expect([...checked].sort()).toEqual(['kyverno.io/v1/ClusterPolicy', 'policies.kyverno.io/v1/ValidatingPolicy', 'templates.gatekeeper.sh/v1/ConstraintTemplate']);
+    expect([...checked].sort()).toEqual(['kyverno.io/v1/ClusterPolicy', 'policies.kyverno.io/v1/ImageValidatingPolicy', 'policies.kyverno.io/v1/ValidatingPolicy', 'templates.gatekeeper.sh/v1/ConstraintTemplate']);
   });
 });

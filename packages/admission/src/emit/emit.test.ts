@@ -40,7 +40,8 @@ describe('emitAdmission', () => {
 
   it('says in every form that cannot check a signature rule that it does not', () => {
     const out = emitAdmission(sampleModules(), settings);
-    expect(out.notices?.map((n) => n.form).sort()).toEqual(['conftest', 'gatekeeper', 'kyverno', 'kyverno-json', 'native']);
+    expect(out.notices?.map((n) => n.form).sort()).toEqual(['conftest', 'gatekeeper', 'kyverno-json', 'native']);
+    expect(out.objects.some((o) => o.kind === 'ImageValidatingPolicy' && o.metadata.name === 'sample-objects-signed')).toBe(true);
     expect(out.files.find((f) => f.path === 'conftest/sample-objects.rego')?.content).toContain('not checked by conftest: signed images');
     expect(out.files.find((f) => f.path === 'kyverno-json/sample-objects.yaml')?.content).toContain('not checked by kyverno-json');
     const legacy = out.objects.find((o) => o.kind === 'ClusterPolicy' && o.metadata.name === 'sample-objects');

@@ -7,6 +7,7 @@ import { checkModule } from '../rule/check.ts';
 import { emitConftest } from './conftest.ts';
 import { gatekeeperObjects } from './gatekeeper.ts';
 import { kyvernoClusterPolicy } from './kyverno-cluster-policy.ts';
+import { kyvernoImageValidatingPolicy } from './kyverno-image-validating-policy.ts';
 import { emitKyvernoJson } from './kyverno-json.ts';
 import { kyvernoValidatingPolicy } from './kyverno-validating-policy.ts';
 import { ruleKey } from './names.ts';
@@ -14,7 +15,7 @@ import { validatingAdmissionPolicy } from './validating-admission-policy.ts';
 
 /** Why a cluster form leaves image-signature rules out. */
 const SIGNATURE_GAP: Readonly<Record<ClusterForm, string | undefined>> = {
-  kyverno: 'not checked by the ValidatingPolicy form: image signatures need an ImageValidatingPolicy or the kyverno-legacy form (verifyImages)',
+  kyverno: undefined,
   'kyverno-legacy': undefined,
   gatekeeper: 'not checked by Gatekeeper: image signatures are checked by Kyverno only',
   native: 'not checked by ValidatingAdmissionPolicy: image signatures are checked by Kyverno only',
@@ -27,6 +28,10 @@ function clusterObjects(module: AdmissionModule, form: ClusterForm, settings: Ad
   }
   const objects: K8sObject[] = [];
   for (const rule of module.rules ?? []) {
+    if (rule.kind === 'image-signature' && form === 'kyverno') {
+      objects.push(kyvernoImageValidatingPolicy(module, rule, settings));
+      continue;
+    }
     if (rule.kind === 'image-signature') {
       notices.push({ form, rule: ruleKey(module, rule), text: `${SIGNATURE_GAP[form]} (${rule.title})` });
       continue;

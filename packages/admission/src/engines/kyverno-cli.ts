@@ -20,10 +20,10 @@ import { EngineError, type EngineInput, type EngineName, type EngineReport, type
 type KyvernoEngine = Extract<EngineName, 'kyverno' | 'kyverno-legacy' | 'native'>;
 
 /** The kinds of each engine's form, and the report `source` its results carry. */
-const FORMS: Readonly<Record<KyvernoEngine, { kinds: readonly string[]; source: string }>> = {
-  kyverno: { kinds: ['ValidatingPolicy'], source: 'KyvernoValidatingPolicy' },
-  'kyverno-legacy': { kinds: ['ClusterPolicy'], source: 'kyverno' },
-  native: { kinds: ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'], source: 'ValidatingAdmissionPolicy' },
+const FORMS: Readonly<Record<KyvernoEngine, { kinds: readonly string[]; sources: readonly string[] }>> = {
+  kyverno: { kinds: ['ValidatingPolicy', 'ImageValidatingPolicy'], sources: ['KyvernoValidatingPolicy', 'KyvernoImageValidatingPolicy'] },
+  'kyverno-legacy': { kinds: ['ClusterPolicy'], sources: ['kyverno'] },
+  native: { kinds: ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'], sources: ['ValidatingAdmissionPolicy'] },
 };
 
 interface ReportResult {
@@ -33,6 +33,17 @@ interface ReportResult {
   result: 'pass' | 'fail' | 'warn' | 'error' | 'skip';
   message?: string;
   resources?: { name: string }[];
+}
+
+/** The merged policy report `kyverno apply` prints after its warnings; none when nothing matched. */
+function parseReport(stdout: string, exitCode: number, stderr: string): { results?: ReportResult[] | null } {
+  const start = stdout.indexOf('{');
+  if (start < 0 && exitCode === 0) return { results: [] };
+  try {
+    return JSON.parse(stdout.slice(start)) as { results?: ReportResult[] | null };
+  } catch {
+    throw new EngineError(`kyverno exited ${exitCode} without a JSON report: ${(stderr || stdout).slice(-2000)}`);
+  }
 }
 
 /** `<module>/<rule>` of a result: from the emitted object's `ztp.dev/rule` annotation, or (ClusterPolicy) module and rule name. */
@@ -67,18 +78,12 @@ export async function runKyvernoCli(engine: KyvernoEngine, input: EngineInput): 
   const resourceFile = await writeYaml(join(input.workDir, 'resources.yaml'), input.cases.map((c) => c.object));
   const args = ['apply', policyFile, '--resource', resourceFile, '--policy-report', '--output-format', 'json', '--remove-color'];
   const result = await execa(input.binary, args, { reject: false, cwd: input.workDir, stdin: 'ignore' });
-  const start = result.stdout.indexOf('{');
-  let report: { results?: ReportResult[] | null };
-  try {
-    report = JSON.parse(result.stdout.slice(start)) as { results?: ReportResult[] | null };
-  } catch {
-    throw new EngineError(`kyverno exited ${result.exitCode} without a JSON report: ${(result.stderr || result.stdout).slice(-2000)}`);
-  }
+  const report = parseReport(result.stdout, result.exitCode ?? -1, result.stderr);
   const ids = new Set(input.cases.map((c) => c.id));
   const findings: Finding[] = [];
   for (const r of report.results ?? []) {
     if (r.result !== 'fail' && r.result !== 'error') continue;
-    if (r.source !== undefined && r.source !== form.source) continue;
+    if (r.source !== undefined && !form.sources.includes(r.source)) continue;
     const rule = ruleOf(engine, r, annotated);
     if (rule === undefined) throw new EngineError(`kyverno reported a result for an unknown policy ${r.policy}/${r.rule ?? ''}`);
     for (const resource of r.resources ?? []) {
