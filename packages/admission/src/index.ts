@@ -57,6 +57,9 @@ export { interpret, misjudgedExamples, podParts, targets } from './rule/interpre
 export { emitAdmission } from './emit/index.ts';
 export { CONFTEST_DIR, CONFTEST_LIB, conftestPath, emitConftest, parseConftestMessage } from './emit/conftest.ts';
 export { constraintKind, ruleKey, ruleObjectName } from './emit/names.ts';
+export { conftestTestPath, conftestTests } from './emit/conftest-tests.ts';
+export { runOpaTests } from './engines/opa-test.ts';
+export type { RegoTestResult } from './engines/opa-test.ts';
 
 export type { Case, EngineInput, EngineName, EngineReport, Finding } from './engines/types.ts';
 export { ENGINE_TOOL, ENGINES, EngineError } from './engines/types.ts';

@@ -1,3 +1,5 @@
+import { emitAdmission, engineMissing, PROOF_SETTINGS, runOpaTests } from '@ztp/admission';
+import { resolveTool } from '@ztp/tools';
 import { interpret, proveModules } from '@ztp/admission';
 import { ENGINES as ALL_ENGINES } from '@ztp/admission';
 import type { EngineName } from '@ztp/admission';
@@ -29,5 +31,16 @@ describe.each(LEVELS)('pod security %s', (level) => {
     const ran = matrix.engines.filter((e) => e.status === 'ran').map((e) => e.engine);
     const decided = matrix.cells.filter((c) => ran.includes(c.engine) && c.actual !== 'not-run');
     expect(decided.length).toBe(ran.length * matrix.cells.filter((c) => c.engine === ENGINES[0]).length);
+  });
+
+  it('passes the opa tests the bundle carries for its examples', async () => {
+    const missing = await engineMissing('opa');
+    if (missing !== undefined) {
+      console.log(`opa test: ${missing}`);
+      return;
+    }
+    const result = await runOpaTests(emitAdmission([module], PROOF_SETTINGS), await resolveTool('opa'));
+    expect(result.failed).toEqual([]);
+    expect(result.passed).toBeGreaterThan(0);
   });
 });

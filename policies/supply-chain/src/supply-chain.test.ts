@@ -1,3 +1,5 @@
+import { emitAdmission, engineMissing, PROOF_SETTINGS, runOpaTests } from '@ztp/admission';
+import { resolveTool } from '@ztp/tools';
 import { ENGINES, misjudgedExamples, proveModules } from '@ztp/admission';
 import { describe, expect, it } from 'vitest';
 import { allowedRegistries, imageTags, signedImages } from './index.ts';
@@ -18,5 +20,16 @@ describe('supply-chain', () => {
       const undecided = matrix.cells.filter((c) => c.engine === engine && c.actual === 'not-run' && !c.reason?.includes('image signatures') && !c.reason?.includes('registry'));
       expect(undecided).toEqual([]);
     }
+  });
+
+  it('passes the opa tests the bundle carries for its examples', async () => {
+    const missing = await engineMissing('opa');
+    if (missing !== undefined) {
+      console.log(`opa test: ${missing}`);
+      return;
+    }
+    const result = await runOpaTests(emitAdmission(modules, PROOF_SETTINGS), await resolveTool('opa'));
+    expect(result.failed).toEqual([]);
+    expect(result.passed).toBeGreaterThan(0);
   });
 });

@@ -20,7 +20,7 @@ describe('emitAdmission', () => {
   it('emits only the cluster forms the settings pick, and always the scan forms', () => {
     const out = emitAdmission(sampleModules(), { ...settings, forms: ['native'] });
     expect(new Set(out.objects.map((o) => o.kind))).toEqual(new Set(['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding']));
-    expect(out.files.map((f) => f.path)).toEqual(['conftest/lib/ztp.rego', 'conftest/sample-pods.rego', 'conftest/sample-objects.rego', 'kyverno-json/sample-pods.yaml', 'kyverno-json/sample-objects.yaml', 'UNCHECKED.md']);
+    expect(out.files.map((f) => f.path)).toEqual(['conftest/lib/ztp.rego', 'conftest/sample-pods.rego', 'conftest/sample-objects.rego', 'conftest/sample-pods_test.rego', 'conftest/sample-objects_test.rego', 'kyverno-json/sample-pods.yaml', 'kyverno-json/sample-objects.yaml', 'UNCHECKED.md']);
   });
 
   it('maps enforcement onto every form', () => {

@@ -5,6 +5,7 @@
 import type { AdmissionModule, AdmissionNotice, AdmissionOutput, AdmissionSettings, BundleFile, ClusterForm, K8sObject } from '../contract.ts';
 import { checkModule } from '../rule/check.ts';
 import { emitConftest } from './conftest.ts';
+import { conftestTests } from './conftest-tests.ts';
 import { gatekeeperObjects } from './gatekeeper.ts';
 import { kyvernoClusterPolicy } from './kyverno-cluster-policy.ts';
 import { kyvernoImageValidatingPolicy } from './kyverno-image-validating-policy.ts';
@@ -50,8 +51,8 @@ function noticesFile(notices: readonly AdmissionNotice[]): BundleFile {
 
 /**
  * Every engine's form of the modules: the cluster forms the settings pick (as objects, in form
- * order, then module and rule order) and the scan forms (conftest Rego and kyverno-json
- * policies, as files). Rules a form cannot check are listed in `notices`, in that form's own
+ * order, then module and rule order) and the scan forms (conftest Rego with every rule's examples
+ * as opa tests, and kyverno-json policies, as files). Rules a form cannot check are listed in `notices`, in that form's own
  * output, and in `UNCHECKED.md`. Throws RuleError for a module that is not well formed.
  */
 export function emitAdmission(modules: readonly AdmissionModule[], settings: AdmissionSettings): AdmissionOutput {
@@ -65,7 +66,8 @@ export function emitAdmission(modules: readonly AdmissionModule[], settings: Adm
   const conftest = emitConftest(modules);
   const kyvernoJson = emitKyvernoJson(modules);
   notices.push(...conftest.notices, ...kyvernoJson.notices);
-  const files: BundleFile[] = [...conftest.files, ...kyvernoJson.files];
+  const tests = modules.map(conftestTests).filter((f): f is BundleFile => f !== undefined);
+  const files: BundleFile[] = [...conftest.files, ...tests, ...kyvernoJson.files];
   if (notices.length > 0) files.push(noticesFile(notices));
   return { objects, files, notices };
 }
