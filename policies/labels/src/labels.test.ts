@@ -1,5 +1,4 @@
 import { emitAdmission, engineMissing, PROOF_SETTINGS, runOpaTests } from '@ztp/admission';
-import { resolveTool } from '@ztp/tools';
 import { ENGINES, misjudgedExamples, proveModules } from '@ztp/admission';
 import { describe, expect, it } from 'vitest';
 import { KINDS, requiredLabels } from './index.ts';
@@ -28,7 +27,7 @@ describe('labels', () => {
       console.log(`opa test: ${missing}`);
       return;
     }
-    const result = await runOpaTests(emitAdmission(modules, PROOF_SETTINGS), await resolveTool('opa'));
+    const result = await runOpaTests(emitAdmission(modules, PROOF_SETTINGS));
     expect(result.failed).toEqual([]);
     expect(result.passed).toBeGreaterThan(0);
   });

@@ -1,5 +1,4 @@
 import { emitAdmission, engineMissing, PROOF_SETTINGS, runOpaTests } from '@ztp/admission';
-import { resolveTool } from '@ztp/tools';
 import { interpret, proveModules } from '@ztp/admission';
 import { ENGINES as ALL_ENGINES } from '@ztp/admission';
 import type { EngineName } from '@ztp/admission';
@@ -39,7 +38,7 @@ describe.each(LEVELS)('pod security %s', (level) => {
       console.log(`opa test: ${missing}`);
       return;
     }
-    const result = await runOpaTests(emitAdmission([module], PROOF_SETTINGS), await resolveTool('opa'));
+    const result = await runOpaTests(emitAdmission([module], PROOF_SETTINGS));
     expect(result.failed).toEqual([]);
     expect(result.passed).toBeGreaterThan(0);
   });

@@ -4,6 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { resolveTool } from '@ztp/tools';
 import { execa } from 'execa';
 import type { AdmissionOutput } from '../contract.ts';
 import { CONFTEST_DIR } from '../emit/conftest.ts';
@@ -24,12 +25,16 @@ interface OpaTestEntry {
   skip?: boolean;
 }
 
-/** Runs `opa test --format json` on the conftest files of the output (its example tests included). */
-export async function runOpaTests(output: AdmissionOutput, binary: string): Promise<RegoTestResult> {
+/**
+ * Runs `opa test --format json` on the conftest files of the output (its example tests included),
+ * with the pinned opa unless `binary` is given.
+ */
+export async function runOpaTests(output: AdmissionOutput, binary?: string): Promise<RegoTestResult> {
+  const opa = binary ?? (await resolveTool('opa'));
   const dir = await mkdtemp(join(tmpdir(), 'ztp-opa-test-'));
   try {
     await writeBundleFiles(dir, output.files.filter((f) => f.path.startsWith(`${CONFTEST_DIR}/`)));
-    const result = await execa(binary, ['test', join(dir, CONFTEST_DIR), '--format', 'json'], { reject: false, stdin: 'ignore' });
+    const result = await execa(opa, ['test', join(dir, CONFTEST_DIR), '--format', 'json'], { reject: false, stdin: 'ignore' });
     let entries: OpaTestEntry[];
     try {
       entries = JSON.parse(result.stdout) as OpaTestEntry[];
