@@ -1,0 +1,122 @@
+/**
+ * One measurement, in a process of its own (so that its peak memory is its own):
+ * `node packages/bench/src/measure.ts <task> <json options>`; prints one JSON line.
+ * Inputs are prepared before the clock starts; only the operation itself is timed.
+ */
+import { mkdtemp, readFile, rm, writeFile, chmod } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { compileEnvironment, toYaml } from '@ztp/compiler';
+import { bundleCluster, caseFromCluster, crossCheckCyclonus, crossCheckNetpolAnalyzer } from '@ztp/analyzers';
+import type { ClusterSpec, CrossCheckRun } from '@ztp/analyzers';
+import { buildResources, connlist } from '@ztp/reachability';
+import { resolveTool } from '@ztp/tools';
+import { generateEnvironment } from './generate.ts';
+import type { GenerateOptions } from './generate.ts';
+import { parseTimeVerbose } from './stats.ts';
+
+/** What a measurement reports. */
+export interface Measurement {
+  readonly milliseconds: number;
+  /** Peak resident set size of the process that did the work (KiB). */
+  readonly maxRssKb: number;
+  /** Peak RSS before the timed operation started (inputs ready), for in-process measurements (KiB). */
+  readonly baselineRssKb?: number;
+  /** Count of what was produced (objects serialised, connections listed, allowances compared). */
+  readonly count?: number;
+  /** For the analyzers: the cross-check verdict. */
+  readonly outcome?: string;
+  readonly problems?: readonly string[];
+}
+
+export type Task = 'compile' | 'yaml' | 'prepare' | 'ztp' | 'netpolicy' | 'cyclonus';
+
+export interface TaskOptions extends GenerateOptions {
+  readonly root: string;
+  /** The cluster JSON `prepare` writes and the analysis tasks read. */
+  readonly clusterFile?: string;
+}
+
+const rssKb = () => process.resourceUsage().maxRSS;
+
+function objectsOf(files: ReadonlyMap<string, string>, objectFiles: readonly string[]): unknown[] {
+  return objectFiles.flatMap((f) => parseAllDocuments(files.get(f) ?? '').map((d) => d.toJS() as unknown));
+}
+
+async function loadCluster(options: TaskOptions): Promise<ClusterSpec> {
+  if (options.clusterFile === undefined) throw new Error('clusterFile is required');
+  return JSON.parse(await readFile(options.clusterFile, 'utf8')) as ClusterSpec;
+}
+
+/** Runs an analyzer through `/usr/bin/time -v` (a wrapper script given as its binary). */
+async function peer(tool: 'netpolicy' | 'cyclonus', options: TaskOptions): Promise<Measurement> {
+  const c = caseFromCluster('bench', await loadCluster(options));
+  const dir = await mkdtemp(join(tmpdir(), 'ztp-bench-'));
+  try {
+    const real = await resolveTool(tool);
+    const timeFile = join(dir, 'time.txt');
+    const wrapper = join(dir, tool);
+    await writeFile(wrapper, `#!/bin/sh\nexec /usr/bin/time -v -o '${timeFile}' '${real}' "$@"\n`);
+    await chmod(wrapper, 0o755);
+    const run: CrossCheckRun =
+      tool === 'netpolicy' ? await crossCheckNetpolAnalyzer([c], { netpolAnalyzer: { binary: wrapper } }) : await crossCheckCyclonus([c], { cyclonus: { binary: wrapper } });
+    const time = parseTimeVerbose(await readFile(timeFile, 'utf8').catch(() => ''));
+    if (time === undefined) throw new Error(`${tool}: no /usr/bin/time report`);
+    const verdict = run.verdicts[0]!;
+    return { milliseconds: time.milliseconds, maxRssKb: time.maxRssKb, count: verdict.allowances, outcome: run.processes > 1 ? `${verdict.outcome} (${run.processes} processes)` : verdict.outcome, problems: verdict.problems.slice(0, 3).map((p) => p.slice(0, 2000)) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export async function measure(task: Task, options: TaskOptions): Promise<Measurement> {
+  switch (task) {
+    case 'compile': {
+      const env = generateEnvironment(options);
+      const baselineRssKb = rssKb();
+      const started = performance.now();
+      const bundle = compileEnvironment(env, options.root);
+      const milliseconds = performance.now() - started;
+      return { milliseconds, maxRssKb: rssKb(), baselineRssKb, count: bundle.files.size };
+    }
+    case 'yaml': {
+      const bundle = compileEnvironment(generateEnvironment(options), options.root);
+      const objects = objectsOf(bundle.files, bundle.objectFiles);
+      const baselineRssKb = rssKb();
+      const started = performance.now();
+      let bytes = 0;
+      for (const o of objects) bytes += toYaml(o).length;
+      const milliseconds = performance.now() - started;
+      if (bytes === 0) throw new Error('nothing serialised');
+      return { milliseconds, maxRssKb: rssKb(), baselineRssKb, count: objects.length };
+    }
+    case 'prepare': {
+      if (options.clusterFile === undefined) throw new Error('clusterFile is required');
+      const started = performance.now();
+      const bundle = compileEnvironment(generateEnvironment(options), options.root);
+      const cluster = bundleCluster(bundle.files);
+      await writeFile(options.clusterFile, JSON.stringify(cluster));
+      return { milliseconds: performance.now() - started, maxRssKb: rssKb(), count: cluster.workloads.length };
+    }
+    case 'ztp': {
+      const c = caseFromCluster('bench', await loadCluster(options));
+      const objects = c.objects;
+      const baselineRssKb = rssKb();
+      const started = performance.now();
+      const entries = connlist(buildResources(objects));
+      const milliseconds = performance.now() - started;
+      return { milliseconds, maxRssKb: rssKb(), baselineRssKb, count: entries.length };
+    }
+    case 'netpolicy':
+    case 'cyclonus':
+      return peer(task, options);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const task = process.argv[2] as Task;
+  const options = JSON.parse(process.argv[3] ?? '{}') as TaskOptions;
+  const result = await measure(task, options);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
