@@ -77,6 +77,8 @@ function positive(ref: Ref, test: Test, entries: ReadonlyMap<string, string>): s
 }
 
 function atom(a: Atom, entries: ReadonlyMap<string, string>): string {
+  if (a.negate && a.test.op === 'set') return `${read(a.ref, entries, 'null')} == null`;
+  if (a.negate && a.test.op === 'equals') return `${read(a.ref, entries, 'null')} != ${literal(a.test.value)}`;
   const p = positive(a.ref, a.test, entries);
   return a.negate ? `!(${p})` : p;
 }

@@ -113,7 +113,10 @@ function positive(v: string, test: Test): string {
 }
 
 function atom(a: Atom, bases: Bases): string {
-  const p = positive(read(a.ref, bases), a.test);
+  const v = read(a.ref, bases);
+  if (a.negate && a.test.op === 'set') return `${v} == \`null\``;
+  if (a.negate && a.test.op === 'equals' && typeof a.test.value !== 'number') return `${v} != ${literal(a.test.value)}`;
+  const p = positive(v, a.test);
   return a.negate ? `!(${p})` : p;
 }
 

@@ -136,7 +136,10 @@ function positive(value: string, test: Test, lib: string): string {
 }
 
 function atomLine(a: Atom, entries: ReadonlySet<string>, lib: string): string {
-  const p = positive(valueOf(a.ref, entries), a.test, lib);
+  const v = valueOf(a.ref, entries);
+  if (a.negate && a.test.op === 'set') return `${v} == null`;
+  if (a.negate && a.test.op === 'equals') return `${v} != ${regoLiteral(a.test.value)}`;
+  const p = positive(v, a.test, lib);
   return a.negate ? `not ${p}` : p;
 }
 
