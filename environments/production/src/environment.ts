@@ -1,6 +1,10 @@
 import { defineEnvironment, egress, flow, fromNamespace, runtime, secret, toCidr, workload } from '@ztp/model';
 import { istioMesh } from '@ztp/policy-mesh';
+import { requiredLabels } from '@ztp/policy-labels';
 import { kubeDns } from '@ztp/policy-network-baseline';
+import { podSecurity } from '@ztp/policy-pod-security';
+import { allowedRegistries, imageTags } from '@ztp/policy-supply-chain';
+import { zeroTrustBrief } from '@ztp/policy-zero-trust-brief';
 
 /** Private and link-local ranges: "outbound" means the Internet, never the cluster or the cloud metadata service. */
 const PRIVATE = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16'];
@@ -59,4 +63,13 @@ export default defineEnvironment({
   secrets: [secret({ workload: apiServer, name: 'db-credentials', kind: 'dynamic', path: 'database/creds/api-server', ttl: '1h' })],
   vault: { server: 'https://vault.vault.svc:8200' },
   runtime: [runtime({ namespace: 'ai-inference', outboundPorts: [443, 8080] })],
+  admission: [
+    podSecurity('restricted'),
+    zeroTrustBrief(),
+    allowedRegistries({ registries: ['registry.example.com/'] }),
+    imageTags(),
+    requiredLabels({ labels: [{ key: 'app.kubernetes.io/name' }], on: 'pod' }),
+  ],
+  // Kyverno's CEL ValidatingPolicy, and the native ValidatingAdmissionPolicy where a rule fits it.
+  admissionForms: ['kyverno', 'native'],
 });

@@ -1,6 +1,9 @@
 import { defineEnvironment, egress, flow, fromNamespace, secret, toFqdn, workload } from '@ztp/model';
 import { noMesh } from '@ztp/policy-mesh';
 import { kubeDns } from '@ztp/policy-network-baseline';
+import { podSecurity } from '@ztp/policy-pod-security';
+import { allowedRegistries, imageTags } from '@ztp/policy-supply-chain';
+import { zeroTrustBrief } from '@ztp/policy-zero-trust-brief';
 
 const frontend = workload({
   namespace: 'staging',
@@ -42,4 +45,7 @@ export default defineEnvironment({
   egress: [egress({ from: apiServer, to: toFqdn('payments.sandbox.example.com'), ports: [443], description: 'payment provider sandbox' })],
   secrets: [secret({ workload: apiServer, name: 'db-credentials', kind: 'dynamic', path: 'database/creds/api-server', ttl: '30m' })],
   vault: { server: 'https://vault.vault.svc:8200' },
+  admission: [podSecurity('baseline'), zeroTrustBrief(), allowedRegistries({ registries: ['registry.example.com/'] }), imageTags()],
+  // Staging's clusters run Gatekeeper.
+  admissionForms: ['gatekeeper'],
 });

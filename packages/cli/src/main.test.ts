@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listFiles } from '@ztp/compiler';
+import { requireTools } from '@ztp/tools';
 import { main } from './main.ts';
 import type { Io } from './io.ts';
 
@@ -189,5 +190,44 @@ describe('ztp CLI', () => {
     expect(r.stdout).toContain('staging/frontend[Deployment] => staging/database[Deployment]:5432/TCP');
     expect(r.stdout).toContain('<details>');
     expect((await ztp(repo, 'report')).code).toBe(2);
+  });
+
+  it('test proves the admission rules of an environment on every engine, with a verdict matrix and JUnit', async (ctx) => {
+    const missing = await requireTools(['kyverno', 'gator', 'conftest', 'opa', 'kyverno-json']);
+    if (missing) {
+      console.log(missing);
+      ctx.skip();
+    }
+    const junit = join(mkdtempSync(join(tmpdir(), 'ztp-test-')), 'admission.xml');
+    temps.push(dirname(junit));
+    const r = await ztp(REPO, 'test', 'staging', '--junit', junit);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^environment staging: \d+ examples x 7 engines$/m);
+    expect(r.stdout).toMatch(/^pod-security-baseline\/privileged \S+ +deny +ok +ok +ok +ok +ok +ok +ok/m);
+    expect(r.stdout).toContain('admission proof: every example as promised on every engine that ran');
+    expect(readFileSync(junit, 'utf8')).toContain('<testsuite');
+    expect((await ztp(REPO, 'test', 'no-such-module')).code).toBe(2);
+  });
+
+  it('admission evaluate gives per object and engine the verdict and messages', async (ctx) => {
+    const missing = await requireTools(['conftest', 'opa']);
+    if (missing) {
+      console.log(missing);
+      ctx.skip();
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'ztp-eval-'));
+    temps.push(dir);
+    writeFileSync(join(dir, 'privileged.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: bad, namespace: x}\nspec:\n  containers:\n  - name: c\n    image: registry.example.com/a:1\n    securityContext: {privileged: true}\n');
+    writeFileSync(join(dir, 'plain.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata: {name: good, namespace: x}\nspec:\n  containers:\n  - name: c\n    image: registry.example.com/a:1\n');
+    const r = await ztp(REPO, 'admission', 'evaluate', '--profile', 'baseline', '--engine', 'conftest', '--json', dir);
+    expect(r.code).toBe(1);
+    const records = JSON.parse(r.stdout) as { object: string; engine: string; allowed: boolean; messages: string[] }[];
+    expect(records.find((x) => x.object === 'Pod/x/bad')).toMatchObject({ engine: 'conftest', allowed: false });
+    expect(records.find((x) => x.object === 'Pod/x/bad')?.messages.join('\n')).toMatch(/pod-security-baseline\/privileged/);
+    expect(records.find((x) => x.object === 'Pod/x/good')).toMatchObject({ allowed: true, messages: [] });
+    const ok = await ztp(REPO, 'admission', 'evaluate', '--profile', 'baseline', '--engine', 'opa', join(dir, 'plain.yaml'));
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^allowed opa +Pod\/x\/good/m);
+    expect((await ztp(REPO, 'admission', 'evaluate', '--profile', 'nope', dir)).code).toBe(2);
   });
 });

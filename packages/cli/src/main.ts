@@ -4,12 +4,14 @@ import { analyzeCommand } from './commands/analyze.ts';
 import { compileCommand } from './commands/compile.ts';
 import { diffCommand } from './commands/diff.ts';
 import { reportCommand } from './commands/report.ts';
+import { testCommand } from './commands/test.ts';
+import { admissionCommand } from './commands/admission.ts';
 import { verifyCommand } from './commands/verify.ts';
 import { describeError, EXIT, UsageError } from './exit-codes.ts';
 import type { Io } from './io.ts';
 
 /** Every command, in the order help lists them. */
-export const COMMANDS: readonly Command[] = [compileCommand, verifyCommand, analyzeCommand, diffCommand, reportCommand];
+export const COMMANDS: readonly Command[] = [compileCommand, verifyCommand, testCommand, admissionCommand, analyzeCommand, diffCommand, reportCommand];
 
 export function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;

@@ -1,0 +1,92 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { proveModules, renderJUnit, type AdmissionModule, type VerdictMatrix } from '@ztp/admission';
+import type { Command } from '../command.ts';
+import { loadAllEnvironments } from '../environments.ts';
+import { EXIT, UsageError } from '../exit-codes.ts';
+import type { Io } from '../io.ts';
+
+export const TEST_HELP = `Usage: ztp test [env|module...] [--json] [--junit FILE] [--root DIR]
+
+Runs every example of every admission rule through every engine, each engine once per proof with
+all policies and examples: Kyverno (ValidatingPolicy, legacy ClusterPolicy, and the native
+ValidatingAdmissionPolicy through the Kyverno CLI), Gatekeeper (gator), conftest, opa and
+kyverno-json. Prints the verdict matrix (rule x example x engine) and fails on any example whose
+verdict or message differs from the one the rule promises, and on any disagreement between engines,
+naming the engines and the object. Arguments pick environments (their admission modules) or module
+ids; the default is every module of every environment, proven per environment.
+
+A missing engine is a failure under CI and a "not run, because..." line elsewhere.
+`;
+
+interface Proof {
+  readonly label: string;
+  readonly modules: readonly AdmissionModule[];
+}
+
+function cellMark(actual: string, expected: string): string {
+  if (actual === 'not-run') return '-';
+  if (actual === 'error') return 'E';
+  return actual === expected ? 'ok' : 'X';
+}
+
+function renderMatrix(label: string, m: VerdictMatrix): string {
+  const engines = m.engines.map((e) => e.engine);
+  const rows = new Map<string, Map<string, string>>();
+  const expected = new Map<string, string>();
+  for (const c of m.cells) {
+    const key = `${c.rule} ${c.example}`;
+    expected.set(key, c.expected);
+    if (!rows.has(key)) rows.set(key, new Map());
+    rows.get(key)!.set(c.engine, cellMark(c.actual, c.expected));
+  }
+  const width = Math.max(20, ...[...rows.keys()].map((k) => k.length));
+  const out = [`${label}: ${rows.size} examples x ${engines.length} engines`, `${'rule example'.padEnd(width)}  expect  ${engines.map((e) => e.padEnd(14)).join('')}`];
+  for (const [key, cells] of rows) out.push(`${key.padEnd(width)}  ${(expected.get(key) ?? '').padEnd(6)}  ${engines.map((e) => (cells.get(e) ?? '-').padEnd(14)).join('')}`);
+  for (const e of m.engines) if (e.status !== 'ran') out.push(`  ${e.engine}: ${e.status === 'failed' ? 'FAILED' : 'not run'}${e.reason ? `, because ${e.reason}` : ''}`);
+  for (const f of m.failures) out.push(`FAIL ${f.text}`);
+  return out.join('\n');
+}
+
+export async function runTest(args: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, strict: true, options: { json: { type: 'boolean', default: false }, junit: { type: 'string' }, root: { type: 'string' } } });
+  const { all } = await loadAllEnvironments(io.cwd, values.root);
+  const proofs: Proof[] = [];
+  const unknown: string[] = [];
+  const picks = positionals.length === 0 ? all.map((e) => e.name) : positionals;
+  for (const pick of picks) {
+    const env = all.find((e) => e.name === pick);
+    if (env) {
+      if (env.admission.length > 0) proofs.push({ label: `environment ${env.name}`, modules: env.admission });
+      continue;
+    }
+    const matches = all.flatMap((e) => e.admission.filter((m) => m.id === pick).map((m) => ({ env: e.name, m })));
+    if (matches.length === 0) unknown.push(pick);
+    for (const { env, m } of matches) proofs.push({ label: `${m.id} (environment ${env})`, modules: [m] });
+  }
+  if (unknown.length > 0) {
+    const ids = [...new Set(all.flatMap((e) => e.admission.map((m) => m.id)))].sort();
+    throw new UsageError(`unknown environment or admission module ${unknown.join(', ')}; environments: ${all.map((e) => e.name).join(', ')}; modules: ${ids.join(', ')}`);
+  }
+  if (proofs.length === 0) throw new UsageError('no admission modules to prove: no chosen environment lists any');
+  const results: { label: string; matrix: VerdictMatrix }[] = [];
+  for (const p of proofs) results.push({ label: p.label, matrix: await proveModules(p.modules) });
+  if (values.json) io.out(JSON.stringify(results, null, 2));
+  else io.out(results.map((r) => renderMatrix(r.label, r.matrix)).join('\n\n'));
+  if (values.junit !== undefined) {
+    const xml = results.map((r) => renderJUnit(r.matrix, `ztp test: ${r.label}`));
+    writeFileSync(resolve(io.cwd, values.junit), xml.length === 1 ? (xml[0] as string) : combineJUnit(xml));
+  }
+  const failed = results.filter((r) => r.matrix.failures.length > 0);
+  if (!values.json) io.out(failed.length === 0 ? `admission proof: every example as promised on every engine that ran` : `admission proof FAILED: ${failed.map((r) => r.label).join(', ')}`);
+  return failed.length === 0 ? EXIT.ok : EXIT.failure;
+}
+
+/** Several JUnit documents as one: their suites under one <testsuites>. */
+function combineJUnit(docs: readonly string[]): string {
+  const suites = docs.flatMap((d) => [...d.matchAll(/<testsuite[\s>][\s\S]*?<\/testsuite>/g)].map((m) => m[0]));
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="ztp test">\n${suites.join('\n')}\n</testsuites>\n`;
+}
+
+export const testCommand: Command = { name: 'test', summary: 'prove every admission rule on every engine (verdict matrix, --json, --junit)', help: TEST_HELP, run: runTest };
