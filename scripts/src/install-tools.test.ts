@@ -48,12 +48,15 @@ describe('parseArgs', () => {
     const command = parseArgs(['kind', 'opa', 'kind']);
     expect(command.kind !== 'help' && command.tools.map((t) => t.name)).toEqual(['kind', 'opa']);
     expect(parseArgs(['--status', 'opa'])).toMatchObject({ kind: 'status' });
+    expect(parseArgs(['--prune', 'opa'])).toMatchObject({ kind: 'install', prune: true });
+    expect(parseArgs(['opa'])).toMatchObject({ kind: 'install', prune: false });
   });
 
   it('rejects unknown tools and options', () => {
     expect(() => parseArgs(['terraform'])).toThrow(UnknownToolError);
     expect(() => parseArgs(['--force'])).toThrow('unknown option --force');
     expect(() => parseArgs(['--all', 'opa'])).toThrow('--all and tool names cannot be combined');
+    expect(() => parseArgs(['--status', '--prune'])).toThrow('--status and --prune cannot be combined');
   });
 });
 
@@ -64,6 +67,15 @@ describe('main', () => {
     const { code, out, err } = await run(['opa', 'kind']);
     expect({ code, err }).toEqual({ code: 0, err: '' });
     expect(out).toBe(`opa 1.22.3: found on PATH at ${opa}\nkind v0.33.0: found on PATH at ${kind}\n`);
+  });
+
+  it('removes the shared Go caches with --prune once everything is installed', async () => {
+    await fake('kind', 'kind v0.33.0 go1.26.8 linux/amd64');
+    await mkdir(join(dir, 'tools', 'go-mod', 'cache'), { recursive: true });
+    const { code, out } = await run(['kind', '--prune']);
+    expect(code).toBe(0);
+    expect(out).toContain(`install-tools: removed the Go caches: ${join(dir, 'tools', 'go-mod')}\n`);
+    expect(await readdir(join(dir, 'tools'))).toEqual([]);
   });
 
   it('exits 1 with the reason and the log tail when a build fails, and installs nothing', async () => {

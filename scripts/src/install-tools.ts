@@ -5,12 +5,14 @@
  *   node scripts/src/install-tools.ts --all      the same
  *   node scripts/src/install-tools.ts opa gator  just these
  *   node scripts/src/install-tools.ts --status   where each tool is found; builds nothing
+ *   node scripts/src/install-tools.ts --prune    after installing, delete the shared Go caches
+ *                                                (go-mod, go-build: over 10 GB after a full build)
  *
  * Tools are handled one after another (builds are CPU-bound and the machines have 2 cores).
  * Prints one line per tool; exits 1 if any build failed (after showing the tail of its log),
  * 2 on a usage error.
  */
-import { describeInstall, getTool, installTool, logFile, toolNames, toolStatus, UnknownToolError } from '@ztp/tools';
+import { describeInstall, getTool, installTool, logFile, pruneGoCaches, toolNames, toolStatus, UnknownToolError } from '@ztp/tools';
 import type { Env, ToolSpec } from '@ztp/tools';
 
 export interface Io {
@@ -21,21 +23,27 @@ export interface Io {
   readonly env?: Env;
 }
 
-const USAGE = 'usage: node scripts/src/install-tools.ts [--all | --status | name...]';
+const USAGE = 'usage: node scripts/src/install-tools.ts [--all | --status | name...] [--prune]';
 
-type Command = { readonly kind: 'install' | 'status'; readonly tools: readonly ToolSpec[] } | { readonly kind: 'help' };
+type Command =
+  | { readonly kind: 'install'; readonly tools: readonly ToolSpec[]; readonly prune: boolean }
+  | { readonly kind: 'status'; readonly tools: readonly ToolSpec[] }
+  | { readonly kind: 'help' };
 
 /** Parses the command line; throws UnknownToolError or an Error with the usage on bad input. */
 export function parseArgs(args: readonly string[]): Command {
   if (args.includes('--help') || args.includes('-h')) return { kind: 'help' };
   const status = args.includes('--status');
   const all = args.includes('--all');
-  const names = args.filter((arg) => arg !== '--all' && arg !== '--status');
+  const prune = args.includes('--prune');
+  const names = args.filter((arg) => arg !== '--all' && arg !== '--status' && arg !== '--prune');
   const unknownFlag = names.find((name) => name.startsWith('-'));
   if (unknownFlag !== undefined) throw new Error(`unknown option ${unknownFlag}\n${USAGE}`);
   if (all && names.length > 0) throw new Error(`--all and tool names cannot be combined\n${USAGE}`);
   const chosen = names.length === 0 ? toolNames() : [...new Set(names)];
-  return { kind: status ? 'status' : 'install', tools: chosen.map((name) => getTool(name)) };
+  if (status && prune) throw new Error(`--status and --prune cannot be combined\n${USAGE}`);
+  const tools = chosen.map((name) => getTool(name));
+  return status ? { kind: 'status', tools } : { kind: 'install', tools, prune };
 }
 
 function indent(text: string): string {
@@ -101,6 +109,10 @@ export async function main(args: readonly string[], io: Io): Promise<number> {
     return 1;
   }
   if (built > 0) io.out(`install-tools: built ${built} of ${command.tools.length} tools in ${seconds} s\n`);
+  if (command.prune) {
+    const removed = await pruneGoCaches(io.env);
+    io.out(`install-tools: removed the Go caches${removed.length > 0 ? `: ${removed.join(', ')}` : ' (there were none)'}\n`);
+  }
   return 0;
 }
 

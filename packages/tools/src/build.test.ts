@@ -1,7 +1,7 @@
-import { access, mkdir, readdir, readFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTool, goEnvironment, removeStaleBuilds } from './build.ts';
+import { buildTool, goEnvironment, pruneGoCaches, removeStaleBuilds } from './build.ts';
 import { readStamp } from './cache.ts';
 import { ToolBuildError } from './errors.ts';
 import { locateTool } from './resolve.ts';
@@ -136,5 +136,22 @@ describe('goEnvironment', () => {
       GOTOOLCHAIN: 'local',
       CGO_ENABLED: '0',
     });
+  });
+});
+
+describe('pruneGoCaches', () => {
+  it('removes the shared Go caches and keeps the tools', async () => {
+    const tools = join(dir, 'tools');
+    for (const sub of ['go-mod/cache', 'go-build/00', 'opa-1.22.3/bin']) await mkdir(join(tools, sub), { recursive: true });
+    expect(await pruneGoCaches(env)).toEqual([join(tools, 'go-build'), join(tools, 'go-mod')]);
+    expect(await entries(tools)).toEqual(['opa-1.22.3']);
+  });
+
+  it('refuses while a live process holds a build lock', async () => {
+    const tools = join(dir, 'tools');
+    await mkdir(join(tools, 'go-mod'), { recursive: true });
+    await writeFile(join(tools, '.lock-opa-1.22.3'), `${process.pid}\n`);
+    await expect(pruneGoCaches(env)).rejects.toThrow(`not pruning the Go caches: process ${process.pid} is building`);
+    await access(join(tools, 'go-mod'));
   });
 });

@@ -213,3 +213,34 @@ export async function buildTool(tool: ToolSpec, options: BuildOptions = {}): Pro
     throw new ToolBuildError(tool.name, tool.version, reason, log, await tailOf(log, options.tailLines ?? 40));
   }
 }
+
+/** The Go caches that builds share, under the tools directory. */
+export function goCacheDirs(env: Env = process.env): string[] {
+  const dir = toolsDir(env);
+  return ['go-build', 'go-mod', 'go-path'].map((name) => join(dir, name));
+}
+
+/**
+ * Removes the shared Go module and build caches (several GB after a full build; later builds
+ * then download and compile from scratch). Refuses while any build holds a lock.
+ */
+export async function pruneGoCaches(env: Env = process.env): Promise<string[]> {
+  const dir = toolsDir(env);
+  const entries = await readdir(dir).catch(() => [] as string[]);
+  for (const entry of entries) {
+    if (!entry.startsWith('.lock-')) continue;
+    const pid = Number((await readFile(join(dir, entry), 'utf8').catch(() => '')).trim());
+    if (isAlive(pid)) throw new Error(`not pruning the Go caches: process ${pid} is building (${entry})`);
+  }
+  const removed: string[] = [];
+  for (const path of goCacheDirs(env)) {
+    try {
+      await stat(path);
+    } catch {
+      continue;
+    }
+    await rm(path, { recursive: true, force: true });
+    removed.push(path);
+  }
+  return removed;
+}

@@ -4,7 +4,7 @@ export { goBuildFromModuleSource, goBuildInToolModule, goInstall } from './recip
 export type { LinkerFlags } from './recipes.ts';
 export { cachedBinary, logFile, readStamp, stampFile, toolHome, toolsDir } from './cache.ts';
 export type { Stamp } from './cache.ts';
-export { buildTool, goEnvironment, removeStaleBuilds, tailOf, MIN_GO } from './build.ts';
+export { buildTool, goCacheDirs, goEnvironment, pruneGoCaches, removeStaleBuilds, tailOf, MIN_GO } from './build.ts';
 export type { BuildOptions, BuildResult } from './build.ts';
 export { locateTool, resolveTool, toolStatus, whichAll } from './resolve.ts';
 export type { ResolveOptions, ToolStatus } from './resolve.ts';
