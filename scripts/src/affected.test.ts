@@ -12,10 +12,10 @@ async function affected(...files: string[]): Promise<string[]> {
 }
 
 /**
- * Projects whose tests read every example environment (cross-checks, benchmarks): a change to any
- * environment rightly affects them too. Nothing else may be.
+ * Projects that read every example environment (cross-checks, benchmarks, end-to-end plans, the
+ * publish and bench scripts): a change to any environment rightly affects them too. Nothing else may be.
  */
-const ENVIRONMENT_CONSUMERS = ['@ztp/analyzers', '@ztp/bench', '@ztp/e2e'];
+const ENVIRONMENT_CONSUMERS = ['@ztp/analyzers', '@ztp/bench', '@ztp/e2e', '@ztp/scripts'];
 const withoutConsumers = (set: string[]) => set.filter((p) => !ENVIRONMENT_CONSUMERS.includes(p));
 
 describe('nx affected follows the code', () => {
