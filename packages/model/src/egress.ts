@@ -1,4 +1,5 @@
 import { callSite, type SourceLocation } from './source.ts';
+import { unknownKeys } from './unknown-keys.ts';
 import type { Protocol, Workload } from './workload.ts';
 import { workloadId } from './workload.ts';
 import type { NamespaceSource } from './flow.ts';
@@ -53,6 +54,8 @@ export interface Egress {
   readonly to: readonly (CidrDestination | FqdnDestination)[];
   readonly ports: readonly { readonly port: number; readonly protocol: Protocol }[];
   readonly description: string | undefined;
+  /** Properties given that an egress does not have (reported by validation). */
+  readonly unknown: readonly string[];
   readonly at: SourceLocation;
 }
 
@@ -70,6 +73,7 @@ export function egress(props: EgressProps): Egress {
     to,
     ports: props.ports.map((p) => (typeof p === 'number' ? { port: p, protocol: 'TCP' as const } : { port: p.port, protocol: p.protocol ?? 'TCP' })),
     description: props.description,
+    unknown: unknownKeys(props, ['from', 'to', 'ports', 'description']),
     at: callSite(),
   };
 }

@@ -1,5 +1,6 @@
 import type { AdmissionModule, ClusterForm } from '@ztp/admission';
 import { callSite, type SourceLocation } from './source.ts';
+import { unknownKeys } from './unknown-keys.ts';
 import type { Egress } from './egress.ts';
 import type { Flow } from './flow.ts';
 import type { Runtime } from './runtime.ts';
@@ -87,6 +88,8 @@ export interface Environment {
   readonly vault: VaultSettings | undefined;
   readonly certificates: CertificateSettings | undefined;
   readonly runtime: readonly Runtime[];
+  /** Properties given that an environment does not have (reported by validation). */
+  readonly unknown: readonly string[];
   readonly at: SourceLocation;
 }
 
@@ -115,6 +118,7 @@ export function defineEnvironment(props: EnvironmentProps): Environment {
     vault: props.vault,
     certificates: props.certificates,
     runtime: [...(props.runtime ?? [])],
+    unknown: unknownKeys(props, ['name', 'cluster', 'trustDomain', 'cni', 'mesh', 'dns', 'enforcement', 'phase', 'namespaces', 'workloads', 'flows', 'egress', 'admission', 'admissionForms', 'secrets', 'vault', 'certificates', 'runtime']),
     at: callSite(),
   };
 }

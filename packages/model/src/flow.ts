@@ -1,4 +1,5 @@
 import { callSite, type SourceLocation } from './source.ts';
+import { unknownKeys } from './unknown-keys.ts';
 import { workloadId, type Workload } from './workload.ts';
 
 /** Every pod of a namespace, managed by this environment or not (e.g. an ingress gateway's). */
@@ -75,6 +76,8 @@ export interface Flow {
   readonly http: readonly HttpRule[] | undefined;
   readonly l7: L7Enforcer;
   readonly description: string | undefined;
+  /** Properties given that a flow does not have (reported by validation). */
+  readonly unknown: readonly string[];
   readonly at: SourceLocation;
 }
 
@@ -94,6 +97,10 @@ export function flow<P extends string>(props: FlowProps<P>): Flow {
     http: props.http === undefined ? undefined : props.http.map((r) => ({ ...r })),
     l7: props.l7 ?? 'auto',
     description: props.description,
+    unknown: [
+      ...unknownKeys(props, ['from', 'to', 'ports', 'http', 'l7', 'description']),
+      ...(props.http ?? []).flatMap((r, i) => unknownKeys(r, ['methods', 'paths']).map((k) => `http[${i}].${k}`)),
+    ],
     at: callSite(),
   };
 }

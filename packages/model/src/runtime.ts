@@ -1,4 +1,5 @@
 import { callSite, type SourceLocation } from './source.ts';
+import { unknownKeys } from './unknown-keys.ts';
 
 /** What a namespace's pods are expected to do at run time; anything else raises a Falco alert. */
 export interface RuntimeProps {
@@ -19,6 +20,8 @@ export interface Runtime {
   readonly namespace: string;
   readonly outboundPorts: readonly number[];
   readonly priority: NonNullable<RuntimeProps['priority']>;
+  /** Properties given that a runtime expectation does not have (reported by validation). */
+  readonly unknown: readonly string[];
   readonly at: SourceLocation;
 }
 
@@ -34,6 +37,7 @@ export function runtime(props: RuntimeProps): Runtime {
     namespace: props.namespace,
     outboundPorts: [...props.outboundPorts],
     priority: props.priority ?? 'WARNING',
+    unknown: unknownKeys(props, ['namespace', 'outboundPorts', 'priority']),
     at: callSite(),
   };
 }

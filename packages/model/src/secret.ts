@@ -1,4 +1,5 @@
 import { callSite, type SourceLocation } from './source.ts';
+import { unknownKeys } from './unknown-keys.ts';
 import type { Workload } from './workload.ts';
 
 /** A Vault secret a workload reads. */
@@ -32,6 +33,8 @@ export interface Secret {
   readonly kind: 'dynamic' | 'static';
   readonly ttl: string | undefined;
   readonly keys: readonly string[] | undefined;
+  /** Properties given that a secret does not have (reported by validation). */
+  readonly unknown: readonly string[];
   readonly at: SourceLocation;
 }
 
@@ -51,6 +54,7 @@ export function secret(props: SecretProps): Secret {
     kind: props.kind,
     ttl: props.ttl,
     keys: props.keys === undefined ? undefined : [...props.keys],
+    unknown: unknownKeys(props, ['workload', 'name', 'path', 'kind', 'ttl', 'keys']),
     at: callSite(),
   };
 }

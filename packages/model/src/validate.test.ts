@@ -213,6 +213,17 @@ describe('validateEnvironment', () => {
     expect(problems(base({ workloads: [v], flows: [], secrets: [secret({ workload: v, name: 'mine', kind: 'static', path: 'secret/op' })], vault: { server: 'https://vault:8200' } }))).toEqual([]);
   });
 
+  it('refuses properties the model does not have, so a misspelt restriction cannot silently widen an allow', () => {
+    const web = workload({ namespace: 'shop', name: 'web' });
+    const api = workload({ namespace: 'shop', name: 'api', ports: { http: { port: 8080, appProtocol: 'http' } } });
+    const misspelt = { from: web, to: api, ports: ['http'], htpp: [{ methods: ['GET'] }] } as unknown as Parameters<typeof flow>[0];
+    expectProblem(base({ workloads: [web, api], flows: [flow(misspelt)] }), 'flow shop/web -> shop/api', /has no property 'htpp'/);
+    const rule = { from: web, to: api, ports: ['http'], http: [{ method: ['GET'] }] } as unknown as Parameters<typeof flow>[0];
+    expectProblem(base({ workloads: [web, api], flows: [flow(rule)] }), 'flow shop/web -> shop/api', /has no property 'http\[0\]\.method'/);
+    const w = workload({ namespace: 'shop', name: 'w', ports: { http: { port: 80, appProtcol: 'http' } as never } });
+    expectProblem(base({ workloads: [w], flows: [] }), 'workload shop/w', /has no property 'ports\.http\.appProtcol'/);
+  });
+
   it('reports every problem at once', () => {
     const w = workload({ namespace: 'nowhere', name: 'Bad' });
     expect(problems(base({ workloads: [w], flows: [], phase: 7 as 1 })).length).toBeGreaterThanOrEqual(3);

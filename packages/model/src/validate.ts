@@ -342,6 +342,15 @@ function validateRuntime(env: Environment, managed: Set<string>, c: Collector): 
  */
 export function validateEnvironment(env: Environment): void {
   const c = new Collector();
+  const unknown = (at: SourceLocation, object: string, keys: readonly string[] | undefined) => {
+    for (const k of keys ?? []) c.add(at, object, `has no property '${k}' (misspelt?); remove it or use one of the documented properties`);
+  };
+  unknown(env.at, `environment ${env.name}`, env.unknown);
+  for (const w of env.workloads) if (w?.type === 'workload') unknown(w.at, `workload ${workloadId(w)}`, w.unknown);
+  for (const f of env.flows) if (f?.type === 'flow' && f.to) unknown(f.at, flowId(f), f.unknown);
+  for (const e of env.egress) if (e?.type === 'egress') unknown(e.at, egressId(e), e.unknown);
+  for (const s of env.secrets) if (s?.type === 'secret') unknown(s.at, `secret ${s.name}`, s.unknown);
+  for (const r of env.runtime) if (r?.type === 'runtime') unknown(r.at, `runtime ${r.namespace}`, r.unknown);
   validateSettings(env, c);
   const managed = validateNamespaces(env, c);
   const byId = validateWorkloads(env, managed, c);

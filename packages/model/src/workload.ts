@@ -1,4 +1,5 @@
 import { callSite, type SourceLocation } from './source.ts';
+import { unknownKeys } from './unknown-keys.ts';
 
 /** Transport protocol of a port, as Kubernetes spells it. */
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';
@@ -91,6 +92,8 @@ export interface Workload<P extends string = string> {
   readonly ports: Readonly<Record<P, Port>>;
   readonly images: readonly string[];
   readonly apiAccess: readonly ApiPermission[];
+  /** Properties given that a workload does not have (reported by validation). */
+  readonly unknown: readonly string[];
   readonly at: SourceLocation;
 }
 
@@ -122,6 +125,10 @@ export function workload<P extends string = never>(props: WorkloadProps<P>): Wor
     ports,
     images: [...(props.images ?? [])],
     apiAccess: [...(props.apiAccess ?? [])],
+    unknown: [
+      ...unknownKeys(props, ['namespace', 'name', 'labels', 'serviceAccount', 'ports', 'images', 'apiAccess']),
+      ...Object.entries(props.ports ?? {}).flatMap(([name, spec]) => unknownKeys(spec as object, ['port', 'protocol', 'appProtocol', 'mtls']).map((k) => `ports.${name}.${k}`)),
+    ],
     at: callSite(),
   };
 }
