@@ -26,6 +26,15 @@ describe('assembleBundle', () => {
     expect(schemaError({ apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: 'x' } })).toMatch(/no upstream schema is known/);
   });
 
+  it('lists admission modules in manifest.json only once the admission layer is on', () => {
+    const { web } = shop();
+    const modules = [{ id: 'some-rules', description: 'rules' }];
+    const early = JSON.parse(assembleBundle(irOf({ phase: 2, workloads: [web], admission: modules }), [], []).files.get('manifest.json') ?? '{}') as { admission: unknown[] };
+    expect(early.admission).toEqual([]);
+    const later = JSON.parse(assembleBundle(irOf({ phase: 3, workloads: [web], admission: modules }), [], []).files.get('manifest.json') ?? '{}') as { admission: unknown[] };
+    expect(later.admission).toEqual([{ id: 'some-rules', description: 'rules' }]);
+  });
+
   it('places files that are not cluster objects outside the kustomization', () => {
     const { web } = shop();
     const b = assembleBundle(irOf({ workloads: [web] }), [], [{ path: 'admission/scan/conftest/policy.rego', content: 'package main' }]);

@@ -139,7 +139,8 @@ export function assembleBundle(ir: IR, objects: readonly Emitted[], extraFiles: 
       namespaces: ir.namespaces.map((n) => n.name),
       workloads: workloadsOf(ir),
       intent: intendedConnectivity(ir),
-      admission: ir.env.admission.map((m) => ({ id: m.id, description: m.description })),
+      // Only what the bundle carries: before phase 3 the admission layer is off.
+      admission: ir.layers.has('admission') ? ir.env.admission.map((m) => ({ id: m.id, description: m.description })) : [],
       objects: manifest,
       files: extras.map((f) => ({ file: f.path, sha256: sha256(f.content) })),
     }),
