@@ -33,6 +33,21 @@ export interface IR {
   readonly allows: readonly IRAllow[];
   /** One entry per (egress, destination), in declaration order. */
   readonly egress: readonly IREgress[];
+  /** The allows into each workload, and from each workload or namespace caller, in declaration order. */
+  readonly allowsTo: ReadonlyMap<IRWorkload, readonly IRAllow[]>;
+  readonly allowsFrom: ReadonlyMap<IRWorkload | string, readonly IRAllow[]>;
+  /** The external egress of each workload or namespace, in declaration order. */
+  readonly egressFrom: ReadonlyMap<IRWorkload | string, readonly IREgress[]>;
+}
+
+/** `list` grouped by `key` (entries without a key are left out), keeping the order of `list`. */
+function groupBy<K, T>(list: readonly T[], key: (t: T) => K | undefined): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const t of list) {
+    const k = key(t);
+    if (k !== undefined) out.set(k, [...(out.get(k) ?? []), t]);
+  }
+  return out;
 }
 
 export interface IRNamespace {
@@ -169,5 +184,8 @@ export function toIR(env: Environment, root: string): IR {
     workloads,
     allows,
     egress,
+    allowsTo: groupBy(allows, (a) => a.dest),
+    allowsFrom: groupBy<IRWorkload | string, IRAllow>(allows, (a) => (a.source.kind === 'workload' ? a.source.workload : a.source.kind === 'namespace' ? a.source.namespace : undefined)),
+    egressFrom: groupBy<IRWorkload | string, IREgress>(egress, (e) => (e.from.kind === 'workload' ? e.from.workload : e.from.namespace)),
   };
 }

@@ -46,7 +46,7 @@ export function emitCiliumPolicies(ir: IR): Emitted[] {
   const env = ir.env.name;
   const out: Emitted[] = [];
   for (const w of ir.workloads) {
-    const l7 = ir.allows.filter((a) => a.dest === w && a.l7 === 'cilium');
+    const l7 = (ir.allowsTo.get(w) ?? []).filter((a) => a.l7 === 'cilium');
     if (l7.length > 0) {
       out.push(emitted('network', cnp(env, w.namespace, `ztp-${w.name}-l7`, { endpointSelector: { matchLabels: { ...w.labels } }, ingress: l7.map(l7Rule) }), l7.map((a) => a.origin)));
     }
@@ -69,13 +69,13 @@ export function emitCiliumPolicies(ir: IR): Emitted[] {
     toPorts: [{ ports: e.ports.map((p) => ({ port: String(p.port), protocol: p.protocol })) }],
   });
   for (const w of ir.workloads) {
-    const fqdn = ir.egress.filter((e) => e.to.type === 'fqdn' && e.from.kind === 'workload' && e.from.workload === w);
+    const fqdn = (ir.egressFrom.get(w) ?? []).filter((e) => e.to.type === 'fqdn');
     if (fqdn.length > 0) {
       out.push(emitted('network', cnp(env, w.namespace, `ztp-${w.name}-fqdn`, { endpointSelector: { matchLabels: { ...w.labels } }, egress: [dnsRule, ...fqdn.map(fqdnRule)] }), fqdn.map((e) => e.origin)));
     }
   }
   for (const ns of ir.namespaces) {
-    const fqdn = ir.egress.filter((e) => e.to.type === 'fqdn' && e.from.kind === 'namespace' && e.from.namespace === ns.name);
+    const fqdn = (ir.egressFrom.get(ns.name) ?? []).filter((e) => e.to.type === 'fqdn');
     if (fqdn.length > 0) {
       out.push(emitted('network', cnp(env, ns.name, 'ztp-namespace-fqdn', { endpointSelector: {}, egress: [dnsRule, ...fqdn.map(fqdnRule)] }), fqdn.map((e) => e.origin)));
     }

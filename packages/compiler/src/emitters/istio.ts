@@ -68,7 +68,7 @@ export function emitIstio(ir: IR): Emitted[] {
       const portLevelMtls = Object.fromEntries(overrides.map((p) => [String(p.port), { mode: p.mtls }]));
       out.push(peerAuth(`ztp-${w.name}`, w.namespace, { selector: { matchLabels: { ...w.labels } }, mtls: { mode }, portLevelMtls }, [w.origin]));
     }
-    const inbound = ir.allows.filter((a) => a.dest === w && a.ports.some((p) => p.protocol === 'TCP'));
+    const inbound = (ir.allowsTo.get(w) ?? []).filter((a) => a.ports.some((p) => p.protocol === 'TCP'));
     if (inbound.length > 0) out.push(authz(`ztp-${w.name}`, w.namespace, allowSpec(w, inbound), inbound.map((a) => a.origin)));
   }
   return out;

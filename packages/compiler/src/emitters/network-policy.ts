@@ -87,13 +87,13 @@ export function emitNetworkPolicies(ir: IR): Emitted[] {
   }
 
   for (const w of ir.workloads) {
-    const inbound = ir.allows.filter((a) => a.dest === w && a.l7 !== 'cilium');
+    const inbound = (ir.allowsTo.get(w) ?? []).filter((a) => a.l7 !== 'cilium');
     if (inbound.length > 0) {
       const ingress: INetworkPolicyIngressRule[] = inbound.map((a) => ({ from: [peerOf(a.source)], ports: portsOf(a, ambient) }));
       out.push(emitted('network', policy(env, w.namespace, `ztp-${w.name}-ingress`, { podSelector: matchLabels(w.labels), policyTypes: ['Ingress'], ingress }), inbound.map((a) => a.origin)));
     }
-    const outbound = ir.allows.filter((a) => a.source.kind === 'workload' && a.source.workload === w);
-    const external = ir.egress.filter((e) => e.from.kind === 'workload' && e.from.workload === w);
+    const outbound = ir.allowsFrom.get(w) ?? [];
+    const external = ir.egressFrom.get(w) ?? [];
     const egress: INetworkPolicyEgressRule[] = [
       ...outbound.map((a) => ({ to: [workloadPeer(a.dest)], ports: portsOf(a, ambient) })),
       ...external.map(egressRuleOf).filter((r): r is INetworkPolicyEgressRule => r !== undefined),
@@ -104,8 +104,8 @@ export function emitNetworkPolicies(ir: IR): Emitted[] {
   }
 
   for (const ns of ir.namespaces) {
-    const outbound = ir.allows.filter((a) => a.source.kind === 'namespace' && a.source.namespace === ns.name);
-    const external = ir.egress.filter((e) => e.from.kind === 'namespace' && e.from.namespace === ns.name);
+    const outbound = ir.allowsFrom.get(ns.name) ?? [];
+    const external = ir.egressFrom.get(ns.name) ?? [];
     const egress: INetworkPolicyEgressRule[] = [
       ...outbound.map((a) => ({ to: [workloadPeer(a.dest)], ports: portsOf(a, ambient) })),
       ...external.map(egressRuleOf).filter((r): r is INetworkPolicyEgressRule => r !== undefined),
