@@ -9,3 +9,13 @@ export async function loadAllEnvironments(cwd: string, root?: string): Promise<{
   for (const s of discoverEnvironments(dir)) all.push(await loadEnvironment(s));
   return { root: dir, all };
 }
+
+/** The repository root (`--root`, else found upwards from `cwd`), or undefined outside a repository. */
+export function rootOrUndefined(cwd: string, root?: string): string | undefined {
+  if (root !== undefined) return resolve(cwd, root);
+  try {
+    return findRoot(cwd);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,4 +1,3 @@
-import { findRoot } from '@ztp/compiler';
 import type { Command } from './command.ts';
 import { analyzeCommand } from './commands/analyze.ts';
 import { compileCommand } from './commands/compile.ts';
@@ -9,6 +8,7 @@ import { admissionCommand } from './commands/admission.ts';
 import { verifyCommand } from './commands/verify.ts';
 import { describeError, EXIT, UsageError } from './exit-codes.ts';
 import type { Io } from './io.ts';
+import { rootOrUndefined } from './environments.ts';
 
 /** Every command, in the order help lists them. */
 export const COMMANDS: readonly Command[] = [compileCommand, verifyCommand, testCommand, admissionCommand, analyzeCommand, diffCommand, reportCommand];
@@ -25,14 +25,6 @@ ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`).join('\n')}
 
 Exit codes: 0 ok, 1 policy or validation failure, 2 usage or input error, 3 internal error.
 `;
-}
-
-function rootOrUndefined(cwd: string): string | undefined {
-  try {
-    return findRoot(cwd);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. Never throws. */

@@ -3,10 +3,10 @@ import { existsSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { findRoot } from '@ztp/compiler';
 import { diffBundles, formatDiff } from '@ztp/verify';
 import { readBundlesDir, type BundleOnDisk } from '../bundles.ts';
 import type { Command } from '../command.ts';
+import { rootOrUndefined } from '../environments.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
 import type { Io } from '../io.ts';
 
@@ -51,12 +51,7 @@ export async function runDiff(args: readonly string[], io: Io): Promise<number> 
   if (positionals.length !== 2) throw new UsageError('ztp diff takes exactly two arguments: <base> <head>');
   const format = values.output;
   if (format !== 'txt' && format !== 'json' && format !== 'md') throw new UsageError(`-o must be txt, json or md, not '${format}'`);
-  let root: string | undefined;
-  try {
-    root = values.root ? resolve(io.cwd, values.root) : findRoot(io.cwd);
-  } catch {
-    root = undefined;
-  }
+  const root = rootOrUndefined(io.cwd, values.root);
   const temps: string[] = [];
   try {
     const base = sideBundles(positionals[0] as string, io, root, temps);

@@ -1,11 +1,11 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { compileEnvironments, discoverEnvironments, findRoot, loadEnvironment, loadGitOpsSettings } from '@ztp/compiler';
-import type { Environment } from '@ztp/model';
+import { compileEnvironments, loadGitOpsSettings } from '@ztp/compiler';
 import { renderReport } from '@ztp/report';
 import type { NamedBundle } from '@ztp/verify';
 import type { Command } from '../command.ts';
+import { loadAllEnvironments, rootOrUndefined } from '../environments.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
 import type { Io } from '../io.ts';
 import { sideBundles } from './diff.ts';
@@ -31,12 +31,7 @@ export async function runReport(args: readonly string[], io: Io): Promise<number
   if (values.base === undefined) throw new UsageError('--base <ref|folder> is required');
   const maxLength = values['max-length'] === undefined ? undefined : Number(values['max-length']);
   if (maxLength !== undefined && (!Number.isInteger(maxLength) || maxLength < 1000)) throw new UsageError('--max-length must be a whole number of at least 1000');
-  let root: string | undefined;
-  try {
-    root = values.root ? resolve(io.cwd, values.root) : findRoot(io.cwd);
-  } catch {
-    root = undefined;
-  }
+  const root = rootOrUndefined(io.cwd, values.root);
   const temps: string[] = [];
   try {
     const base: NamedBundle[] = sideBundles(values.base, io, root, temps);
@@ -44,8 +39,7 @@ export async function runReport(args: readonly string[], io: Io): Promise<number
     if (values.head !== undefined) head = sideBundles(values.head, io, root, temps);
     else {
       if (root === undefined) throw new UsageError('without --head, ztp report compiles the working tree: run it inside the policy repository or pass --root');
-      const all: Environment[] = [];
-      for (const s of discoverEnvironments(root)) all.push(await loadEnvironment(s));
+      const { all } = await loadAllEnvironments(io.cwd, root);
       head = [...compileEnvironments(all, root, loadGitOpsSettings(root), all).bundles];
     }
     const markdown = renderReport(

@@ -5,6 +5,7 @@
  */
 import { parseCidr, parseIp } from '../ip.ts';
 
+// Raw manifest objects of any shape, read as the API docs describe them, deliberately unchecked.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
 
