@@ -1,4 +1,4 @@
-import { chmod, cp, mkdir, readdir } from 'node:fs/promises';
+import { chmod, cp, mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BuildContext, BuildRecipe } from './types.ts';
 
@@ -101,4 +101,45 @@ export function goBuildInToolModule(
       });
     },
   };
+}
+
+/**
+ * For a component of k8s.io/kubernetes itself (kube-apiserver). Kubernetes' go.mod replaces its
+ * ~30 staging modules (`k8s.io/api`, `k8s.io/apiserver`, ...) with local directories that a
+ * downloaded module does not have, so a plain `go install` cannot build it. This reads that
+ * go.mod, replaces every staging module with its published release (`v0.<minor>.<patch>` for
+ * kubernetes `v1.<minor>.<patch>`) in a throwaway module, `go get -tool`s the package and builds
+ * it with `CGO_ENABLED=0` (the builder's default) and `ldflags`.
+ */
+export function goBuildKubernetesComponent(pkg: string, options: { ldflags?: LinkerFlags } = {}): BuildRecipe {
+  const module = 'k8s.io/kubernetes';
+  return {
+    summary:
+      `go mod init tmp; for each ./staging replace in ${module}@<version>'s go.mod: ` +
+      `go mod edit -replace <staging module>=<staging module>@v0.<minor>.<patch>; go get -tool ${pkg}@<version>; go build -trimpath -o <bin> ${pkg}`,
+    async build(ctx) {
+      const mod = join(ctx.workDir, 'mod');
+      await mkdir(mod, { recursive: true });
+      const json = await ctx.go(['mod', 'download', '-json', `${module}@${ctx.moduleVersion}`], { cwd: ctx.workDir, capture: true });
+      const info = JSON.parse(json) as { GoMod?: string; Error?: string };
+      if (info.Error) throw new Error(`go mod download: ${info.Error}`);
+      if (!info.GoMod) throw new Error(`go mod download printed no GoMod for ${module}@${ctx.moduleVersion}`);
+      const staging = stagingModules(await readFile(info.GoMod, 'utf8'));
+      if (staging.length < 10) throw new Error(`expected kubernetes' go.mod to replace its staging modules, found ${staging.length}`);
+      const published = ctx.moduleVersion.replace(/^v1\./, 'v0.');
+      await ctx.go(['mod', 'init', 'tmp'], { cwd: mod });
+      await ctx.go(['mod', 'edit', ...staging.map((m) => `-replace=${m}=${m}@${published}`)], { cwd: mod });
+      await ctx.go(['get', '-tool', `${pkg}@${ctx.moduleVersion}`], { cwd: mod });
+      await ctx.go(['build', ...buildFlags(ctx, options.ldflags), '-o', join(ctx.binDir, ctx.tool.binary), pkg], { cwd: mod });
+    },
+  };
+}
+
+/** The module paths a go.mod replaces with `./staging/...` directories, sorted. */
+export function stagingModules(goMod: string): string[] {
+  const found = new Set<string>();
+  for (const match of goMod.matchAll(/^\s*(?:replace\s+)?(\S+)(?:\s+\S+)?\s+=>\s+\.\/staging\/\S+\s*$/gm)) {
+    found.add(match[1]!);
+  }
+  return [...found].sort();
 }

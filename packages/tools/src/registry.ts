@@ -1,5 +1,5 @@
 import { UnknownToolError } from './errors.ts';
-import { goBuildFromModuleSource, goBuildInToolModule, goInstall } from './recipes.ts';
+import { goBuildFromModuleSource, goBuildInToolModule, goBuildKubernetesComponent, goInstall } from './recipes.ts';
 import type { ToolSpec } from './types.ts';
 import { normalizeVersion } from './version.ts';
 
@@ -91,6 +91,44 @@ export const TOOLS: readonly ToolSpec[] = [
     description: 'kind: Kubernetes clusters in containers',
     check: { kind: 'command', args: ['version'], pattern: /^kind (v\S+)/m },
     recipe: goInstall('sigs.k8s.io/kind'),
+  },
+  {
+    name: 'etcd',
+    version: '3.6.16',
+    binary: 'etcd',
+    description: 'etcd: the key-value store behind the local kube-apiserver (Debian\'s 3.4 is too old for it)',
+    check: { kind: 'command', args: ['--version'], pattern: /^etcd Version: (\S+)$/m },
+    recipe: goBuildInToolModule('go.etcd.io/etcd/server/v3'),
+  },
+  {
+    name: 'kube-apiserver',
+    version: 'v1.35.4',
+    binary: 'kube-apiserver',
+    description: 'kube-apiserver: the real Kubernetes control plane for local admission, validation and prove runs',
+    check: { kind: 'command', args: ['--version'], pattern: /^Kubernetes (v\S+)$/m },
+    // What kubernetes' hack/lib/version.sh sets; without it /version says v0.0.0-master and the
+    // apiserver's compatibility version (and with it every feature gate default) is wrong.
+    recipe: goBuildKubernetesComponent('k8s.io/kubernetes/cmd/kube-apiserver', {
+      ldflags: (ctx) => {
+        const [major, minor] = ctx.moduleVersion.replace(/^v/, '').split('.');
+        return ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version'].flatMap((pkg) => [
+          `-X ${pkg}.gitVersion=${ctx.moduleVersion}`,
+          `-X ${pkg}.gitMajor=${major}`,
+          `-X ${pkg}.gitMinor=${minor}`,
+          `-X ${pkg}.gitTreeState=clean`,
+          `-X ${pkg}.buildDate=1970-01-01T00:00:00Z`,
+        ]);
+      },
+    }),
+  },
+  {
+    name: 'kube-network-policies',
+    version: 'v0.8.0',
+    binary: 'kube-network-policies',
+    description: 'kube-network-policies: the SIG Network reference NetworkPolicy dataplane (NFQUEUE), for real-packet proofs',
+    // It has no version flag; only our stamped build counts.
+    check: { kind: 'stamp', probe: { args: ['--help'], pattern: /nfqueue-id/ } },
+    recipe: goBuildFromModuleSource('sigs.k8s.io/kube-network-policies', './cmd'),
   },
 ];
 
