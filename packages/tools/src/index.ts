@@ -1,6 +1,6 @@
 export type { BuildContext, BuildRecipe, Env, RunOptions, ToolSpec, VersionCheck, VersionCommand, VersionStamp } from './types.ts';
 export { TOOLS, getTool, toolNames } from './registry.ts';
-export { goBuildFromModuleSource, goBuildInToolModule, goInstall } from './recipes.ts';
+export { goBuildFromModuleSource, goBuildInToolModule, goBuildKubernetesComponent, goInstall, stagingModules } from './recipes.ts';
 export type { LinkerFlags } from './recipes.ts';
 export { cachedBinary, logFile, readStamp, stampFile, toolHome, toolsDir } from './cache.ts';
 export type { Stamp } from './cache.ts';

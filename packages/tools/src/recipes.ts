@@ -138,7 +138,7 @@ export function goBuildKubernetesComponent(pkg: string, options: { ldflags?: Lin
 /** The module paths a go.mod replaces with `./staging/...` directories, sorted. */
 export function stagingModules(goMod: string): string[] {
   const found = new Set<string>();
-  for (const match of goMod.matchAll(/^\s*(?:replace\s+)?(\S+)(?:\s+\S+)?\s+=>\s+\.\/staging\/\S+\s*$/gm)) {
+  for (const match of goMod.matchAll(/^[ \t]*(?:replace[ \t]+)?([^\s()]+)(?:[ \t]+v\S+)?[ \t]+=>[ \t]+\.\/staging\/\S+[ \t]*$/gm)) {
     found.add(match[1]!);
   }
   return [...found].sort();

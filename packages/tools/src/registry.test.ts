@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UnknownToolError } from './errors.ts';
+import { stagingModules } from './recipes.ts';
 import { getTool, toolNames, TOOLS } from './registry.ts';
 import { sameVersion } from './version.ts';
 
@@ -33,6 +34,8 @@ const REAL_VERSION_OUTPUT: Readonly<Record<string, string>> = {
   ].join('\n'),
   kyverno: 'Version: v1.19.1\nTime: ---\nGit commit ID: ---\n',
   kind: 'kind v0.33.0 go1.26.8 linux/amd64\n',
+  etcd: 'etcd Version: 3.6.16\nGit SHA: Not provided (use ./build instead of go build)\nGo Version: go1.26.8\nGo OS/Arch: linux/amd64\n',
+  'kube-apiserver': 'Kubernetes v1.35.4\n',
 };
 
 /** What these binaries print when built without the recipes' -X flags (read from their source): must not pass. */
@@ -45,7 +48,10 @@ const UNSTAMPED_VERSION_OUTPUT: Readonly<Record<string, string>> = {
 
 describe('tool registry', () => {
   it('has the pinned engines, each once', () => {
-    expect(toolNames()).toEqual(['opa', 'conftest', 'kyverno-json', 'gator', 'cyclonus', 'netpolicy', 'kyverno', 'kind']);
+    expect(toolNames().slice(0, 11)).toEqual([
+      'opa', 'conftest', 'kyverno-json', 'gator', 'cyclonus', 'netpolicy', 'kyverno', 'kind',
+      'etcd', 'kube-apiserver', 'kube-network-policies',
+    ]);
     expect(new Set(toolNames()).size).toBe(TOOLS.length);
   });
 
@@ -89,5 +95,23 @@ describe('tool registry', () => {
   it('rejects unknown names with the list of known ones', () => {
     expect(() => getTool('nope')).toThrow(UnknownToolError);
     expect(() => getTool('nope')).toThrow('unknown tool "nope"; the pinned tools are: opa, conftest,');
+  });
+});
+
+describe('stagingModules', () => {
+  it('finds every ./staging replace of a go.mod, in the block and the one-line form, and nothing else', () => {
+    const goMod = [
+      'module k8s.io/kubernetes',
+      'require (',
+      '\tk8s.io/api v0.0.0',
+      ')',
+      'replace (',
+      '\tk8s.io/api => ./staging/src/k8s.io/api',
+      '\tk8s.io/apiserver v0.0.0 => ./staging/src/k8s.io/apiserver',
+      '\tgithub.com/other/mod => github.com/fork/mod v1.2.3',
+      ')',
+      'replace k8s.io/kubectl => ./staging/src/k8s.io/kubectl',
+    ].join('\n');
+    expect(stagingModules(goMod)).toEqual(['k8s.io/api', 'k8s.io/apiserver', 'k8s.io/kubectl']);
   });
 });
