@@ -6,7 +6,7 @@ export { defineEnvironment, type Environment, type EnvironmentProps, type Namesp
 export { workload, workloadId, type Workload, type WorkloadProps, type Port, type PortProps, type Protocol, type AppProtocol, type MtlsMode, type ApiPermission } from './workload.ts';
 export { flow, flowId, sourceId, fromNamespace, fromCidr, type Flow, type FlowProps, type FlowSource, type NamespaceSource, type CidrSource, type HttpRule, type HttpMethod, type L7Enforcer } from './flow.ts';
 export { egress, egressId, toCidr, toFqdn, type Egress, type EgressProps, type EgressPort, type CidrDestination, type FqdnDestination } from './egress.ts';
-export { secret, parseDuration, formatDuration, type Secret, type SecretProps } from './secret.ts';
+export { secret, databaseRoleOf, parseDuration, formatDuration, type DatabaseRole, type DatabaseRoleProps, type Secret, type SecretProps, type VaultCapability } from './secret.ts';
 export { runtime, type Runtime, type RuntimeProps } from './runtime.ts';
 export { LAYERS, layersForPhase, type Layer, type RolloutPhase, type MeshSettings, type DnsSettings, type CertificateSettings, type VaultSettings } from './settings.ts';
 export { validateEnvironment, validateEnvironments, effectiveMtls, l7EnforcerOf } from './validate.ts';

@@ -2,17 +2,43 @@ import { callSite, type SourceLocation } from './source.ts';
 import { unknownKeys } from './unknown-keys.ts';
 import type { Workload } from './workload.ts';
 
+/** What a Vault policy may grant on a declared path. */
+export type VaultCapability = 'read' | 'create' | 'update' | 'list';
+
+/**
+ * The database secrets-engine role behind a dynamic secret at `<mount>/creds/<role>`: ztp writes
+ * it to `<mount>/roles/<role>`. The connection itself (`<mount>/config/<connection>`, with its
+ * admin password) stays with the operator, who lists the role in its `allowed_roles`.
+ */
+export interface DatabaseRoleProps {
+  /** Name of the Vault database connection the role uses (`db_name`). */
+  readonly connection: string;
+  /**
+   * SQL run to create each credential. Vault fills in `{{name}}`, `{{password}}` and
+   * `{{expiration}}`; at least one statement must use `{{name}}` (or `{{username}}`).
+   */
+  readonly creationStatements: readonly string[];
+  /** SQL run when a credential is revoked or expires. @default [] (the plugin's own: PostgreSQL revokes its privileges and drops the role) */
+  readonly revocationStatements?: readonly string[];
+  /** Longest life of a credential, renewals included; at least the secret's `ttl`. @default the secret's ttl */
+  readonly maxTtl?: string;
+}
+
 /** A Vault secret a workload reads. */
 export interface SecretProps {
   /** The only workload allowed to mount it. */
   readonly workload: Workload;
   /** Name of the Kubernetes Secret that holds it (DNS-1123 subdomain), unique in the namespace. */
   readonly name: string;
-  /** Vault path, e.g. `database/creds/api-server` or `secret/data/frontend/session`. */
+  /**
+   * Vault path. Dynamic: the engine's path, e.g. `database/creds/api-server`. Static: the plain
+   * KV v2 path `<mount>/<key>`, as `vault kv get` takes it, e.g. `secret/frontend/session` (ztp
+   * adds the `data/` that the KV v2 API and policies need).
+   */
   readonly path: string;
   /**
    * `dynamic`: generated on demand by a Vault secrets engine and expiring after `ttl`
-   * (External Secrets `VaultDynamicSecret`). `static`: a KV entry.
+   * (External Secrets `VaultDynamicSecret`). `static`: a KV v2 entry.
    */
   readonly kind: 'dynamic' | 'static';
   /**
@@ -22,6 +48,23 @@ export interface SecretProps {
   readonly ttl?: string;
   /** KV keys to copy, for static secrets. @default all keys */
   readonly keys?: readonly string[];
+  /**
+   * What the workload's Vault policy grants on `path`. Static secrets are only read.
+   * @default ['read']
+   */
+  readonly capabilities?: readonly VaultCapability[];
+  /** For a dynamic database credential: the secrets-engine role ztp writes to Vault. @default none (the engine role is managed elsewhere) */
+  readonly database?: DatabaseRoleProps;
+}
+
+/** A database role as declared (see {@link DatabaseRoleProps}). */
+export interface DatabaseRole {
+  readonly connection: string;
+  readonly creationStatements: readonly string[];
+  readonly revocationStatements: readonly string[];
+  readonly maxTtl: string | undefined;
+  /** Properties given that a database role does not have (reported by validation). */
+  readonly unknown: readonly string[];
 }
 
 /** A declared secret. Create with {@link secret}. */
@@ -33,6 +76,8 @@ export interface Secret {
   readonly kind: 'dynamic' | 'static';
   readonly ttl: string | undefined;
   readonly keys: readonly string[] | undefined;
+  readonly capabilities: readonly VaultCapability[];
+  readonly database: DatabaseRole | undefined;
   /** Properties given that a secret does not have (reported by validation). */
   readonly unknown: readonly string[];
   readonly at: SourceLocation;
@@ -43,7 +88,9 @@ export interface Secret {
  *
  * @example
  * secret({ workload: apiServer, name: 'db-credentials', kind: 'dynamic',
- *   path: 'database/creds/api-server', ttl: '1h' })
+ *   path: 'database/creds/api-server', ttl: '1h',
+ *   database: { connection: 'shop', creationStatements: [
+ *     `CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}' IN ROLE shop_app;`] } })
  */
 export function secret(props: SecretProps): Secret {
   return {
@@ -54,9 +101,29 @@ export function secret(props: SecretProps): Secret {
     kind: props.kind,
     ttl: props.ttl,
     keys: props.keys === undefined ? undefined : [...props.keys],
-    unknown: unknownKeys(props, ['workload', 'name', 'path', 'kind', 'ttl', 'keys']),
+    capabilities: [...(props.capabilities ?? ['read'])],
+    database:
+      props.database === undefined
+        ? undefined
+        : {
+            connection: props.database.connection,
+            creationStatements: [...(props.database.creationStatements ?? [])],
+            revocationStatements: [...(props.database.revocationStatements ?? [])],
+            maxTtl: props.database.maxTtl,
+            unknown: unknownKeys(props.database, ['connection', 'creationStatements', 'revocationStatements', 'maxTtl']),
+          },
+    unknown: unknownKeys(props, ['workload', 'name', 'path', 'kind', 'ttl', 'keys', 'capabilities', 'database']),
     at: callSite(),
   };
+}
+
+/**
+ * Where a dynamic database credential's engine role lives: `<mount>/creds/<role>` gives its mount
+ * and role name (a Vault name: letters, digits, `_`, `-`, `.`), anything else undefined.
+ */
+export function databaseRoleOf(path: string): { mount: string; role: string } | undefined {
+  const m = /^(.+)\/creds\/(\w(?:[\w.-]*\w)?)$/.exec(path);
+  return m ? { mount: m[1] ?? '', role: m[2] ?? '' } : undefined;
 }
 
 /** Parses a Go-style duration made of `h`, `m` and `s` parts (`1h`, `30m`, `1h30m`) into seconds. */

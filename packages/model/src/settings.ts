@@ -45,6 +45,12 @@ export interface VaultSettings {
    * @default 'kubernetes'
    */
   readonly kubernetesAuthMount?: string;
+  /**
+   * Audience of the service account tokens External Secrets requests to log in, and the only
+   * audience the Vault roles accept (a token minted for the Kubernetes API cannot log in).
+   * @default 'vault'
+   */
+  readonly audience?: string;
 }
 
 /**

@@ -191,6 +191,31 @@ describe('validateEnvironment', () => {
     expectProblem(base({ mesh: none, certificates: { issuer: { kind: 'ClusterIssuer', name: 'ca' }, duration: '1h', renewBefore: '2h' }, workloads: [web], flows: [] }), 'environment test', /renewBefore \(2h\) must be shorter/);
   });
 
+  it('checks what the Vault side needs: KV paths, capabilities, database roles, Vault settings', () => {
+    const web = workload({ namespace: 'shop', name: 'web' });
+    const api = workload({ namespace: 'shop', name: 'api' });
+    const vault = { server: 'https://vault:8200' };
+    const db = { connection: 'shop', creationStatements: [`CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}';`] };
+    const env = (...secrets: ReturnType<typeof secret>[]) => base({ workloads: [web, api], flows: [], secrets, vault });
+    const ok = secret({ workload: web, name: 'creds', kind: 'dynamic', path: 'database/creds/web', ttl: '1h', database: db });
+    expect(problems(env(ok, secret({ workload: web, name: 'session', kind: 'static', path: 'secret/web/session' })))).toEqual([]);
+    expectProblem(env(secret({ workload: web, name: 's', kind: 'static', path: 'secret/data/web/session' })), 'secret shop/web/s', /KV v2 API path; write the plain KV path \(secret\/web\/session\)/);
+    expectProblem(env(secret({ workload: web, name: 's', kind: 'static', path: 'secret' })), 'secret shop/web/s', /must be <KV mount>\/<key>/);
+    expectProblem(env(secret({ workload: web, name: 's', kind: 'static', path: 'secret/web/*' })), 'secret shop/web/s', /glob characters/);
+    expectProblem(env(secret({ workload: web, name: 's', kind: 'static', path: 'secret/web', capabilities: ['read', 'list'] })), 'secret shop/web/s', /static secrets are only read/);
+    expectProblem(env(secret({ workload: web, name: 's', kind: 'dynamic', path: 'pki/issue/web', ttl: '1h', capabilities: [] })), 'secret shop/web/s', /capabilities is empty/);
+    expectProblem(env(secret({ workload: web, name: 's', kind: 'dynamic', path: 'pki/issue/web', ttl: '1h', capabilities: ['sudo' as 'read'] })), 'secret shop/web/s', /capability "sudo" is not one of/);
+    expectProblem(env(secret({ workload: web, name: 's', kind: 'dynamic', path: 'database/static-creds/web', ttl: '1h', database: db })), 'secret shop/web/s', /must be <mount>\/creds\/<role>/);
+    expectProblem(env(secret({ workload: web, name: 's', kind: 'dynamic', path: 'database/creds/web', ttl: '1h', database: { ...db, creationStatements: [] } })), 'secret shop/web/s', /at least one SQL statement/);
+    expectProblem(env(secret({ workload: web, name: 's', kind: 'dynamic', path: 'database/creds/web', ttl: '1h', database: { ...db, creationStatements: ['CREATE ROLE app'] } })), 'secret shop/web/s', /\{\{name\}\}/);
+    expectProblem(env(secret({ workload: web, name: 's', kind: 'dynamic', path: 'database/creds/web', ttl: '1h', database: { ...db, maxTtl: '30m' } })), 'secret shop/web/s', /maxTtl 30m is shorter than the ttl 1h/);
+    expectProblem(env(secret({ workload: web, name: 's', kind: 'dynamic', path: 'database/creds/web', ttl: '1h', database: { ...db, connection: 'a b' } })), 'secret shop/web/s', /database.connection "a b"/);
+    expectProblem(env(secret({ workload: web, name: 's', kind: 'dynamic', path: 'database/creds/web', ttl: '1h', database: { ...db, conection: 'x' } as typeof db })), 'secret shop/web/s', /database has no property 'conection'/);
+    expectProblem(env(ok, secret({ workload: api, name: 'api-creds', kind: 'dynamic', path: 'database/creds/web', ttl: '1h', database: db })), 'secret shop/api/api-creds', /database role database\/roles\/web is already declared by secret shop\/web\/creds/);
+    expectProblem(base({ workloads: [web], flows: [], secrets: [ok], vault: { ...vault, adress: 'x' } as typeof vault }), 'environment test', /vault has no property 'adress'/);
+    expectProblem(base({ workloads: [web], flows: [], secrets: [ok], vault: { ...vault, kubernetesAuthMount: '/kubernetes' } }), 'environment test', /kubernetesAuthMount "\/kubernetes"/);
+  });
+
   it('checks runtime expectations', () => {
     expectProblem(base({ runtime: [runtime({ namespace: 'shop', outboundPorts: [] })] }), 'runtime shop', /outboundPorts is empty/);
     expectProblem(base({ runtime: [runtime({ namespace: 'nope', outboundPorts: [443] })] }), 'runtime nope', /not managed/);

@@ -4,7 +4,8 @@ import { InputError, problemAt, type Problem } from './errors.ts';
 import { egressId } from './egress.ts';
 import { flowId, sourceId, type Flow, type HttpRule } from './flow.ts';
 import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue, checkPortName, checkPortNumber } from './names.ts';
-import { parseDuration } from './secret.ts';
+import { databaseRoleOf, parseDuration, type Secret } from './secret.ts';
+import { unknownKeys } from './unknown-keys.ts';
 import type { SourceLocation } from './source.ts';
 import { workloadId, type MtlsMode, type Port, type Workload } from './workload.ts';
 
@@ -282,8 +283,34 @@ function validateEgress(env: Environment, managed: Set<string>, byId: Map<string
   }
 }
 
+const VAULT_CAPABILITIES = new Set(['read', 'create', 'update', 'list']);
+/** Vault's name rule for roles and connections (framework.GenericNameRegex). */
+const VAULT_NAME = /^\w([\w.-]*\w)?$/;
+/** A Vault mount path: one or more segments, no globs. */
+const VAULT_MOUNT = /^[A-Za-z0-9][A-Za-z0-9_.-]*(\/[A-Za-z0-9][A-Za-z0-9_.-]*)*$/;
+
+function validateDatabaseRole(s: Secret, obj: string, c: Collector): void {
+  const d = s.database;
+  if (d === undefined) return;
+  for (const k of d.unknown) c.add(s.at, obj, `database has no property '${k}' (misspelt?); use connection, creationStatements, revocationStatements or maxTtl`);
+  if (s.kind !== 'dynamic') c.add(s.at, obj, `database is for dynamic secrets; a static KV secret has no engine role`);
+  if (databaseRoleOf(s.path) === undefined) c.add(s.at, obj, `a database credential's path must be <mount>/creds/<role> (e.g. database/creds/api-server), not "${s.path}"`);
+  if (typeof d.connection !== 'string' || !VAULT_NAME.test(d.connection)) c.add(s.at, obj, `database.connection "${String(d.connection)}" must be a Vault connection name (letters, digits, '_', '-', '.')`);
+  if (d.creationStatements.length === 0 || d.creationStatements.some((x) => typeof x !== 'string' || x.trim() === '')) c.add(s.at, obj, `database.creationStatements must hold at least one SQL statement, none empty`);
+  else if (!d.creationStatements.some((x) => x.includes('{{name}}') || x.includes('{{username}}'))) c.add(s.at, obj, `database.creationStatements must create the user Vault names ({{name}}); otherwise every credential would be the same account`);
+  if (d.revocationStatements.some((x) => typeof x !== 'string' || x.trim() === '')) c.add(s.at, obj, `database.revocationStatements may not hold empty statements`);
+  if (s.capabilities.length !== 1 || s.capabilities[0] !== 'read') c.add(s.at, obj, `a database credential is only read; capabilities must be ['read']`);
+  if (d.maxTtl !== undefined) {
+    const max = parseDuration(d.maxTtl);
+    const ttl = s.ttl === undefined ? undefined : parseDuration(s.ttl);
+    if (max === undefined) c.add(s.at, obj, `database.maxTtl "${d.maxTtl}" is not a duration like 1h or 15m`);
+    else if (ttl !== undefined && max < ttl) c.add(s.at, obj, `database.maxTtl ${d.maxTtl} is shorter than the ttl ${s.ttl}`);
+  }
+}
+
 function validateSecrets(env: Environment, byId: Map<string, Workload>, c: Collector): void {
   const names = new Set<string>();
+  const roles = new Map<string, string>();
   for (const s of env.secrets) {
     const obj = `secret ${s.workload ? workloadId(s.workload) : '?'}/${s.name}`;
     if (!s.workload || byId.get(workloadId(s.workload)) !== s.workload) {
@@ -294,15 +321,35 @@ function validateSecrets(env: Environment, byId: Map<string, Workload>, c: Colle
     const key = `${s.workload.namespace}/${s.name}`;
     if (names.has(key)) c.add(s.at, obj, `a secret named "${s.name}" is already declared in namespace ${s.workload.namespace}`);
     names.add(key);
-    if (!/^[A-Za-z0-9][A-Za-z0-9_\-./]*$/.test(s.path) || s.path.includes('//') || s.path.includes('..')) c.add(s.at, obj, `Vault path "${s.path}" must be relative (no leading '/'), without '..' or '//'`);
+    const path = typeof s.path === 'string' ? s.path : '';
+    if (!/^[A-Za-z0-9][A-Za-z0-9_\-./]*$/.test(path) || path.includes('//') || path.includes('..') || path.endsWith('/')) {
+      c.add(s.at, obj, `Vault path "${s.path}" must be relative (no leading '/'), without '..', '//', a trailing '/' or glob characters`);
+    }
+    for (const cap of s.capabilities) if (!VAULT_CAPABILITIES.has(cap)) c.add(s.at, obj, `capability "${cap}" is not one of read, create, update, list`);
+    if (s.capabilities.length === 0) c.add(s.at, obj, `capabilities is empty; the workload could not use the secret`);
+    if (new Set(s.capabilities).size !== s.capabilities.length) c.add(s.at, obj, `capabilities lists a capability twice`);
     if (s.kind === 'dynamic') {
       const ttl = s.ttl === undefined ? undefined : parseDuration(s.ttl);
       if (ttl === undefined) c.add(s.at, obj, `dynamic secrets need a ttl like 1h or 15m`);
       else if (ttl < 120) c.add(s.at, obj, `ttl ${s.ttl} is too short to refresh before it runs out; use at least 2m`);
     } else if (s.kind === 'static') {
       if (s.ttl !== undefined) c.add(s.at, obj, `ttl is for dynamic secrets; static KV secrets do not expire`);
+      const [mount, second] = path.split('/');
+      if (second === undefined) c.add(s.at, obj, `static path "${s.path}" must be <KV mount>/<key>, e.g. secret/frontend/session`);
+      else if (second === 'data' || second === 'metadata') {
+        c.add(s.at, obj, `static path "${s.path}" is a KV v2 API path; write the plain KV path (${mount}/${path.split('/').slice(2).join('/')}) and ztp adds ${second}/ where Vault needs it`);
+      }
+      if (s.capabilities.length !== 1 || s.capabilities[0] !== 'read') c.add(s.at, obj, `static secrets are only read; capabilities must be ['read']`);
     } else {
       c.add(s.at, obj, `kind must be 'dynamic' or 'static'`);
+    }
+    validateDatabaseRole(s, obj, c);
+    const role = s.database !== undefined ? databaseRoleOf(path) : undefined;
+    if (role !== undefined) {
+      const id = `${role.mount}/roles/${role.role}`;
+      const first = roles.get(id);
+      if (first !== undefined) c.add(s.at, obj, `database role ${id} is already declared by secret ${first}; declare each engine role once`);
+      else roles.set(id, `${workloadId(s.workload)}/${s.name}`);
     }
   }
   for (const w of byId.values()) {
@@ -316,9 +363,15 @@ function validateSecrets(env: Environment, byId: Map<string, Workload>, c: Colle
     }
   }
   if (env.secrets.length > 0) {
-    if (env.vault === undefined) c.add(env.at, `environment ${env.name}`, `secrets are declared but vault ({ server }) is not set`);
+    const obj = `environment ${env.name}`;
+    if (env.vault === undefined) c.add(env.at, obj, `secrets are declared but vault ({ server }) is not set`);
     else {
-      if (!/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(env.vault.server)) c.add(env.at, `environment ${env.name}`, `vault.server "${env.vault.server}" must be a URL like https://vault.vault.svc:8200`);
+      for (const k of unknownKeys(env.vault, ['server', 'kubernetesAuthMount', 'audience'])) c.add(env.at, obj, `vault has no property '${k}' (misspelt?); use server, kubernetesAuthMount or audience`);
+      if (!/^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(env.vault.server)) c.add(env.at, obj, `vault.server "${env.vault.server}" must be a URL like https://vault.vault.svc:8200`);
+      const mount = env.vault.kubernetesAuthMount;
+      if (mount !== undefined && !VAULT_MOUNT.test(mount)) c.add(env.at, obj, `vault.kubernetesAuthMount "${mount}" must be a Vault mount path like kubernetes or clusters/prod (no leading or trailing '/')`);
+      const aud = env.vault.audience;
+      if (aud !== undefined && (typeof aud !== 'string' || !/^\S+$/.test(aud))) c.add(env.at, obj, `vault.audience must be a non-empty string without spaces`);
     }
   }
 }
