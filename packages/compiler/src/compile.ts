@@ -1,6 +1,6 @@
 import { InputError, validateEnvironment, validateEnvironments, type Environment, type Problem } from '@ztp/model';
 import { assembleBundle, type Bundle } from './bundle.ts';
-import { auditPolicy, EMITTERS, emitAdmissionLayer, emitApplicationSet, type GitOpsSettings } from './emitters/index.ts';
+import { auditPolicy, EMITTERS, emitAdmissionLayer, emitApplicationSet, emitVault, type GitOpsSettings } from './emitters/index.ts';
 import { toIR } from './ir.ts';
 import { toYaml } from './serialize.ts';
 
@@ -15,6 +15,7 @@ export function compileEnvironment(env: Environment, root: string): Bundle {
   const files = [
     ...admission.files.map((f) => ({ path: `admission/scan/${f.path}`, content: f.content })),
     { path: 'audit/audit-policy.yaml', content: toYaml(auditPolicy()) },
+    ...emitVault(ir),
   ];
   return assembleBundle(ir, [...EMITTERS.flatMap((emit) => emit(ir)), ...admission.objects], files);
 }

@@ -64,14 +64,14 @@ describe('emitSecrets', () => {
       path: 'database/creds/web',
       method: 'GET',
       resultType: 'Data',
-      provider: { server: 'https://vault.vault.svc:8200', auth: { kubernetes: { mountPath: 'kubernetes', role: 'test-shop-web', serviceAccountRef: { name: 'web' } } } },
+      provider: { server: 'https://vault.vault.svc:8200', auth: { kubernetes: { mountPath: 'kubernetes', role: 'ztp.test.shop.web', serviceAccountRef: { name: 'web', audiences: ['vault'] } } } },
     });
     expect(out.get('ExternalSecret shop/db-creds')?.spec).toMatchObject({ refreshInterval: '30m', target: { name: 'db-creds' }, dataFrom: [{ sourceRef: { generatorRef: { kind: 'VaultDynamicSecret', name: 'ztp-db-creds' } } }] });
   });
   it('uses a per-workload SecretStore for static KV secrets', () => {
     const { web } = shop();
     const out = byName(emitSecrets(irOf({ workloads: [web], secrets: [secret({ workload: web, name: 'session', kind: 'static', path: 'secret/web/session', keys: ['key'] })], vault: { server: 'https://vault:8200' } })));
-    expect(out.get('SecretStore shop/ztp-web-vault-secret')?.spec).toMatchObject({ provider: { vault: { path: 'secret', version: 'v2', auth: { kubernetes: { role: 'test-shop-web', serviceAccountRef: { name: 'web' } } } } } });
+    expect(out.get('SecretStore shop/ztp-web-vault-secret')?.spec).toMatchObject({ provider: { vault: { path: 'secret', version: 'v2', auth: { kubernetes: { role: 'ztp.test.shop.web', serviceAccountRef: { name: 'web', audiences: ['vault'] } } } } } });
     expect(out.get('ExternalSecret shop/session')?.spec).toMatchObject({ secretStoreRef: { name: 'ztp-web-vault-secret', kind: 'SecretStore' }, data: [{ secretKey: 'key', remoteRef: { key: 'web/session', property: 'key' } }] });
   });
   it('lets a pod reference only the secrets declared for its service account', () => {

@@ -31,5 +31,6 @@ export { emitIstio } from './istio.ts';
 export { emitNamespaces } from './namespaces.ts';
 export { emitNetworkPolicies } from './network-policy.ts';
 export { emitRbac } from './rbac.ts';
-export { emitSecrets, vaultRoleName, refreshInterval } from './secrets.ts';
+export { emitSecrets, vaultRoleName, vaultNamePrefix, vaultAudience, kubernetesAuthMount, refreshInterval } from './secrets.ts';
+export { emitVault, VAULT_DIR, policyPath, authRolePath, policyPathOf, vaultPolicy, kubernetesAuthRole, databaseRole } from './vault.ts';
 export { ciliumPathRegex, httpMatches } from './http.ts';
