@@ -60,7 +60,25 @@ export default defineEnvironment({
       description: 'model downloads and the inference provider; nothing else leaves ai-inference',
     }),
   ],
-  secrets: [secret({ workload: apiServer, name: 'db-credentials', kind: 'dynamic', path: 'database/creds/api-server', ttl: '1h' })],
+  secrets: [
+    // Vault's database engine creates a PostgreSQL user per credential (a member of shop_app, which
+    // holds the grants) and ends its sessions and drops it when the lease is revoked or expires.
+    // The operator configures the connection database/config/production-postgres with this role allowed.
+    secret({
+      workload: apiServer,
+      name: 'db-credentials',
+      kind: 'dynamic',
+      path: 'database/creds/api-server',
+      ttl: '1h',
+      database: {
+        connection: 'production-postgres',
+        creationStatements: [`CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}' IN ROLE shop_app;`],
+        revocationStatements: [`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{{name}}';`, `DROP ROLE IF EXISTS "{{name}}";`],
+      },
+    }),
+    // A KV v2 entry, by its plain path (ztp grants secret/data/... in the policy).
+    secret({ workload: frontend, name: 'session-key', kind: 'static', path: 'secret/production/frontend/session', keys: ['key'] }),
+  ],
   vault: { server: 'https://vault.vault.svc:8200' },
   runtime: [runtime({ namespace: 'ai-inference', outboundPorts: [443, 8080] })],
   admission: [

@@ -43,7 +43,25 @@ export default defineEnvironment({
     flow({ from: apiServer, to: database, ports: ['postgres'] }),
   ],
   egress: [egress({ from: apiServer, to: toFqdn('payments.sandbox.example.com'), ports: [443], description: 'payment provider sandbox' })],
-  secrets: [secret({ workload: apiServer, name: 'db-credentials', kind: 'dynamic', path: 'database/creds/api-server', ttl: '30m' })],
+  secrets: [
+    // Vault's database engine creates a PostgreSQL user per credential (a member of shop_app, which
+    // holds the grants) and ends its sessions and drops it when the lease is revoked or expires.
+    // The operator configures the connection database/config/staging-postgres with this role allowed.
+    secret({
+      workload: apiServer,
+      name: 'db-credentials',
+      kind: 'dynamic',
+      path: 'database/creds/api-server',
+      ttl: '30m',
+      database: {
+        connection: 'staging-postgres',
+        creationStatements: [`CREATE ROLE "{{name}}" WITH LOGIN PASSWORD '{{password}}' VALID UNTIL '{{expiration}}' IN ROLE shop_app;`],
+        revocationStatements: [`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{{name}}';`, `DROP ROLE IF EXISTS "{{name}}";`],
+      },
+    }),
+    // A KV v2 entry, by its plain path (ztp grants secret/data/... in the policy).
+    secret({ workload: frontend, name: 'session-key', kind: 'static', path: 'secret/staging/frontend/session', keys: ['key'] }),
+  ],
   vault: { server: 'https://vault.vault.svc:8200' },
   admission: [podSecurity('baseline'), zeroTrustBrief(), allowedRegistries({ registries: ['registry.example.com/'] }), imageTags()],
   // Staging's clusters run Gatekeeper.
