@@ -44,3 +44,7 @@ export type { CiliumPolicy, CiliumSpec, CiliumRule } from './cilium/model.ts';
 export type { AuthorizationPolicy, PeerAuthentication, MtlsMode } from './istio/model.ts';
 export { meshMode } from './istio/sidecar.ts';
 export type { MeshMode } from './istio/sidecar.ts';
+export { e2eManifests, e2ePodIp, expectedTable, parseProbe, substituteIps } from './conformance/upstream-e2e.ts';
+export type { E2eCase, E2eStep, E2eSuite, Expectation } from './conformance/upstream-e2e.ts';
+export { availability } from './conformance/availability.ts';
+export type { Availability } from './conformance/availability.ts';
