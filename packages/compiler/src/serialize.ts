@@ -1,42 +1,311 @@
 import { createHash } from 'node:crypto';
-import { stringify } from 'yaml';
 
 const FIRST: Record<string, readonly string[]> = {
   '': ['apiVersion', 'kind', 'metadata'],
   metadata: ['name', 'namespace', 'labels', 'annotations'],
 };
 
+/** An array index (`0` to 2^32 - 2 without leading zeros): JavaScript lists such keys first, in numeric order. */
+function isIndex(key: string): boolean {
+  const c = key.charCodeAt(0);
+  return c >= 48 && c <= 57 && /^(?:0|[1-9]\d*)$/.test(key) && Number(key) < 4294967295;
+}
+
+/**
+ * Key order of an object at `parentKey`: the `FIRST` keys in their order, then the others by code
+ * unit; array-index keys ("0", "1"...) before all of them in numeric order, as in every JavaScript
+ * object (`canonical` returns one, and YAML was written from it).
+ */
+function orderedKeys(obj: Record<string, unknown>, parentKey: string): string[] {
+  const first = FIRST[parentKey];
+  const all = Object.keys(obj);
+  let indices = 0;
+  while (indices < all.length && isIndex(all[indices]!)) indices++;
+  const keys: string[] = [];
+  for (let i = indices; i < all.length; i++) if (obj[all[i]!] !== undefined) keys.push(all[i]!);
+  const head: string[] = [];
+  for (let i = 0; i < indices; i++) if (obj[all[i]!] !== undefined) head.push(all[i]!);
+  const numbered = head.length;
+  if (first !== undefined) for (const f of first) if (obj[f] !== undefined) head.push(f);
+  const rest = head.length === numbered ? keys.sort() : keys.filter((k) => !first!.includes(k)).sort();
+  return head.length === 0 ? rest : [...head, ...rest];
+}
+
+/** The parent key under which the children of an object at `parentKey` are ordered. */
+function childKey(parentKey: string, key: string): string {
+  return parentKey === '' && key === 'metadata' ? 'metadata' : '\0';
+}
+
 /**
  * The object with its keys in one canonical order: `apiVersion`, `kind`, `metadata` (name,
  * namespace, labels, annotations) first, everything else alphabetical. Arrays keep their order,
- * which carries meaning. Undefined values are dropped.
+ * which carries meaning (and their objects are ordered like top-level objects). Undefined values
+ * are dropped.
  */
 export function canonical(value: unknown, parentKey = ''): unknown {
   if (Array.isArray(value)) return value.map((v) => canonical(v));
   if (value === null || typeof value !== 'object') return value;
   const obj = value as Record<string, unknown>;
-  const first = FIRST[parentKey] ?? [];
-  const keys = Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort((a, b) => {
-      const ia = first.indexOf(a);
-      const ib = first.indexOf(b);
-      if (ia >= 0 || ib >= 0) return (ia < 0 ? first.length : ia) - (ib < 0 ? first.length : ib);
-      return a < b ? -1 : a > b ? 1 : 0;
-    });
   const out: Record<string, unknown> = {};
-  for (const k of keys) out[k] = canonical(obj[k], parentKey === '' && k === 'metadata' ? 'metadata' : '\0');
+  for (const k of orderedKeys(obj, parentKey)) out[k] = canonical(obj[k], childKey(parentKey, k));
   return out;
 }
 
-/** Canonical YAML of one object: the same bytes for the same object on every run. */
-export function toYaml(value: unknown): string {
-  return stringify(canonical(value), { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false, sortMapEntries: false });
+// --- Canonical YAML -------------------------------------------------------------------------
+//
+// A direct writer for JSON-like data (objects, arrays, strings, numbers, booleans, null) that
+// produces exactly the bytes of the `yaml` package (2.x) `stringify(canonical(value), { lineWidth:
+// 0, minContentWidth: 0, aliasDuplicateObjects: false, sortMapEntries: false })`: block
+// collections indented by two (sequences too), no line folding, plain scalars where YAML 1.2 core
+// would read them back as the same string, otherwise the `yaml` package's choice of double
+// quotes, single quotes or a literal block scalar. It skips the package's Document model, which
+// was half of the compile time. One deliberate difference: whitespace-only strings that the
+// package would write in a form that does not read back (see `block`) are quoted.
+// serialize.test.ts compares both on every example bundle and on random objects built to hit
+// every branch below.
+
+/** Strings plain in any position: a letter, then letters, digits and `_./-` (not null or a boolean). */
+const SIMPLE = /^[A-Za-z][\w./-]*$/;
+const RESERVED = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE']);
+/** Control characters and lone surrogates: double quotes. */
+const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
+/** Not allowed in a plain scalar (indicators, `: `, ` #`, leading or trailing space...). */
+const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
+/** Read back as something else than a string by the YAML 1.2 core schema. */
+const CORE_TAGS: readonly RegExp[] = [
+  /^(?:~|[Nn]ull|NULL)?$/,
+  /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
+  /^0o[0-7]+$/,
+  /^[-+]?[0-9]+$/,
+  /^0x[0-9a-fA-F]+$/,
+  /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
+  /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
+  /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
+];
+const DOCUMENT_MARKER = /^(%|---|\.\.\.)/m;
+const BLOCK_END_NEWLINES = /(^|(?<!\n))\n+(?!\n|$)/g;
+const STEP = '  ';
+/** Double-quoted strings at least this long (as JSON) are broken at their newlines. */
+const MIN_MULTILINE = 40;
+
+/** A scalar in the `yaml` package's escapes (its `doubleQuotedString`). */
+function doubleQuoted(value: string, indent: string, implicitKey: boolean): string {
+  const json = JSON.stringify(value);
+  const ind = indent || (DOCUMENT_MARKER.test(value) ? STEP : '');
+  let str = '';
+  let start = 0;
+  for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
+    if (ch === ' ' && json[i + 1] === '\\' && json[i + 2] === 'n') {
+      str += json.slice(start, i) + '\\ ';
+      i += 1;
+      start = i;
+      ch = '\\';
+    }
+    if (ch === '\\') {
+      const next = json[i + 1];
+      if (next === 'u') {
+        str += json.slice(start, i);
+        const code = json.substr(i + 2, 4);
+        switch (code) {
+          case '0000': str += '\\0'; break;
+          case '0007': str += '\\a'; break;
+          case '000b': str += '\\v'; break;
+          case '001b': str += '\\e'; break;
+          case '0085': str += '\\N'; break;
+          case '00a0': str += '\\_'; break;
+          case '2028': str += '\\L'; break;
+          case '2029': str += '\\P'; break;
+          default: str += code.startsWith('00') ? `\\x${code.slice(2)}` : json.substr(i, 6);
+        }
+        i += 5;
+        start = i + 1;
+      } else if (next === 'n') {
+        if (implicitKey || json[i + 2] === '"' || json.length < MIN_MULTILINE) {
+          i += 1;
+        } else {
+          str += json.slice(start, i) + '\n\n';
+          while (json[i + 2] === '\\' && json[i + 3] === 'n' && json[i + 4] !== '"') {
+            str += '\n';
+            i += 2;
+          }
+          str += ind;
+          if (json[i + 2] === ' ') str += '\\';
+          i += 1;
+          start = i + 1;
+        }
+      } else {
+        i += 1;
+      }
+    }
+  }
+  return start ? str + json.slice(start) : json;
 }
 
-/** Canonical JSON, pretty-printed, ending with a newline. */
+function singleQuoted(value: string, indent: string, implicitKey: boolean): string {
+  if ((implicitKey && value.includes('\n')) || /[ \t]\n|\n[ \t]/.test(value)) return doubleQuoted(value, indent, implicitKey);
+  const ind = indent || (DOCUMENT_MARKER.test(value) ? STEP : '');
+  return `'${value.replace(/'/g, "''").replace(/\n+/g, `$&\n${ind}`)}'`;
+}
+
+function quoted(value: string, indent: string, implicitKey: boolean): string {
+  const hasDouble = value.includes('"');
+  const hasSingle = value.includes("'");
+  return hasDouble && !hasSingle ? singleQuoted(value, indent, implicitKey) : doubleQuoted(value, indent, implicitKey);
+}
+
+/** A literal block scalar (`|`, `|-`, `|+`, with an indentation indicator when it starts with a space). */
+function block(input: string, indent: string, forceIndent: boolean): string {
+  // The yaml package writes a whitespace-only value with a line starting with a space as `|+`
+  // lines that read back without those spaces (" \n" becomes "\n"); quote it instead.
+  if (/\n[\t ]+$/.test(input) || (/^[\t\n ]*$/.test(input) && /(?:^|\n) /.test(input))) return quoted(input, indent, false);
+  const ind = indent || (forceIndent || DOCUMENT_MARKER.test(input) ? STEP : '');
+  if (!input) return '|\n';
+  let value = input;
+  let endStart = value.length;
+  for (; endStart > 0; --endStart) {
+    const ch = value[endStart - 1];
+    if (ch !== '\n' && ch !== '\t' && ch !== ' ') break;
+  }
+  let end = value.substring(endStart);
+  const endNlPos = end.indexOf('\n');
+  const chomp = endNlPos === -1 ? '-' : value === end || endNlPos !== end.length - 1 ? '+' : '';
+  if (end) {
+    value = value.slice(0, -end.length);
+    if (end[end.length - 1] === '\n') end = end.slice(0, -1);
+    end = end.replace(BLOCK_END_NEWLINES, `$&${ind}`);
+  }
+  let startWithSpace = false;
+  let startEnd = 0;
+  let startNlPos = -1;
+  for (; startEnd < value.length; ++startEnd) {
+    const ch = value[startEnd];
+    if (ch === ' ') startWithSpace = true;
+    else if (ch === '\n') startNlPos = startEnd;
+    else break;
+  }
+  let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
+  if (start) {
+    value = value.substring(start.length);
+    start = start.replace(/\n+/g, `$&${ind}`);
+  }
+  const header = (startWithSpace ? (ind ? '2' : '1') : '') + chomp;
+  return `|${header}\n${ind}${start}${value.replace(/\n+/g, `$&${ind}`)}${end}`;
+}
+
+/**
+ * A string scalar at `indent` (the indentation of the node's content, the `yaml` package's
+ * `ctx.indent`), as a mapping key (`implicitKey`) or a value.
+ */
+function scalarString(value: string, indent: string, implicitKey: boolean): string {
+  if (SIMPLE.test(value) && !RESERVED.has(value)) return value;
+  if (CONTROL.test(value)) return doubleQuoted(value, indent, implicitKey);
+  const multiline = value.includes('\n');
+  if (implicitKey && multiline) return quoted(value, indent, implicitKey);
+  if (NOT_PLAIN.test(value)) return implicitKey || !multiline ? quoted(value, indent, implicitKey) : block(value, indent, false);
+  if (!implicitKey && multiline) return block(value, indent, false);
+  if (DOCUMENT_MARKER.test(value)) {
+    if (indent === '') return block(value, indent, true);
+    if (implicitKey && indent === STEP) return quoted(value, indent, implicitKey);
+  }
+  for (const tag of CORE_TAGS) if (tag.test(value)) return quoted(value, indent, implicitKey);
+  return value;
+}
+
+function scalarNumber(value: number): string {
+  if (!Number.isFinite(value)) return Number.isNaN(value) ? '.nan' : value < 0 ? '-.inf' : '.inf';
+  return Object.is(value, -0) ? '-0' : JSON.stringify(value);
+}
+
+/** A scalar, or undefined for a collection. */
+function scalar(value: unknown, indent: string, implicitKey: boolean, path: string): string | undefined {
+  switch (typeof value) {
+    case 'string': return scalarString(value, indent, implicitKey);
+    case 'number': return scalarNumber(value);
+    case 'boolean': return value ? 'true' : 'false';
+    case 'bigint': return String(value);
+    case 'undefined': return 'null';
+    case 'object': return value === null ? 'null' : undefined;
+    default: throw new TypeError(`toYaml: ${path} is a ${typeof value}, which has no YAML form`);
+  }
+}
+
+/** A node whose content is at `indent`; objects are ordered as children of `parentKey`. */
+function node(value: unknown, indent: string, parentKey: string, path: string): string {
+  const s = scalar(value, indent, false, path);
+  if (s !== undefined) return s;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    const itemIndent = indent + STEP;
+    let out = '';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out += `\n${indent}`;
+      out += `- ${node(value[i], itemIndent, '', `${path}[${i}]`)}`;
+    }
+    return out;
+  }
+  const obj = value as Record<string, unknown>;
+  const keys = orderedKeys(obj, parentKey);
+  if (keys.length === 0) return '{}';
+  const pairIndent = indent + STEP;
+  let out = '';
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const v = obj[key];
+    if (i > 0) out += `\n${indent}`;
+    const k = scalarString(key, pairIndent, true);
+    const valuePath = `${path}.${key}`;
+    const sv = scalar(v, pairIndent, false, valuePath);
+    const explicit = k.length > 1024;
+    if (sv !== undefined) {
+      out += explicit ? `? ${k}\n${indent}: ${sv}` : `${k}: ${sv}`;
+      continue;
+    }
+    const child = node(v, pairIndent, childKey(parentKey, key), valuePath);
+    const empty = child === '[]' || child === '{}';
+    out += explicit ? `? ${k}\n${indent}: ${child}` : empty ? `${k}: ${child}` : `${k}:\n${pairIndent}${child}`;
+  }
+  return out;
+}
+
+/**
+ * Canonical YAML of one object (keys ordered as by `canonical`): the same bytes for the same
+ * object on every run. JSON-like data only: a function or symbol anywhere is a TypeError.
+ */
+export function toYaml(value: unknown): string {
+  return `${node(value, '', '', '$')}\n`;
+}
+
+/** JSON of `value` at `indent`, or undefined where JSON.stringify leaves a member out. */
+function json(value: unknown, indent: string, parentKey: string): string | undefined {
+  switch (typeof value) {
+    case 'string': return JSON.stringify(value);
+    case 'number': return Number.isFinite(value) ? JSON.stringify(value) : 'null';
+    case 'boolean': return value ? 'true' : 'false';
+    case 'undefined':
+    case 'function':
+    case 'symbol': return undefined;
+    case 'bigint': throw new TypeError('toJson: a BigInt has no JSON form');
+  }
+  if (value === null) return 'null';
+  const inner = indent + STEP;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += `${i > 0 ? ',' : ''}\n${inner}${json(value[i], inner, '') ?? 'null'}`;
+    return `${out}\n${indent}]`;
+  }
+  const obj = value as Record<string, unknown>;
+  let out = '';
+  for (const key of orderedKeys(obj, parentKey)) {
+    const v = json(obj[key], inner, childKey(parentKey, key));
+    if (v !== undefined) out += `${out === '' ? '' : ','}\n${inner}${JSON.stringify(key)}: ${v}`;
+  }
+  return out === '' ? '{}' : `{${out}\n${indent}}`;
+}
+
+/** Canonical JSON, pretty-printed, ending with a newline: `JSON.stringify(canonical(value), null, 2)`, without the copy. */
 export function toJson(value: unknown): string {
-  return JSON.stringify(canonical(value), null, 2) + '\n';
+  return `${json(value, '', '') ?? 'undefined'}\n`;
 }
 
 /** sha256 of a text, hex. */

@@ -1,0 +1,177 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse, parseAllDocuments, stringify } from 'yaml';
+import { canonical, toJson, toYaml } from './serialize.ts';
+
+/**
+ * The reference: the `yaml` package's Document model, which `toYaml` replaced (same options). The
+ * direct writer must produce exactly its bytes.
+ */
+function reference(value: unknown): string {
+  return stringify(canonical(value), { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false, sortMapEntries: false });
+}
+
+/** The value as YAML reads it back: undefined members dropped, undefined array items null. */
+function plain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : plain(v)));
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, plain(v)]));
+}
+
+/** mulberry32, [0, 1). */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Pieces that reach every branch of the scalar rules: indicators, newlines, spaces, YAML 1.2 core look-alikes, escapes. */
+const PIECES = [
+  '', ' ', '  ', '\t', '\n', '\n\n', '\n ', ' \n', '#', ' #', ': ', ':', '-', '- ', '?', '? ', '---', '...', '%', '%YAML', "'", '"', '\\', '`', '@',
+  '[', ']', '{', '}', ',', '&', '*', '!', '|', '>', '<<', '~', 'a', 'Z', 'x-y', 'a.b/c_d', 'true', 'False', 'NULL', 'null', 'yes', 'on', '0', '1', '-1', '+3',
+  '012', '0o17', '0x1F', '0xg', '1e3', '1E-3', '.5', '5.', '-.inf', '.NaN', '1_000', '1:20', '\x00', '\x07', '\x0b', '\x1b', '\x7f', '\x85', '\xa0', '\u2028',
+  '\u2029', '\ud800', '\udc00', '\u{1F600}', 'é', 'ü\n', 'line\nline', 'a\n\n\nb', '\n\n', 'k8s.io/name', 'http://x:80/p', 'package ztp\n\ndeny[msg] {\n  true\n}\n',
+  'x'.repeat(41), 'y '.repeat(30), `${'z'.repeat(50)}\n${'z'.repeat(10)}`,
+];
+
+function randomString(rnd: () => number): string {
+  const n = Math.floor(rnd() * 5);
+  let s = '';
+  for (let i = 0; i < n; i++) s += PIECES[Math.floor(rnd() * PIECES.length)]!;
+  return s;
+}
+
+const KEYS = ['apiVersion', 'kind', 'metadata', 'name', 'namespace', 'labels', 'annotations', 'spec', 'z', 'A', '_', 'Ä'];
+const NUMBERS = [0, -0, 1, -1, 42, 3.5, -2.25, 1e21, 1e-7, 2 ** 53, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0.1 + 0.2];
+
+function randomValue(rnd: () => number, depth: number): unknown {
+  const r = rnd();
+  if (depth <= 0 || r < 0.35) {
+    const s = rnd();
+    if (s < 0.6) return randomString(rnd);
+    if (s < 0.8) return NUMBERS[Math.floor(rnd() * NUMBERS.length)];
+    if (s < 0.9) return rnd() < 0.5;
+    return null;
+  }
+  if (r < 0.6) return Array.from({ length: Math.floor(rnd() * 4) }, () => (rnd() < 0.05 ? undefined : randomValue(rnd, depth - 1)));
+  const obj: Record<string, unknown> = {};
+  const n = Math.floor(rnd() * 5);
+  for (let i = 0; i < n; i++) {
+    const key = rnd() < 0.5 ? KEYS[Math.floor(rnd() * KEYS.length)]! : rnd() < 0.02 ? 'k'.repeat(1030) : randomString(rnd);
+    obj[key] = rnd() < 0.05 ? undefined : randomValue(rnd, depth - 1);
+  }
+  return obj;
+}
+
+/** Every YAML file of the example bundles (environments/<name>/__golden__). */
+function goldenFiles(): string[] {
+  const root = new URL('../../../environments/', import.meta.url).pathname;
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(dir, e.name));
+      else if (e.name.endsWith('.yaml')) files.push(join(dir, e.name));
+    }
+  };
+  for (const env of readdirSync(root, { withFileTypes: true })) {
+    if (env.isDirectory()) {
+      try {
+        walk(join(root, env.name, '__golden__'));
+      } catch {
+        // an environment without goldens
+      }
+    }
+  }
+  return files;
+}
+
+describe('toYaml', () => {
+  it('writes exactly the bytes of the yaml package on every object of the example bundles', () => {
+    const files = goldenFiles();
+    expect(files.length).toBeGreaterThan(50);
+    let objects = 0;
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      for (const doc of parseAllDocuments(text)) {
+        const object = doc.toJS() as unknown;
+        objects++;
+        expect(toYaml(object), file).toBe(reference(object));
+      }
+    }
+    expect(objects).toBeGreaterThan(50);
+  });
+
+  it('writes exactly the bytes of the yaml package on 10,000 random objects built from tricky strings', () => {
+    const rnd = random(20261126);
+    let differences = 0;
+    for (let i = 0; i < 10_000; i++) {
+      const value = randomValue(rnd, 4);
+      const wrapped = i % 3 === 0 ? value : { apiVersion: 'v1', kind: 'X', metadata: { name: 'n', labels: value }, spec: value, data: [value] };
+      const ours = toYaml(wrapped);
+      const theirs = reference(wrapped);
+      if (ours !== theirs) {
+        // allowed only where the reference does not read back as the value, and ours does
+        differences++;
+        expect(parse(theirs), `${JSON.stringify(ours)}\n${JSON.stringify(theirs)}`).not.toEqual(plain(wrapped));
+        expect(parse(ours), JSON.stringify(wrapped)).toEqual(plain(wrapped));
+      }
+    }
+    expect(differences).toBeLessThan(200);
+  });
+
+  it('quotes whitespace-only strings that the yaml package would write as a block scalar that does not read back', () => {
+    for (const s of [' \n', '  \n', ' \t\n', '\n \n', ' \n\n']) {
+      expect(parse(reference({ key: s }))).not.toEqual({ key: s });
+      expect(toYaml({ key: s })).toMatch(/^key: "/);
+      expect(parse(toYaml({ key: s }))).toEqual({ key: s });
+    }
+    expect(toYaml({ key: '\t \n' })).toBe(reference({ key: '\t \n' }));
+  });
+
+  it('quotes or blocks every string so that it reads back as the same string', () => {
+    const rnd = random(7);
+    for (let i = 0; i < 5_000; i++) {
+      const s = randomString(rnd);
+      expect(parse(toYaml({ key: s, [s || 'empty']: [s] }))).toEqual({ key: s, [s || 'empty']: [s] });
+    }
+  });
+
+  it('orders apiVersion, kind, metadata (name, namespace, labels, annotations) first, then by code unit', () => {
+    const text = toYaml({ spec: { b: 1, a: 2, kind: 'k' }, metadata: { labels: { b: 'x', a: 'y' }, z: 1, name: 'n' }, kind: 'K', apiVersion: 'v1', B: 0, a: 0 });
+    expect(text).toBe('apiVersion: v1\nkind: K\nmetadata:\n  name: n\n  labels:\n    a: y\n    b: x\n  z: 1\nB: 0\na: 0\nspec:\n  a: 2\n  b: 1\n  kind: k\n');
+  });
+
+  it('drops undefined members, writes undefined array items as null, refuses functions and symbols', () => {
+    expect(toYaml({ a: undefined, b: [undefined, 1] })).toBe('b:\n  - null\n  - 1\n');
+    expect(() => toYaml({ spec: { f: () => 1 } })).toThrow(/\$\.spec\.f is a function/);
+    expect(() => toYaml({ s: [Symbol('x')] })).toThrow(/\$\.s\[0\] is a symbol/);
+  });
+});
+
+describe('toJson', () => {
+  it('is JSON.stringify(canonical(value), null, 2) on the example manifests and 20,000 random objects', () => {
+    const root = new URL('../../../environments/', import.meta.url).pathname;
+    const manifests = readdirSync(root).map((e) => join(root, e, '__golden__', 'manifest.json')).filter((f) => { try { readFileSync(f); return true; } catch { return false; } });
+    expect(manifests.length).toBeGreaterThan(0);
+    for (const f of manifests) {
+      const text = readFileSync(f, 'utf8');
+      expect(toJson(JSON.parse(text)), f).toBe(text);
+    }
+    const rnd = random(99);
+    for (let i = 0; i < 20_000; i++) {
+      const value = randomValue(rnd, 4);
+      const wrapped = i % 2 === 0 ? value : { kind: 'K', metadata: { labels: value, name: 'x' }, f: () => 1, list: [value, () => 1] };
+      expect(toJson(wrapped)).toBe(`${JSON.stringify(canonical(wrapped), null, 2)}\n`);
+    }
+  });
+
+  it('is canonical JSON with a final newline', () => {
+    expect(toJson({ b: 1, kind: 'K', a: [{ z: 1, apiVersion: 'v' }] })).toBe('{\n  "kind": "K",\n  "a": [\n    {\n      "apiVersion": "v",\n      "z": 1\n    }\n  ],\n  "b": 1\n}\n');
+  });
+});
