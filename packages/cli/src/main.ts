@@ -6,12 +6,13 @@ import { reportCommand } from './commands/report.ts';
 import { testCommand } from './commands/test.ts';
 import { admissionCommand } from './commands/admission.ts';
 import { verifyCommand } from './commands/verify.ts';
+import { vaultCommand } from './commands/vault.ts';
 import { describeError, EXIT, UsageError } from './exit-codes.ts';
 import type { Io } from './io.ts';
 import { rootOrUndefined } from './environments.ts';
 
 /** Every command, in the order help lists them. */
-export const COMMANDS: readonly Command[] = [compileCommand, verifyCommand, testCommand, admissionCommand, analyzeCommand, diffCommand, reportCommand];
+export const COMMANDS: readonly Command[] = [compileCommand, verifyCommand, testCommand, admissionCommand, analyzeCommand, diffCommand, reportCommand, vaultCommand];
 
 export function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
