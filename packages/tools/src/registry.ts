@@ -130,6 +130,33 @@ export const TOOLS: readonly ToolSpec[] = [
     check: { kind: 'stamp', probe: { args: ['--help'], pattern: /nfqueue-id/ } },
     recipe: goBuildFromModuleSource('sigs.k8s.io/kube-network-policies', './cmd'),
   },
+  {
+    name: 'registry',
+    version: 'v0.22.1',
+    binary: 'registry',
+    description: 'go-containerregistry registry: an in-memory OCI registry on loopback, for the signed-image proof',
+    // It has no version flag; only our stamped build counts.
+    check: { kind: 'stamp', probe: { args: ['-help'], pattern: /port to run registry on/ } },
+    recipe: goInstall('github.com/google/go-containerregistry/cmd/registry'),
+  },
+  {
+    name: 'crane',
+    version: 'v0.22.1',
+    binary: 'crane',
+    description: 'crane: pushes small test images to a registry (go-containerregistry)',
+    // Prints the module version `go install` records in the binary's build info.
+    check: { kind: 'command', args: ['version'], pattern: /^(v\d\S*)$/m },
+    recipe: goInstall('github.com/google/go-containerregistry/cmd/crane'),
+  },
+  {
+    name: 'cosign',
+    version: 'v2.6.5',
+    binary: 'cosign',
+    description: 'cosign v2: signs test images in the classic signature format Kyverno 1.19 verifies',
+    // release-utils reports the module version from the build info when no -X is set.
+    check: { kind: 'command', args: ['version'], pattern: /^GitVersion:\s+(\S+)$/m },
+    recipe: goInstall('github.com/sigstore/cosign/v2/cmd/cosign'),
+  },
 ];
 
 /** The names of all pinned tools, in registry order. */
