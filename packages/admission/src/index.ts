@@ -25,6 +25,7 @@ export type {
   Rule,
   RootVar,
   Scalar,
+  Signer,
   Source,
   Target,
   Test,

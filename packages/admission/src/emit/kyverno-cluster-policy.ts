@@ -5,7 +5,7 @@
  * every pod-bearing kind itself. Image-signature rules become `verifyImages` rules. Pure.
  */
 import type { AdmissionModule, AdmissionSettings, K8sObject } from '../contract.ts';
-import type { Clause, ImageSignatureRule, ValidationRule } from '../rule/ast.ts';
+import type { Clause, ImageSignatureRule, Signer, ValidationRule } from '../rule/ast.ts';
 import { groupRoots, groupRuleName, jmesViolated, kindGroups } from './jmespath.ts';
 import { ztpLabels } from './names.ts';
 
@@ -48,7 +48,15 @@ function validationRules(rule: ValidationRule, settings: AdmissionSettings): Rec
   return out;
 }
 
+function attestorEntry(signer: Signer): Record<string, unknown> {
+  if (signer.kind === 'key') return { keys: { publicKeys: signer.publicKey } };
+  // Kyverno refuses a keyless entry without a Rekor URL or roots: the public Rekor, its documented default.
+  return { keyless: { issuer: signer.issuer, subject: signer.subject, rekor: { url: 'https://rekor.sigstore.dev' } } };
+}
+
+/** Signed by any one signer (`count: 1`); digests as in the ImageValidatingPolicy form. */
 function verifyImagesRule(rule: ImageSignatureRule, settings: AdmissionSettings): Record<string, unknown> {
+  const requireDigest = rule.requireDigest ?? true;
   return {
     name: rule.id,
     match: { any: [{ resources: resources([{ group: '', version: 'v1', kind: 'Pod' }], settings.namespaces) }] },
@@ -56,7 +64,10 @@ function verifyImagesRule(rule: ImageSignatureRule, settings: AdmissionSettings)
       {
         failureAction: failureAction(settings),
         imageReferences: [...rule.images],
-        attestors: [{ entries: [{ keys: { publicKeys: rule.publicKey } }] }],
+        mutateDigest: !requireDigest,
+        verifyDigest: requireDigest,
+        required: true,
+        attestors: [{ count: 1, entries: rule.signers.map(attestorEntry) }],
       },
     ],
   };

@@ -127,18 +127,36 @@ export interface ValidationRule {
 }
 
 /**
- * Images must carry a signature made with the given key. Only Kyverno can check this (it fetches
- * signatures from the registry); the other forms say so in their output.
+ * Who may sign an image: the holder of a cosign key pair (the rule carries the PEM public key), or
+ * a keyless signer, whose short-lived Fulcio certificate names the OIDC issuer and the subject
+ * (e.g. a CI workflow identity), both matched exactly.
+ */
+export type Signer =
+  | { readonly kind: 'key'; readonly publicKey: string }
+  | { readonly kind: 'keyless'; readonly issuer: string; readonly subject: string };
+
+/**
+ * Images must carry a cosign signature of at least one of the signers. Only Kyverno can check this
+ * (it fetches signatures from the registry at admission); the other forms say so in their output.
  */
 export interface ImageSignatureRule {
   readonly kind: 'image-signature';
   readonly id: string;
   readonly title: string;
   readonly message: string;
-  /** Image references the rule applies to, Kyverno wildcards (e.g. `registry.example.com/*`). */
+  /**
+   * Image references the rule applies to, Kyverno globs where `*` matches any characters, `/`
+   * included (e.g. `registry.example.com/shop/*`). Images outside them are not checked by this rule.
+   */
   readonly images: readonly string[];
-  /** PEM-encoded cosign public key. */
-  readonly publicKey: string;
+  /** The trusted signers; one valid signature of any of them is enough. */
+  readonly signers: readonly Signer[];
+  /**
+   * Whether images must be referenced by digest. Kyverno then refuses tags instead of pinning them
+   * itself; without it Kyverno pins each tag to the digest it verified (its mutating webhook).
+   * @default true
+   */
+  readonly requireDigest?: boolean;
   /** Examples are listed for documentation; they need a registry and are not run offline. */
   readonly examples: readonly Example[];
 }

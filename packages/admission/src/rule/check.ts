@@ -3,7 +3,7 @@
  * variable of their own level (so every form can place them), unique example names.
  */
 import type { AdmissionModule } from '../contract.ts';
-import type { Condition, Rule, Source } from './ast.ts';
+import type { Condition, ImageSignatureRule, Rule, Source } from './ast.ts';
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const VAR_NAME = /^[a-z][a-zA-Z0-9]{0,30}$/;
@@ -47,6 +47,28 @@ function checkConditions(conditions: readonly Condition[], allowed: ReadonlySet<
   }
 }
 
+/**
+ * An image glob names its registry host first (a name with a dot or a port, or `localhost`), so it
+ * can never be read as a Docker Hub short name, and uses no glob syntax but a final `*`.
+ */
+const IMAGE_GLOB = /^(localhost|[a-z0-9-]+(\.[a-z0-9-]+)+|[a-z0-9.-]+:[0-9]+)(:[0-9]+)?\/[A-Za-z0-9._/:@-]*\*?$/;
+
+function checkImageSignature(rule: ImageSignatureRule, where: string): void {
+  if (rule.images.length === 0) throw new RuleError(`${where}: no images to verify`);
+  for (const glob of rule.images) {
+    if (!IMAGE_GLOB.test(glob)) throw new RuleError(`${where}: image reference '${glob}' must start with a registry host and end in '/*' or name one image (e.g. registry.example.com/shop/*)`);
+  }
+  if (rule.signers.length === 0) throw new RuleError(`${where}: no trusted signers`);
+  for (const s of rule.signers) {
+    if (s.kind === 'key' && !/^-----BEGIN PUBLIC KEY-----\n[\s\S]+\n-----END PUBLIC KEY-----\n?$/.test(s.publicKey)) {
+      throw new RuleError(`${where}: a signer's public key is not a PEM public key (-----BEGIN PUBLIC KEY----- ... -----END PUBLIC KEY-----)`);
+    }
+    if (s.kind === 'keyless' && (!/^https:\/\/\S+$/.test(s.issuer) || s.subject.trim() === '')) {
+      throw new RuleError(`${where}: a keyless signer needs an https issuer URL and a subject (got '${s.issuer}', '${s.subject}')`);
+    }
+  }
+}
+
 /** Throws RuleError when the rule is not well formed. */
 export function checkRule(rule: Rule, where = rule.id): void {
   if (!DNS_LABEL.test(rule.id)) throw new RuleError(`${where}: rule id '${rule.id}' is not a DNS label`);
@@ -57,7 +79,7 @@ export function checkRule(rule: Rule, where = rule.id): void {
     if (names.has(example.name)) throw new RuleError(`${where}: example '${example.name}' is listed twice`);
     names.add(example.name);
   }
-  if (rule.kind === 'image-signature') return;
+  if (rule.kind === 'image-signature') return checkImageSignature(rule, where);
   if (rule.violations.length === 0) throw new RuleError(`${where}: a rule needs at least one violation clause`);
   const roots = new Set(rule.target.kind === 'pods' ? ['spec', 'meta', 'object'] : ['object']);
   if (rule.target.kind === 'objects' && rule.target.resources.length === 0) throw new RuleError(`${where}: no kinds to apply to`);

@@ -74,7 +74,7 @@ export function sampleModules(): AdmissionModule[] {
           title: 'signed images',
           message: 'images must be signed',
           images: ['ghcr.io/acme/*'],
-          publicKey: '-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----',
+          signers: [{ kind: 'key', publicKey: '-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----' }, { kind: 'keyless', issuer: 'https://token.actions.githubusercontent.com', subject: 'https://github.com/acme/app/.github/workflows/release.yaml@refs/heads/main' }],
           examples: [],
         }),
       ],
