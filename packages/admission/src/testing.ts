@@ -40,3 +40,10 @@ export function describeModuleProof(name: string, modules: readonly AdmissionMod
     });
   });
 }
+
+// The signed-image proof: a local registry, images and signatures, the test-only insecure settings, kyverno apply.
+export { closedPort, cosignVerifies, generateKeyPair, pushImage, signatureTools, signImage, SIGNATURE_TOOLS, startLocalRegistry } from './testing/local-registry.ts';
+export type { KeyPair, LocalRegistry, PushedImage, SignatureTool } from './testing/local-registry.ts';
+export { forLocalRegistry, INSECURE_SETTINGS, insecureSettingsIn } from './testing/insecure-registry-fixture.ts';
+export { kyvernoApply } from './testing/kyverno-apply.ts';
+export type { KyvernoApply, KyvernoResult } from './testing/kyverno-apply.ts';
