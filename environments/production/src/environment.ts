@@ -3,38 +3,60 @@ import { istioMesh } from '@ztp/policy-mesh';
 import { requiredLabels } from '@ztp/policy-labels';
 import { kubeDns } from '@ztp/policy-network-baseline';
 import { podSecurity } from '@ztp/policy-pod-security';
-import { allowedRegistries, imageTags } from '@ztp/policy-supply-chain';
+import { allowedRegistries, imageDigests, imageTags, signedImages } from '@ztp/policy-supply-chain';
 import { zeroTrustBrief } from '@ztp/policy-zero-trust-brief';
 
 /** Private and link-local ranges: "outbound" means the Internet, never the cluster or the cloud metadata service. */
 const PRIVATE = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16'];
 
+/*
+ * The images are examples: their digests are placeholders. A real environment pins the digests its
+ * builds pushed (and signed), e.g. `crane digest registry.example.com/shop/frontend:1.8.2`.
+ */
+const image = (name: string, tag: string, placeholderDigit: string) => `registry.example.com/${name}:${tag}@sha256:${placeholderDigit.repeat(64)}`;
+
+/**
+ * EXAMPLE KEY, not a real release key: its private half was thrown away, so nothing is signed
+ * with it. Replace it with the public half of your release signing key (`cosign public-key`).
+ */
+const EXAMPLE_RELEASE_KEY = `-----BEGIN PUBLIC KEY-----
+MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEj61g605yeumYnPmgVxEdE7yfirYM
+9u9ChjI6HQw2Ml66v42W6VxNPfPjXbTaumWXWeeECFsVW/XIrzpmjmQDGg==
+-----END PUBLIC KEY-----
+`;
+
+/** EXAMPLE keyless identity: the CI workflow that would sign the model images (replace with yours). */
+const EXAMPLE_ML_RELEASE_WORKFLOW = {
+  issuer: 'https://token.actions.githubusercontent.com',
+  subject: 'https://github.com/example-org/model-server/.github/workflows/release.yaml@refs/heads/main',
+};
+
 const frontend = workload({
   namespace: 'production',
   name: 'frontend',
   ports: { http: { port: 8080, appProtocol: 'http' } },
-  images: ['registry.example.com/shop/frontend:1.8.2'],
+  images: [image('shop/frontend', '1.8.2', '1')],
 });
 
 const apiServer = workload({
   namespace: 'production',
   name: 'api-server',
   ports: { http: { port: 8080, appProtocol: 'http' } },
-  images: ['registry.example.com/shop/api-server:3.2.0'],
+  images: [image('shop/api-server', '3.2.0', '2')],
 });
 
 const database = workload({
   namespace: 'production',
   name: 'database',
   ports: { postgres: { port: 5432 } },
-  images: ['registry.example.com/shop/postgres:16.4'],
+  images: [image('shop/postgres', '16.4', '3')],
 });
 
 const modelServer = workload({
   namespace: 'ai-inference',
   name: 'model-server',
   ports: { grpc: { port: 9000, appProtocol: 'grpc' } },
-  images: ['registry.example.com/ml/model-server:2.1.0'],
+  images: [image('ml/model-server', '2.1.0', '4')],
 });
 
 export default defineEnvironment({
@@ -86,6 +108,16 @@ export default defineEnvironment({
     zeroTrustBrief(),
     allowedRegistries({ registries: ['registry.example.com/'] }),
     imageTags(),
+    // Only signed images, pinned by digest: shop images signed with the release key, model images
+    // by the ML release workflow (keyless). Kyverno verifies the signatures; every form checks the
+    // registries and the digests.
+    imageDigests(),
+    signedImages({
+      trust: [
+        { name: 'release', registries: ['registry.example.com/shop/'], keys: [EXAMPLE_RELEASE_KEY] },
+        { name: 'ml-release', registries: ['registry.example.com/ml/'], keyless: [EXAMPLE_ML_RELEASE_WORKFLOW] },
+      ],
+    }),
     requiredLabels({ labels: [{ key: 'app.kubernetes.io/name' }], on: 'pod' }),
   ],
   // Kyverno's CEL ValidatingPolicy, and the native ValidatingAdmissionPolicy where a rule fits it.
