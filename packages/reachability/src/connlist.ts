@@ -2,7 +2,10 @@
  * The connectivity list: every (source, destination) pair of workloads and external ranges
  * with the connections allowed between them, computed on equivalence signatures so that each
  * distinct combination of (matching rules, isolating policies, named ports) is evaluated once.
+ * Workload pairs are not all tried: only the candidates the policies' rules can allow
+ * (candidates.ts), so the cost follows the size of the answer, not the square of the workloads.
  */
+import { Candidates } from './candidates.ts';
 import { compile, evaluateEgress, evaluateIngress, podEndpoints, sameFamilyPath } from './engine.ts';
 import type { Endpoint, Engine, HostNetworkMode } from './engine.ts';
 import { externalFamilies, externalRanges } from './externals.ts';
@@ -73,8 +76,9 @@ class SignatureEvaluator {
   private readonly inDst = new Interner();
   private readonly egSrc = new Interner();
   private readonly egDst = new Interner();
-  private readonly ingressMemo = new Map<number, ConnSet>();
-  private readonly egressMemo = new Map<number, ConnSet>();
+  /** Direction results by source signature, then destination signature. */
+  private readonly ingressMemo: Map<number, ConnSet>[] = [];
+  private readonly egressMemo: Map<number, ConnSet>[] = [];
   private readonly classInRules: string[];
   private readonly classEgRules: string[];
   private readonly ipInRules;
@@ -83,13 +87,12 @@ class SignatureEvaluator {
 
   constructor(engine: Engine) {
     this.engine = engine;
-    const classRules = (rules: Engine['ingressRules']): string[] =>
-      engine.classes.map((c) =>
-        rules
-          .filter((r) => !r.allPeers && r.classMatch[c.id] === 1)
-          .map((r) => r.id)
-          .join(','),
-      );
+    // per class, the ids of the rules whose selector peers match it (ascending), from each rule's classes
+    const classRules = (rules: Engine['ingressRules']): string[] => {
+      const lists: number[][] = engine.classes.map(() => []);
+      for (const r of rules) if (!r.allPeers) r.classMatch.forEach((id) => lists[id]!.push(r.id));
+      return lists.map((l) => l.join(','));
+    };
     this.classInRules = classRules(engine.ingressRules);
     this.classEgRules = classRules(engine.egressRules);
     this.ipInRules = engine.ingressRules.filter((r) => !r.allPeers && !r.ipSet.isEmpty());
@@ -121,18 +124,18 @@ class SignatureEvaluator {
   }
 
   conns(src: Variant, dst: Variant): ConnSet {
-    const inKey = src.inSrc * 0x100000 + dst.inDst;
-    let ingress = this.ingressMemo.get(inKey);
+    const inMemo = (this.ingressMemo[src.inSrc] ??= new Map());
+    let ingress = inMemo.get(dst.inDst);
     if (ingress === undefined) {
       ingress = evaluateIngress(this.engine, this.inSrc.representatives[src.inSrc]!, this.inDst.representatives[dst.inDst]!).conns;
-      this.ingressMemo.set(inKey, ingress);
+      inMemo.set(dst.inDst, ingress);
     }
     if (ingress.isEmpty()) return ingress;
-    const egKey = src.egSrc * 0x100000 + dst.egDst;
-    let egress = this.egressMemo.get(egKey);
+    const egMemo = (this.egressMemo[src.egSrc] ??= new Map());
+    let egress = egMemo.get(dst.egDst);
     if (egress === undefined) {
       egress = evaluateEgress(this.engine, this.egSrc.representatives[src.egSrc]!, this.egDst.representatives[dst.egDst]!).conns;
-      this.egressMemo.set(egKey, egress);
+      egMemo.set(dst.egDst, egress);
     }
     return ingress.intersect(egress);
   }
@@ -162,10 +165,11 @@ export function connlist(resources: Resources, options: ConnlistOptions = {}): C
     }
     return p;
   };
-  const pairMemo = new Map<number, { all: ConnSet; some: ConnSet }>();
+  /** Pair results by source profile, then destination profile (nested: one map per source stays far below V8's map size limit). */
+  const pairMemo: Map<number, { all: ConnSet; some: ConnSet }>[] = [];
   const pairConns = (a: Profile, b: Profile): { all: ConnSet; some: ConnSet } => {
-    const key = a.id * 0x100000 + b.id;
-    let r = pairMemo.get(key);
+    const memo = (pairMemo[a.id] ??= new Map());
+    let r = memo.get(b.id);
     if (r !== undefined) return r;
     let all: ConnSet | undefined;
     let some = ConnSet.none();
@@ -178,13 +182,14 @@ export function connlist(resources: Resources, options: ConnlistOptions = {}): C
       }
     }
     r = { all: all ?? ConnSet.none(), some };
-    pairMemo.set(key, r);
+    memo.set(b.id, r);
     return r;
   };
 
-  const workloadPeers = resources.workloads.map((w) => ({
+  const endpoints = resources.workloads.map((w) => podEndpoints(engine, w));
+  const workloadPeers = resources.workloads.map((w, i) => ({
     peer: { type: 'workload', name: w.id, workload: w } as ConnlistPeer,
-    profile: profileOf(podEndpoints(engine, w).map((ep) => evaluator.variant(ep))),
+    profile: profileOf(endpoints[i]!.map((ep) => evaluator.variant(ep))),
   }));
   const families = externalFamilies(engine, options.ipFamilies ?? 'auto');
   const ranges = externalRanges(engine, families);
@@ -201,11 +206,14 @@ export function connlist(resources: Resources, options: ConnlistOptions = {}): C
     if (some.isEmpty()) return;
     entries.push({ src: src.peer, dst: dst.peer, conns: all, ...(some.equals(all) ? {} : { partial: some }) });
   };
-  for (const s of workloadPeers) {
-    for (const d of workloadPeers) if (s !== d) add(s, d);
-    for (const d of destinations) add(s, d);
-  }
-  for (const s of sources) for (const d of workloadPeers) add(s, d);
+  // workload pairs: only the candidates the rules allow (see candidates.ts), each evaluated exactly
+  const candidates = new Candidates(engine, endpoints);
+  workloadPeers.forEach((s, i) => {
+    for (const j of candidates.destinations(i)) if (j !== i) add(s, workloadPeers[j]!);
+    if (candidates.reachesExternal(i)) for (const d of destinations) add(s, d);
+  });
+  const reachable = workloadPeers.filter((_, i) => candidates.reachedFromExternal(i));
+  for (const s of sources) for (const d of reachable) add(s, d);
   entries.sort((a, b) =>
     a.src.name !== b.src.name ? (a.src.name < b.src.name ? -1 : 1) : a.dst.name < b.dst.name ? -1 : a.dst.name > b.dst.name ? 1 : 0,
   );

@@ -10,11 +10,13 @@
  *   destination pod (name and protocol), never on an IP-only peer;
  * - an ipBlock matches external addresses and pods whose known IP it contains.
  */
+import { ClassIndex } from './class-index.ts';
+import type { ClassSet } from './class-set.ts';
 import { IpSet, parseCidr, parseIp } from './ip.ts';
 import type { IpAddress } from './ip.ts';
 import type { ContainerPort, NetworkPolicy, Pod, PolicyPort, Resources, Workload } from './model.ts';
 import { ConnSet } from './ports.ts';
-import { isEmptySelector, labelsKey, matchesSelector } from './selectors.ts';
+import { labelsKey } from './selectors.ts';
 import type { Labels } from './selectors.ts';
 
 /** Ingress or egress. */
@@ -39,8 +41,8 @@ export interface CompiledRule {
   /** Index of the rule in the policy's `ingress` / `egress` list. */
   readonly index: number;
   readonly allPeers: boolean;
-  /** 1 when a selector peer of the rule matches the class. */
-  readonly classMatch: Uint8Array;
+  /** The classes a selector peer of the rule matches. */
+  readonly classMatch: ClassSet;
   /** The union of the rule's ipBlocks (cidr minus except). */
   readonly ipSet: IpSet;
   /** Each ipBlock peer of the rule on its own (cidr minus except). */
@@ -165,14 +167,14 @@ export function compile(resources: Resources, hostNetwork: HostNetworkMode = 'in
   const egressRules: CompiledRule[] = [];
   const ingressPolicies: number[][] = classes.map(() => []);
   const egressPolicies: number[][] = classes.map(() => []);
-  const policies: CompiledPolicy[] = resources.networkPolicies.map((policy, index) => {
-    const selectAll = isEmptySelector(policy.podSelector);
-    const selected = classes.filter(
-      (c) => c.namespace === policy.namespace && (selectAll || matchesSelector(policy.podSelector, c.labels)),
-    );
+  const index = new ClassIndex(classes);
+  const any = () => true;
+  const notHost = (c: PodClass) => !(c.hostNetwork && hostNetwork !== 'as-pods');
+  const policies: CompiledPolicy[] = resources.networkPolicies.map((policy, policyIndex) => {
+    const selected = index.select(policy.namespace, policy.podSelector, any);
     const compileRules = (direction: Direction, target: CompiledRule[]): CompiledRule[] =>
       (direction === 'ingress' ? policy.ingress : policy.egress).map((rule, ruleIndex) => {
-        const classMatch = new Uint8Array(classes.length);
+        const matched: number[][] = [];
         let ipSet = IpSet.empty();
         const ipBlocks: IpSet[] = [];
         if (rule.peers !== 'all') {
@@ -185,20 +187,13 @@ export function compile(resources: Resources, hostNetwork: HostNetworkMode = 'in
               ipSet = ipSet.union(block);
               continue;
             }
-            for (const c of classes) {
-              if (classMatch[c.id] === 1 || (c.hostNetwork && hostNetwork !== 'as-pods')) continue;
-              const nsOk =
-                peer.namespaceSelector === undefined
-                  ? c.namespace === policy.namespace
-                  : matchesSelector(peer.namespaceSelector, c.namespaceLabels);
-              if (!nsOk) continue;
-              if (peer.podSelector === undefined || matchesSelector(peer.podSelector, c.labels)) classMatch[c.id] = 1;
-            }
+            matched.push(index.peer(policy.namespace, peer.namespaceSelector, peer.podSelector, notHost));
           }
         }
-        const compiled: CompiledRule = {
+        const classMatch = index.union(matched);
+    const compiled: CompiledRule = {
           id: target.length,
-          policy: index,
+          policy: policyIndex,
           direction,
           index: ruleIndex,
           allPeers: rule.peers === 'all',
@@ -213,12 +208,12 @@ export function compile(resources: Resources, hostNetwork: HostNetworkMode = 'in
       });
     const ingress = policy.policyTypes.includes('Ingress') ? compileRules('ingress', ingressRules) : undefined;
     const egress = policy.policyTypes.includes('Egress') ? compileRules('egress', egressRules) : undefined;
-    for (const c of selected) {
-      if (c.hostNetwork && hostNetwork === 'as-node') continue;
-      if (ingress !== undefined) ingressPolicies[c.id]!.push(index);
-      if (egress !== undefined) egressPolicies[c.id]!.push(index);
+    for (const id of selected) {
+      if (classes[id]!.hostNetwork && hostNetwork === 'as-node') continue;
+      if (ingress !== undefined) ingressPolicies[id]!.push(policyIndex);
+      if (egress !== undefined) egressPolicies[id]!.push(policyIndex);
     }
-    return { index, policy, ...(ingress ? { ingress } : {}), ...(egress ? { egress } : {}) };
+    return { index: policyIndex, policy, ...(ingress ? { ingress } : {}), ...(egress ? { egress } : {}) };
   });
 
   const engine: Engine = {
@@ -241,7 +236,7 @@ export function compile(resources: Resources, hostNetwork: HostNetworkMode = 'in
 export function ruleMatchesPeer(rule: CompiledRule, peer: Endpoint): boolean {
   if (rule.allPeers) return true;
   if (peer.type === 'pod') {
-    if (rule.classMatch[peer.classId] === 1) return true;
+    if (rule.classMatch.has(peer.classId)) return true;
     return peer.ip !== undefined && rule.ipSet.contains(peer.ip);
   }
   return rule.ipSet.contains(peer.ip);

@@ -202,7 +202,7 @@ function k8sAllows(
     for (const rule of rules) {
       const peerOk =
         rule.allPeers ||
-        (other.type === 'pod' ? rule.classMatch[other.classId] === 1 : other.ip !== undefined && rule.ipSet.contains(other.ip));
+        (other.type === 'pod' ? rule.classMatch.has(other.classId) : other.ip !== undefined && rule.ipSet.contains(other.ip));
       if (!peerOk) continue;
       if (rulePortsOn(rule, containerPortsOf(dst)).contains(protocol, port)) {
         allowedBy.push({ ...ref, rule: `${direction}[${rule.index}]` });
