@@ -18,6 +18,32 @@ interface NamespaceClasses {
   readonly byLabel: Map<string, number[]>;
 }
 
+/** A pod selector prepared for many tests: its matchLabels as index keys, its expressions apart. */
+interface CompiledSelector {
+  readonly labels: readonly { readonly name: string; readonly value: string; readonly key: string }[];
+  /** True when `labels` satisfy the selector, knowing that matchLabels entry `known` (-1: none) holds. */
+  matches(labels: Labels, known: number): boolean;
+}
+
+/** The selector prepared, or undefined when it is empty (matches every pod). */
+function compileSelector(selector: LabelSelector): CompiledSelector | undefined {
+  if (isEmptySelector(selector)) return undefined;
+  const labels = Object.entries(selector.matchLabels ?? {}).map(([name, value]) => ({ name, value, key: `${name}\u0000${value}` }));
+  const expressions = selector.matchExpressions ?? [];
+  const rest: LabelSelector = { matchExpressions: expressions };
+  return {
+    labels,
+    matches(podLabels: Labels, known: number): boolean {
+      for (let i = 0; i < labels.length; i++) {
+        if (i === known) continue;
+        const l = labels[i]!;
+        if (!Object.hasOwn(podLabels, l.name) || podLabels[l.name] !== l.value) return false;
+      }
+      return expressions.length === 0 || matchesSelector(rest, podLabels);
+    },
+  };
+}
+
 export class ClassIndex {
   private readonly classes: readonly PodClass[];
   private readonly namespaces = new Map<string, NamespaceClasses>();
@@ -56,20 +82,24 @@ export class ClassIndex {
   }
 
   /** Class ids of one namespace matching a pod selector (every class when absent), ascending. */
-  private inNamespace(ns: NamespaceClasses, podSelector: LabelSelector | undefined, accept: (c: PodClass) => boolean, out: number[]): void {
-    if (podSelector === undefined || isEmptySelector(podSelector)) {
+  private inNamespace(ns: NamespaceClasses, selector: CompiledSelector | undefined, accept: (c: PodClass) => boolean, out: number[]): void {
+    if (selector === undefined) {
       for (const id of ns.classes) if (accept(this.classes[id]!)) out.push(id);
       return;
     }
     let candidates = ns.classes;
-    for (const [k, v] of Object.entries(podSelector.matchLabels ?? {})) {
-      const list = ns.byLabel.get(`${k}\u0000${v}`);
+    let indexed = -1;
+    for (let i = 0; i < selector.labels.length; i++) {
+      const list = ns.byLabel.get(selector.labels[i]!.key);
       if (list === undefined) return;
-      if (list.length < candidates.length) candidates = list;
+      if (list.length < candidates.length || indexed < 0) {
+        candidates = list;
+        indexed = i;
+      }
     }
     for (const id of candidates) {
       const c = this.classes[id]!;
-      if (accept(c) && matchesSelector(podSelector, c.labels)) out.push(id);
+      if (accept(c) && selector.matches(c.labels, indexed)) out.push(id);
     }
   }
 
@@ -77,7 +107,7 @@ export class ClassIndex {
   select(namespace: string, podSelector: LabelSelector, accept: (c: PodClass) => boolean): number[] {
     const ns = this.namespaces.get(namespace);
     const out: number[] = [];
-    if (ns !== undefined) this.inNamespace(ns, podSelector, accept, out);
+    if (ns !== undefined) this.inNamespace(ns, compileSelector(podSelector), accept, out);
     return out;
   }
 
@@ -87,8 +117,9 @@ export class ClassIndex {
    */
   peer(policyNamespace: string, namespaceSelector: LabelSelector | undefined, podSelector: LabelSelector | undefined, accept: (c: PodClass) => boolean): number[] {
     const namespaces = namespaceSelector === undefined ? [this.namespaces.get(policyNamespace)].filter((n) => n !== undefined) : this.namespacesMatching(namespaceSelector);
+    const selector = podSelector === undefined ? undefined : compileSelector(podSelector);
     const out: number[] = [];
-    for (const ns of namespaces) this.inNamespace(ns, podSelector, accept, out);
+    for (const ns of namespaces) this.inNamespace(ns, selector, accept, out);
     return out;
   }
 

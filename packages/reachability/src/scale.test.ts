@@ -54,4 +54,43 @@ describe('scale', () => {
       }
     }
   });
+
+  it('lists 5,000 workloads with their own policies (ztp shape) without trying every pair', () => {
+    // the issue's shape: N Deployments in N/20 namespaces, a default deny (plus DNS) per namespace,
+    // each workload reachable from three callers on a named port, egress to one tier on 8080
+    const n = 5000;
+    const objects: unknown[] = [];
+    const np = (ns: string, name: string, spec: unknown) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: ns }, spec });
+    objects.push({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'dns', namespace: 'kube-system' }, spec: { template: { metadata: { labels: { 'k8s-app': 'kube-dns' } }, spec: { containers: [{ name: 'c', ports: [{ name: 'dns', containerPort: 53, protocol: 'UDP' }] }] } } } });
+    for (let k = 0; k < n / 20; k++) {
+      objects.push(np(`ns${k}`, 'deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'], egress: [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ port: 53, protocol: 'UDP' }] }] }));
+    }
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let i = 0; i < n; i++) {
+      const ns = `ns${i % (n / 20)}`;
+      objects.push({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `w${i}`, namespace: ns }, spec: { template: { metadata: { labels: { app: `w${i}`, tier: `t${i % 10}` } }, spec: { containers: [{ name: 'c', ports: [{ name: 'http', containerPort: 8080 }] }] } } } });
+      const callers = [0, 1, 2].map(() => Math.floor(rnd() * n));
+      objects.push(np(ns, `w${i}-in`, { podSelector: { matchLabels: { app: `w${i}` } }, policyTypes: ['Ingress'], ingress: [{ from: callers.map((c) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': `ns${c % (n / 20)}` } }, podSelector: { matchLabels: { app: `w${c}` } } })), ports: [{ port: 'http' }] }] }));
+      objects.push(np(ns, `w${i}-out`, { podSelector: { matchLabels: { app: `w${i}` } }, policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {}, podSelector: { matchLabels: { tier: `t${(i + 1) % 10}` } } }], ports: [{ port: 8080 }] }] }));
+    }
+    const resources = buildResources(objects);
+    const start = performance.now();
+    const entries = connlist(resources);
+    const seconds = (performance.now() - start) / 1000;
+    console.log(`connlist of 5,000 workloads / ${resources.networkPolicies.length} policies: ${entries.length} entries in ${seconds.toFixed(2)} s`);
+    expect(seconds).toBeLessThan(60);
+    const byPair = new Map(entries.map((e) => [`${e.src.name} => ${e.dst.name}`, e]));
+    expect(entries.length).toBeGreaterThan(n);
+    for (let k = 0; k < 300; k++) {
+      const a = resources.workloads[(k * 7919) % resources.workloads.length]!;
+      const listed = entries.filter((e) => e.src.name === a.id && e.dst.type === 'workload');
+      const b = listed.length > 0 && k % 2 === 0 ? listed[k % listed.length]!.dst.name : resources.workloads[(k * 104729 + 13) % resources.workloads.length]!.id;
+      if (a.id === b) continue;
+      for (const [protocol, port] of [['TCP', 8080], ['UDP', 53]] as const) {
+        const v = verdict(resources, { src: a.id, dst: b, protocol, port });
+        expect(byPair.get(`${a.id} => ${b}`)?.conns.contains(protocol, port) ?? false, `${a.id} => ${b} ${protocol}/${port}`).toBe(v.allowed);
+      }
+    }
+  });
 });
