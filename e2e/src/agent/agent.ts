@@ -3,12 +3,16 @@
  * network namespace. It only uses Node's standard library, so the image is `node` plus this file.
  *
  *   node agent.ts serve --tcp 8080,9090 --udp 53 [--name NAME] [--dns PORT --dns-answer IP]
- *                       [--l7 PORT=METHOD:PATH ...]
+ *                       [--l7 PORT=METHOD:PATH ...] [--control SOCKET]
  *       Serves HTTP on every TCP port (any method, any path: 200 and a small JSON body), echoes
  *       UDP datagrams, and (with --dns) answers every DNS A query with --dns-answer. `--l7`
  *       emulates an L7 enforcer on a port (local tests only: a request no rule admits gets 403
- *       "Access denied", as Cilium's proxy answers). Prints one `{"ready":true,...}` line once
- *       every socket is bound; exits 0 on SIGTERM or SIGINT.
+ *       "Access denied", as Cilium's proxy answers). With --control, it also listens on a Unix
+ *       socket for probes to make from where it runs (its network namespace): each connection
+ *       sends one JSON array of `probe` arguments and gets the result line back, as `probe`
+ *       prints it, without starting a process per probe (local runs only: a file-system socket
+ *       reaches into a network namespace). Prints one `{"ready":true,...}` line once every
+ *       socket is bound; exits 0 on SIGTERM or SIGINT.
  *
  *   node agent.ts probe tcp|http|udp --host HOST --port PORT [--method M --path P] [--timeout-ms N]
  *   node agent.ts probe dns --name NAME [--server IP] [--port 53] [--timeout-ms N]
@@ -23,7 +27,7 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { Resolver } from 'node:dns/promises';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
-import { connect, isIPv6 } from 'node:net';
+import { connect, createServer as createNetServer, isIPv6 } from 'node:net';
 
 /** What one probe attempt printed (one JSON line). */
 export interface AgentResult {
@@ -171,6 +175,35 @@ async function serve(flags: Flags): Promise<void> {
       const reply = dnsResponse(msg, dnsAnswer);
       if (reply !== undefined) s.send(reply, r.port, r.address);
     });
+  const control = one(flags, 'control');
+  if (control !== undefined) {
+    const server = createNetServer((conn) => {
+      let input = '';
+      conn.setEncoding('utf8');
+      conn.on('data', (chunk: string) => {
+        input += chunk;
+        const end = input.indexOf('\n');
+        if (end < 0) return;
+        void (async () => {
+          let line: string;
+          try {
+            const args = JSON.parse(input.slice(0, end)) as string[];
+            const parsed = parseFlags(args);
+            line = JSON.stringify(await probe(parsed.positionals[0], parsed.flags));
+          } catch (e) {
+            line = JSON.stringify({ error: e instanceof Error ? e.message : String(e) });
+          }
+          conn.end(`${line}\n`);
+        })();
+      });
+      conn.on('error', () => conn.destroy());
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(control, () => resolve());
+    });
+    closers.push(() => server.close());
+  }
   const stop = () => {
     for (const close of closers) close();
     process.exit(0);

@@ -6,3 +6,11 @@ export { ensureNamespace, ensureNode, ensureServiceAccount, eventually, grantAut
 export { freePort } from './ports.ts';
 export { startProcess } from './processes.ts';
 export type { Started } from './processes.ts';
+export { PodNetwork, POD_CIDR, POD_NETNS_PREFIX, podNetworkUnavailable, sweepStalePodNetworks } from './pod-network.ts';
+export type { PodHost } from './pod-network.ts';
+export { startDataplane } from './dataplane.ts';
+export type { Dataplane, DataplaneOptions } from './dataplane.ts';
+export { controlPlaneUnavailable, dataplaneUnavailable, proveRequired } from './testing.ts';
+export { describeObject, installCrds, validateObjects } from './validate.ts';
+export type { ObjectToValidate, Rejection, ValidationResult } from './validate.ts';
+export { sharedLocalCluster } from './shared.ts';

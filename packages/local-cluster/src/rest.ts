@@ -156,11 +156,16 @@ export class KubeRest {
     return this.request('POST', path, { body: object, query: options.dryRun ? { dryRun: 'All' } : {} });
   }
 
-  /** Server-side apply (create or update), optionally as a dry run; field manager `ztp`. */
-  async apply(object: KubeObject, options: { dryRun?: boolean } = {}): Promise<KubeResponse> {
+  /**
+   * Server-side apply (create or update), optionally as a dry run; field manager `ztp`. With
+   * `strict`, unknown and duplicate fields are errors (`fieldValidation=Strict`) instead of
+   * being dropped with a warning.
+   */
+  async apply(object: KubeObject, options: { dryRun?: boolean; strict?: boolean } = {}): Promise<KubeResponse> {
     const path = await this.objectPath(object);
     const query: Record<string, string> = { fieldManager: 'ztp', force: 'true' };
     if (options.dryRun) query['dryRun'] = 'All';
+    if (options.strict) query['fieldValidation'] = 'Strict';
     return this.request('PATCH', path, { body: object, contentType: 'application/apply-patch+yaml', query });
   }
 

@@ -1,0 +1,15 @@
+export { prepareEnvironment } from './prepare.ts';
+export type { PreparedEnvironment } from './prepare.ts';
+export { bundleObjects, planSync } from './sync-plan.ts';
+export type { BundleObject, CrdSource, SyncPlan } from './sync-plan.ts';
+export { readCrdSources } from './adapters/crds.ts';
+export { renderText, verdictLine } from './report/text.ts';
+export { renderMarkdown } from './report/markdown.ts';
+export { renderJunit } from './report/junit.ts';
+export { failures, statusOf, tally } from './report/model.ts';
+export type { EnvironmentReport, ReportStatus } from './report/model.ts';
+export { runOnLocalCluster, LOCAL_AGENT, podAddress } from './local/run-local.ts';
+export type { LocalRunOptions } from './local/run-local.ts';
+export { networkPolicyCoverage } from './local/coverage.ts';
+export { runUpstreamOnLocal, upstreamCells } from './local/upstream.ts';
+export type { UpstreamStepResult } from './local/upstream.ts';

@@ -1,0 +1,27 @@
+import { rmSync } from 'node:fs';
+import { startLocalCluster, type LocalCluster } from './cluster.ts';
+
+/*
+ * One local control plane per process (a test worker, a CLI run), started on first use and
+ * stopped when the process exits: a suite pays the start-up once, not per test. Callers keep
+ * out of each other's way with their own namespaces and object names.
+ */
+
+let shared: Promise<LocalCluster> | undefined;
+
+/** The process's shared local cluster, started on first call. */
+export function sharedLocalCluster(): Promise<LocalCluster> {
+  if (shared === undefined) {
+    shared = startLocalCluster();
+    shared.then(
+      (cluster) => {
+        // The processes are killed by their own exit hook; the directory is removed here.
+        process.once('exit', () => rmSync(cluster.dir, { recursive: true, force: true }));
+      },
+      () => {
+        shared = undefined; // a failed start may be retried
+      },
+    );
+  }
+  return shared;
+}
