@@ -58,11 +58,29 @@ function moduleFor(w: World) {
   return signedImages({ trust: [{ name: 'release', registries: [`${w.registry.host}/shop/`, `${w.unreachable}/shop/`], keys: [w.trusted.publicKey] }] });
 }
 
-/** The emitted kyverno form of the modules, its ImageValidatingPolicies made fit for the local registry. */
+const SIGNATURE_KINDS = ['ImageValidatingPolicy', 'ClusterPolicy'];
+
+/** The emitted Kyverno objects, the signature policies among them made fit for the local registry. */
 function kyvernoPolicies(objects: readonly K8sObject[]): K8sObject[] {
-  const images = objects.filter((o) => o.kind === 'ImageValidatingPolicy');
-  return [...forLocalRegistry(images), ...objects.filter((o) => o.kind !== 'ImageValidatingPolicy')];
+  const signatures = objects.filter((o) => SIGNATURE_KINDS.includes(o.kind));
+  return [...forLocalRegistry(signatures), ...objects.filter((o) => !SIGNATURE_KINDS.includes(o.kind))];
 }
+
+/** The pods of the proof, each named for what it shows. */
+function podsFor(w: World): K8sObject[] {
+  const { signed, unsigned, otherKey } = w.images;
+  return [
+    podWith('signed-digest', { containers: [signed.byDigest] }),
+    podWith('unsigned-digest', { containers: [unsigned.byDigest] }),
+    podWith('other-key-digest', { containers: [otherKey.byDigest] }),
+    podWith('signed-tag', { containers: [signed.tag] }),
+    podWith('unreachable-registry', { containers: [`${w.unreachable}/shop/signed@${signed.digest}`] }),
+    podWith('unsigned-init-container', { containers: [signed.byDigest], initContainers: [unsigned.byDigest] }),
+    podWith('outside-registries', { containers: [`${w.registry.host}/elsewhere/app@${signed.digest}`] }),
+  ];
+}
+
+const DENIED = ['unsigned-digest', 'other-key-digest', 'signed-tag', 'unreachable-registry', 'unsigned-init-container', 'outside-registries'];
 
 function verdicts(run: KyvernoApply, resources: readonly K8sObject[]): Record<string, { admitted: boolean; results: string[] }> {
   const out: Record<string, { admitted: boolean; results: string[] }> = {};
@@ -119,16 +137,7 @@ describe.skipIf('skip' in tools)('signed images, proven against a local registry
     expect(insecureSettingsIn(JSON.stringify(output.objects))).toEqual([]);
     expect(insecureSettingsIn(JSON.stringify(forLocalRegistry(ivp)))).toEqual(['allowInsecureRegistry', 'insecureIgnoreTlog', 'insecureIgnoreSCT']);
 
-    const { signed, unsigned, otherKey } = w.images;
-    const resources = [
-      podWith('signed-digest', { containers: [signed.byDigest] }),
-      podWith('unsigned-digest', { containers: [unsigned.byDigest] }),
-      podWith('other-key-digest', { containers: [otherKey.byDigest] }),
-      podWith('signed-tag', { containers: [signed.tag] }),
-      podWith('unreachable-registry', { containers: [`${w.unreachable}/shop/signed@${signed.digest}`] }),
-      podWith('unsigned-init-container', { containers: [signed.byDigest], initContainers: [unsigned.byDigest] }),
-      podWith('outside-registries', { containers: [`${w.registry.host}/elsewhere/app@${signed.digest}`] }),
-    ];
+    const resources = podsFor(w);
     const run = await kyvernoApply(w.bin.kyverno, await mkdtemp(join(w.dir, 'apply-')), kyvernoPolicies(output.objects), resources);
     const v = verdicts(run, resources);
     const context = `${run.command.join(' ')}\n${JSON.stringify(v, null, 2)}\n${run.log.slice(-3000)}`;
@@ -137,8 +146,7 @@ describe.skipIf('skip' in tools)('signed images, proven against a local registry
       admitted: true,
       results: ['signed-images-signed-release: pass', 'signed-images-trusted-registry: pass'],
     });
-    const denied = ['unsigned-digest', 'other-key-digest', 'signed-tag', 'unreachable-registry', 'unsigned-init-container', 'outside-registries'];
-    for (const name of denied) expect(v[name]!.admitted, `${name}\n${context}`).toBe(false);
+    for (const name of DENIED) expect(v[name]!.admitted, `${name}\n${context}`).toBe(false);
     // Each denial comes from the rule it should come from.
     const ivpOutcome = (name: string) => run.results.find((r) => r.resource === name && r.policy === 'signed-images-signed-release');
     for (const name of ['unsigned-digest', 'other-key-digest', 'unsigned-init-container']) expect(ivpOutcome(name)?.result, `${name}\n${context}`).toBe('fail');
@@ -149,6 +157,20 @@ describe.skipIf('skip' in tools)('signed images, proven against a local registry
     const outside = run.results.filter((r) => r.resource === 'outside-registries');
     expect(outside.find((r) => r.policy === 'signed-images-trusted-registry')?.result, context).toBe('fail');
     expect(run.exitCode, context).not.toBe(0);
+  }, 300_000);
+
+  it('the legacy ClusterPolicy form (verifyImages) gives the same verdicts', async () => {
+    const w = world!;
+    const output = emitAdmission([moduleFor(w)], { ...ENFORCE, forms: ['kyverno-legacy'] });
+    expect(output.objects.map((o) => o.kind)).toEqual(['ClusterPolicy']);
+    expect(insecureSettingsIn(JSON.stringify(output.objects))).toEqual([]);
+    const resources = podsFor(w);
+    const run = await kyvernoApply(w.bin.kyverno, await mkdtemp(join(w.dir, 'apply-')), kyvernoPolicies(output.objects), resources);
+    const v = verdicts(run, resources);
+    const context = `${JSON.stringify(v, null, 2)}\n${run.log.slice(-3000)}`;
+    expect(v['signed-digest']!.admitted, context).toBe(true);
+    expect(v['signed-digest']!.results.length, context).toBeGreaterThanOrEqual(2);
+    for (const name of DENIED) expect(v[name]!.admitted, `${name}\n${context}`).toBe(false);
   }, 300_000);
 
   it('as emitted (transparency log required), the policy does not admit a signature that is in no transparency log', async () => {

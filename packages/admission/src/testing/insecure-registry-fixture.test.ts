@@ -30,7 +30,15 @@ describe('the test-only insecure registry settings', () => {
     expect(insecureSettingsIn(stringify(policy))).toEqual([]);
   });
 
-  it('are refused for anything but an ImageValidatingPolicy', () => {
-    expect(() => forLocalRegistry([{ ...policy, kind: 'ValidatingPolicy' }])).toThrow('ValidatingPolicy p is not an ImageValidatingPolicy');
+  it('are added to the key entries of a legacy verifyImages rule', () => {
+    const legacy: K8sObject = { apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', metadata: { name: 'c' }, spec: { rules: [{ name: 'v', verifyImages: [{ attestors: [{ entries: [{ keys: { publicKeys: 'pem' } }, { keyless: { issuer: 'i' } }] }] }] }, { name: 'x', validate: {} }] } };
+    const [fixture] = forLocalRegistry([legacy]);
+    expect(fixture!['spec']).toMatchObject({ rules: [{ verifyImages: [{ attestors: [{ entries: [{ keys: { publicKeys: 'pem', rekor: { ignoreTlog: true }, ctlog: { ignoreSCT: true } } }, { keyless: { issuer: 'i' } }] }] }] }, { name: 'x' }] });
+    expect(insecureSettingsIn(stringify(fixture))).toEqual(['ignoreTlog', 'ignoreSCT']);
+    expect(insecureSettingsIn(stringify(legacy))).toEqual([]);
+  });
+
+  it('are refused for any other kind', () => {
+    expect(() => forLocalRegistry([{ ...policy, kind: 'ValidatingPolicy' }])).toThrow('ValidatingPolicy p is neither an ImageValidatingPolicy nor a ClusterPolicy');
   });
 });
