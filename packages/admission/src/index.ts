@@ -65,6 +65,7 @@ export type { RegoTestResult } from './engines/opa-test.ts';
 export type { Case, EngineInput, EngineName, EngineReport, Finding } from './engines/types.ts';
 export { ENGINE_TOOL, ENGINES, EngineError } from './engines/types.ts';
 export { proveModules, PROOF_SETTINGS } from './proof/matrix.ts';
+export { exampleCases, runEachExample, type ExampleCase } from './proof/each-example.ts';
 export type { Outcome, ProofFailure, ProofOptions, VerdictCell, VerdictMatrix } from './proof/matrix.ts';
 export { renderJUnit } from './proof/junit.ts';
 export { evaluate } from './proof/evaluate.ts';
