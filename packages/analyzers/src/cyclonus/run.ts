@@ -3,14 +3,16 @@
  * about a batch of clusters: their policies go into one NetworkPolicyList file, their questions
  * into one traffic file (`cyclonus analyze --mode query-traffic`).
  */
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { execa } from 'execa';
 import { resolveTool } from '@ztp/tools';
 import type { ClusterSpec } from '../cluster.ts';
 import type { Connectivity } from '../connectivity.ts';
-import { parseQueryTraffic } from './parse.ts';
+import { QueryTrafficReader } from './parse.ts';
 import { cyclonusPolicyList } from './policies.ts';
 import { assembleAnswers, planQueries, TrafficTable } from './queries.ts';
 import type { Traffic } from './queries.ts';
@@ -42,21 +44,61 @@ export class CyclonusError extends Error {
   }
 }
 
-/** Runs cyclonus once on raw inputs: the policies and the traffic objects; returns the verdicts in order. */
+/** Writes a JSON array of `items` in chunks (the whole text can be longer than a string may be). */
+async function writeJsonArray(path: string, items: readonly unknown[]): Promise<void> {
+  const out = createWriteStream(path);
+  const write = (text: string) => new Promise<void>((resolve, reject) => out.write(text, (error) => (error ? reject(error) : resolve())));
+  try {
+    let chunk = '[';
+    for (let i = 0; i < items.length; i++) {
+      chunk += `${i > 0 ? ',' : ''}${JSON.stringify(items[i])}`;
+      if (chunk.length > 1_000_000) {
+        await write(chunk);
+        chunk = '';
+      }
+    }
+    await write(`${chunk}]`);
+  } finally {
+    await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  }
+}
+
+/**
+ * Runs cyclonus once on raw inputs: the policies and the traffic objects; returns the verdicts
+ * in order. Its output is read line by line as it comes (see parse.ts: it can exceed the
+ * longest string V8 can hold).
+ */
 export async function runCyclonusQueries(policies: readonly Record<string, unknown>[], traffics: readonly Traffic[], options: CyclonusOptions = {}): Promise<boolean[]> {
   const binary = options.binary ?? (await resolveTool('cyclonus'));
   const dir = await mkdtemp(join(tmpdir(), 'ztp-cyclonus-'));
   try {
     await mkdir(join(dir, 'policies'));
     await writeFile(join(dir, 'policies', 'policies.json'), JSON.stringify(cyclonusPolicyList(policies)));
-    await writeFile(join(dir, 'traffic.json'), JSON.stringify(traffics));
+    await writeJsonArray(join(dir, 'traffic.json'), traffics);
     const args = ['analyze', '--mode', 'query-traffic', '--policy-path', join(dir, 'policies'), '--traffic-path', join(dir, 'traffic.json')];
     if (options.simplifyPolicies !== undefined) args.push(`--simplify-policies=${options.simplifyPolicies}`);
-    const result = await execa(binary, args, { reject: false, maxBuffer: 2_000_000_000, stripFinalNewline: false });
-    if (result.exitCode !== 0 || result.failed) {
-      throw new CyclonusError(`cyclonus ${args.join(' ')} failed (exit ${result.exitCode ?? result.signal})`, `${result.stderr}\n${String(result.stdout).slice(-2000)}`);
+    const subprocess = execa(binary, args, { reject: false, buffer: { stdout: false }, maxBuffer: { stderr: 10_000_000 } });
+    const reader = new QueryTrafficReader();
+    let parseError: Error | undefined;
+    const tail: string[] = [];
+    if (subprocess.stdout !== null) {
+      for await (const line of createInterface({ input: subprocess.stdout, crlfDelay: Infinity })) {
+        tail.push(line);
+        if (tail.length > 40) tail.shift();
+        if (parseError !== undefined) continue; // keep draining so that cyclonus can finish
+        try {
+          reader.line(line);
+        } catch (error) {
+          parseError = error as Error;
+        }
+      }
     }
-    return parseQueryTraffic(result.stdout, traffics.length);
+    const result = await subprocess;
+    if (result.exitCode !== 0 || result.failed) {
+      throw new CyclonusError(`cyclonus ${args.join(' ')} failed (exit ${result.exitCode ?? result.signal})`, `${String(result.stderr)}\n${tail.join('\n').slice(-2000)}`);
+    }
+    if (parseError !== undefined) throw parseError;
+    return reader.finish(traffics.length);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
