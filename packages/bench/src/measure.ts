@@ -12,6 +12,8 @@ import { bundleCluster, caseFromCluster, crossCheckCyclonus, crossCheckNetpolAna
 import type { ClusterSpec, CrossCheckRun } from '@ztp/analyzers';
 import { buildResources, connlist } from '@ztp/reachability';
 import { resolveTool } from '@ztp/tools';
+import { measureAdmission } from './admission.ts';
+import type { AdmissionFigures, AdmissionOptions } from './admission.ts';
 import { generateEnvironment } from './generate.ts';
 import type { GenerateOptions } from './generate.ts';
 import { parseTimeVerbose } from './stats.ts';
@@ -28,14 +30,18 @@ export interface Measurement {
   /** For the analyzers: the cross-check verdict. */
   readonly outcome?: string;
   readonly problems?: readonly string[];
+  /** For `admission`: the whole measurement. */
+  readonly admission?: AdmissionFigures;
 }
 
-export type Task = 'compile' | 'yaml' | 'prepare' | 'ztp' | 'netpolicy' | 'cyclonus';
+export type Task = 'compile' | 'yaml' | 'prepare' | 'ztp' | 'netpolicy' | 'cyclonus' | 'admission';
 
 export interface TaskOptions extends GenerateOptions {
   readonly root: string;
   /** The cluster JSON `prepare` writes and the analysis tasks read. */
   readonly clusterFile?: string;
+  /** For `admission` (see AdmissionOptions). */
+  readonly admission?: Omit<AdmissionOptions, 'root'>;
 }
 
 const rssKb = () => process.resourceUsage().maxRSS;
@@ -111,6 +117,11 @@ export async function measure(task: Task, options: TaskOptions): Promise<Measure
     case 'netpolicy':
     case 'cyclonus':
       return peer(task, options);
+    case 'admission': {
+      const started = performance.now();
+      const admission = await measureAdmission({ root: options.root, ...options.admission });
+      return { milliseconds: performance.now() - started, maxRssKb: rssKb(), count: admission.examples, admission };
+    }
   }
 }
 

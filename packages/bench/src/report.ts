@@ -1,0 +1,187 @@
+/**
+ * The Markdown report of a benchmark run: machine and versions, the figures per size, growth
+ * exponents, the chart, agreement, the admission proof, nx affected, and the issue's targets
+ * judged from the figures.
+ */
+import { cpus, totalmem } from 'node:os';
+import { execa } from 'execa';
+import { getTool } from '@ztp/tools';
+import type { AdmissionFigures } from './admission.ts';
+import { asciiChart } from './chart.ts';
+import type { Series } from './chart.ts';
+import type { BenchResult, Row, SizeTask } from './run.ts';
+import { growthExponent } from './stats.ts';
+
+export const LABEL: Record<SizeTask, string> = { compile: 'ztp compile', yaml: 'YAML floor', ztp: 'ztp analysis', netpolicy: 'netpol-analyzer', cyclonus: 'cyclonus' };
+const MARK: Record<SizeTask, string> = { compile: 'C', yaml: 'Y', ztp: 'Z', netpolicy: 'N', cyclonus: 'K' };
+
+export function fmtMs(ms: number | undefined): string {
+  if (ms === undefined || Number.isNaN(ms)) return '-';
+  return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`;
+}
+
+function fmtMb(kb: number | undefined): string {
+  return kb === undefined || Number.isNaN(kb) ? '-' : `${(kb / 1024).toFixed(0)} MiB`;
+}
+
+/** The chart's series: time against N for each task measured. */
+export function chartSeries(rows: readonly Row[]): Series[] {
+  return (['compile', 'yaml', 'ztp', 'netpolicy', 'cyclonus'] as const)
+    .map((task) => ({ label: LABEL[task], mark: MARK[task], points: rows.filter((r) => r.task === task && !Number.isNaN(r.milliseconds)).map((r) => ({ n: r.n, ms: r.milliseconds })) }))
+    .filter((s) => s.points.length > 0);
+}
+
+const get = (rows: readonly Row[], task: SizeTask, n: number) => rows.find((r) => r.task === task && r.n === n && !Number.isNaN(r.milliseconds));
+
+/** Exponents of time ~ N^k: over every size measured, and between consecutive sizes. */
+function growthLines(rows: readonly Row[]): string[] {
+  const out: string[] = [];
+  for (const task of ['compile', 'yaml', 'ztp', 'netpolicy', 'cyclonus'] as const) {
+    const pts = rows.filter((r) => r.task === task && !Number.isNaN(r.milliseconds)).sort((a, b) => a.n - b.n);
+    if (pts.length === 0) continue;
+    const k = growthExponent(pts.map((r) => ({ x: r.n, y: r.milliseconds })));
+    const steps = pts.slice(1).map((r, i) => `${pts[i]!.n} -> ${r.n}: ${growthExponent([{ x: pts[i]!.n, y: pts[i]!.milliseconds }, { x: r.n, y: r.milliseconds }])!.toFixed(2)}`);
+    let line = `- ${LABEL[task]}: ${k === undefined ? 'n/a (one size)' : `k = ${k.toFixed(2)}`} over N = ${pts.map((r) => r.n).join(', ')}${steps.length > 1 ? ` (${steps.join('; ')})` : ''}`;
+    if (task === 'ztp') {
+      const kc = growthExponent(pts.filter((r) => r.count !== undefined).map((r) => ({ x: r.count!, y: r.milliseconds })));
+      if (kc !== undefined) line += `; against the allowed connections listed (${pts.map((r) => r.count).join(', ')}): k = ${kc.toFixed(2)}`;
+    }
+    out.push(line);
+  }
+  return out;
+}
+
+function admissionLines(a: AdmissionFigures): string[] {
+  const out: string[] = [];
+  out.push(`Admission modules of environment \`${a.environment}\` (${a.modules.join(', ')}): ${a.examples} examples. Batched figures are medians of ${a.runs} runs; the per-example runs are made once. "Engine time" is the wall time of the engine processes themselves (a timing wrapper around each pinned binary); the rest is ztp's (emitting the forms, writing the batch, resolving the tools, reading the reports).`);
+  out.push('');
+  out.push(`Whole batched proof (\`proveModules\`, ${a.engines.length} engines): **${fmtMs(a.proofMs)}**, of which engine processes ${fmtMs(a.proofEngineMs)}: **${(a.proofMs / a.proofEngineMs).toFixed(2)}x** the engines' own evaluation time; of ztp's ${fmtMs(a.proofMs - a.proofEngineMs)}, ${fmtMs(a.proofProbeMs)} are the tool version probes (\`resolveTool\` starts every binary once more to check its version); ${a.proofFailures} proof failures.`);
+  out.push('');
+  out.push('| engine | batched (1 process per batch) | its engine time | batched / engine | one run per example | its engine time | per example / batched | same verdicts alone as in the batch |');
+  out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+  for (const e of a.engines) {
+    if (e.skipped !== undefined) {
+      out.push(`| ${e.engine} | ${fmtMs(e.batchedMs)} | ${fmtMs(e.batchedEngineMs)} | | ${e.skipped} | | | |`);
+      continue;
+    }
+    const per = e.perExampleMs === undefined ? 'not run' : `${fmtMs(e.perExampleMs)}${e.extrapolatedFrom !== undefined ? ` (extrapolated from ${e.extrapolatedFrom} of ${a.examples})` : ` (${e.perExampleRuns} runs)`}`;
+    out.push(
+      `| ${e.engine} | ${fmtMs(e.batchedMs)} (${e.batchedProcesses} process${e.batchedProcesses === 1 ? '' : 'es'}) | ${fmtMs(e.batchedEngineMs)} | ${(e.batchedMs / e.batchedEngineMs).toFixed(2)}x | ${per} | ${fmtMs(e.perExampleEngineMs)} | ${e.perExampleMs === undefined ? '' : `${(e.perExampleMs / e.batchedMs).toFixed(1)}x`} | ${e.agree === undefined ? '' : e.agree ? 'yes' : `**no**: ${(e.disagreements ?? []).join('; ')}`} |`,
+    );
+  }
+  for (const x of a.excluded) out.push(`| ${x.engine} | not measured: ${x.reason} | | | | | | |`);
+  return out;
+}
+
+/** The issue's targets, judged from the figures of this run. */
+export function targetLines(result: BenchResult): string[] {
+  const { rows } = result;
+  const out = ['| target | this run | status |', '| --- | --- | --- |'];
+  const status = (ok: boolean | undefined) => (ok === undefined ? 'not measured' : ok ? 'met' : '**missed**');
+  const c1000 = get(rows, 'compile', 1000);
+  const y1000 = get(rows, 'yaml', 1000);
+  out.push(`| compile of 1,000 workloads well under a second | ${fmtMs(c1000?.milliseconds)} | ${status(c1000 === undefined ? undefined : c1000.milliseconds < 1000)} |`);
+  out.push(`| compile within 2x of the YAML floor (1,000) | ${c1000 && y1000 ? `${(c1000.milliseconds / y1000.milliseconds).toFixed(2)}x (floor ${fmtMs(y1000.milliseconds)})` : '-'} | ${status(c1000 && y1000 ? c1000.milliseconds <= 2 * y1000.milliseconds : undefined)} |`);
+  const z1000 = get(rows, 'ztp', 1000);
+  const n1000 = get(rows, 'netpolicy', 1000);
+  out.push(`| analysis of 1,000 workloads at least 100x faster than netpol-analyzer | ${z1000 && n1000 ? `${(n1000.milliseconds / z1000.milliseconds).toFixed(0)}x (${fmtMs(z1000.milliseconds)} against ${fmtMs(n1000.milliseconds)})` : '-'} | ${status(z1000 && n1000 ? n1000.milliseconds >= 100 * z1000.milliseconds : undefined)} |`);
+  const peers = rows.filter((r) => (r.task === 'netpolicy' || r.task === 'cyclonus') && r.outcome !== undefined);
+  const agreeAll = peers.length === 0 ? undefined : peers.every((r) => r.outcome!.startsWith('agree'));
+  out.push(`| full agreement | ${peers.map((r) => `${LABEL[r.task]} at ${r.n}: ${r.outcome}`).join('; ') || '-'} | ${status(agreeAll)} |`);
+  const z5000 = get(rows, 'ztp', 5000);
+  out.push(`| analysis of 5,000 workloads under 5 s | ${fmtMs(z5000?.milliseconds)} | ${status(z5000 === undefined ? undefined : z5000.milliseconds < 5000)} |`);
+  const zs = rows.filter((r) => r.task === 'ztp' && !Number.isNaN(r.milliseconds) && r.count !== undefined);
+  const kc = growthExponent(zs.map((r) => ({ x: r.count!, y: r.milliseconds })));
+  out.push(`| analysis growth close to linear in allowed connections | ${kc === undefined ? '-' : `k = ${kc.toFixed(2)} over ${zs.map((r) => r.count).join(', ')} connections`} | ${status(kc === undefined ? undefined : kc <= 1.25)} (criterion: k <= 1.25) |`);
+  const a = result.admission;
+  out.push(`| batched proof within 1.3x of the engines' own evaluation time | ${a ? `${(a.proofMs / a.proofEngineMs).toFixed(2)}x (${fmtMs(a.proofMs)} against ${fmtMs(a.proofEngineMs)})` : '-'} | ${status(a ? a.proofMs <= 1.3 * a.proofEngineMs : undefined)} |`);
+  return out;
+}
+
+/** The Markdown report. */
+export async function report(result: BenchResult, options: { readonly root: string }): Promise<string> {
+  const { rows, nx, admission, problems } = result;
+  const first = async (cmd: string, args: string[]) => (await execa(cmd, args, { reject: false, cwd: options.root })).stdout.split('\n')[0] ?? '?';
+  const commit = await first('git', ['rev-parse', '--short', 'HEAD']);
+  const dirty = (await execa('git', ['status', '--porcelain', '--untracked-files=no'], { reject: false, cwd: options.root })).stdout.split('\n').filter((l) => l !== '').length;
+  const version = (name: string) => {
+    try {
+      return getTool(name).version;
+    } catch {
+      return '?';
+    }
+  };
+  const lines: string[] = [];
+  lines.push(
+    `Machine: ${cpus()[0]?.model ?? '?'} x ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB; load average ${result.loadStart.map((l) => l.toFixed(2)).join(' ')} at the start, ${result.loadEnd.map((l) => l.toFixed(2)).join(' ')} at the end (1, 5, 15 min; the "load" column is the 1-minute figure when each run started). Node ${process.version}; ztp ${commit}${dirty > 0 ? ` (with ${dirty} files of others' uncommitted work in the tree)` : ''}; netpol-analyzer ${version('netpolicy')}, cyclonus ${version('cyclonus')}, kyverno ${version('kyverno')}, gator ${version('gator')}, conftest ${version('conftest')}, opa ${version('opa')}, kyverno-json ${version('kyverno-json')} (pinned by @ztp/tools). ${result.started} to ${result.finished}; seed ${result.seed}.`,
+  );
+  lines.push('');
+  lines.push('| N | task | runs | median time | min - max | peak RSS | RSS before op | ratio | count | agreement | load |');
+  lines.push('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |');
+  for (const r of [...rows].sort((a, b) => a.n - b.n)) {
+    let ratio = '';
+    if (r.task === 'compile') {
+      const floor = get(rows, 'yaml', r.n);
+      if (floor !== undefined && !Number.isNaN(r.milliseconds)) ratio = `${(r.milliseconds / floor.milliseconds).toFixed(2)}x YAML floor`;
+    }
+    if ((r.task === 'netpolicy' || r.task === 'cyclonus') && !Number.isNaN(r.milliseconds)) {
+      const z = get(rows, 'ztp', r.n);
+      if (z !== undefined) ratio = `${(r.milliseconds / z.milliseconds).toFixed(0)}x ztp`;
+    }
+    const time = r.skipped ?? fmtMs(r.milliseconds);
+    const spread = r.minMs !== undefined && r.runs > 1 ? `${fmtMs(r.minMs)} - ${fmtMs(r.maxMs)}` : '';
+    lines.push(
+      `| ${r.n} | ${LABEL[r.task]} | ${r.runs}${r.note ? ` (${r.note})` : ''} | ${time} | ${spread} | ${fmtMb(r.maxRssKb)} | ${fmtMb(r.baselineRssKb)} | ${ratio} | ${r.count ?? ''} | ${r.outcome ?? ''} | ${r.load ? (r.load[0] === r.load[1] ? r.load[0].toFixed(1) : `${r.load[0].toFixed(1)} - ${r.load[1].toFixed(1)}`) : ''} |`,
+    );
+  }
+  lines.push('');
+  lines.push('Count: objects written (compile, floor), allowed (source, destination) pairs listed (ztp), allowances compared with ztp (peers).');
+  lines.push('');
+  lines.push('Growth exponents (time ~ N^k, least squares on log-log over the sizes measured):');
+  lines.push('');
+  lines.push(...growthLines(rows));
+  lines.push('');
+  const sizes = [...new Set(rows.filter((r) => r.task === 'ztp').map((r) => r.n))].sort((a, b) => a - b);
+  const agreement = sizes.map((n) => {
+    const np = rows.find((r) => r.task === 'netpolicy' && r.n === n);
+    const cy = rows.find((r) => r.task === 'cyclonus' && r.n === n);
+    const say = (r: Row | undefined, name: string) => (r === undefined ? `${name} not run` : r.outcome !== undefined ? `${name} ${r.outcome}` : `${name} ${r.skipped ?? 'no verdict'}`);
+    const all = np?.outcome?.startsWith('agree') === true && cy?.outcome?.startsWith('agree') === true;
+    return `- N = ${n}: ${all ? 'the three agree on every connection' : 'not all three compared'} (${say(np, 'netpol-analyzer')}; ${say(cy, 'cyclonus')})`;
+  });
+  const small = rows.filter((r) => r.task === 'cyclonus' && !sizes.includes(r.n));
+  if (agreement.length > 0 || small.length > 0) {
+    lines.push('Agreement with ztp (every connection each analyzer lists, compared with ztp\'s answer under the documented known differences):');
+    lines.push('');
+    lines.push(...agreement);
+    for (const r of small) lines.push(`- N = ${r.n} (cyclonus only): ${r.outcome ?? r.skipped ?? ''}`);
+    lines.push('');
+  }
+  lines.push('```');
+  lines.push(asciiChart(chartSeries(rows)));
+  lines.push('```');
+  lines.push('');
+  lines.push(`Peers are skipped where one run is predicted to exceed ${result.limitSeconds} s (the growth exponent fitted over the sizes measured, at least 2, from the largest one), or when a run timed out; a skipped peer stays skipped at larger sizes.`);
+  if (admission !== undefined) {
+    lines.push('');
+    lines.push('Admission proof:');
+    lines.push('');
+    lines.push(...admissionLines(admission));
+  }
+  if (nx !== undefined) {
+    lines.push('');
+    lines.push(
+      `nx affected (a scratch copy of the committed tree with ${nx.environments} environments, ${nx.totalProjects} projects, ${nx.totalTasks} typecheck/test tasks; NX_DAEMON=false): after an edit of \`${nx.file}\`, \`nx show projects --affected\` lists ${nx.projects.length} projects (${nx.projects.join(', ')}), ${nx.tasks} typecheck/test tasks, in ${fmtMs(nx.showMilliseconds)} (median of ${nx.runs}); \`nx affected -t typecheck test\` ${nx.failed !== undefined ? `failed: ${nx.failed}` : `took ${fmtMs(nx.coldMilliseconds)} running them, then ${fmtMs(nx.warmMilliseconds)} with a warm cache${nx.warmCached ? ` (${nx.warmCached} tasks read from the cache)` : ''}`}.`,
+    );
+  }
+  lines.push('');
+  lines.push('Targets (from the issue):');
+  lines.push('');
+  lines.push(...targetLines(result));
+  if (problems.length > 0) {
+    lines.push('');
+    lines.push('Problems:');
+    for (const p of problems) lines.push(`- ${p.split('\n').slice(0, 6).join(' / ')}`);
+  }
+  return lines.join('\n');
+}
