@@ -2,6 +2,7 @@
  * The engine adapters by name. Each runs one process over the whole batch and parses the
  * engine's structured output into findings.
  */
+import { runApiserver } from './apiserver.ts';
 import { runConftest } from './conftest.ts';
 import { runGator } from './gator.ts';
 import { runKyvernoCli } from './kyverno-cli.ts';
@@ -19,6 +20,7 @@ const ADAPTERS: Partial<Record<EngineName, Adapter>> = {
   kyverno: (input) => runKyvernoCli('kyverno', input),
   'kyverno-legacy': (input) => runKyvernoCli('kyverno-legacy', input),
   native: (input) => runKyvernoCli('native', input),
+  apiserver: runApiserver,
 };
 
 /** The adapter of an engine, or undefined when ztp has none yet. */

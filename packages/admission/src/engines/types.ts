@@ -12,11 +12,12 @@ import type { AdmissionOutput, K8sObject } from '../contract.ts';
  * - `conftest`: conftest on the Rego form
  * - `opa`: opa eval on the same Rego
  * - `kyverno-json`: kyverno-json scan on the json.kyverno.io form
+ * - `apiserver`: the real kube-apiserver on the ValidatingAdmissionPolicy form (dry runs)
  */
-export type EngineName = 'kyverno' | 'kyverno-legacy' | 'native' | 'gatekeeper' | 'conftest' | 'opa' | 'kyverno-json';
+export type EngineName = 'kyverno' | 'kyverno-legacy' | 'native' | 'gatekeeper' | 'conftest' | 'opa' | 'kyverno-json' | 'apiserver';
 
 /** Every engine, in report order. */
-export const ENGINES: readonly EngineName[] = ['kyverno', 'kyverno-legacy', 'native', 'gatekeeper', 'conftest', 'opa', 'kyverno-json'];
+export const ENGINES: readonly EngineName[] = ['kyverno', 'kyverno-legacy', 'native', 'gatekeeper', 'conftest', 'opa', 'kyverno-json', 'apiserver'];
 
 /** The binary (as @ztp/tools names it) each engine runs. */
 export const ENGINE_TOOL: Readonly<Record<EngineName, string>> = {
@@ -27,6 +28,7 @@ export const ENGINE_TOOL: Readonly<Record<EngineName, string>> = {
   conftest: 'conftest',
   opa: 'opa',
   'kyverno-json': 'kyverno-json',
+  apiserver: 'kube-apiserver',
 };
 
 /** An object in a batch, under a name unique in the batch (`metadata.name` is set to it). */
