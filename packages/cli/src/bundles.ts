@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { listFiles } from '@ztp/compiler';
+import { join, resolve } from 'node:path';
+import { compileEnvironments, listFiles, loadGitOpsSettings } from '@ztp/compiler';
+import { loadAllEnvironments } from './environments.ts';
 import { UsageError } from './exit-codes.ts';
 
 /** A bundle read from disk: relative path → content. */
@@ -27,4 +28,27 @@ export function readBundlesDir(dir: string): BundleOnDisk[] {
     .map((f) => join(dir, f.split('/')[0] ?? ''));
   if (subs.length === 0) throw new UsageError(`${dir} holds no ztp bundles (no <env>/manifest.json)`);
   return subs.map(readBundleDir);
+}
+
+/**
+ * The bundles a command works on: with `dir`, the bundles written there (of `names`, or all);
+ * else `names` (or every environment) compiled from source, in memory. Unknown names are a
+ * usage error that lists the known ones.
+ */
+export async function selectBundles(
+  cwd: string,
+  names: readonly string[],
+  options: { dir?: string | undefined; root?: string | undefined } = {},
+): Promise<{ environment: string; files: ReadonlyMap<string, string> }[]> {
+  if (options.dir !== undefined) {
+    const bundles = readBundlesDir(resolve(cwd, options.dir)).filter((b) => names.length === 0 || names.includes(b.environment));
+    const missing = names.filter((e) => !bundles.some((b) => b.environment === e));
+    if (missing.length > 0) throw new UsageError(`no bundle for ${missing.join(', ')} in ${options.dir}`);
+    return bundles;
+  }
+  const { root, all } = await loadAllEnvironments(cwd, options.root);
+  const unknown = names.filter((e) => !all.some((s) => s.name === e));
+  if (unknown.length > 0) throw new UsageError(`unknown environment ${unknown.join(', ')}; the repository has ${all.map((s) => s.name).join(', ')}`);
+  const chosen = names.length === 0 ? all : all.filter((e) => names.includes(e.name));
+  return [...compileEnvironments(chosen, root, loadGitOpsSettings(root), all).bundles];
 }

@@ -1,6 +1,7 @@
 import { InputError, formatProblem } from '@ztp/model';
 import { BundleError } from '@ztp/compiler';
 import { VaultError } from './vault/client.ts';
+import { ToolMissingError } from '@ztp/tools';
 
 /** Every exit code of the `ztp` command, in one place. */
 export const EXIT = {
@@ -29,6 +30,8 @@ export function describeError(e: unknown, root?: string): { message: string; cod
     return { message: `${e.problems.map((p) => `error: ${formatProblem(p, root)}`).join('\n')}\n${n} problem${n === 1 ? '' : 's'}; nothing was written.`, code: EXIT.input };
   }
   if (e instanceof UsageError) return { message: `error: ${e.message}\nRun 'ztp help' for usage.`, code: EXIT.input };
+  // A pinned engine or component is not installed: the message says which and how to install it.
+  if (e instanceof ToolMissingError) return { message: `error: ${e.message}`, code: EXIT.input };
   if (e instanceof VaultError) return { message: `error: ${e.message}`, code: EXIT.input };
   if (e instanceof BundleError) return { message: `internal error: ${e.message}`, code: EXIT.internal };
   const text = e instanceof Error ? e.message : String(e);

@@ -6,13 +6,15 @@ import { reportCommand } from './commands/report.ts';
 import { testCommand } from './commands/test.ts';
 import { admissionCommand } from './commands/admission.ts';
 import { verifyCommand } from './commands/verify.ts';
+import { validateCommand } from './commands/validate.ts';
+import { proveCommand } from './commands/prove.ts';
 import { vaultCommand } from './commands/vault.ts';
 import { describeError, EXIT, UsageError } from './exit-codes.ts';
 import type { Io } from './io.ts';
 import { rootOrUndefined } from './environments.ts';
 
 /** Every command, in the order help lists them. */
-export const COMMANDS: readonly Command[] = [compileCommand, verifyCommand, testCommand, admissionCommand, analyzeCommand, diffCommand, reportCommand, vaultCommand];
+export const COMMANDS: readonly Command[] = [compileCommand, verifyCommand, validateCommand, proveCommand, testCommand, admissionCommand, analyzeCommand, diffCommand, reportCommand, vaultCommand];
 
 export function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;

@@ -14,3 +14,4 @@ export { controlPlaneUnavailable, dataplaneUnavailable, proveRequired } from './
 export { describeObject, installCrds, validateObjects } from './validate.ts';
 export type { ObjectToValidate, Rejection, ValidationResult } from './validate.ts';
 export { sharedLocalCluster } from './shared.ts';
+export { constraintCrd } from './gatekeeper.ts';

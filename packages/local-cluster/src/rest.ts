@@ -150,10 +150,16 @@ export class KubeRest {
     return `${await this.collectionPath(object.apiVersion, object.kind, object.metadata.namespace)}/${encodeURIComponent(name)}`;
   }
 
-  /** POST; with `dryRun` the server admits or rejects it without storing it. */
-  async create(object: KubeObject, options: { dryRun?: boolean } = {}): Promise<KubeResponse> {
+  /**
+   * POST; with `dryRun` the server admits or rejects it without storing it; with `strict`,
+   * unknown and duplicate fields are errors (`fieldValidation=Strict`).
+   */
+  async create(object: KubeObject, options: { dryRun?: boolean; strict?: boolean } = {}): Promise<KubeResponse> {
     const path = await this.collectionPath(object.apiVersion, object.kind, object.metadata.namespace);
-    return this.request('POST', path, { body: object, query: options.dryRun ? { dryRun: 'All' } : {} });
+    const query: Record<string, string> = {};
+    if (options.dryRun) query['dryRun'] = 'All';
+    if (options.strict) query['fieldValidation'] = 'Strict';
+    return this.request('POST', path, { body: object, query });
   }
 
   /**

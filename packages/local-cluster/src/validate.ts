@@ -56,7 +56,7 @@ export async function installCrds(cluster: LocalCluster, crds: readonly KubeObje
 
 /**
  * Has the apiserver check every object as it would on a real sync: Namespaces are created (the
- * others need them to exist), every other object is server-side applied with `dryRun=All` and
+ * others need them to exist), every other object is created with `dryRun=All` and
  * `fieldValidation=Strict`, in the given order (sync waves). The apiserver runs its schema
  * checks, the CRDs' structural schemas and CEL rules, and its admission chain; nothing but the
  * namespaces is stored. A namespace an object needs but the set does not create is created and
@@ -70,7 +70,8 @@ export async function validateObjects(cluster: LocalCluster, objects: readonly O
   const reject = (file: string, object: KubeObject, status: number, message: string) => rejected.push({ file, object: describeObject(object), status, message });
 
   for (const { file, object } of objects.filter((o) => o.object.kind === 'Namespace' && o.object.apiVersion === 'v1')) {
-    const r = await cluster.rest.apply(object, { strict: true });
+    let r = await cluster.rest.create(object, { strict: true });
+    if (r.status === 409) r = await cluster.rest.apply(object, { dryRun: true, strict: true });
     if (r.status >= 400) reject(file, object, r.status, r.body?.message ?? JSON.stringify(r.body));
     else {
       accepted.push(describeObject(object));
@@ -88,7 +89,8 @@ export async function validateObjects(cluster: LocalCluster, objects: readonly O
         }
         known.add(ns);
       }
-      const r = await cluster.rest.apply(object, { dryRun: true, strict: true });
+      // A create, as on a first sync, so the apiserver's messages are its validation's own.
+      const r = await cluster.rest.create(object, { dryRun: true, strict: true });
       if (r.status >= 400) reject(file, object, r.status, r.body?.message ?? JSON.stringify(r.body));
       else accepted.push(describeObject(object));
     } catch (error) {

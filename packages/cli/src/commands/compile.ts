@@ -16,6 +16,8 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../command.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
 import type { Io } from '../io.ts';
+import { crdsDir } from '@ztp/crd-schema';
+import { formatValidation, validateBundles } from './validate.ts';
 
 /** Options of `ztp compile`. */
 export interface CompileOptions {
@@ -24,6 +26,8 @@ export interface CompileOptions {
   readonly json: boolean;
   readonly out: string | undefined;
   readonly root: string | undefined;
+  /** Have a real kube-apiserver check every object before anything is written. @default false */
+  readonly validate?: boolean;
 }
 
 export const COMPILE_HELP = `Usage: ztp compile [env...] [--check] [--out DIR] [--json] [--root DIR]
@@ -38,6 +42,8 @@ repository is loaded and checked against the chosen ones (shared namespaces on o
   --out DIR    bundle folder (default: <root>/dist/bundles)
   --json       print the result as JSON
   --root DIR   the policy repository (default: found upwards from the current folder)
+  --validate   before writing, have a real kube-apiserver check every object (as ztp validate);
+               if it rejects any, print why and write nothing (exit 1)
 `;
 
 /** `ztp compile`: returns the exit code. */
@@ -54,6 +60,15 @@ export async function runCompile(o: CompileOptions, io: Io): Promise<number> {
   const chosen = o.environments.length === 0 ? all : all.filter((e) => o.environments.includes(e.name));
   const gitops = loadGitOpsSettings(root);
   const compiled = compileEnvironments(chosen, root, gitops, all);
+  if (o.validate) {
+    const results = await validateBundles(compiled.bundles, crdsDir(), (line) => io.err(line));
+    const text = formatValidation(results);
+    if (results.some((r) => r.rejected.length > 0)) {
+      io.err(`${text}the apiserver rejected objects; nothing was written`);
+      return EXIT.failure;
+    }
+    io.err(text.trimEnd());
+  }
 
   if (o.check) {
     const diffs: BundleDiff[] = compiled.bundles.map((b) => diffBundle(b, join(out, b.environment)));
@@ -91,15 +106,15 @@ export async function runCompile(o: CompileOptions, io: Io): Promise<number> {
 /** The `compile` command. */
 export const compileCommand: Command = {
   name: 'compile',
-  summary: 'compile environments into dist/bundles/<env>/ (--check, --out, --json)',
+  summary: 'compile environments into dist/bundles/<env>/ (--check, --out, --json, --validate)',
   help: COMPILE_HELP,
   run: async (args, io) => {
     const { values, positionals } = parseArgs({
       args: [...args],
       allowPositionals: true,
       strict: true,
-      options: { check: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, out: { type: 'string' }, root: { type: 'string' } },
+      options: { check: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, out: { type: 'string' }, root: { type: 'string' }, validate: { type: 'boolean', default: false } },
     });
-    return runCompile({ environments: positionals, check: values.check, json: values.json, out: values.out, root: values.root }, io);
+    return runCompile({ environments: positionals, check: values.check, json: values.json, out: values.out, root: values.root, validate: values.validate }, io);
   },
 };

@@ -1,9 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { compileEnvironments, discoverEnvironments, findRoot, loadEnvironment, loadGitOpsSettings } from '@ztp/compiler';
 import { formatReport, verifyBundle, type VerifyReport } from '@ztp/verify';
-import { readBundlesDir } from '../bundles.ts';
+import { selectBundles } from '../bundles.ts';
 import type { Command } from '../command.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
 import type { Io } from '../io.ts';
@@ -36,21 +35,7 @@ export async function runVerify(args: readonly string[], io: Io): Promise<number
   });
   const format = values.output;
   if (format !== 'txt' && format !== 'json' && format !== 'md') throw new UsageError(`-o must be txt, json or md, not '${format}'`);
-  let bundles: { environment: string; files: ReadonlyMap<string, string> }[];
-  if (values.dir !== undefined) {
-    bundles = readBundlesDir(resolve(io.cwd, values.dir)).filter((b) => positionals.length === 0 || positionals.includes(b.environment));
-    const missing = positionals.filter((e) => !bundles.some((b) => b.environment === e));
-    if (missing.length > 0) throw new UsageError(`no bundle for ${missing.join(', ')} in ${values.dir}`);
-  } else {
-    const root = values.root ? resolve(io.cwd, values.root) : findRoot(io.cwd);
-    const sources = discoverEnvironments(root);
-    const unknown = positionals.filter((e) => !sources.some((s) => s.name === e));
-    if (unknown.length > 0) throw new UsageError(`unknown environment ${unknown.join(', ')}; the repository has ${sources.map((s) => s.name).join(', ')}`);
-    const all = [];
-    for (const s of sources) all.push(await loadEnvironment(s));
-    const chosen = positionals.length === 0 ? all : all.filter((e) => positionals.includes(e.name));
-    bundles = [...compileEnvironments(chosen, root, loadGitOpsSettings(root), all).bundles];
-  }
+  const bundles = await selectBundles(io.cwd, positionals, { dir: values.dir, root: values.root });
   const reports: VerifyReport[] = bundles.map((b) => verifyBundle(b));
   if (format === 'json') io.out(JSON.stringify(reports.map((r) => ({ environment: r.environment, ok: r.ok, checks: r.checks.length, failures: r.failures, notCovered: r.notCovered })), null, 2));
   else io.out(reports.map((r) => formatReport(r, format)).join(format === 'md' ? '\n' : ''));
