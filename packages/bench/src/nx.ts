@@ -1,8 +1,9 @@
 /**
  * `nx affected` after editing one environment among ten. The repository has three example
  * environments; the measurement works on a scratch copy of the committed tree (`git archive
- * HEAD`, its workspace packages linked in its own node_modules) with copies of `environments/dev` added until there are ten, as a
- * git repository of its own. There it edits `environments/production/src/environment.ts` and
+ * HEAD`, its workspace packages linked in its own node_modules) with copies of `environments/dev`
+ * added until there are ten (each renamed, its golden bundle written by its own test; the
+ * affected-set test of scripts/ told about them), as a git repository of its own. There it edits `environments/production/src/environment.ts` and
  * records which projects and typecheck/test tasks `nx affected` selects, runs them once (the
  * affected tasks' cache is cold: their inputs changed) and then again (warm cache: every task
  * replayed from the Nx cache), with NX_DAEMON=false. The real repository is not touched.
@@ -78,17 +79,31 @@ export async function nxAffected(root: string, options: { readonly environments?
     await execa('git', ['archive', '--format=tar', 'HEAD'], { cwd: root }).pipe('tar', ['-x', '-C', dir]);
     await linkModules(root, dir);
     const existing = (await readdir(join(dir, 'environments'), { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+    const copies: string[] = [];
     for (let i = existing.length + 1; i <= wantedEnvironments; i++) {
+      // a copy of dev under its own name (the folder and the environment name must match)
       const name = `dev-copy-${String(i).padStart(2, '0')}`;
+      copies.push(name);
       await cp(join(dir, 'environments', 'dev'), join(dir, 'environments', name), { recursive: true });
+      await rm(join(dir, 'environments', name, '__golden__'), { recursive: true, force: true });
+      const source = join(dir, 'environments', name, 'src', 'environment.ts');
+      const text = await readFile(source, 'utf8');
+      if (!text.includes("  name: 'dev',")) throw new Error(`environments/dev/src/environment.ts no longer reads "  name: 'dev',"; the copy cannot be renamed`);
+      await writeFile(source, text.replace("  name: 'dev',", `  name: '${name}',`));
       const pkgFile = join(dir, 'environments', name, 'package.json');
-      const pkg = JSON.parse(await readFile(pkgFile, 'utf8')) as Record<string, unknown>;
-      pkg['name'] = `@ztp/env-${name}`;
-      // the copies keep dev's definition and goldens; their compile/verify targets are not measured
-      const nxConfig = pkg['nx'] as { targets: Record<string, unknown> };
-      delete nxConfig.targets['compile'];
-      delete nxConfig.targets['verify'];
-      await writeFile(pkgFile, `${JSON.stringify(pkg, null, 2)}\n`);
+      const pkg = (await readFile(pkgFile, 'utf8')).replace('"name": "@ztp/env-dev"', `"name": "@ztp/env-${name}"`).replace(/ dev"/g, ` ${name}"`).replace(/bundles\/dev"/g, `bundles/${name}"`).replace('The dev environment', `A copy of the dev environment`);
+      await writeFile(pkgFile, pkg);
+    }
+    if (copies.length > 0) {
+      // the repository's affected-set test lists the three real environments; in the copy the
+      // added ones are affected alike, so its lists name them too
+      const affectedTest = join(dir, 'scripts', 'src', 'affected.test.ts');
+      const text = await readFile(affectedTest, 'utf8').catch(() => undefined);
+      const list = "'@ztp/env-dev', '@ztp/env-production'";
+      if (text?.includes(list) === true) await writeFile(affectedTest, text.split(list).join(`'@ztp/env-dev', ${copies.map((c) => `'@ztp/env-${c}'`).join(', ')}, '@ztp/env-production'`));
+      // the copies' golden bundles, written by their own tests
+      const vitest = join(root, 'node_modules/.bin/vitest');
+      await execa(vitest, ['run', ...copies.map((c) => `environments/${c}/src/`)], { cwd: dir, env: { ...env, ZTP_UPDATE_GOLDEN: '1' } });
     }
     const environments = (await readdir(join(dir, 'environments'), { withFileTypes: true })).filter((e) => e.isDirectory()).length;
     const git = (args: string[]) => execa('git', args, { cwd: dir, env });
@@ -122,7 +137,12 @@ export async function nxAffected(root: string, options: { readonly environments?
       return { ms: performance.now() - t, r };
     };
     const cold = await affectedRun();
-    if (cold.r.exitCode !== 0) return { ...figures, coldMilliseconds: cold.ms, failed: `nx affected failed (exit ${cold.r.exitCode}): ${String(cold.r.all).split('\n').filter((l) => /fail|error/i.test(l)).slice(0, 5).join(' / ')}` };
+    if (cold.r.exitCode !== 0) {
+      // eslint-disable-next-line no-control-regex
+      const text = String(cold.r.all).replace(/\x1b\[[0-9;]*m/g, '');
+      const why = text.split('\n').filter((l) => /FAIL|AssertionError|Error:|×/.test(l)).slice(0, 8).join(' / ');
+      return { ...figures, coldMilliseconds: cold.ms, failed: `nx affected failed (exit ${cold.r.exitCode}): ${why}` };
+    }
     const warm = await affectedRun();
     const cached = /Nx read the output from the cache instead of running the command for (\d+) out of (\d+) tasks/.exec(String(warm.r.all));
     return { ...figures, coldMilliseconds: cold.ms, warmMilliseconds: warm.ms, ...(cached ? { warmCached: `${cached[1]} of ${cached[2]}` } : {}) };
