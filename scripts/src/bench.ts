@@ -4,8 +4,9 @@
  *   --cyclonus-sizes=10,25  extra small sizes for cyclonus only
  *   --runs=N or N1,N2,...   runs per size, or per size of --sizes in order (default 5 up to 100 workloads, 3 up to 1,000, 1 above)
  *   --peer-runs=3           most runs of a peer analyzer at one size
- *   --tasks=compile,yaml,ztp,netpolicy,cyclonus  what to measure at each size (default all)
+ *   --tasks=compile,yaml,yamllib,ztp,netpolicy,cyclonus  what to measure at each size (default all)
  *   --admission-engines=kyverno,opa,...  engines of the admission measurement (default: all but apiserver)
+ *   --admission-limit=120   seconds of one engine's per-example runs; beyond, an evenly spaced sample is run and extrapolated
  *   --no-admission          skip the admission proof measurement
  *   --no-nx                 skip the nx affected measurement
  *   --limit=300             seconds one peer run may take before its size is skipped
@@ -40,6 +41,7 @@ const result =
         runs: runs === undefined ? defaultRuns : (n: number) => { const r = list(runs)!; return r.length === 1 || sizes === undefined ? r[0]! : (r[sizes.indexOf(n)] ?? 1); },
         ...(arg('peer-runs') !== undefined ? { peerRuns: Number(arg('peer-runs')) } : {}),
         ...(arg('tasks') !== undefined ? { tasks: arg('tasks')!.split(',') as SizeTask[] } : {}),
+        ...(arg('admission-limit') !== undefined ? { admissionLimitSeconds: Number(arg('admission-limit')) } : {}),
         ...(arg('admission-engines') !== undefined ? { admissionEngines: arg('admission-engines')!.split(',') } : {}),
         admission: !process.argv.includes('--no-admission'),
         nx: !process.argv.includes('--no-nx'),

@@ -42,5 +42,8 @@ describe('predictSeconds', () => {
     const cubic = predictSeconds([{ n: 100, ms: 1000 }, { n: 300, ms: 27_000 }], 1000)!;
     expect(cubic.exponent).toBeCloseTo(3, 6);
     expect(cubic.seconds).toBeCloseTo(27 * (1000 / 300) ** 3, 3);
+    const byQuestions = predictSeconds([{ n: 10, ms: 7630, questions: 10_032 }, { n: 25, ms: 10_470, questions: 20_832 }], 100, 865_242)!;
+    expect(byQuestions.byQuestions).toBe(true);
+    expect(byQuestions.seconds).toBeCloseTo(10.47 * (865_242 / 20_832), 6);
   });
 });

@@ -6,9 +6,9 @@
 import { mkdtemp, readFile, rm, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
-import { compileEnvironment, toYaml } from '@ztp/compiler';
-import { bundleCluster, caseFromCluster, crossCheckCyclonus, crossCheckNetpolAnalyzer } from '@ztp/analyzers';
+import { parseAllDocuments, stringify } from 'yaml';
+import { canonical, compileEnvironment, toYaml } from '@ztp/compiler';
+import { bundleCluster, caseFromCluster, crossCheckCyclonus, crossCheckNetpolAnalyzer, planQueries, TrafficTable } from '@ztp/analyzers';
 import type { ClusterSpec, CrossCheckRun } from '@ztp/analyzers';
 import { buildResources, connlist } from '@ztp/reachability';
 import { resolveTool } from '@ztp/tools';
@@ -30,11 +30,13 @@ export interface Measurement {
   /** For the analyzers: the cross-check verdict. */
   readonly outcome?: string;
   readonly problems?: readonly string[];
+  /** For `prepare`: the questions cyclonus would be asked (counted up to 300 workloads). */
+  readonly questions?: number;
   /** For `admission`: the whole measurement. */
   readonly admission?: AdmissionFigures;
 }
 
-export type Task = 'compile' | 'yaml' | 'prepare' | 'ztp' | 'netpolicy' | 'cyclonus' | 'admission';
+export type Task = 'compile' | 'yaml' | 'yamllib' | 'prepare' | 'ztp' | 'netpolicy' | 'cyclonus' | 'admission';
 
 export interface TaskOptions extends GenerateOptions {
   readonly root: string;
@@ -97,13 +99,34 @@ export async function measure(task: Task, options: TaskOptions): Promise<Measure
       if (bytes === 0) throw new Error('nothing serialised');
       return { milliseconds, maxRssKb: rssKb(), baselineRssKb, count: objects.length };
     }
+    case 'yamllib': {
+      // the same objects through the yaml package's Document model, with the options toYaml had
+      // before it wrote YAML itself (the floor of a generic serialiser)
+      const bundle = compileEnvironment(generateEnvironment(options), options.root);
+      const objects = objectsOf(bundle.files, bundle.objectFiles).map((o) => canonical(o));
+      const baselineRssKb = rssKb();
+      const started = performance.now();
+      let bytes = 0;
+      for (const o of objects) bytes += stringify(o, { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false, sortMapEntries: false }).length;
+      const milliseconds = performance.now() - started;
+      if (bytes === 0) throw new Error('nothing serialised');
+      return { milliseconds, maxRssKb: rssKb(), baselineRssKb, count: objects.length };
+    }
     case 'prepare': {
       if (options.clusterFile === undefined) throw new Error('clusterFile is required');
       const started = performance.now();
       const bundle = compileEnvironment(generateEnvironment(options), options.root);
       const cluster = bundleCluster(bundle.files);
       await writeFile(options.clusterFile, JSON.stringify(cluster));
-      return { milliseconds: performance.now() - started, maxRssKb: rssKb(), count: cluster.workloads.length };
+      const milliseconds = performance.now() - started;
+      // the questions cyclonus would be asked (its time follows them), where counting them is cheap
+      let questions: number | undefined;
+      if (cluster.workloads.length <= 300) {
+        const table = new TrafficTable();
+        planQueries(cluster, table);
+        questions = table.traffics.length;
+      }
+      return { milliseconds, maxRssKb: rssKb(), count: cluster.workloads.length, ...(questions !== undefined ? { questions } : {}) };
     }
     case 'ztp': {
       const c = caseFromCluster('bench', await loadCluster(options));

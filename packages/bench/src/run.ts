@@ -15,7 +15,7 @@ import { shapeOf } from './generate.ts';
 import { growthExponent, median } from './stats.ts';
 
 /** Tasks measured at every size, in order. */
-export const SIZE_TASKS = ['compile', 'yaml', 'ztp', 'netpolicy', 'cyclonus'] as const;
+export const SIZE_TASKS = ['compile', 'yaml', 'yamllib', 'ztp', 'netpolicy', 'cyclonus'] as const;
 export type SizeTask = (typeof SIZE_TASKS)[number];
 
 export interface BenchOptions {
@@ -37,6 +37,8 @@ export interface BenchOptions {
   readonly admission?: boolean;
   /** Engines of the admission measurement. @default every engine but the excluded ones (see admission.ts) */
   readonly admissionEngines?: readonly string[];
+  /** Bound of one engine's per-example runs, in seconds (beyond it, a sample is run and extrapolated). @default 120 */
+  readonly admissionLimitSeconds?: number;
   /** Measure `nx affected`. @default true */
   readonly nx?: boolean;
   readonly log?: (line: string) => void;
@@ -57,6 +59,8 @@ export interface Row {
   readonly skipped?: string;
   /** Why fewer runs than asked. */
   readonly note?: string;
+  /** For cyclonus: the questions asked (when counted). */
+  readonly questions?: number;
   /** 1-minute load average when each run started: lowest and highest. */
   readonly load?: readonly [number, number];
 }
@@ -88,13 +92,23 @@ async function child(task: Task, options: Record<string, unknown>, timeoutSecond
 export const defaultRuns = (n: number): number => (n <= 100 ? 5 : n <= 1000 ? 3 : 1);
 
 /**
- * The predicted time of a peer at `n` from what it took at the sizes measured: the growth
- * exponent fitted over them, at least 2 (both peers are asked about every pair of pods), from
- * the largest size measured.
+ * The predicted time of a peer at `n` from what it took at the sizes measured: in proportion to
+ * the questions asked when both counts are known (cyclonus), else with the growth exponent
+ * fitted over them, at least 2 (both peers are asked about every pair of pods), from the
+ * largest size measured.
  */
-export function predictSeconds(measured: readonly { n: number; ms: number }[], n: number): { seconds: number; exponent: number; from: number } | undefined {
+export function predictSeconds(
+  measured: readonly { n: number; ms: number; questions?: number }[],
+  n: number,
+  questions?: number,
+): { seconds: number; exponent: number; from: number; byQuestions?: boolean } | undefined {
   if (measured.length === 0) return undefined;
   const last = measured.reduce((a, b) => (b.n > a.n ? b : a));
+  // cyclonus: its time follows the number of questions, known in advance at small sizes
+  if (questions !== undefined && last.questions !== undefined && last.questions > 0) {
+    const seconds = (last.ms / 1000) * (questions / last.questions);
+    return { seconds, exponent: Math.log(questions / last.questions) / Math.log(n / last.n), from: last.n, byQuestions: true };
+  }
   const fitted = growthExponent(measured.map((m) => ({ x: m.n, y: m.ms })));
   const exponent = Math.max(2, fitted ?? 2);
   return { seconds: (last.ms / 1000) * (n / last.n) ** exponent, exponent, from: last.n };
@@ -113,7 +127,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const rows: Row[] = [];
   const problems: string[] = [];
   const dir = await mkdtemp(join(tmpdir(), 'ztp-bench-'));
-  const measured = new Map<SizeTask, { n: number; ms: number }[]>();
+  const measured = new Map<SizeTask, { n: number; ms: number; questions?: number }[]>();
   const skippedFrom = new Map<SizeTask, string>();
   const wanted = options.tasks ?? SIZE_TASKS;
   const allSizes = [...new Set([...(wanted.includes('cyclonus') ? (options.cyclonusSizes ?? [10, 25]) : []), ...sizes])].sort((a, b) => a - b);
@@ -125,7 +139,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       const tasks: SizeTask[] = sizes.includes(n) ? [...wanted] : ['cyclonus'];
       const runs = runsOf(n);
       log(`# ${n} workloads (${JSON.stringify(shapeOf(base))}), ${runs} run(s); load ${loadavg()[0]!.toFixed(2)}`);
-      await child('prepare', base, 3600);
+      const questions = (await child('prepare', base, 3600)).questions;
       for (const task of tasks) {
         const peer = task === 'netpolicy' || task === 'cyclonus';
         const skip = (why: string) => {
@@ -137,9 +151,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
           skip(`${prior} (at a smaller size)`);
           continue;
         }
-        const prediction = peer ? predictSeconds(measured.get(task) ?? [], n) : undefined;
+        const prediction = peer ? predictSeconds(measured.get(task) ?? [], n, task === 'cyclonus' ? questions : undefined) : undefined;
         if (prediction !== undefined && prediction.seconds > limit) {
-          const why = `skipped: ${prediction.seconds.toFixed(0)} s predicted (N^${prediction.exponent.toFixed(2)} from N = ${prediction.from}) > ${limit} s limit`;
+          const why = `skipped: ${prediction.seconds.toFixed(0)} s predicted (N^${prediction.exponent.toFixed(2)} from N = ${prediction.from}${prediction.byQuestions ? ', by the questions asked' : ''}) > ${limit} s limit`;
           skippedFrom.set(task, why);
           skip(why);
           continue;
@@ -177,18 +191,19 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
           ...(results[0]!.count !== undefined ? { count: results[0]!.count } : {}),
           ...(results[0]!.outcome !== undefined ? { outcome: [...new Set(results.map((r) => r.outcome))].join('/') } : {}),
           ...(note !== undefined ? { note } : {}),
+          ...(task === 'cyclonus' && questions !== undefined ? { questions } : {}),
           load: [Math.min(...loads), Math.max(...loads)],
         };
         for (const r of results) problems.push(...(r.problems ?? []).map((p) => `${task} at ${n}: ${p}`));
         rows.push(row);
-        measured.set(task, [...(measured.get(task) ?? []), { n, ms: row.milliseconds }]);
+        measured.set(task, [...(measured.get(task) ?? []), { n, ms: row.milliseconds, ...(task === 'cyclonus' && questions !== undefined ? { questions } : {}) }]);
         log(`  ${task}: ${(row.milliseconds / 1000).toFixed(3)} s, ${(row.maxRssKb / 1024).toFixed(0)} MiB${row.outcome !== undefined ? `, ${row.outcome}` : ''}${row.count !== undefined ? `, count ${row.count}` : ''}`);
       }
     }
     if (options.admission !== false) {
       log(`# admission proof; load ${loadavg()[0]!.toFixed(2)}`);
       try {
-        const m = await child('admission', { root: options.root, admission: { limitSeconds: limit, ...(options.admissionEngines !== undefined ? { engines: options.admissionEngines } : {}) } }, 4 * 3600);
+        const m = await child('admission', { root: options.root, admission: { limitSeconds: options.admissionLimitSeconds ?? 120, ...(options.admissionEngines !== undefined ? { engines: options.admissionEngines } : {}) } }, 4 * 3600);
         admission = m.admission;
       } catch (error) {
         problems.push(`admission: ${(error as Error).message.split('\n').slice(0, 8).join(' / ')}`);

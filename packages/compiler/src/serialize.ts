@@ -19,6 +19,16 @@ function isIndex(key: string): boolean {
 function orderedKeys(obj: Record<string, unknown>, parentKey: string): string[] {
   const first = FIRST[parentKey];
   const all = Object.keys(obj);
+  if (first === undefined) {
+    // the common case: no key goes first; nothing to do when the keys are defined, none is an
+    // index and they are already in order
+    let plain = true;
+    for (let i = 0; plain && i < all.length; i++) {
+      const k = all[i]!;
+      plain = obj[k] !== undefined && !isIndex(k) && (i === 0 || all[i - 1]! < k);
+    }
+    if (plain) return all;
+  }
   let indices = 0;
   while (indices < all.length && isIndex(all[indices]!)) indices++;
   const keys: string[] = [];
