@@ -2,7 +2,7 @@
  * `npm run bench`: the ztp benchmarks (packages/bench). Options:
  *   --sizes=100,1000,5000   workload counts
  *   --cyclonus-sizes=10,25  extra small sizes for cyclonus only
- *   --runs=N or N1,N2,...   runs per size, or per size of --sizes in order (default 5 up to 100 workloads, 3 up to 1,000, 1 above)
+ *   --runs=N or N1,N2,...   runs per size, or per size of --sizes in order (default 5 up to 100 workloads, 3 up to 1,000, 1 above; the default also for the cyclonus-only sizes)
  *   --peer-runs=3           most runs of a peer analyzer at one size
  *   --tasks=compile,yaml,yamllib,ztp,netpolicy,cyclonus  what to measure at each size (default all)
  *   --admission-engines=kyverno,opa,...  engines of the admission measurement (default: all but apiserver)
@@ -38,7 +38,7 @@ const result =
         seed: Number(arg('seed') ?? 1),
         ...(sizes !== undefined ? { sizes } : {}),
         ...(cyclonusSizes !== undefined ? { cyclonusSizes } : {}),
-        runs: runs === undefined ? defaultRuns : (n: number) => { const r = list(runs)!; return r.length === 1 || sizes === undefined ? r[0]! : (r[sizes.indexOf(n)] ?? 1); },
+        runs: runs === undefined ? defaultRuns : (n: number) => { const r = list(runs)!; return r.length === 1 || sizes === undefined ? r[0]! : (r[sizes.indexOf(n)] ?? defaultRuns(n)); },
         ...(arg('peer-runs') !== undefined ? { peerRuns: Number(arg('peer-runs')) } : {}),
         ...(arg('tasks') !== undefined ? { tasks: arg('tasks')!.split(',') as SizeTask[] } : {}),
         ...(arg('admission-limit') !== undefined ? { admissionLimitSeconds: Number(arg('admission-limit')) } : {}),
