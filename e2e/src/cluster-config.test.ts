@@ -94,3 +94,20 @@ data: { image: "not/a:container" }
     expect(HELM.check.kind === 'command' && HELM.check.pattern.exec('v3.22.0')?.[1]).toBe(HELM.version);
   });
 });
+
+describe('the audit fragment of the kind config', () => {
+  it('mounts the bundle audit policy into the control plane and passes the audit flags to kube-apiserver', async () => {
+    const { parse } = await import('yaml');
+    const config = kindConfig({ workers: 1 }, { auditPolicyFile: '/tmp/work/ztp-e2e.audit-policy.yaml' }) as { nodes: Record<string, unknown>[] };
+    const [control, worker] = config.nodes as [Record<string, any>, Record<string, any>];
+    expect(control.extraMounts).toEqual([{ hostPath: '/tmp/work/ztp-e2e.audit-policy.yaml', containerPath: '/etc/kubernetes/ztp/audit-policy.yaml', readOnly: true }]);
+    const patch = parse(control.kubeadmConfigPatches[0]) as { kind: string; apiServer: { extraArgs: { name: string; value: string }[]; extraVolumes: { mountPath: string }[] } };
+    expect(patch.kind).toBe('ClusterConfiguration');
+    const args = Object.fromEntries(patch.apiServer.extraArgs.map((a) => [a.name, a.value]));
+    expect(args['audit-policy-file']).toBe('/etc/kubernetes/ztp/audit-policy.yaml');
+    expect(args['audit-log-path']).toBe('/var/log/kubernetes/audit/audit.log');
+    expect(patch.apiServer.extraVolumes.map((v) => v.mountPath)).toEqual(['/etc/kubernetes/ztp', '/var/log/kubernetes/audit']);
+    expect(worker.extraMounts).toBeUndefined();
+    expect(kindConfig({}).nodes).toEqual([{ role: 'control-plane', image: expect.any(String) }, { role: 'worker', image: expect.any(String) }]);
+  });
+});

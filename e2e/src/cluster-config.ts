@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { kindAuditPatch } from '@ztp/compiler';
 import { KIND_NODE_IMAGE } from './pins.ts';
 
 /** The kind cluster the suite creates. */
@@ -60,25 +61,32 @@ export function resolveClusterOptions(o: ClusterOptions = {}): Required<ClusterO
   return r;
 }
 
+/** What the bundle adds to the cluster config. */
+export interface BundleClusterSettings {
+  /** The bundle's audit policy, as a file on this machine: the control plane runs with it (kindAuditPatch). @default no audit log */
+  readonly auditPolicyFile?: string;
+}
+
 /**
  * The kind cluster config: no default CNI (Cilium is installed instead), no kube-proxy (Cilium
  * replaces it), the given pod and service subnets, one control plane and `workers` workers, all on
- * the pinned node image.
+ * the pinned node image; with `auditPolicyFile`, the control plane's apiserver audits with it.
  */
-export function kindConfig(o: ClusterOptions = {}): Record<string, unknown> {
+export function kindConfig(o: ClusterOptions = {}, bundle: BundleClusterSettings = {}): Record<string, unknown> {
   const r = resolveClusterOptions(o);
+  const audit = bundle.auditPolicyFile === undefined ? {} : kindAuditPatch(bundle.auditPolicyFile);
   return {
     kind: 'Cluster',
     apiVersion: 'kind.x-k8s.io/v1alpha4',
     name: r.name,
     networking: { disableDefaultCNI: true, kubeProxyMode: 'none', podSubnet: r.podSubnet, serviceSubnet: r.serviceSubnet },
-    nodes: [{ role: 'control-plane', image: r.nodeImage }, ...Array.from({ length: r.workers }, () => ({ role: 'worker', image: r.nodeImage }))],
+    nodes: [{ role: 'control-plane', image: r.nodeImage, ...audit }, ...Array.from({ length: r.workers }, () => ({ role: 'worker', image: r.nodeImage }))],
   };
 }
 
 /** `kindConfig` as the YAML file `kind create cluster --config` reads. */
-export function kindConfigYaml(o: ClusterOptions = {}): string {
-  return stringify(kindConfig(o));
+export function kindConfigYaml(o: ClusterOptions = {}, bundle: BundleClusterSettings = {}): string {
+  return stringify(kindConfig(o, bundle));
 }
 
 /** The address Cilium reaches the API server at without kube-proxy: the control-plane container on kind's Docker network. */

@@ -11,6 +11,8 @@ export interface PreparedEnvironment {
   readonly plan: ProbePlan;
   readonly sync: SyncPlan;
   readonly explainer: CellExplainer;
+  /** The bundle's audit policy (`audit/audit-policy.yaml`), for the cluster's apiserver. */
+  readonly auditPolicy?: string;
 }
 
 /**
@@ -32,5 +34,6 @@ export function prepareEnvironment(bundle: { environment: string; files: Readonl
     plan,
     sync,
     explainer: cellExplainer(manifest, sync.objects.map((o) => o.object), layer),
+    ...(bundle.files.has('audit/audit-policy.yaml') ? { auditPolicy: bundle.files.get('audit/audit-policy.yaml')! } : {}),
   };
 }

@@ -56,7 +56,11 @@ export async function runOnKind(env: PreparedEnvironment, o: KindRunOptions): Pr
   };
   try {
     await mkdir(o.workDir, { recursive: true });
-    await writeFile(configFile, kindConfigYaml(cluster));
+    // The bundle's audit policy runs on the control plane (kind mounts it from this file).
+    const auditPolicy = env.auditPolicy;
+    const auditPolicyFile = join(o.workDir, `${cluster.name}.audit-policy.yaml`);
+    if (auditPolicy !== undefined) await writeFile(auditPolicyFile, auditPolicy);
+    await writeFile(configFile, kindConfigYaml(cluster, auditPolicy === undefined ? {} : { auditPolicyFile }));
     if ((await kind.clusters()).includes(cluster.name)) throw new Error(`a kind cluster named ${cluster.name} already exists; delete it (kind delete cluster --name ${cluster.name}) or pass --name`);
     // Registered before creating, so a half-created cluster is deleted as well.
     cleanup.add(o.keep ? `keeping cluster ${cluster.name} (--keep): KUBECONFIG=${kubeconfig}; delete with: kind delete cluster --name ${cluster.name}` : `deleting cluster ${cluster.name}`, async () => {

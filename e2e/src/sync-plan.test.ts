@@ -25,7 +25,8 @@ describe('syncing a bundle to the kind cluster', () => {
       for (const o of sync.objects) expect(['identity', 'network', 'secrets', 'runtime'], o.file).toContain(o.layer);
     }
     expect(prepareEnvironment(byName('dev'), []).sync.layers.find((l) => l.layer === 'mesh')).toMatchObject({ applied: false, reason: expect.stringMatching(/AuthorizationPolicy \(security\.istio\.io\/v1\)/) });
-    expect(prepareEnvironment(byName('dev'), []).sync.layers.find((l) => l.layer === 'audit')).toMatchObject({ applied: false, reason: expect.stringContaining('audit-policy.yaml') });
+    expect(prepareEnvironment(byName('dev'), []).sync.layers.find((l) => l.layer === 'audit')).toMatchObject({ applied: true, enforced: true, reason: expect.stringContaining('--audit-policy-file') });
+    expect(prepareEnvironment(byName('dev'), []).auditPolicy).toMatch(/^apiVersion: audit\.k8s\.io\/v1/);
   });
 
   it('applies objects by sync wave (namespaces first, denies after allows), keeping the bundle order within a wave', () => {
@@ -54,7 +55,7 @@ describe('syncing a bundle to the kind cluster', () => {
     expect(dev.crds.map((c) => `${c.group}/${c.kind}`).sort()).toEqual(['security.istio.io/AuthorizationPolicy', 'security.istio.io/PeerAuthentication']);
     expect(dev.layers.find((l) => l.layer === 'mesh')).toMatchObject({ applied: true, enforced: false, reason: expect.stringContaining('need Istio (istiod)') });
     const staging = prepareEnvironment(byName('staging'), crds).sync;
-    expect(staging.crds.map((c) => c.kind).sort()).toEqual(['Certificate', 'ExternalSecret', 'VaultDynamicSecret']);
+    expect(staging.crds.map((c) => c.kind).sort()).toEqual(['Certificate', 'ExternalSecret', 'SecretStore', 'VaultDynamicSecret']);
     expect(staging.layers.find((l) => l.layer === 'secrets')).toMatchObject({ applied: true, enforced: false, reason: expect.stringContaining('External Secrets') });
     // With the CRDs the run still expects the network layer's matrix: nothing enforces Istio.
     expect(prepareEnvironment(byName('dev'), crds).plan.layer).toBe('network');

@@ -98,7 +98,9 @@ export function planSync(objects: readonly BundleObject[], crds: readonly CrdSou
   }
   for (const f of files) {
     const layer = f.split('/')[0] ?? f;
-    decisions.push({ layer, applied: false, enforced: false, reason: layer === 'audit' ? `${f} configures the API server's audit logging, not a cluster object; not set up by this suite` : `${f} is not a cluster object` });
+    if (f === 'audit/audit-policy.yaml') {
+      decisions.push({ layer, applied: true, enforced: true, reason: `${f} is not a cluster object: the control plane's kube-apiserver runs with it (--audit-policy-file, through the kind config)` });
+    } else decisions.push({ layer, applied: false, enforced: false, reason: `${f} is not a cluster object` });
   }
   const created = new Set(applied.filter((o) => o.object.kind === 'Namespace').map((o) => String((o.object.metadata as { name?: string } | undefined)?.name)));
   const extraNamespaces = [...new Set(applied.map((o) => (o.object.metadata as { namespace?: string } | undefined)?.namespace).filter((n): n is string => n !== undefined && !created.has(n) && n !== 'default' && n !== 'kube-system'))].sort();

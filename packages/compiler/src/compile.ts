@@ -14,7 +14,7 @@ export function compileEnvironment(env: Environment, root: string): Bundle {
   const admission = emitAdmissionLayer(ir);
   const files = [
     ...admission.files.map((f) => ({ path: `admission/scan/${f.path}`, content: f.content })),
-    { path: 'audit/audit-policy.yaml', content: toYaml(auditPolicy()) },
+    { path: 'audit/audit-policy.yaml', content: toYaml(auditPolicy(env.audit.rules ?? [])) },
     ...emitVault(ir),
   ];
   return assembleBundle(ir, [...EMITTERS.flatMap((emit) => emit(ir)), ...admission.objects], files);

@@ -1,6 +1,7 @@
 import type { AdmissionModule, ClusterForm } from '@ztp/admission';
 import { callSite, type SourceLocation } from './source.ts';
 import { unknownKeys } from './unknown-keys.ts';
+import type { AuditSettings } from './audit.ts';
 import type { Egress } from './egress.ts';
 import type { Flow } from './flow.ts';
 import type { Runtime } from './runtime.ts';
@@ -65,6 +66,8 @@ export interface EnvironmentProps {
   readonly certificates?: CertificateSettings;
   /** Expected outbound ports per namespace (Falco). @default [] */
   readonly runtime?: readonly Runtime[];
+  /** Audit rules added to ztp's audit policy (they cannot weaken it). @default {} */
+  readonly audit?: AuditSettings;
 }
 
 /** A declared environment. Create with {@link defineEnvironment}. */
@@ -88,6 +91,7 @@ export interface Environment {
   readonly vault: VaultSettings | undefined;
   readonly certificates: CertificateSettings | undefined;
   readonly runtime: readonly Runtime[];
+  readonly audit: AuditSettings;
   /** Properties given that an environment does not have (reported by validation). */
   readonly unknown: readonly string[];
   readonly at: SourceLocation;
@@ -118,7 +122,8 @@ export function defineEnvironment(props: EnvironmentProps): Environment {
     vault: props.vault,
     certificates: props.certificates,
     runtime: [...(props.runtime ?? [])],
-    unknown: unknownKeys(props, ['name', 'cluster', 'trustDomain', 'cni', 'mesh', 'dns', 'enforcement', 'phase', 'namespaces', 'workloads', 'flows', 'egress', 'admission', 'admissionForms', 'secrets', 'vault', 'certificates', 'runtime']),
+    audit: props.audit ?? {},
+    unknown: unknownKeys(props, ['name', 'cluster', 'trustDomain', 'cni', 'mesh', 'dns', 'enforcement', 'phase', 'namespaces', 'workloads', 'flows', 'egress', 'admission', 'admissionForms', 'secrets', 'vault', 'certificates', 'runtime', 'audit']),
     at: callSite(),
   };
 }

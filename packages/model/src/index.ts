@@ -8,6 +8,7 @@ export { flow, flowId, sourceId, fromNamespace, fromCidr, type Flow, type FlowPr
 export { egress, egressId, toCidr, toFqdn, type Egress, type EgressProps, type EgressPort, type CidrDestination, type FqdnDestination } from './egress.ts';
 export { secret, databaseRoleOf, parseDuration, formatDuration, type DatabaseRole, type DatabaseRoleProps, type Secret, type SecretProps, type VaultCapability } from './secret.ts';
 export { runtime, type Runtime, type RuntimeProps } from './runtime.ts';
+export { AUDIT_LEVELS, type AuditRule, type AuditSettings } from './audit.ts';
 export { LAYERS, layersForPhase, type Layer, type RolloutPhase, type MeshSettings, type DnsSettings, type CertificateSettings, type VaultSettings } from './settings.ts';
 export { validateEnvironment, validateEnvironments, effectiveMtls, l7EnforcerOf } from './validate.ts';
 export { InputError, formatProblem, type Problem } from './errors.ts';

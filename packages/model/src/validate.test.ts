@@ -272,3 +272,27 @@ describe('validateEnvironments', () => {
     expect(() => validateEnvironments([a, b])).not.toThrow();
   });
 });
+
+describe('audit settings', () => {
+  it('accept extra rules of audit.k8s.io/v1', () => {
+    expect(problems(base({ audit: { rules: [{ level: 'RequestResponse', resources: [{ group: '', resources: ['configmaps'] }] }] } }))).toEqual([]);
+  });
+  it('refuse an unknown level, an unknown field and a rule with both resources and URLs, naming the rule', () => {
+    const bad = base({
+      audit: {
+        rules: [
+          { level: 'Everything' as 'None' },
+          { level: 'None', omitStages: ['ResponseStarted'] } as never,
+          { level: 'Metadata', resources: [{ group: '' }], nonResourceURLs: ['/metrics'] },
+        ],
+      },
+    });
+    const found = problems(bad);
+    expect(found.map((p) => `${p.object}: ${p.message}`)).toEqual([
+      expect.stringMatching(/^audit rule 1: level must be one of None, Metadata, Request, RequestResponse/),
+      expect.stringMatching(/^audit rule 2: has no property 'omitStages'/),
+      expect.stringMatching(/^audit rule 3: sets both resources and nonResourceURLs/),
+    ]);
+    for (const p of found) expect(p.file).toBe(THIS_FILE);
+  });
+});

@@ -1,3 +1,4 @@
+import { AUDIT_LEVELS, type AuditRule } from './audit.ts';
 import { cidrContains, parseCidr } from './cidr.ts';
 import type { Environment } from './environment.ts';
 import { InputError, problemAt, type Problem } from './errors.ts';
@@ -388,6 +389,28 @@ function validateRuntime(env: Environment, managed: Set<string>, c: Collector): 
   }
 }
 
+const AUDIT_RULE_KEYS = new Set(['level', 'users', 'userGroups', 'verbs', 'resources', 'namespaces', 'nonResourceURLs']);
+
+function validateAudit(env: Environment, c: Collector): void {
+  const audit = env.audit as Record<string, unknown> | undefined;
+  if (audit === undefined || audit === null) return;
+  for (const k of Object.keys(audit)) if (k !== 'rules') c.add(env.at, 'audit', `has no property '${k}'; audit settings have only 'rules'`);
+  const rules = audit['rules'];
+  if (rules === undefined) return;
+  if (!Array.isArray(rules)) return c.add(env.at, 'audit', 'rules must be a list of audit.k8s.io/v1 policy rules');
+  rules.forEach((rule: Record<string, unknown>, i: number) => {
+    const obj = `audit rule ${i + 1}`;
+    if (rule === null || typeof rule !== 'object') return c.add(env.at, obj, 'must be an object like { level: "RequestResponse", resources: [{ group: "", resources: ["configmaps"] }] }');
+    if (!AUDIT_LEVELS.includes(rule['level'] as AuditRule['level'])) c.add(env.at, obj, `level must be one of ${AUDIT_LEVELS.join(', ')}, not ${JSON.stringify(rule['level'])}`);
+    for (const k of Object.keys(rule)) if (!AUDIT_RULE_KEYS.has(k)) c.add(env.at, obj, `has no property '${k}'; a rule has ${[...AUDIT_RULE_KEYS].join(', ')} (ztp's own rules decide omitStages)`);
+    if (rule['resources'] !== undefined && rule['nonResourceURLs'] !== undefined) c.add(env.at, obj, 'sets both resources and nonResourceURLs; a rule matches one or the other');
+    for (const k of ['users', 'userGroups', 'verbs', 'namespaces', 'nonResourceURLs']) {
+      const v = rule[k];
+      if (v !== undefined && (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x === ''))) c.add(env.at, obj, `${k} must be a list of non-empty strings`);
+    }
+  });
+}
+
 /**
  * Checks everything the types cannot: names, references, uniqueness, and the combinations that
  * would compile into a bundle that allows more than declared. Throws an {@link InputError} with
@@ -405,6 +428,7 @@ export function validateEnvironment(env: Environment): void {
   for (const s of env.secrets) if (s?.type === 'secret') unknown(s.at, `secret ${s.name}`, s.unknown);
   for (const r of env.runtime) if (r?.type === 'runtime') unknown(r.at, `runtime ${r.namespace}`, r.unknown);
   validateSettings(env, c);
+  validateAudit(env, c);
   const managed = validateNamespaces(env, c);
   const byId = validateWorkloads(env, managed, c);
   validateFlows(env, byId, c);

@@ -59,3 +59,22 @@ describe('auditPolicy', () => {
     expect(levelOf(policy.rules, { verb: 'update', group: 'coordination.k8s.io', resource: 'leases' })).toBe('Metadata');
   });
 });
+
+describe("an environment's own audit rules", () => {
+  const extended = auditPolicy([
+    { level: 'RequestResponse', resources: [{ group: '', resources: ['configmaps'] }] },
+    { level: 'None', resources: [{ group: '', resources: ['secrets'] }] },
+    { level: 'RequestResponse', resources: [{ group: '', resources: ['pods/exec'] }] },
+    { level: 'None', verbs: ['create'], resources: [{ group: 'networking.k8s.io', resources: ['networkpolicies'] }] },
+  ]) as { rules: Rule[] };
+  it('decide what ztp leaves to its catch-all', () => {
+    expect(levelOf(extended.rules, { verb: 'update', group: '', resource: 'configmaps' })).toBe('RequestResponse');
+    expect(levelOf((auditPolicy() as { rules: Rule[] }).rules, { verb: 'update', group: '', resource: 'configmaps' })).toBe('Metadata');
+  });
+  it('cannot weaken what ztp guarantees: secrets and exec stay at Metadata, policy changes at RequestResponse', () => {
+    expect(levelOf(extended.rules, { verb: 'get', group: '', resource: 'secrets' })).toBe('Metadata');
+    expect(levelOf(extended.rules, { verb: 'create', group: '', resource: 'pods/exec' })).toBe('Metadata');
+    expect(levelOf(extended.rules, { verb: 'create', group: 'networking.k8s.io', resource: 'networkpolicies' })).toBe('RequestResponse');
+    expect(extended.rules.at(-1)).toEqual({ level: 'Metadata' });
+  });
+});

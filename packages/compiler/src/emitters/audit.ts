@@ -1,3 +1,4 @@
+import type { AuditRule } from '@ztp/model';
 /** A resource selector of an audit rule. */
 interface GroupResources {
   readonly group: string;
@@ -33,7 +34,7 @@ export const SECRET_RESOURCES: readonly GroupResources[] = [
  * to policy objects and RBAC at RequestResponse; everything else at Metadata. The RequestReceived
  * stage is omitted. This is an apiserver file (`--audit-policy-file`), not a cluster object.
  */
-export function auditPolicy(): Record<string, unknown> {
+export function auditPolicy(extra: readonly AuditRule[] = []): Record<string, unknown> {
   const writes = ['create', 'update', 'patch', 'delete', 'deletecollection'];
   return {
     apiVersion: 'audit.k8s.io/v1',
@@ -47,7 +48,59 @@ export function auditPolicy(): Record<string, unknown> {
       { level: 'Metadata', resources: SECRET_RESOURCES },
       { level: 'Metadata', resources: [{ group: '', resources: ['pods/exec', 'pods/attach', 'pods/portforward'] }] },
       { level: 'RequestResponse', verbs: writes, resources: POLICY_RESOURCES },
+      // The environment's own rules: after ztp's, so they only decide what would reach the catch-all.
+      ...extra.map((rule) => ({ ...rule })),
       { level: 'Metadata' },
     ],
   };
+}
+
+/** Where kind's control-plane node holds the audit policy and the log (see {@link kindAuditPatch}). */
+export const KIND_AUDIT = { policy: '/etc/kubernetes/ztp/audit-policy.yaml', logDir: '/var/log/kubernetes/audit' } as const;
+
+/**
+ * The kube-apiserver flags that turn the audit policy on: the policy file, a JSON log, and
+ * rotation. `policyPath` and `logPath` are paths on the control-plane host.
+ */
+export function auditApiserverFlags(policyPath: string, logPath: string): Record<string, string> {
+  return {
+    'audit-policy-file': policyPath,
+    'audit-log-path': logPath,
+    'audit-log-format': 'json',
+    'audit-log-maxage': '30',
+    'audit-log-maxbackup': '10',
+    'audit-log-maxsize': '100',
+  };
+}
+
+/**
+ * The part of a kind cluster config that runs the control plane with the audit policy: the
+ * policy file (at `hostPolicyFile` on the machine running kind) mounted into the control-plane
+ * node, and a kubeadm patch (v1beta4, the kubeadm config kind uses for current Kubernetes) that
+ * passes the flags to kube-apiserver and mounts the policy and the log folder into its pod.
+ * Merge it into the control-plane node of a kind config (`e2e/src/cluster-config.ts` does).
+ */
+export function kindAuditPatch(hostPolicyFile: string): { kubeadmConfigPatches: string[]; extraMounts: Record<string, unknown>[] } {
+  const policyDir = KIND_AUDIT.policy.slice(0, KIND_AUDIT.policy.lastIndexOf('/'));
+  const flags = auditApiserverFlags(KIND_AUDIT.policy, `${KIND_AUDIT.logDir}/audit.log`);
+  const patch = [
+    'apiVersion: kubeadm.k8s.io/v1beta4',
+    'kind: ClusterConfiguration',
+    'apiServer:',
+    '  extraArgs:',
+    ...Object.entries(flags).flatMap(([name, value]) => [`    - name: ${name}`, `      value: "${value}"`]),
+    '  extraVolumes:',
+    '    - name: ztp-audit-policy',
+    `      hostPath: ${policyDir}`,
+    `      mountPath: ${policyDir}`,
+    '      readOnly: true',
+    '      pathType: DirectoryOrCreate',
+    '    - name: ztp-audit-log',
+    `      hostPath: ${KIND_AUDIT.logDir}`,
+    `      mountPath: ${KIND_AUDIT.logDir}`,
+    '      readOnly: false',
+    '      pathType: DirectoryOrCreate',
+    '',
+  ].join('\n');
+  return { kubeadmConfigPatches: [patch], extraMounts: [{ hostPath: hostPolicyFile, containerPath: KIND_AUDIT.policy, readOnly: true }] };
 }
