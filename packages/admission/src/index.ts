@@ -36,6 +36,7 @@ export {
   allow,
   deny,
   imageSignatureRule,
+  invalidOnCluster,
   KINDS,
   meta,
   object,

@@ -40,6 +40,12 @@ export interface Case {
    * then test it against that rule only. @default every rule
    */
   readonly ruleKey?: string;
+  /**
+   * The example says a real apiserver rejects this object in its own validation (Example
+   * `invalidOnCluster`): the apiserver engine reports such a rejection as not applicable
+   * instead of an error. @default false
+   */
+  readonly invalidOnCluster?: boolean;
 }
 
 /** What one engine said about one (rule, case) pair. Pairs it said nothing about were allowed. */
@@ -47,7 +53,11 @@ export interface Finding {
   readonly case: string;
   /** `<module>/<rule>`. */
   readonly rule: string;
-  readonly outcome: 'deny' | 'error';
+  /**
+   * `not-applicable`: the engine could not judge the pair, for a reason the case declared
+   * (an object a real apiserver refuses in its own validation); neither an allow nor a deny.
+   */
+  readonly outcome: 'deny' | 'error' | 'not-applicable';
   readonly message: string;
 }
 

@@ -33,7 +33,8 @@ export function exampleCases(modules: readonly AdmissionModule[]): ExampleCase[]
       if (rule.kind !== 'validation') continue;
       for (const example of rule.examples) {
         const id = caseId(cases.length + 1);
-        cases.push({ id, object: renamed(example.object, id), module, rule, ruleKey: ruleKey(module, rule), example });
+        const flag = example.invalidOnCluster === true ? { invalidOnCluster: true } : {};
+        cases.push({ id, object: renamed(example.object, id), module, rule, ruleKey: ruleKey(module, rule), example, ...flag });
       }
     }
   }

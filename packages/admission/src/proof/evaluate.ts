@@ -46,7 +46,7 @@ export async function evaluate(objects: readonly EvaluateInput[], options: Evalu
   if (run.status !== 'ran') throw new Error(run.reason);
   return objects.map((o, i) => {
     const findings = run.report.findings.filter((f) => f.case === cases[i]!.id);
-    const messages = [...new Set(findings.map((f) => `${f.rule}: ${f.outcome === 'error' ? `error: ${f.message}` : f.message}`))].sort();
+    const messages = [...new Set(findings.map((f) => `${f.rule}: ${f.outcome === 'deny' ? f.message : `${f.outcome}: ${f.message}`}`))].sort();
     return { file: o.file, object: describe(o.object), engine: options.engine, allowed: findings.length === 0, messages };
   });
 }

@@ -71,6 +71,8 @@ function cellFor(c: ExampleCase, run: EngineRun): VerdictCell {
     return { ...base, actual: 'not-run', messages: [], reason: `not run, because the ${run.engine} form has no ${c.ruleKey}` };
   }
   const findings = run.report.findings.filter((f) => f.case === c.id && f.rule === c.ruleKey);
+  const notApplicable = findings.find((f) => f.outcome === 'not-applicable');
+  if (notApplicable !== undefined) return { ...base, actual: 'not-run', messages: [], reason: `not applicable: ${notApplicable.message}` };
   const errors = findings.filter((f) => f.outcome === 'error');
   if (errors.length > 0) return { ...base, actual: 'error', messages: errors.map((f) => f.message), reason: errors[0]!.message };
   const messages = [...new Set(findings.map((f) => f.message))].sort();

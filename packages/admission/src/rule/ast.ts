@@ -110,6 +110,14 @@ export interface Example {
   readonly message?: string;
   /** Why this example is here (the upstream case it mirrors, the edge it pins). */
   readonly note?: string;
+  /**
+   * The apiserver's own object validation rejects this object before any admission policy sees
+   * it, so no cluster can hold it and the example only shows what the offline engines say; the
+   * note says why it cannot be made valid without losing its point. The apiserver engine then
+   * reports it as not applicable, and only when its answer is such a validation error (see
+   * `invalidOnCluster`). @default false
+   */
+  readonly invalidOnCluster?: boolean;
 }
 
 /** A validation rule in the language above. */

@@ -180,3 +180,13 @@ export function allow(name: string, object: K8sObject, note?: string): Example {
 export function deny(name: string, object: K8sObject, options: { message?: string; note?: string } = {}): Example {
   return { name, verdict: 'deny', object, ...options };
 }
+
+/**
+ * Marks an example whose object a real apiserver rejects in its own validation (before
+ * admission), with the reason in its note, which it must have: only for an example that cannot
+ * be made a valid object without losing its point.
+ */
+export function invalidOnCluster(example: Example): Example {
+  if (example.note === undefined || example.note.trim() === '') throw new Error(`example ${example.name}: invalidOnCluster needs a note saying why the object cannot be valid`);
+  return { ...example, invalidOnCluster: true };
+}
