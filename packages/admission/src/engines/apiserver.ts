@@ -5,12 +5,23 @@
  * once they are in effect every case is created with `dryRun=All` in the namespace of each rule
  * it is a case for: 201 is an admission, a refusal naming the rule's ValidatingAdmissionPolicy
  * (403 or 422, as its `reason` says) a denial with its message, anything else an error finding
- * (never read as an admission). Runs on the
- * process's shared local cluster (@ztp/local-cluster), started on first use.
+ * (never read as an admission or a denial). The exceptions, each the way a cluster does it:
+ * - A pod with ephemeral containers cannot be created: they are added to a running pod through
+ *   the `pods/ephemeralcontainers` subresource (`kubectl debug`). The pod is created without
+ *   them for real in the rule's namespace, then `PUT .../pods/<name>/ephemeralcontainers` with
+ *   `dryRun=All` carries them; its answer is the verdict (a denial of the pod itself already is).
+ * - A Namespace is matched by a binding's namespaceSelector on its own labels: each Namespace
+ *   case is submitted once per rule under a name of that rule's (`<rule namespace>-<case>`),
+ *   which the rule's binding lists beside its namespace. Other cluster-scoped kinds are matched
+ *   by every binding.
+ * - A case whose example is `invalidOnCluster` is not applicable when the apiserver refuses it in
+ *   its own object validation (422 `Invalid`, no policy named); any other answer to it is an
+ *   error, since the example's claim is then wrong.
+ * Runs on the process's shared local cluster (@ztp/local-cluster), started on first use.
  */
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ensureNamespace, ensureServiceAccount, sharedLocalCluster, type KubeObject, type LocalCluster } from '@ztp/local-cluster';
+import { ensureNamespace, ensureServiceAccount, sharedLocalCluster, type KubeObject, type KubeResponse, type LocalCluster } from '@ztp/local-cluster';
 import type { K8sObject } from '../contract.ts';
 import { EngineError, type Case, type EngineInput, type EngineReport, type Finding } from './types.ts';
 
@@ -30,6 +41,15 @@ interface RuleSetup {
   readonly namespace: string;
   readonly policy: K8sObject;
   readonly binding: K8sObject;
+}
+
+/** The name a Namespace case is submitted under for one rule (its binding lists it). */
+function namespaceCaseName(s: RuleSetup, c: Case): string {
+  return `${s.namespace}-${c.id}`;
+}
+
+function casesOf(cases: readonly Case[], s: RuleSetup): Case[] {
+  return cases.filter((c) => c.ruleKey === undefined || c.ruleKey === s.rule);
 }
 
 const SENTINEL_LABEL = 'ztp.dev/admission-sentinel';
@@ -80,10 +100,18 @@ async function waitInForce(cluster: LocalCluster, setups: readonly RuleSetup[], 
   await sleep(1200);
 }
 
-/** The object as this engine submits it: in `namespace` (when namespaced), with the service account it names present. */
-function placed(object: K8sObject, namespace: string): KubeObject {
-  const copy = structuredClone(object) as unknown as KubeObject;
-  return CLUSTER_SCOPED.has(copy.kind) ? copy : { ...copy, metadata: { ...copy.metadata, namespace } };
+/** The object as this engine submits it for a rule: in the rule's namespace (when namespaced), a Namespace under the rule's name for it. */
+function placed(c: Case, s: RuleSetup): KubeObject {
+  const copy = structuredClone(c.object) as unknown as KubeObject;
+  if (copy.kind === 'Namespace') return { ...copy, metadata: { ...copy.metadata, name: namespaceCaseName(s, c) } };
+  return CLUSTER_SCOPED.has(copy.kind) ? copy : { ...copy, metadata: { ...copy.metadata, namespace: s.namespace } };
+}
+
+/** A Pod's ephemeral containers, when it has any. */
+function ephemeralContainersOf(object: KubeObject): unknown[] | undefined {
+  if (object.kind !== 'Pod') return undefined;
+  const list = (object['spec'] as Record<string, unknown> | undefined)?.['ephemeralContainers'];
+  return Array.isArray(list) && list.length > 0 ? list : undefined;
 }
 
 function serviceAccountsOf(object: K8sObject): string[] {
@@ -121,6 +149,7 @@ export async function runApiserver(input: EngineInput): Promise<EngineReport> {
       const name = s.policy.metadata.name;
       const policy = s.policy as unknown as KubeObject;
       const spec = s.binding['spec'] as Record<string, unknown>;
+      const namespaceCases = casesOf(input.cases, s).filter((c) => c.object.kind === 'Namespace').map((c) => namespaceCaseName(s, c));
       const binding = {
         ...s.binding,
         metadata: { ...s.binding.metadata, name },
@@ -128,7 +157,7 @@ export async function runApiserver(input: EngineInput): Promise<EngineReport> {
           ...spec,
           policyName: name,
           validationActions: ['Deny'],
-          matchResources: { namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: [s.namespace] }] } },
+          matchResources: { namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: [s.namespace, ...namespaceCases] }] } },
         },
       } as unknown as KubeObject;
       for (const object of [policy, binding]) {
@@ -143,11 +172,8 @@ export async function runApiserver(input: EngineInput): Promise<EngineReport> {
     await waitInForce(cluster, setups, sentinel);
 
     const findings: Finding[] = [];
-    for (const c of input.cases) {
-      for (const s of setups) {
-        if (c.ruleKey !== undefined && c.ruleKey !== s.rule) continue;
-        findings.push(...(await judge(cluster, c, s)));
-      }
+    for (const s of setups) {
+      for (const c of casesOf(input.cases, s)) findings.push(...(await judge(cluster, c, s)));
     }
     return { engine: 'apiserver', command, findings, rules };
   } finally {
@@ -155,17 +181,54 @@ export async function runApiserver(input: EngineInput): Promise<EngineReport> {
   }
 }
 
+/** Reads one answer of the apiserver to a case, as a finding for the rule (none: admitted). */
+function verdict(c: Case, s: RuleSetup, response: KubeResponse, what = ''): Finding[] {
+  const finding = (outcome: Finding['outcome'], message: string): Finding[] => [{ case: c.id, rule: s.rule, outcome, message }];
+  const message = String(response.body?.message ?? JSON.stringify(response.body));
+  const admitted = response.status === 201 || response.status === 200;
+  const denied = DENIAL_STATUS.has(response.status) ? DENIED.exec(message) : null;
+  if (c.invalidOnCluster === true) {
+    // Only the apiserver's own object validation: 422 Invalid, naming no admission policy or webhook.
+    if (response.status === 422 && response.body?.reason === 'Invalid' && denied === null && !/admission webhook|ValidatingAdmissionPolicy/.test(message)) {
+      return finding('not-applicable', `the apiserver refuses this object in its own validation, before admission${what}: ${message}`);
+    }
+    const answer = admitted ? 'admitted it' : denied !== null ? `a policy denied it (${message})` : `it answered ${response.status}: ${message}`;
+    return finding('error', `the example says the apiserver refuses this object in its own validation, but ${answer}${what}`);
+  }
+  if (admitted) return [];
+  if (denied !== null && denied[1] === s.policy.metadata.name) return finding('deny', denied[2]!.trim());
+  return finding('error', `${response.status}${what}: ${message}`);
+}
+
 async function judge(cluster: LocalCluster, c: Case, s: RuleSetup): Promise<Finding[]> {
   for (const account of serviceAccountsOf(c.object)) await ensureServiceAccount(cluster.rest, s.namespace, account);
-  let response;
+  const object = placed(c, s);
   try {
-    response = await cluster.rest.create(placed(c.object, s.namespace), { dryRun: true });
+    const ephemeral = ephemeralContainersOf(object);
+    if (ephemeral !== undefined) return await judgeEphemeral(cluster, c, s, object, ephemeral);
+    return verdict(c, s, await cluster.rest.create(object, { dryRun: true }));
   } catch (error) {
     return [{ case: c.id, rule: s.rule, outcome: 'error', message: `the apiserver could not be asked: ${(error as Error).message}` }];
   }
-  if (response.status === 201 || response.status === 200) return [];
-  const message = String(response.body?.message ?? JSON.stringify(response.body));
-  const denied = DENIED.exec(message);
-  if (DENIAL_STATUS.has(response.status) && denied !== null && denied[1] === s.policy.metadata.name) return [{ case: c.id, rule: s.rule, outcome: 'deny', message: denied[2]!.trim() }];
-  return [{ case: c.id, rule: s.rule, outcome: 'error', message: `${response.status}: ${message}` }];
+}
+
+/**
+ * A pod with ephemeral containers, the way they reach a cluster: the pod without them is
+ * created for real (a denial of it is the verdict), then they are added through the
+ * `ephemeralcontainers` subresource with `dryRun=All`, and the pod is deleted again (never
+ * scheduled, it goes at once).
+ */
+async function judgeEphemeral(cluster: LocalCluster, c: Case, s: RuleSetup, object: KubeObject, ephemeral: unknown[]): Promise<Finding[]> {
+  const { ephemeralContainers: _, ...spec } = object['spec'] as Record<string, unknown>;
+  const pod: KubeObject = { ...object, spec };
+  const created = await cluster.rest.create(pod);
+  if (created.status !== 201) return verdict(c, s, created, ' (creating the pod without its ephemeral containers)');
+  try {
+    const running = created.body as KubeObject;
+    const update = { ...running, spec: { ...(running['spec'] as Record<string, unknown>), ephemeralContainers: ephemeral } };
+    const path = `${await cluster.rest.objectPath(pod)}/ephemeralcontainers`;
+    return verdict(c, s, await cluster.rest.request('PUT', path, { body: update, query: { dryRun: 'All' } }), ' (adding the ephemeral containers)');
+  } finally {
+    await cluster.rest.delete(pod);
+  }
 }
