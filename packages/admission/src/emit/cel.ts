@@ -56,6 +56,10 @@ function typed(v: string, type: 'string' | 'list' | 'map', body: string): string
 
 function positive(ref: Ref, test: Test, entries: ReadonlyMap<string, string>): string {
   const v = read(ref, entries, 'null');
+  // The type-tested operations read the value as dyn: where the apiserver knows the object's
+  // schema, `x.?f.orValue(null)` has the static type null and `matches` (and its kin) would not
+  // compile on it (a ValidatingAdmissionPolicy is then refused).
+  const d = `dyn(${v})`;
   switch (test.op) {
     case 'set':
       return `${v} != null`;
@@ -64,15 +68,15 @@ function positive(ref: Ref, test: Test, entries: ReadonlyMap<string, string>): s
     case 'oneOf':
       return `${v} in [${test.values.map(literal).join(', ')}]`;
     case 'startsWith':
-      return typed(v, 'string', `(${test.prefixes.map((p) => `${v}.startsWith(${celString(p)})`).join(' || ')})`);
+      return typed(d, 'string', `(${test.prefixes.map((p) => `${d}.startsWith(${celString(p)})`).join(' || ')})`);
     case 'endsWith':
-      return typed(v, 'string', `(${test.suffixes.map((s) => `${v}.endsWith(${celString(s)})`).join(' || ')})`);
+      return typed(d, 'string', `(${test.suffixes.map((s) => `${d}.endsWith(${celString(s)})`).join(' || ')})`);
     case 'matches':
-      return typed(v, 'string', `${v}.matches(${celString(test.pattern)})`);
+      return typed(d, 'string', `${d}.matches(${celString(test.pattern)})`);
     case 'contains':
-      return typed(v, 'list', `${literal(test.value)} in ${v}`);
+      return typed(d, 'list', `${literal(test.value)} in ${d}`);
     case 'hasKey':
-      return typed(v, 'map', `${celString(test.key)} in ${v}`);
+      return typed(d, 'map', `${celString(test.key)} in ${d}`);
   }
 }
 

@@ -7,19 +7,38 @@ export function targetKinds(target: Target): readonly ResourceKind[] {
   return target.kind === 'pods' ? POD_KINDS : target.resources;
 }
 
-/** Admission `resourceRules` (Kyverno ValidatingPolicy, ValidatingAdmissionPolicy): one per group and version. */
+/**
+ * The subresource ephemeral containers are added through (`kubectl debug`): an UPDATE of
+ * `pods/ephemeralcontainers` carrying the whole Pod. A rule matching only `pods` never sees it,
+ * so a privileged debug container could join a running pod; every rule on Pods matches it too,
+ * as the Pod Security Admission webhook's own configuration does.
+ */
+export const EPHEMERAL_CONTAINERS_RULE: Readonly<Record<string, unknown>> = {
+  apiGroups: [''],
+  apiVersions: ['v1'],
+  operations: ['UPDATE'],
+  resources: ['pods/ephemeralcontainers'],
+};
+
+/**
+ * Admission `resourceRules` (Kyverno ValidatingPolicy, ValidatingAdmissionPolicy): one per group
+ * and version, CREATE and UPDATE; when the target covers Pods, also UPDATE of
+ * `pods/ephemeralcontainers` (EPHEMERAL_CONTAINERS_RULE).
+ */
 export function resourceRules(target: Target): Record<string, unknown>[] {
   const groups = new Map<string, ResourceKind[]>();
   for (const k of targetKinds(target)) {
     const key = `${k.group}/${k.version}`;
     groups.set(key, [...(groups.get(key) ?? []), k]);
   }
-  return [...groups.values()].map((kinds) => ({
+  const rules: Record<string, unknown>[] = [...groups.values()].map((kinds) => ({
     apiGroups: [kinds[0]!.group],
     apiVersions: [kinds[0]!.version],
     operations: ['CREATE', 'UPDATE'],
     resources: kinds.map((k) => k.resource),
   }));
+  const coversPods = targetKinds(target).some((k) => k.group === '' && k.version === 'v1' && k.resource === 'pods');
+  return coversPods ? [...rules, { ...EPHEMERAL_CONTAINERS_RULE }] : rules;
 }
 
 /** A namespace selector for the managed namespaces, or undefined for every namespace. */
