@@ -20,11 +20,17 @@ export function pod(name: string, spec: Record<string, unknown> = {}, metadata: 
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name, ...metadata }, spec: fullSpec };
 }
 
-/** The pod as the template of a workload of `kind` (named after the pod). */
+/**
+ * The pod as the template of a workload of `kind` (named after the pod). A Job's or CronJob's
+ * template gets `restartPolicy: Never` unless it sets one: the apiserver refuses their templates
+ * without OnFailure or Never.
+ */
 export function workload(kind: WorkloadKind, of: K8sObject): K8sObject {
   const { name, namespace, ...podMeta } = of.metadata;
   const labels = { 'ztp.dev/example': name };
-  const template = { metadata: { ...podMeta, labels: { ...labels, ...(podMeta.labels ?? {}) } }, spec: of['spec'] };
+  const podSpec = of['spec'] as Record<string, unknown>;
+  const spec = (kind === 'Job' || kind === 'CronJob') && podSpec['restartPolicy'] === undefined ? { restartPolicy: 'Never', ...podSpec } : podSpec;
+  const template = { metadata: { ...podMeta, labels: { ...labels, ...(podMeta.labels ?? {}) } }, spec };
   const metadata = namespace === undefined ? { name } : { name, namespace };
   switch (kind) {
     case 'Job':

@@ -1,4 +1,4 @@
-import { allow, container, deny, meta, pod, someContainer, spec, validationRule, violation, workload } from '@ztp/admission';
+import { allow, container, deny, invalidOnCluster, meta, pod, someContainer, spec, validationRule, violation, workload } from '@ztp/admission';
 import { APPARMOR_ANNOTATION_PREFIX, APPARMOR_TYPES } from './values.ts';
 
 const annotated = (name: string, value: string) =>
@@ -39,7 +39,11 @@ export const appArmor = validationRule({
     allow('other-annotation', pod('other-annotation', {}, { annotations: { 'example.com/apparmor': 'unconfined' } })),
     deny('pod-unconfined', pod('pod-unconfined', { securityContext: { appArmorProfile: { type: 'Unconfined' } } })),
     deny('container-unconfined', pod('container-unconfined', { containers: [container('c', { securityContext: { appArmorProfile: { type: 'Unconfined' } } })] })),
-    deny('profile-without-type', pod('profile-without-type', { securityContext: { appArmorProfile: {} } }), { note: 'an appArmorProfile with no type is not an allowed type' }),
+    invalidOnCluster(
+      deny('profile-without-type', pod('profile-without-type', { securityContext: { appArmorProfile: {} } }), {
+        note: 'an appArmorProfile with no type is not an allowed type; the apiserver requires the type, so this pod exists only as a manifest',
+      }),
+    ),
     deny('annotation-unconfined', annotated('annotation-unconfined', 'unconfined')),
     deny('deployment-annotation', workload('Deployment', annotated('deployment-annotation', 'unconfined')), { note: 'the pod template annotations count' }),
   ],

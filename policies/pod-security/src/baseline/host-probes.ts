@@ -35,6 +35,8 @@ export const hostProbes = validationRule({
     deny('startup-http', withContainer('startup-http', { startupProbe: { httpGet: { host: 'bad.host', port: 8080 } } })),
     deny('post-start-http', withContainer('post-start-http', { lifecycle: { postStart: { httpGet: { host: 'bad.host', port: 8080 } } } })),
     deny('pre-stop-tcp', withContainer('pre-stop-tcp', { lifecycle: { preStop: { tcpSocket: { host: 'bad.host', port: 8080 } } } })),
-    deny('init-liveness-tcp', pod('init-liveness-tcp', { initContainers: [container('i', { livenessProbe: { tcpSocket: { host: 'bad.host', port: 53 } } })], containers: [container('c')] })),
+    deny('init-liveness-tcp', pod('init-liveness-tcp', { initContainers: [container('i', { restartPolicy: 'Always', livenessProbe: { tcpSocket: { host: 'bad.host', port: 53 } } })], containers: [container('c')] }), {
+      note: 'a sidecar (restartPolicy Always): only those init containers may have probes',
+    }),
   ],
 });

@@ -1,6 +1,12 @@
-import { allow, container, deny, pod, someContainer, spec, validationRule, violation, workload } from '@ztp/admission';
+import { allow, container, deny, invalidOnCluster, pod, someContainer, spec, validationRule, violation, workload } from '@ztp/admission';
 
-/** Baseline `windowsHostProcess`: pod and containers must not set windowsOptions.hostProcess=true. */
+const HOST_PROCESS = { securityContext: { windowsOptions: { hostProcess: true } } };
+
+/**
+ * Baseline `windowsHostProcess`: pod and containers must not set windowsOptions.hostProcess=true.
+ * The apiserver requires hostNetwork for HostProcess pods, and all of a pod's containers to be
+ * HostProcess containers if any is.
+ */
 export const hostProcess = validationRule({
   id: 'host-process',
   title: 'HostProcess: Windows HostProcess pods are forbidden',
@@ -14,8 +20,12 @@ export const hostProcess = validationRule({
     allow('unset', pod('unset')),
     allow('false', pod('false', { securityContext: { windowsOptions: { hostProcess: false } } })),
     deny('pod-true', pod('pod-true', { os: { name: 'windows' }, hostNetwork: true, securityContext: { windowsOptions: { hostProcess: true } } })),
-    deny('container-true', pod('container-true', { containers: [container('c', { securityContext: { windowsOptions: { hostProcess: true } } })] })),
-    deny('init-true', pod('init-true', { initContainers: [container('i', { securityContext: { windowsOptions: { hostProcess: true } } })], containers: [container('c')] })),
-    deny('deployment-true', workload('Deployment', pod('deployment-true', { containers: [container('c', { securityContext: { windowsOptions: { hostProcess: true } } })] }))),
+    deny('container-true', pod('container-true', { hostNetwork: true, containers: [container('c', HOST_PROCESS)] })),
+    invalidOnCluster(
+      deny('init-true', pod('init-true', { hostNetwork: true, initContainers: [container('i', HOST_PROCESS)], containers: [container('c')] }), {
+        note: 'only the init container is HostProcess; the apiserver refuses a pod whose containers are not all HostProcess, so this pod exists only as a manifest',
+      }),
+    ),
+    deny('deployment-true', workload('Deployment', pod('deployment-true', { hostNetwork: true, containers: [container('c', HOST_PROCESS)] }))),
   ],
 });

@@ -1,4 +1,6 @@
-import { allow, container, deny, pod, someContainer, spec, validationRule, violation } from '@ztp/admission';
+import { allow, container, deny, invalidOnCluster, pod, someContainer, spec, validationRule, violation } from '@ztp/admission';
+
+const INVALID = 'the apiserver refuses procMount Unmasked unless hostUsers is false, which is exactly when baseline allows it: every pod this rule denies is an invalid object (upstream marks these fixtures failRequiresError)';
 
 const mounting = (name: string, procMount: string, podSpec: Record<string, unknown> = {}) =>
   pod(name, { ...podSpec, containers: [container('c', { securityContext: { procMount } })] });
@@ -22,8 +24,10 @@ export const procMount = validationRule({
     allow('unset', pod('unset')),
     allow('default', mounting('default', 'Default')),
     allow('unmasked-in-user-namespace', mounting('unmasked-in-user-namespace', 'Unmasked', { hostUsers: false })),
-    deny('unmasked', mounting('unmasked', 'Unmasked')),
-    deny('unmasked-host-users', mounting('unmasked-host-users', 'Unmasked', { hostUsers: true })),
-    deny('ephemeral', pod('ephemeral', { containers: [container('c')], ephemeralContainers: [container('e', { securityContext: { procMount: 'Unmasked' } })] })),
+    invalidOnCluster(deny('unmasked', mounting('unmasked', 'Unmasked'), { note: INVALID })),
+    invalidOnCluster(deny('unmasked-host-users', mounting('unmasked-host-users', 'Unmasked', { hostUsers: true }), { note: INVALID })),
+    invalidOnCluster(
+      deny('ephemeral', pod('ephemeral', { containers: [container('c')], ephemeralContainers: [container('e', { securityContext: { procMount: 'Unmasked' } })] }), { note: INVALID }),
+    ),
   ],
 });

@@ -1,4 +1,4 @@
-import { allow, deny, someContainer, validationRule, violation } from '@ztp/admission';
+import { allow, deny, invalidOnCluster, someContainer, validationRule, violation } from '@ztp/admission';
 import { restrictedPod } from './common.ts';
 
 /** Restricted `procMount_restricted` (v1.35+, replaces the baseline check): procMount must be unset or Default, even in user namespaces. */
@@ -10,7 +10,11 @@ export const procMountRestricted = validationRule({
   violations: [violation(someContainer('c', (c) => [c.field('securityContext.procMount').set(), c.field('securityContext.procMount').isNot('Default')]))],
   examples: [
     allow('default', restrictedPod('default', { container: { procMount: 'Default' } })),
-    deny('unmasked', restrictedPod('unmasked', { container: { procMount: 'Unmasked' } })),
+    invalidOnCluster(
+      deny('unmasked', restrictedPod('unmasked', { container: { procMount: 'Unmasked' } }), {
+        note: 'the apiserver refuses procMount Unmasked unless hostUsers is false (the case below), so this pod exists only as a manifest',
+      }),
+    ),
     deny('unmasked-user-namespace', restrictedPod('unmasked-user-namespace', { container: { procMount: 'Unmasked' }, pod: { hostUsers: false } }), {
       note: 'unlike baseline, restricted does not relax procMount for user namespaces',
     }),

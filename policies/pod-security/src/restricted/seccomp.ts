@@ -1,10 +1,17 @@
-import { allow, deny, someContainer, spec, validationRule, violationWithMessage } from '@ztp/admission';
+import { allow, deny, invalidOnCluster, someContainer, spec, validationRule, violationWithMessage } from '@ztp/admission';
+import type { K8sObject } from '@ztp/admission';
 import { SECCOMP_TYPES } from '../baseline/values.ts';
 import { onWindows, restrictedPod } from './common.ts';
 
 const FORBIDDEN = 'seccompProfile: pod and containers must not set securityContext.seccompProfile.type other than RuntimeDefault or Localhost';
 const REQUIRED = 'seccompProfile: pod or containers must set securityContext.seccompProfile.type to RuntimeDefault or Localhost';
 const linux = () => spec.field('os.name').isNot('windows');
+
+/** The pod with a pod-level seccomp profile of `type`. */
+const withPodSeccomp = (of: K8sObject, type: string): K8sObject => {
+  const podSpec = of['spec'] as Record<string, unknown>;
+  return { ...of, spec: { ...podSpec, securityContext: { ...(podSpec['securityContext'] as object), seccompProfile: { type } } } };
+};
 
 /**
  * Restricted `seccompProfile_restricted` (v1.25+, replaces the baseline check): the pod or every
@@ -32,6 +39,12 @@ export const seccompRestricted = validationRule({
     deny('pod-unconfined', restrictedPod('pod-unconfined', { podSecurity: { seccompProfile: { type: 'Unconfined' } }, container: { seccompProfile: { type: 'RuntimeDefault' } } }), { message: FORBIDDEN }),
     deny('container-unconfined', restrictedPod('container-unconfined', { container: { seccompProfile: { type: 'Unconfined' } } }), { message: FORBIDDEN }),
     allow('windows-unset', onWindows(restrictedPod('windows-unset', { podSecurity: { seccompProfile: undefined } }))),
-    allow('windows-unconfined', onWindows(restrictedPod('windows-unconfined', { podSecurity: { seccompProfile: { type: 'Unconfined' } } })), 'restricted overrides the baseline seccomp check and skips Windows pods'),
+    invalidOnCluster(
+      allow(
+        'windows-unconfined',
+        withPodSeccomp(onWindows(restrictedPod('windows-unconfined')), 'Unconfined'),
+        'restricted overrides the baseline seccomp check and skips Windows pods; the apiserver refuses any seccompProfile on a Windows pod, so this one exists only as a manifest',
+      ),
+    ),
   ],
 });

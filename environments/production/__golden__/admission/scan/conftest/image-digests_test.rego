@@ -84,7 +84,7 @@ test_image_digests__digest_required__deployment if {
 
 # image-digests/digest-required cronjob: deny
 test_image_digests__digest_required__cronjob if {
-	denials := {m | some m in deny; startswith(m, "image-digests/digest-required: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob"}},"spec":{"containers":[{"name":"app","image":"registry.example.com/app:1.0"}]}}}}}}
+	denials := {m | some m in deny; startswith(m, "image-digests/digest-required: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.example.com/app:1.0"}]}}}}}}
 	some m in denials
 	contains(m, "image digest required: container images must be referenced by @sha256:<digest>, not by tag alone")
 }

@@ -42,7 +42,7 @@ test_image_tags__image_tag_required__init_untagged if {
 
 # image-tags/image-tag-required cronjob-untagged: deny
 test_image_tags__image_tag_required__cronjob_untagged if {
-	denials := {m | some m in deny; startswith(m, "image-tags/image-tag-required: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-untagged"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-untagged"}},"spec":{"containers":[{"name":"app","image":"busybox"}]}}}}}}
+	denials := {m | some m in deny; startswith(m, "image-tags/image-tag-required: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-untagged"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-untagged"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"busybox"}]}}}}}}
 	some m in denials
 	contains(m, "image tag required: container images must name a tag or digest")
 }

@@ -22,21 +22,21 @@ test_pod_security_restricted__host_process__pod_true if {
 
 # pod-security-restricted/host-process container-true: deny
 test_pod_security_restricted__host_process__container_true if {
-	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-process: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"container-true"},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"windowsOptions":{"hostProcess":true}}}]}}
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-process: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"container-true"},"spec":{"hostNetwork":true,"containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"windowsOptions":{"hostProcess":true}}}]}}
 	some m in denials
 	contains(m, "hostProcess: pod and containers must not set securityContext.windowsOptions.hostProcess=true")
 }
 
-# pod-security-restricted/host-process init-true: deny
+# pod-security-restricted/host-process init-true: deny (only the init container is HostProcess; the apiserver refuses a pod whose containers are not all HostProcess, so this pod exists only as a manifest)
 test_pod_security_restricted__host_process__init_true if {
-	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-process: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"init-true"},"spec":{"initContainers":[{"name":"i","image":"registry.k8s.io/pause","securityContext":{"windowsOptions":{"hostProcess":true}}}],"containers":[{"name":"c","image":"registry.k8s.io/pause"}]}}
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-process: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"init-true"},"spec":{"hostNetwork":true,"initContainers":[{"name":"i","image":"registry.k8s.io/pause","securityContext":{"windowsOptions":{"hostProcess":true}}}],"containers":[{"name":"c","image":"registry.k8s.io/pause"}]}}
 	some m in denials
 	contains(m, "hostProcess: pod and containers must not set securityContext.windowsOptions.hostProcess=true")
 }
 
 # pod-security-restricted/host-process deployment-true: deny
 test_pod_security_restricted__host_process__deployment_true if {
-	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-process: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deployment-true"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"deployment-true"}},"template":{"metadata":{"labels":{"ztp.dev/example":"deployment-true"}},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"windowsOptions":{"hostProcess":true}}}]}}}}
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-process: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deployment-true"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"deployment-true"}},"template":{"metadata":{"labels":{"ztp.dev/example":"deployment-true"}},"spec":{"hostNetwork":true,"containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"windowsOptions":{"hostProcess":true}}}]}}}}
 	some m in denials
 	contains(m, "hostProcess: pod and containers must not set securityContext.windowsOptions.hostProcess=true")
 }
@@ -76,7 +76,7 @@ test_pod_security_restricted__host_namespaces__host_ipc if {
 
 # pod-security-restricted/host-namespaces cronjob-host-network: deny
 test_pod_security_restricted__host_namespaces__cronjob_host_network if {
-	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-namespaces: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-host-network"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-host-network"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"hostNetwork":true}}}}}}
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-namespaces: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-host-network"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-host-network"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.k8s.io/pause"}],"hostNetwork":true}}}}}}
 	some m in denials
 	contains(m, "host namespaces: pods must not set hostNetwork, hostPID or hostIPC to true")
 }
@@ -129,7 +129,7 @@ test_pod_security_restricted__privileged__daemonset if {
 
 # pod-security-restricted/privileged job: deny
 test_pod_security_restricted__privileged__job if {
-	denials := {m | some m in deny; startswith(m, "pod-security-restricted/privileged: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job"}},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"privileged":true}}]}}}}
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/privileged: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job"}},"spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"privileged":true}}]}}}}
 	some m in denials
 	contains(m, "privileged: containers must not set securityContext.privileged=true")
 }
@@ -176,7 +176,7 @@ test_pod_security_restricted__capabilities__ephemeral_no_drop if {
 
 # pod-security-restricted/capabilities windows-no-drop: allow
 test_pod_security_restricted__capabilities__windows_no_drop if {
-	denials := {m | some m in deny; startswith(m, "pod-security-restricted/capabilities: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"windows-no-drop"},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false}}],"os":{"name":"windows"}}}
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/capabilities: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"windows-no-drop"},"spec":{"securityContext":{"runAsNonRoot":true},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{}}],"os":{"name":"windows"}}}
 	count(denials) == 0
 }
 
@@ -188,13 +188,13 @@ test_pod_security_restricted__volume_types__no_volumes if {
 
 # pod-security-restricted/volume-types configmap: allow
 test_pod_security_restricted__volume_types__configmap if {
-	denials := {m | some m in deny; startswith(m, "pod-security-restricted/volume-types: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"configmap"},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}],"volumes":[{"name":"v","configMap":{}}]}}
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/volume-types: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"configmap"},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}],"volumes":[{"name":"v","configMap":{"name":"settings"}}]}}
 	count(denials) == 0
 }
 
 # pod-security-restricted/volume-types csi: allow
 test_pod_security_restricted__volume_types__csi if {
-	denials := {m | some m in deny; startswith(m, "pod-security-restricted/volume-types: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"csi"},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}],"volumes":[{"name":"v","csi":{}}]}}
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/volume-types: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"csi"},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}],"volumes":[{"name":"v","csi":{"driver":"csi.example.com"}}]}}
 	count(denials) == 0
 }
 
@@ -212,19 +212,19 @@ test_pod_security_restricted__volume_types__emptydir if {
 
 # pod-security-restricted/volume-types ephemeral: allow
 test_pod_security_restricted__volume_types__ephemeral if {
-	denials := {m | some m in deny; startswith(m, "pod-security-restricted/volume-types: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"ephemeral"},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}],"volumes":[{"name":"v","ephemeral":{}}]}}
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/volume-types: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"ephemeral"},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}],"volumes":[{"name":"v","ephemeral":{"volumeClaimTemplate":{"spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"1Gi"}}}}}}]}}
 	count(denials) == 0
 }
 
 # pod-security-restricted/volume-types image: allow
 test_pod_security_restricted__volume_types__image if {
-	denials := {m | some m in deny; startswith(m, "pod-security-restricted/volume-types: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"image"},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}],"volumes":[{"name":"v","image":{}}]}}
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/volume-types: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"image"},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}],"volumes":[{"name":"v","image":{"reference":"registry.k8s.io/pause"}}]}}
 	count(denials) == 0
 }
 
 # pod-security-restricted/volume-types persistentvolumeclaim: allow
 test_pod_security_restricted__volume_types__persistentvolumeclaim if {
-	denials := {m | some m in deny; startswith(m, "pod-security-restricted/volume-types: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"persistentvolumeclaim"},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}],"volumes":[{"name":"v","persistentVolumeClaim":{}}]}}
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/volume-types: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"persistentvolumeclaim"},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}],"volumes":[{"name":"v","persistentVolumeClaim":{"claimName":"data"}}]}}
 	count(denials) == 0
 }
 
@@ -236,7 +236,7 @@ test_pod_security_restricted__volume_types__projected if {
 
 # pod-security-restricted/volume-types secret: allow
 test_pod_security_restricted__volume_types__secret if {
-	denials := {m | some m in deny; startswith(m, "pod-security-restricted/volume-types: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"secret"},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}],"volumes":[{"name":"v","secret":{}}]}}
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/volume-types: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"secret"},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}],"volumes":[{"name":"v","secret":{"secretName":"credentials"}}]}}
 	count(denials) == 0
 }
 
@@ -261,9 +261,9 @@ test_pod_security_restricted__volume_types__git_repo if {
 	contains(m, "restricted volume types: volumes must be configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected or secret")
 }
 
-# pod-security-restricted/volume-types no-source: deny (PSA counts a volume with no known source as "unknown" and forbids it)
-test_pod_security_restricted__volume_types__no_source if {
-	denials := {m | some m in deny; startswith(m, "pod-security-restricted/volume-types: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"no-source"},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}],"volumes":[{"name":"v"}]}}
+# pod-security-restricted/volume-types flex-volume: deny (a source neither restricted nor the rule names: the rule allows listed sources only (PSA counts any other as forbidden))
+test_pod_security_restricted__volume_types__flex_volume if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/volume-types: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"flex-volume"},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}],"volumes":[{"name":"v","flexVolume":{"driver":"example.com/driver"}}]}}
 	some m in denials
 	contains(m, "restricted volume types: volumes must be configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected or secret")
 }
@@ -363,7 +363,7 @@ test_pod_security_restricted__apparmor__container_unconfined if {
 	contains(m, "forbidden AppArmor profile: the AppArmor profile must be RuntimeDefault or Localhost")
 }
 
-# pod-security-restricted/apparmor profile-without-type: deny (an appArmorProfile with no type is not an allowed type)
+# pod-security-restricted/apparmor profile-without-type: deny (an appArmorProfile with no type is not an allowed type; the apiserver requires the type, so this pod exists only as a manifest)
 test_pod_security_restricted__apparmor__profile_without_type if {
 	denials := {m | some m in deny; startswith(m, "pod-security-restricted/apparmor: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"profile-without-type"},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"appArmorProfile":{}}}}
 	some m in denials
@@ -455,7 +455,7 @@ test_pod_security_restricted__proc_mount__default if {
 	count(denials) == 0
 }
 
-# pod-security-restricted/proc-mount unmasked: deny
+# pod-security-restricted/proc-mount unmasked: deny (the apiserver refuses procMount Unmasked unless hostUsers is false (the case below), so this pod exists only as a manifest)
 test_pod_security_restricted__proc_mount__unmasked if {
 	denials := {m | some m in deny; startswith(m, "pod-security-restricted/proc-mount: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"unmasked"},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]},"procMount":"Unmasked"}}]}}
 	some m in denials
@@ -504,13 +504,13 @@ test_pod_security_restricted__seccomp__container_unconfined if {
 
 # pod-security-restricted/seccomp windows-unset: allow
 test_pod_security_restricted__seccomp__windows_unset if {
-	denials := {m | some m in deny; startswith(m, "pod-security-restricted/seccomp: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"windows-unset"},"spec":{"securityContext":{"runAsNonRoot":true},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}],"os":{"name":"windows"}}}
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/seccomp: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"windows-unset"},"spec":{"securityContext":{"runAsNonRoot":true},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{}}],"os":{"name":"windows"}}}
 	count(denials) == 0
 }
 
-# pod-security-restricted/seccomp windows-unconfined: allow (restricted overrides the baseline seccomp check and skips Windows pods)
+# pod-security-restricted/seccomp windows-unconfined: allow (restricted overrides the baseline seccomp check and skips Windows pods; the apiserver refuses any seccompProfile on a Windows pod, so this one exists only as a manifest)
 test_pod_security_restricted__seccomp__windows_unconfined if {
-	denials := {m | some m in deny; startswith(m, "pod-security-restricted/seccomp: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"windows-unconfined"},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"Unconfined"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}],"os":{"name":"windows"}}}
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/seccomp: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"windows-unconfined"},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"Unconfined"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{}}],"os":{"name":"windows"}}}
 	count(denials) == 0
 }
 
@@ -599,9 +599,9 @@ test_pod_security_restricted__host_probes__pre_stop_tcp if {
 	contains(m, "probe or lifecycle host: containers must not set a host in probes or lifecycle handlers")
 }
 
-# pod-security-restricted/host-probes init-liveness-tcp: deny
+# pod-security-restricted/host-probes init-liveness-tcp: deny (a sidecar (restartPolicy Always): only those init containers may have probes)
 test_pod_security_restricted__host_probes__init_liveness_tcp if {
-	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-probes: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"init-liveness-tcp"},"spec":{"initContainers":[{"name":"i","image":"registry.k8s.io/pause","livenessProbe":{"tcpSocket":{"host":"bad.host","port":53}}}],"containers":[{"name":"c","image":"registry.k8s.io/pause"}]}}
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-probes: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"init-liveness-tcp"},"spec":{"initContainers":[{"name":"i","image":"registry.k8s.io/pause","restartPolicy":"Always","livenessProbe":{"tcpSocket":{"host":"bad.host","port":53}}}],"containers":[{"name":"c","image":"registry.k8s.io/pause"}]}}
 	some m in denials
 	contains(m, "probe or lifecycle host: containers must not set a host in probes or lifecycle handlers")
 }
@@ -642,7 +642,7 @@ test_pod_security_restricted__allow_privilege_escalation__init_unset if {
 
 # pod-security-restricted/allow-privilege-escalation windows-unset: allow
 test_pod_security_restricted__allow_privilege_escalation__windows_unset if {
-	denials := {m | some m in deny; startswith(m, "pod-security-restricted/allow-privilege-escalation: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"windows-unset"},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"capabilities":{"drop":["ALL"]}}}],"os":{"name":"windows"}}}
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/allow-privilege-escalation: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"windows-unset"},"spec":{"securityContext":{"runAsNonRoot":true},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{}}],"os":{"name":"windows"}}}
 	count(denials) == 0
 }
 
@@ -694,7 +694,7 @@ test_pod_security_restricted__run_as_non_root__user_namespace if {
 
 # pod-security-restricted/run-as-non-root windows-unset: deny (upstream checks runAsNonRoot on Windows pods too)
 test_pod_security_restricted__run_as_non_root__windows_unset if {
-	denials := {m | some m in deny; startswith(m, "pod-security-restricted/run-as-non-root: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"windows-unset"},"spec":{"securityContext":{"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}],"os":{"name":"windows"}}}
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/run-as-non-root: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"windows-unset"},"spec":{"securityContext":{},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{}}],"os":{"name":"windows"}}}
 	some m in denials
 	contains(m, "runAsNonRoot != true: pod or containers must set securityContext.runAsNonRoot=true")
 }

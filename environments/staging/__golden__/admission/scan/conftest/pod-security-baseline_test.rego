@@ -22,21 +22,21 @@ test_pod_security_baseline__host_process__pod_true if {
 
 # pod-security-baseline/host-process container-true: deny
 test_pod_security_baseline__host_process__container_true if {
-	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-process: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"container-true"},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"windowsOptions":{"hostProcess":true}}}]}}
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-process: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"container-true"},"spec":{"hostNetwork":true,"containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"windowsOptions":{"hostProcess":true}}}]}}
 	some m in denials
 	contains(m, "hostProcess: pod and containers must not set securityContext.windowsOptions.hostProcess=true")
 }
 
-# pod-security-baseline/host-process init-true: deny
+# pod-security-baseline/host-process init-true: deny (only the init container is HostProcess; the apiserver refuses a pod whose containers are not all HostProcess, so this pod exists only as a manifest)
 test_pod_security_baseline__host_process__init_true if {
-	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-process: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"init-true"},"spec":{"initContainers":[{"name":"i","image":"registry.k8s.io/pause","securityContext":{"windowsOptions":{"hostProcess":true}}}],"containers":[{"name":"c","image":"registry.k8s.io/pause"}]}}
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-process: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"init-true"},"spec":{"hostNetwork":true,"initContainers":[{"name":"i","image":"registry.k8s.io/pause","securityContext":{"windowsOptions":{"hostProcess":true}}}],"containers":[{"name":"c","image":"registry.k8s.io/pause"}]}}
 	some m in denials
 	contains(m, "hostProcess: pod and containers must not set securityContext.windowsOptions.hostProcess=true")
 }
 
 # pod-security-baseline/host-process deployment-true: deny
 test_pod_security_baseline__host_process__deployment_true if {
-	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-process: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deployment-true"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"deployment-true"}},"template":{"metadata":{"labels":{"ztp.dev/example":"deployment-true"}},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"windowsOptions":{"hostProcess":true}}}]}}}}
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-process: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deployment-true"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"deployment-true"}},"template":{"metadata":{"labels":{"ztp.dev/example":"deployment-true"}},"spec":{"hostNetwork":true,"containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"windowsOptions":{"hostProcess":true}}}]}}}}
 	some m in denials
 	contains(m, "hostProcess: pod and containers must not set securityContext.windowsOptions.hostProcess=true")
 }
@@ -76,7 +76,7 @@ test_pod_security_baseline__host_namespaces__host_ipc if {
 
 # pod-security-baseline/host-namespaces cronjob-host-network: deny
 test_pod_security_baseline__host_namespaces__cronjob_host_network if {
-	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-namespaces: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-host-network"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-host-network"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"hostNetwork":true}}}}}}
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-namespaces: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-host-network"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-host-network"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.k8s.io/pause"}],"hostNetwork":true}}}}}}
 	some m in denials
 	contains(m, "host namespaces: pods must not set hostNetwork, hostPID or hostIPC to true")
 }
@@ -129,7 +129,7 @@ test_pod_security_baseline__privileged__daemonset if {
 
 # pod-security-baseline/privileged job: deny
 test_pod_security_baseline__privileged__job if {
-	denials := {m | some m in deny; startswith(m, "pod-security-baseline/privileged: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job"}},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"privileged":true}}]}}}}
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/privileged: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job"}},"spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"privileged":true}}]}}}}
 	some m in denials
 	contains(m, "privileged: containers must not set securityContext.privileged=true")
 }
@@ -307,7 +307,7 @@ test_pod_security_baseline__apparmor__container_unconfined if {
 	contains(m, "forbidden AppArmor profile: the AppArmor profile must be RuntimeDefault or Localhost")
 }
 
-# pod-security-baseline/apparmor profile-without-type: deny (an appArmorProfile with no type is not an allowed type)
+# pod-security-baseline/apparmor profile-without-type: deny (an appArmorProfile with no type is not an allowed type; the apiserver requires the type, so this pod exists only as a manifest)
 test_pod_security_baseline__apparmor__profile_without_type if {
 	denials := {m | some m in deny; startswith(m, "pod-security-baseline/apparmor: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"profile-without-type"},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"appArmorProfile":{}}}}
 	some m in denials
@@ -411,21 +411,21 @@ test_pod_security_baseline__proc_mount__unmasked_in_user_namespace if {
 	count(denials) == 0
 }
 
-# pod-security-baseline/proc-mount unmasked: deny
+# pod-security-baseline/proc-mount unmasked: deny (the apiserver refuses procMount Unmasked unless hostUsers is false, which is exactly when baseline allows it: every pod this rule denies is an invalid object (upstream marks these fixtures failRequiresError))
 test_pod_security_baseline__proc_mount__unmasked if {
 	denials := {m | some m in deny; startswith(m, "pod-security-baseline/proc-mount: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"unmasked"},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"procMount":"Unmasked"}}]}}
 	some m in denials
 	contains(m, "procMount: containers must not set securityContext.procMount other than Default unless hostUsers is false")
 }
 
-# pod-security-baseline/proc-mount unmasked-host-users: deny
+# pod-security-baseline/proc-mount unmasked-host-users: deny (the apiserver refuses procMount Unmasked unless hostUsers is false, which is exactly when baseline allows it: every pod this rule denies is an invalid object (upstream marks these fixtures failRequiresError))
 test_pod_security_baseline__proc_mount__unmasked_host_users if {
 	denials := {m | some m in deny; startswith(m, "pod-security-baseline/proc-mount: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"unmasked-host-users"},"spec":{"hostUsers":true,"containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"procMount":"Unmasked"}}]}}
 	some m in denials
 	contains(m, "procMount: containers must not set securityContext.procMount other than Default unless hostUsers is false")
 }
 
-# pod-security-baseline/proc-mount ephemeral: deny
+# pod-security-baseline/proc-mount ephemeral: deny (the apiserver refuses procMount Unmasked unless hostUsers is false, which is exactly when baseline allows it: every pod this rule denies is an invalid object (upstream marks these fixtures failRequiresError))
 test_pod_security_baseline__proc_mount__ephemeral if {
 	denials := {m | some m in deny; startswith(m, "pod-security-baseline/proc-mount: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"ephemeral"},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause"}],"ephemeralContainers":[{"name":"e","image":"registry.k8s.io/pause","securityContext":{"procMount":"Unmasked"}}]}}
 	some m in denials
@@ -556,9 +556,9 @@ test_pod_security_baseline__host_probes__pre_stop_tcp if {
 	contains(m, "probe or lifecycle host: containers must not set a host in probes or lifecycle handlers")
 }
 
-# pod-security-baseline/host-probes init-liveness-tcp: deny
+# pod-security-baseline/host-probes init-liveness-tcp: deny (a sidecar (restartPolicy Always): only those init containers may have probes)
 test_pod_security_baseline__host_probes__init_liveness_tcp if {
-	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-probes: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"init-liveness-tcp"},"spec":{"initContainers":[{"name":"i","image":"registry.k8s.io/pause","livenessProbe":{"tcpSocket":{"host":"bad.host","port":53}}}],"containers":[{"name":"c","image":"registry.k8s.io/pause"}]}}
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-probes: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"init-liveness-tcp"},"spec":{"initContainers":[{"name":"i","image":"registry.k8s.io/pause","restartPolicy":"Always","livenessProbe":{"tcpSocket":{"host":"bad.host","port":53}}}],"containers":[{"name":"c","image":"registry.k8s.io/pause"}]}}
 	some m in denials
 	contains(m, "probe or lifecycle host: containers must not set a host in probes or lifecycle handlers")
 }
