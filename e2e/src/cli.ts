@@ -41,6 +41,9 @@ One cluster per environment, deleted at the end (also on failure or Ctrl-C) unle
 
 Environments: all of environments/ when none are named.
 
+  --local                run on the local real cluster instead of kind (as ztp prove): kube-apiserver
+                         and kube-network-policies as local processes, pods in network namespaces; needs
+                         root, no Docker. Cells only Cilium or Istio decide are listed as not covered
   --plan                 print the plan and the expected matrix; touches no cluster, needs no Docker
   --preflight            only check what the run needs (Docker, kind, Helm, images) and exit
   --dir DIR              use the bundles written in DIR (e.g. dist/bundles) instead of compiling
@@ -101,6 +104,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       options: {
         help: { type: 'boolean', short: 'h' },
         plan: { type: 'boolean' },
+        local: { type: 'boolean' },
         preflight: { type: 'boolean' },
         dir: { type: 'string' },
         keep: { type: 'boolean' },
@@ -183,6 +187,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return 0;
     }
 
+    if (v.local) return await runLocal(prepared, { concurrency, attemptTimeoutMs, cellTimeoutMs, reportDir }, io);
+
     const probeBase = v['probe-base'] ?? PROBE_BASE_IMAGE;
     const probeImage = probeImageRef(probeBase);
     io.out('Preflight (nothing is created until all of this is there):\n');
@@ -259,6 +265,39 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     throw e;
   }
+}
+
+/** `--local`: every environment on the local real cluster (one per environment), reports as for kind. */
+async function runLocal(
+  prepared: readonly PreparedEnvironment[],
+  o: { concurrency: number; attemptTimeoutMs: number; cellTimeoutMs: number; reportDir: string },
+  io: CliIo,
+): Promise<number> {
+  const { dataplaneUnavailable } = await import('@ztp/local-cluster');
+  let missing: string | undefined;
+  try {
+    missing = await dataplaneUnavailable();
+  } catch (e) {
+    missing = e instanceof Error ? e.message : String(e);
+  }
+  if (missing !== undefined) {
+    const reports: EnvironmentReport[] = prepared.map((p) => ({ environment: p.environment, status: 'not-run', reason: missing, plan: p.plan, layers: p.sync.layers, explanations: new Map() }));
+    await writeReports(reports, o.reportDir, io);
+    io.out(`e2e --local NOT RUN: ${missing}\n`);
+    return notRunExitCode(io.env);
+  }
+  const { runOnLocalCluster } = await import('./local/run-local.ts');
+  const reports: EnvironmentReport[] = [];
+  for (const p of prepared) {
+    const report = await runOnLocalCluster(p, { concurrency: o.concurrency, attemptTimeoutMs: Math.min(o.attemptTimeoutMs, 2000), cellTimeoutMs: o.cellTimeoutMs, log: (line) => io.err(`${line}\n`) });
+    reports.push(report);
+    io.out(`\n${renderText(report, { width: io.columns ?? 160 })}`);
+  }
+  await writeReports(reports, o.reportDir, io);
+  io.out(`\n${reports.map(verdictLine).join('\n')}\nReports: ${o.reportDir}\n`);
+  if (reports.some((r) => r.status === 'failed')) return 1;
+  if (reports.some((r) => r.setupError !== undefined)) return 4;
+  return 0;
 }
 
 /** Writes `junit.xml`, `summary.md` and `<env>.txt`; appends the summary to `$GITHUB_STEP_SUMMARY` when set. */

@@ -79,7 +79,20 @@ export function networkPolicyCoverage(
   };
   // A rule with anything but endpoint peers and ports (entities, CIDRs, FQDNs, services...) is
   // taken to reach everything, except FQDN-only egress, which only reaches the Internet.
-  const ruleReaches = (p: CiliumPolicy, rule: Record<string, unknown>, peerKey: string, peer: CoveragePod | undefined) => {
+  // A rule with toPorts reaches only those ports (a named port, an end port or no port: taken to reach any).
+  const portReached = (rule: Record<string, unknown>, cell: ProbeCell) => {
+    const toPorts = rule['toPorts'] as { ports?: { port?: string; endPort?: number; protocol?: string }[] }[] | undefined;
+    if (toPorts === undefined) return true;
+    return toPorts.some((tp) =>
+      (tp.ports ?? [{}]).some((x) => {
+        if (x.protocol !== undefined && x.protocol !== 'ANY' && x.protocol !== cell.protocol) return false;
+        if (x.port === undefined || x.port === '0' || x.endPort !== undefined || !/^\d+$/.test(x.port)) return true;
+        return Number(x.port) === cell.port;
+      }),
+    );
+  };
+  const ruleReaches = (p: CiliumPolicy, rule: Record<string, unknown>, peerKey: string, peer: CoveragePod | undefined, cell: ProbeCell) => {
+    if (!portReached(rule, cell)) return false;
     const keys = Object.keys(rule).filter((k) => k !== 'toPorts');
     if (keys.length === 1 && keys[0] === 'toFQDNs') return false;
     if (keys.length === 1 && keys[0] === peerKey) return peerMatches(p, rule[peerKey], peer);
@@ -109,11 +122,11 @@ export function networkPolicyCoverage(
           (applies(p, target) &&
             (hasDeny(p, 'ingressDeny') ||
               ((p.spec?.ingress ?? []).length > 0 && !isolated(target, 'Ingress')) ||
-              ((p.spec?.ingress ?? []) as Record<string, unknown>[]).some((r) => ruleReaches(p, r, 'fromEndpoints', source)))) ||
+              ((p.spec?.ingress ?? []) as Record<string, unknown>[]).some((r) => ruleReaches(p, r, 'fromEndpoints', source, cell)))) ||
           (applies(p, source) &&
             (hasDeny(p, 'egressDeny') ||
               ((p.spec?.egress ?? []).length > 0 && !isolated(source, 'Egress')) ||
-              (p.spec?.egress ?? []).some((r) => ruleReaches(p, r, 'toEndpoints', target)))),
+              (p.spec?.egress ?? []).some((r) => ruleReaches(p, r, 'toEndpoints', target, cell)))),
       )
       .map((p) => `${p.kind} ${p.metadata.namespace ? `${p.metadata.namespace}/` : ''}${p.metadata.name}`);
     if (policies.length === 0) covered.push(cell);

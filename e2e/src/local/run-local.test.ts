@@ -52,6 +52,20 @@ describe('local run helpers', () => {
     expect(coverage.uncovered.flatMap((u) => u.policies)).toContain('CiliumNetworkPolicy staging/ztp-api-server-l7');
     expect(coverage.covered.some((c) => c.target === 'staging/database')).toBe(true);
   });
+
+  it('keeps a cell covered when the Cilium rule that selects its pods is for another port', async () => {
+    const dev = (await exampleBundles()).find((b) => b.bundle.environment === 'dev')!;
+    const env = prepareEnvironment(dev.bundle, []);
+    const labelsOf = (id: string) => {
+      const w = env.manifest.workloads.find((x) => x.id === id);
+      return w ? { namespace: w.namespace, labels: w.labels } : { namespace: id.split('/')[0] ?? '', labels: { 'ztp.dev/probe': id } };
+    };
+    const coverage = networkPolicyCoverage(env.plan.cells, env.sync.objects.map((o) => o.object), labelsOf);
+    const uncovered = coverage.uncovered.map((u) => u.cell.id);
+    expect(uncovered.length).toBeGreaterThan(0);
+    expect(uncovered.every((id) => /:9090\/TCP/.test(id))).toBe(true);
+    expect(coverage.covered.map((c) => c.id)).toContain('monitoring/ztp-probe => dev/api-server:8080/TCP');
+  });
 });
 
 describe.skipIf(reason !== undefined)('ztp prove on the local cluster (real packets through kube-network-policies)', () => {
