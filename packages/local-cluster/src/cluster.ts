@@ -81,6 +81,18 @@ async function waitUntil(what: string, timeoutMs: number, check: () => Promise<b
  * pods are judged by admission policies rather than refused by the apiserver itself.
  */
 export async function startLocalCluster(options: LocalClusterOptions = {}): Promise<LocalCluster> {
+  // Free ports are picked, then bound by another process: another test worker may take one in
+  // between. Only that is retried, with new ports.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (error) {
+      if (attempt >= 3 || !/address already in use/i.test(String(error))) throw error;
+    }
+  }
+}
+
+async function startOnce(options: LocalClusterOptions): Promise<LocalCluster> {
   const started = Date.now();
   const [etcdBin, apiserverBin] = [await resolveTool('etcd'), await resolveTool('kube-apiserver')];
   const ownDir = options.dir === undefined;
