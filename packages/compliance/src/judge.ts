@@ -1,0 +1,186 @@
+/**
+ * One environment's compliance from what was read: the bundle against the live objects. Pure:
+ * every cluster read, dry run and engine run happens before (see check.ts).
+ */
+import { describeRef, objectKey, type BundleSpec } from './bundle.ts';
+import { differences, formatDifference, type CompareMode } from './compare.ts';
+import { defaultDenyGaps, openingPolicies, type NetworkPolicyLike } from './default-deny.ts';
+import { ENVIRONMENT_LABEL, isPolicyKind } from './kinds.ts';
+import type { KubeResource, LiveObject } from './kube.ts';
+import { summarizePolicyReports, type PolicyReportLike } from './policy-reports.ts';
+import { sortDrift, type Drift, type EnvironmentCompliance, type Note } from './report.ts';
+
+/** A served kind and its live objects. */
+export interface LiveKind {
+  readonly resource: KubeResource;
+  readonly objects: readonly LiveObject[];
+}
+
+/** A bundle object as the apiserver would store it, or as written when the server would not say. */
+export interface ComparableForm {
+  readonly object: Readonly<Record<string, unknown>>;
+  readonly mode: CompareMode;
+  /** Why the comparison is `subset`. */
+  readonly reason?: string | undefined;
+}
+
+/** A running pod that breaks admission rules. */
+export interface PodViolation {
+  readonly namespace: string;
+  readonly name: string;
+  /** `<module>/<rule>: <message>`, sorted. */
+  readonly messages: readonly string[];
+}
+
+/** What evaluating the running pods gave. */
+export interface PodResult {
+  readonly evaluated: number;
+  readonly violations: readonly PodViolation[];
+  /** Set when the pods could not be evaluated (then `evaluated` is 0). */
+  readonly incomplete?: string | undefined;
+}
+
+export interface JudgeInput {
+  readonly spec: BundleSpec;
+  /** Per `apiVersion|kind` of the bundle's objects: the live kind, or undefined when the cluster does not serve it. */
+  readonly bundleKinds: ReadonlyMap<string, LiveKind | undefined>;
+  /** The policy kinds the cluster serves, with their objects (for objects added by hand). */
+  readonly policyKinds: readonly LiveKind[];
+  /** The names of the namespaces on the cluster. */
+  readonly namespaces: ReadonlySet<string>;
+  /** The cluster's NetworkPolicies. */
+  readonly networkPolicies: readonly LiveObject[];
+  /** Per objectKey of a bundle object found on the cluster: the form to compare it with. */
+  readonly forms: ReadonlyMap<string, ComparableForm>;
+  /** objectKeys of every object of the bundles checked together (not added by hand in any of them). */
+  readonly held: ReadonlySet<string>;
+  readonly pods: PodResult;
+  readonly engine: string;
+  /** The PolicyReports, when the cluster serves a report API. */
+  readonly reports?: { readonly api: string; readonly objects: readonly LiveObject[] } | undefined;
+}
+
+/** `apiVersion|kind`, the key of `bundleKinds`. */
+export function kindKey(apiVersion: string, kind: string): string {
+  return `${apiVersion}|${kind}`;
+}
+
+function keyOfLive(o: LiveObject): string {
+  return objectKey(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace);
+}
+
+function briefSpec(o: LiveObject): string[] {
+  const lines: string[] = [];
+  if (o.kind === 'NetworkPolicy') {
+    for (const direction of ['Ingress', 'Egress'] as const) {
+      if (openingPolicies([o as unknown as NetworkPolicyLike], direction).length > 0) lines.push(`allows all ${direction.toLowerCase()} for every pod of ${o.metadata.namespace}`);
+    }
+  }
+  const body = Object.fromEntries(Object.entries(o).filter(([k]) => !['apiVersion', 'kind', 'metadata', 'status'].includes(k)));
+  const text = JSON.stringify(body);
+  if (text !== '{}') lines.push(text.length > 240 ? `${text.slice(0, 237)}...` : text);
+  if (o.metadata.labels?.[ENVIRONMENT_LABEL]) lines.push(`labelled ${ENVIRONMENT_LABEL}=${o.metadata.labels[ENVIRONMENT_LABEL]}`);
+  return lines;
+}
+
+/** The compliance of `input.spec`'s environment. */
+export function judgeEnvironment(input: JudgeInput): EnvironmentCompliance {
+  const { spec } = input;
+  const drift: Drift[] = [];
+  const notes: Note[] = [];
+  const managed = new Set(spec.namespaces);
+
+  // Missing and changed: every object of the bundle.
+  const subset: string[] = [];
+  const subsetReasons = new Set<string>();
+  for (const m of spec.objects) {
+    const { apiVersion, kind, metadata } = m.object;
+    const base = { objectKind: kind, namespace: metadata.namespace, name: metadata.name, file: m.file };
+    const live = input.bundleKinds.get(kindKey(apiVersion, kind));
+    if (live === undefined) {
+      drift.push({ kind: 'missing', ...base, summary: `not on the cluster: it serves no ${kind} in ${apiVersion} (is its CRD installed?)`, details: [] });
+      continue;
+    }
+    const key = objectKey(apiVersion, kind, metadata.name, metadata.namespace);
+    const found = live.objects.find((o) => keyOfLive(o) === key);
+    if (found === undefined) {
+      drift.push({ kind: 'missing', ...base, summary: 'not on the cluster', details: [] });
+      continue;
+    }
+    const form = input.forms.get(key) ?? { object: m.object, mode: 'subset' as const, reason: 'no server form was computed' };
+    if (form.mode === 'subset') {
+      subset.push(describeRef(kind, metadata.name, metadata.namespace));
+      if (form.reason) subsetReasons.add(form.reason);
+    }
+    const diffs = differences(form.object, found, form.mode);
+    if (diffs.length > 0) {
+      drift.push({ kind: 'changed', ...base, summary: `differs from the bundle in ${diffs.length} field${diffs.length === 1 ? '' : 's'}: ${diffs.map((d) => d.path).join(', ')}`, details: diffs.map(formatDifference) });
+    }
+  }
+  if (subset.length > 0) {
+    notes.push({
+      level: 'info',
+      text: `${subset.length} object${subset.length === 1 ? ' was' : 's were'} compared on the bundle's own fields only (fields only the live object has are not seen), because the apiserver would not dry-run them to show its defaults: ${[...subsetReasons].sort().join('; ')} (${subset.join(', ')})`,
+    });
+  }
+
+  // Added by hand: policy objects in managed namespaces, and any object of a bundle or policy
+  // kind labelled for this environment, that no bundle checked here holds.
+  const seen = new Set<string>();
+  const kinds = [...input.policyKinds, ...[...input.bundleKinds.values()].filter((k): k is LiveKind => k !== undefined)];
+  for (const { resource, objects } of kinds) {
+    const policy = isPolicyKind(resource.group, resource.kind);
+    for (const o of objects) {
+      const key = keyOfLive(o);
+      if (seen.has(key) || input.held.has(key)) continue;
+      const labelled = o.metadata.labels?.[ENVIRONMENT_LABEL] === spec.environment;
+      const inManaged = resource.namespaced && o.metadata.namespace !== undefined && managed.has(o.metadata.namespace);
+      if (!(labelled || (policy && inManaged))) continue;
+      seen.add(key);
+      drift.push({
+        kind: 'added',
+        objectKind: resource.kind,
+        namespace: o.metadata.namespace,
+        name: o.metadata.name,
+        summary: labelled ? `not in the bundle, though labelled for ${spec.environment} (a leftover, or added by hand)` : `not in the bundle (added by hand, or by something other than ztp)`,
+        details: briefSpec(o),
+      });
+    }
+  }
+
+  // Default deny in every managed namespace.
+  for (const gap of defaultDenyGaps(spec.namespaces, input.networkPolicies as unknown as NetworkPolicyLike[], (ns) => input.namespaces.has(ns))) {
+    drift.push({ kind: 'default-deny', objectKind: 'Namespace', name: gap.namespace, summary: `not covered by a default deny in force: ${gap.reason}`, details: [] });
+  }
+
+  // Running pods against the admission rules.
+  if (input.pods.incomplete !== undefined) notes.push({ level: 'incomplete', text: `running pods were not evaluated: ${input.pods.incomplete}` });
+  for (const v of input.pods.violations) {
+    const rules = [...new Set(v.messages.map((m) => m.split(':')[0] ?? m))];
+    drift.push({ kind: 'pod', objectKind: 'Pod', namespace: v.namespace, name: v.name, summary: `running, but breaks ${rules.length} admission rule${rules.length === 1 ? '' : 's'} of ${spec.environment}: ${rules.join(', ')}`, details: v.messages });
+  }
+
+  // Kyverno's reports, where Kyverno runs.
+  let policyReports: EnvironmentCompliance['policyReports'];
+  if (input.reports !== undefined) {
+    const { summary, drift: failing } = summarizePolicyReports(input.reports.api, input.reports.objects as unknown as PolicyReportLike[], spec.namespaces);
+    policyReports = summary;
+    drift.push(...failing);
+  }
+
+  return {
+    environment: spec.environment,
+    namespaces: spec.namespaces,
+    objects: spec.objects.length,
+    pods: input.pods.evaluated,
+    engine: input.engine,
+    drift: sortDrift(drift),
+    policyReports,
+    notes,
+  };
+}
+
+/** The objectKeys of every object of `specs` (the `held` of JudgeInput). */
+export function heldKeys(specs: readonly BundleSpec[]): Set<string> {
+  return new Set(specs.flatMap((s) => s.objects.map((m) => objectKey(m.object.apiVersion, m.object.kind, m.object.metadata.name, m.object.metadata.namespace))));
+}
