@@ -55,6 +55,7 @@ describe('emitVault', () => {
       alias_name_source: 'serviceaccount_uid',
       audience: 'vault',
       bound_service_account_names: ['api-sa'],
+      bound_service_account_namespace_selector: '',
       bound_service_account_namespaces: ['shop'],
       token_bound_cidrs: [],
       token_explicit_max_ttl: 0,

@@ -76,6 +76,8 @@ export function kubernetesAuthRole(env: string, vault: VaultSettings, w: IRWorkl
     alias_name_source: 'serviceaccount_uid',
     audience: vaultAudience(vault),
     bound_service_account_names: [w.serviceAccount],
+    // No label selector: a namespace would otherwise be admitted by its labels, not its name.
+    bound_service_account_namespace_selector: '',
     bound_service_account_namespaces: [w.namespace],
     token_bound_cidrs: [],
     token_explicit_max_ttl: 0,
