@@ -35,8 +35,12 @@ export interface VaultClientOptions {
 function errorsOf(body: string): string {
   try {
     const parsed = JSON.parse(body) as { errors?: unknown[] };
-    const list = (parsed.errors ?? []).map(String).filter((e) => e !== '');
-    return list.length > 0 ? list.join('; ') : '';
+    // Vault wraps several errors as "2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n".
+    const list = (parsed.errors ?? []).flatMap((e) => {
+      const items = [...String(e).matchAll(/^\s*\* (.+)$/gm)].map((m) => m[1]!.trim());
+      return items.length > 0 ? items : [String(e).trim()];
+    });
+    return list.filter((e) => e !== '').join('; ');
   } catch {
     return body.trim().slice(0, 300);
   }
