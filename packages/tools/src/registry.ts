@@ -157,6 +157,29 @@ export const TOOLS: readonly ToolSpec[] = [
     check: { kind: 'command', args: ['version'], pattern: /^GitVersion:\s+(\S+)$/m },
     recipe: goInstall('github.com/sigstore/cosign/v2/cmd/cosign'),
   },
+  {
+    name: 'vault',
+    version: 'v1.21.0',
+    binary: 'vault',
+    description: 'HashiCorp Vault (BUSL-1.1): a dev server for the dynamic-secrets proof only, never shipped',
+    check: { kind: 'command', args: ['version'], pattern: /^Vault (v\S+)/m },
+    // Vault's go.mod replaces two modules with forks; `go install` ignores replaces, so build in a
+    // throwaway module that copies them (its local ./api and ./sdk replaces fall back to the
+    // published api v1.22.0 and sdk v0.20.0 it requires). v1.21.4 does not build from published
+    // modules. The version comes from Vault's embedded VERSION file; these are what its release
+    // build sets (the v1.21.0 tag's commit and time): without a parseable BuildDate, Vault's
+    // plugin environment (and with it the database engine) fails.
+    recipe: goBuildInToolModule('github.com/hashicorp/vault', {
+      replace: {
+        'github.com/99designs/keyring': 'github.com/Jeffail/keyring@v1.2.3',
+        'github.com/ma314smith/signedxml@v1.1.1': 'github.com/moov-io/signedxml@v1.1.1',
+      },
+      ldflags: (ctx) => {
+        if (ctx.moduleVersion !== 'v1.21.0') throw new Error(`vault ${ctx.moduleVersion}: set its release commit and date in the registry`);
+        return ['-X github.com/hashicorp/vault/version.GitCommit=818ca8b3575ea937ca48b640baf35e1b2ede1833', '-X github.com/hashicorp/vault/version.BuildDate=2025-10-22T02:33:18Z'];
+      },
+    }),
+  },
 ];
 
 /** The names of all pinned tools, in registry order. */
