@@ -167,8 +167,8 @@ export const TOOLS: readonly ToolSpec[] = [
     // throwaway module that copies them (its local ./api and ./sdk replaces fall back to the
     // published api v1.22.0 and sdk v0.20.0 it requires). v1.21.4 does not build from published
     // modules. The version comes from Vault's embedded VERSION file; these are what its release
-    // build sets (the v1.21.0 tag's commit and time): without a parseable BuildDate, Vault's
-    // plugin environment (and with it the database engine) fails.
+    // build sets (the v1.21.0 tag's commit and time). An empty BuildDate would also make Vault's
+    // PluginEnv (the environment it reports to plugins) fail to parse it.
     recipe: goBuildInToolModule('github.com/hashicorp/vault', {
       replace: {
         'github.com/99designs/keyring': 'github.com/Jeffail/keyring@v1.2.3',
