@@ -2,6 +2,7 @@ import { InputError, formatProblem } from '@ztp/model';
 import { BundleError } from '@ztp/compiler';
 import { VaultError } from './vault/client.ts';
 import { ToolMissingError } from '@ztp/tools';
+import { BundleReadError, ClusterError } from '@ztp/compliance/errors';
 
 /** Every exit code of the `ztp` command, in one place. */
 export const EXIT = {
@@ -33,6 +34,8 @@ export function describeError(e: unknown, root?: string): { message: string; cod
   // A pinned engine or component is not installed: the message says which and how to install it.
   if (e instanceof ToolMissingError) return { message: `error: ${e.message}`, code: EXIT.input };
   if (e instanceof VaultError) return { message: `error: ${e.message}`, code: EXIT.input };
+  // ztp compliance: the cluster cannot be read (kubeconfig, context, connection, credentials), or a bundle is unreadable.
+  if (e instanceof ClusterError || e instanceof BundleReadError) return { message: `error: ${e.message}`, code: EXIT.input };
   if (e instanceof BundleError) return { message: `internal error: ${e.message}`, code: EXIT.internal };
   const text = e instanceof Error ? e.message : String(e);
   return { message: `internal error: ${text}\nThis is a bug in ztp; nothing was written.`, code: EXIT.internal };

@@ -9,12 +9,13 @@ import { verifyCommand } from './commands/verify.ts';
 import { validateCommand } from './commands/validate.ts';
 import { proveCommand } from './commands/prove.ts';
 import { vaultCommand } from './commands/vault.ts';
+import { complianceCommand } from './commands/compliance.ts';
 import { describeError, EXIT, UsageError } from './exit-codes.ts';
 import type { Io } from './io.ts';
 import { rootOrUndefined } from './environments.ts';
 
 /** Every command, in the order help lists them. */
-export const COMMANDS: readonly Command[] = [compileCommand, verifyCommand, validateCommand, proveCommand, testCommand, admissionCommand, analyzeCommand, diffCommand, reportCommand, vaultCommand];
+export const COMMANDS: readonly Command[] = [compileCommand, verifyCommand, validateCommand, proveCommand, testCommand, admissionCommand, analyzeCommand, diffCommand, reportCommand, vaultCommand, complianceCommand];
 
 export function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
