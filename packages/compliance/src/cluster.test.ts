@@ -6,13 +6,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { controlPlaneUnavailable, ensureNode, eventually, installCrds, setPodRunning, startLocalCluster, type KubeObject, type LocalCluster } from '@ztp/local-cluster';
 import type { Environment } from '@ztp/model';
+import { requireTools } from '@ztp/tools';
 import type { BundleSpec } from './bundle.ts';
 import { ComplianceChecker } from './check.ts';
 import { ClusterClient } from './kube.ts';
 import type { ComplianceReport, Drift } from './report.ts';
 import { applyBundle, compliantPod, crdsFor, exampleEnvironment, POLICY_REPORT_CRD, privilegedPod } from './testing.ts';
 
-const reason = await controlPlaneUnavailable();
+// The control plane, and opa: the engine running pods are evaluated with.
+const reason = (await controlPlaneUnavailable()) ?? (await requireTools(['opa']));
 if (reason !== undefined) console.log(`compliance against the local cluster: ${reason}`);
 
 /** `kind Kind ns/name`, one per drift, for assertions that name the objects. */

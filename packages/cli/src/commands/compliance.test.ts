@@ -3,19 +3,21 @@
  * processes) with the production example applied: the verdicts and exit codes of every output
  * format, the errors, and `--watch` with its Prometheus metrics read over HTTP.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { controlPlaneUnavailable, eventually, installCrds, startLocalCluster, type KubeObject, type LocalCluster } from '@ztp/local-cluster';
 import { applyBundle, crdsFor, exampleEnvironment } from '@ztp/compliance/testing';
 import type { BundleSpec } from '@ztp/compliance';
+import { requireTools } from '@ztp/tools';
 import type { Io } from '../io.ts';
 import { main } from '../main.ts';
 import { runCompliance } from './compliance.ts';
 
-const reason = await controlPlaneUnavailable();
+// The control plane, and opa: the engine running pods are evaluated with.
+const reason = (await controlPlaneUnavailable()) ?? (await requireTools(['opa']));
 if (reason !== undefined) console.log(`ztp compliance against the local cluster: ${reason}`);
 
 function capture(): Io & { stdout: string[]; stderr: string[] } {
@@ -44,12 +46,13 @@ const sample = (metrics: string, name: string): number | undefined => {
 describe.skipIf(reason !== undefined)('ztp compliance on the local cluster', () => {
   let cluster: LocalCluster;
   let spec: BundleSpec;
+  let files: ReadonlyMap<string, string>;
   let args: string[];
   const NP_FILE = 'network/networkpolicy-production-ztp-frontend-ingress.yaml';
   const np = (): KubeObject => spec.objects.find((o) => o.file === NP_FILE)!.object as KubeObject;
 
   beforeAll(async () => {
-    ({ spec } = await exampleEnvironment('production'));
+    ({ spec, files } = await exampleEnvironment('production'));
     cluster = await startLocalCluster();
     await installCrds(cluster, crdsFor(spec));
     await applyBundle(cluster.rest, spec);
@@ -79,6 +82,16 @@ describe.skipIf(reason !== undefined)('ztp compliance on the local cluster', () 
     const junit = capture();
     expect(await main(['compliance', ...args, '-o', 'junit'], junit)).toBe(0);
     expect(junit.stdout.join('')).toMatch(/<testsuites name="ztp compliance" tests="6" failures="0">/);
+
+    // The published bundle (--dir) instead of the source: the same verdict.
+    const dir = join(mkdtempSync(join(tmpdir(), 'ztp-compliance-')), 'bundles', 'production');
+    for (const [file, content] of files) {
+      mkdirSync(dirname(join(dir, file)), { recursive: true });
+      writeFileSync(join(dir, file), content);
+    }
+    const published = capture();
+    expect(await main(['compliance', ...args, '--dir', dirname(dir)], published)).toBe(0);
+    expect(published.stdout.join('')).toMatch(/^production: COMPLIANT/m);
   });
 
   it('exits 1 on drift and names it in text, JSON and JUnit', async () => {

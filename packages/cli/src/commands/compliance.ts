@@ -46,7 +46,8 @@ defaults; without it objects are compared on the bundle's fields only, and the r
 
 Exit codes: 0 no drift, 1 drift, 2 usage error, unreadable kubeconfig, unreachable cluster or
 refused credentials, or a check that could not run (the report says which). --watch runs until
-interrupted (SIGINT, SIGTERM) and then exits 0.
+interrupted (SIGINT, SIGTERM) and then exits 0; it prints a report whenever the verdict changes
+(-o json: one JSON object per line).
 `;
 
 const FORMATS = ['txt', 'json', 'md', 'junit'] as const;
@@ -144,7 +145,9 @@ export async function runCompliance(args: readonly string[], io: Io, options: { 
         const verdict = JSON.stringify(report.environments.map((e) => [e.environment, e.drift, e.notes, e.policyReports]));
         if (verdict !== previous) {
           previous = verdict;
-          void formatCompliance(report, format).then((text) => io.out(text));
+          // JSON as one line per report (JSON Lines), so a consumer can read the stream.
+          if (format === 'json') io.out(JSON.stringify(report));
+          else void formatCompliance(report, format).then((text) => io.out(text));
         }
       },
       onError: (error) => {
