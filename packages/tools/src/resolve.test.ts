@@ -138,6 +138,13 @@ describe('toolStatus', () => {
       'netpolicy:missing',
       'kyverno:missing',
       'kind:missing',
+      'etcd:missing',
+      'kube-apiserver:missing',
+      'kube-network-policies:missing',
+      'registry:missing',
+      'crane:missing',
+      'cosign:missing',
+      'vault:missing',
     ]);
   });
 });
