@@ -38,8 +38,15 @@ describe('pod security baseline conformance (pod-security-admission v1.37 test d
     expect(pass.length).toBeGreaterThan(0);
     expect(fail.length).toBeGreaterThan(0);
     const records = await evaluate([...pass, ...fail], { profile: [podSecurity('baseline')], engine });
+    // An error is no verdict. The apiserver refuses the fail fixtures upstream marks
+    // failRequiresError (procMount Unmasked outside a user namespace) in its own validation, before
+    // admission: those it does not judge, and they are never counted as denials.
+    const errors = records.filter((r) => r.messages.some((m) => /^[^:]+: (error|not-applicable): /.test(m)));
+    const unjudged = engine === 'apiserver' ? errors.filter((r) => r.file.startsWith('fail/') && r.messages.every((m) => /^[^:]+: error: 422: Pod "[^"]+" is invalid: /.test(m))) : [];
+    if (unjudged.length > 0) console.log(`baseline conformance on apiserver: not judged, refused before admission: ${unjudged.map((r) => r.file).join(', ')}`);
+    expect(errors.filter((r) => !unjudged.includes(r)).map((r) => `${r.file}: ${r.messages.join('; ')}`)).toEqual([]);
     const wrong = records
-      .filter((r) => r.allowed !== r.file.startsWith('pass/'))
+      .filter((r) => !unjudged.includes(r) && r.allowed !== r.file.startsWith('pass/'))
       .map((r) => `${r.file}: ${r.allowed ? 'allowed' : `denied (${r.messages.join('; ')})`}`);
     expect(wrong).toEqual([]);
   });
