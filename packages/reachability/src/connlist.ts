@@ -6,7 +6,7 @@
  * (candidates.ts), so the cost follows the size of the answer, not the square of the workloads.
  */
 import { Candidates } from './candidates.ts';
-import { compile, evaluateEgress, evaluateIngress, podEndpoints, sameFamilyPath } from './engine.ts';
+import { compile, egressConns, ingressConns, podEndpoints, sameFamilyPath } from './engine.ts';
 import type { Endpoint, Engine, HostNetworkMode } from './engine.ts';
 import { externalFamilies, externalRanges } from './externals.ts';
 import type { FamilyChoice } from './externals.ts';
@@ -127,14 +127,14 @@ class SignatureEvaluator {
     const inMemo = (this.ingressMemo[src.inSrc] ??= new Map());
     let ingress = inMemo.get(dst.inDst);
     if (ingress === undefined) {
-      ingress = evaluateIngress(this.engine, this.inSrc.representatives[src.inSrc]!, this.inDst.representatives[dst.inDst]!).conns;
+      ingress = ingressConns(this.engine, this.inSrc.representatives[src.inSrc]!, this.inDst.representatives[dst.inDst]!);
       inMemo.set(dst.inDst, ingress);
     }
     if (ingress.isEmpty()) return ingress;
     const egMemo = (this.egressMemo[src.egSrc] ??= new Map());
     let egress = egMemo.get(dst.egDst);
     if (egress === undefined) {
-      egress = evaluateEgress(this.engine, this.egSrc.representatives[src.egSrc]!, this.egDst.representatives[dst.egDst]!).conns;
+      egress = egressConns(this.engine, this.egSrc.representatives[src.egSrc]!, this.egDst.representatives[dst.egDst]!);
       egMemo.set(dst.egDst, egress);
     }
     return ingress.intersect(egress);

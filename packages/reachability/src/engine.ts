@@ -49,6 +49,8 @@ export interface CompiledRule {
   readonly ipBlocks: readonly IpSet[];
   readonly ports: readonly PolicyPort[] | 'all';
   readonly hasNamedPorts: boolean;
+  /** The connections the ports allow, for a rule without named ports (they do not depend on the destination). */
+  readonly fixedPorts?: ConnSet;
 }
 
 /** A policy with its podSelector evaluated on every class. */
@@ -191,7 +193,8 @@ export function compile(resources: Resources, hostNetwork: HostNetworkMode = 'in
           }
         }
         const classMatch = index.union(matched);
-    const compiled: CompiledRule = {
+        const hasNamedPorts = rule.ports !== 'all' && rule.ports.some((p) => typeof p.port === 'string');
+        const plain: CompiledRule = {
           id: target.length,
           policy: policyIndex,
           direction,
@@ -201,8 +204,9 @@ export function compile(resources: Resources, hostNetwork: HostNetworkMode = 'in
           ipSet,
           ipBlocks,
           ports: rule.ports,
-          hasNamedPorts: rule.ports !== 'all' && rule.ports.some((p) => typeof p.port === 'string'),
+          hasNamedPorts,
         };
+        const compiled: CompiledRule = hasNamedPorts ? plain : { ...plain, fixedPorts: rulePortsOn(plain, undefined) };
         target.push(compiled);
         return compiled;
       });
@@ -244,7 +248,7 @@ export function ruleMatchesPeer(rule: CompiledRule, peer: Endpoint): boolean {
 
 /** The connections a rule's ports allow towards `dst` (named ports resolved on a destination pod). */
 export function rulePortsFor(rule: CompiledRule, dst: Endpoint): ConnSet {
-  return rulePortsOn(rule, dst.type === 'pod' ? dst.ports : undefined);
+  return rule.fixedPorts ?? rulePortsOn(rule, dst.type === 'pod' ? dst.ports : undefined);
 }
 
 /**
@@ -300,6 +304,32 @@ function evaluateRules(
     }
   }
   return { isolated: true, conns, matched, isolating };
+}
+
+/** The connections the destination's ingress policies allow from `src`: `evaluateIngress(...).conns` without recording the rules. */
+export function ingressConns(engine: Engine, src: Endpoint, dst: Endpoint): ConnSet {
+  if (dst.type !== 'pod') return ConnSet.all();
+  return rulesConns(engine, engine.ingressPolicies[dst.classId]!, 'ingress', dst, src);
+}
+
+/** The connections the source's egress policies allow towards `dst`: `evaluateEgress(...).conns` without recording the rules. */
+export function egressConns(engine: Engine, src: Endpoint, dst: Endpoint): ConnSet {
+  if (src.type !== 'pod') return ConnSet.all();
+  return rulesConns(engine, engine.egressPolicies[src.classId]!, 'egress', dst, dst);
+}
+
+function rulesConns(engine: Engine, isolating: readonly number[], direction: Direction, dst: Endpoint, peer: Endpoint): ConnSet {
+  if (isolating.length === 0) return ConnSet.all();
+  let conns = ConnSet.none();
+  for (const p of isolating) {
+    const rules = direction === 'ingress' ? engine.policies[p]!.ingress : engine.policies[p]!.egress;
+    for (const rule of rules ?? []) {
+      if (!ruleMatchesPeer(rule, peer)) continue;
+      conns = conns.union(rulePortsFor(rule, dst));
+      if (conns.isAll()) return conns;
+    }
+  }
+  return conns;
 }
 
 /** The connections allowed from `src` to `dst`: egress of the source AND ingress of the destination. */
