@@ -21,6 +21,8 @@ import { parseTimeVerbose } from './stats.ts';
 /** What a measurement reports. */
 export interface Measurement {
   readonly milliseconds: number;
+  /** CPU time (user + system) of the work, in ms: less sensitive than wall time to other processes on the machine. */
+  readonly cpuMs?: number;
   /** Peak resident set size of the process that did the work (KiB). */
   readonly maxRssKb: number;
   /** Peak RSS before the timed operation started (inputs ready), for in-process measurements (KiB). */
@@ -47,6 +49,10 @@ export interface TaskOptions extends GenerateOptions {
 }
 
 const rssKb = () => process.resourceUsage().maxRSS;
+const cpuSince = (start: NodeJS.CpuUsage) => {
+  const u = process.cpuUsage(start);
+  return (u.user + u.system) / 1000;
+};
 
 function objectsOf(files: ReadonlyMap<string, string>, objectFiles: readonly string[]): unknown[] {
   return objectFiles.flatMap((f) => parseAllDocuments(files.get(f) ?? '').map((d) => d.toJS() as unknown));
@@ -72,7 +78,7 @@ async function peer(tool: 'netpolicy' | 'cyclonus', options: TaskOptions): Promi
     const time = parseTimeVerbose(await readFile(timeFile, 'utf8').catch(() => ''));
     if (time === undefined) throw new Error(`${tool}: no /usr/bin/time report`);
     const verdict = run.verdicts[0]!;
-    return { milliseconds: time.milliseconds, maxRssKb: time.maxRssKb, count: verdict.allowances, outcome: run.processes > 1 ? `${verdict.outcome} (${run.processes} processes)` : verdict.outcome, problems: verdict.problems.slice(0, 3).map((p) => p.slice(0, 2000)) };
+    return { milliseconds: time.milliseconds, cpuMs: time.cpuMs, maxRssKb: time.maxRssKb, count: verdict.allowances, outcome: run.processes > 1 ? `${verdict.outcome} (${run.processes} processes)` : verdict.outcome, problems: verdict.problems.slice(0, 3).map((p) => p.slice(0, 2000)) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -83,21 +89,23 @@ export async function measure(task: Task, options: TaskOptions): Promise<Measure
     case 'compile': {
       const env = generateEnvironment(options);
       const baselineRssKb = rssKb();
+      const cpu = process.cpuUsage();
       const started = performance.now();
       const bundle = compileEnvironment(env, options.root);
       const milliseconds = performance.now() - started;
-      return { milliseconds, maxRssKb: rssKb(), baselineRssKb, count: bundle.files.size };
+      return { milliseconds, cpuMs: cpuSince(cpu), maxRssKb: rssKb(), baselineRssKb, count: bundle.files.size };
     }
     case 'yaml': {
       const bundle = compileEnvironment(generateEnvironment(options), options.root);
       const objects = objectsOf(bundle.files, bundle.objectFiles);
       const baselineRssKb = rssKb();
+      const cpu = process.cpuUsage();
       const started = performance.now();
       let bytes = 0;
       for (const o of objects) bytes += toYaml(o).length;
       const milliseconds = performance.now() - started;
       if (bytes === 0) throw new Error('nothing serialised');
-      return { milliseconds, maxRssKb: rssKb(), baselineRssKb, count: objects.length };
+      return { milliseconds, cpuMs: cpuSince(cpu), maxRssKb: rssKb(), baselineRssKb, count: objects.length };
     }
     case 'yamllib': {
       // the same objects through the yaml package's Document model, with the options toYaml had
@@ -105,12 +113,13 @@ export async function measure(task: Task, options: TaskOptions): Promise<Measure
       const bundle = compileEnvironment(generateEnvironment(options), options.root);
       const objects = objectsOf(bundle.files, bundle.objectFiles).map((o) => canonical(o));
       const baselineRssKb = rssKb();
+      const cpu = process.cpuUsage();
       const started = performance.now();
       let bytes = 0;
       for (const o of objects) bytes += stringify(o, { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false, sortMapEntries: false }).length;
       const milliseconds = performance.now() - started;
       if (bytes === 0) throw new Error('nothing serialised');
-      return { milliseconds, maxRssKb: rssKb(), baselineRssKb, count: objects.length };
+      return { milliseconds, cpuMs: cpuSince(cpu), maxRssKb: rssKb(), baselineRssKb, count: objects.length };
     }
     case 'prepare': {
       if (options.clusterFile === undefined) throw new Error('clusterFile is required');
@@ -132,10 +141,11 @@ export async function measure(task: Task, options: TaskOptions): Promise<Measure
       const c = caseFromCluster('bench', await loadCluster(options));
       const objects = c.objects;
       const baselineRssKb = rssKb();
+      const cpu = process.cpuUsage();
       const started = performance.now();
       const entries = connlist(buildResources(objects));
       const milliseconds = performance.now() - started;
-      return { milliseconds, maxRssKb: rssKb(), baselineRssKb, count: entries.length };
+      return { milliseconds, cpuMs: cpuSince(cpu), maxRssKb: rssKb(), baselineRssKb, count: entries.length };
     }
     case 'netpolicy':
     case 'cyclonus':

@@ -118,8 +118,8 @@ export async function report(result: BenchResult, options: { readonly root: stri
     `Machine: ${cpus()[0]?.model ?? '?'} x ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB; load average ${result.loadStart.map((l) => l.toFixed(2)).join(' ')} at the start, ${result.loadEnd.map((l) => l.toFixed(2)).join(' ')} at the end (1, 5, 15 min; the "load" column is the 1-minute figure when each run started). Node ${process.version}; ztp ${commit}${dirty > 0 ? ` (with ${dirty} files of others' uncommitted work in the tree)` : ''}; netpol-analyzer ${version('netpolicy')}, cyclonus ${version('cyclonus')}, kyverno ${version('kyverno')}, gator ${version('gator')}, conftest ${version('conftest')}, opa ${version('opa')}, kyverno-json ${version('kyverno-json')} (pinned by @ztp/tools). ${result.started} to ${result.finished}; seed ${result.seed}.`,
   );
   lines.push('');
-  lines.push('| N | task | runs | median time | min - max | peak RSS | RSS before op | ratio | count | agreement | load |');
-  lines.push('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |');
+  lines.push('| N | task | runs | median time | min - max | CPU time | peak RSS | RSS before op | ratio | count | agreement | load |');
+  lines.push('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |');
   for (const r of [...rows].sort((a, b) => a.n - b.n)) {
     let ratio = '';
     if (r.task === 'compile' && !Number.isNaN(r.milliseconds)) {
@@ -134,11 +134,11 @@ export async function report(result: BenchResult, options: { readonly root: stri
     const time = r.skipped ?? fmtMs(r.milliseconds);
     const spread = r.minMs !== undefined && r.runs > 1 ? `${fmtMs(r.minMs)} - ${fmtMs(r.maxMs)}` : '';
     lines.push(
-      `| ${r.n} | ${LABEL[r.task]} | ${r.runs}${r.note ? ` (${r.note})` : ''} | ${time} | ${spread} | ${fmtMb(r.maxRssKb)} | ${fmtMb(r.baselineRssKb)} | ${ratio} | ${r.count ?? ''} | ${r.outcome ?? ''} | ${r.load ? (r.load[0] === r.load[1] ? r.load[0].toFixed(1) : `${r.load[0].toFixed(1)} - ${r.load[1].toFixed(1)}`) : ''} |`,
+      `| ${r.n} | ${LABEL[r.task]} | ${r.runs}${r.note ? ` (${r.note})` : ''} | ${time} | ${spread} | ${fmtMs(r.cpuMs)} | ${fmtMb(r.maxRssKb)} | ${fmtMb(r.baselineRssKb)} | ${ratio} | ${r.count ?? ''} | ${r.outcome ?? ''} | ${r.load ? (r.load[0] === r.load[1] ? r.load[0].toFixed(1) : `${r.load[0].toFixed(1)} - ${r.load[1].toFixed(1)}`) : ''} |`,
     );
   }
   lines.push('');
-  lines.push('YAML floor: the bundle\'s objects (read back outside the clock) written by `toYaml`, ztp\'s canonical writer; YAML floor (yaml package): the same objects through the `yaml` package\'s `stringify` (the Document model ztp used before). Count: objects written (compile, floors), allowed (source, destination) pairs listed (ztp), allowances compared with ztp (peers).');
+  lines.push('CPU time: user + system time of the work (in-process: `process.cpuUsage` around the operation; peers: `/usr/bin/time -v` of the analyzer process), median of the runs; on a loaded machine it moves less than the wall time. YAML floor: the bundle\'s objects (read back outside the clock) written by `toYaml`, ztp\'s canonical writer; YAML floor (yaml package): the same objects through the `yaml` package\'s `stringify` (the Document model ztp used before). Count: objects written (compile, floors), allowed (source, destination) pairs listed (ztp), allowances compared with ztp (peers).');
   lines.push('');
   lines.push('Growth exponents (time ~ N^k, least squares on log-log over the sizes measured):');
   lines.push('');

@@ -50,6 +50,8 @@ export interface Row {
   readonly n: number;
   readonly runs: number;
   readonly milliseconds: number;
+  /** Median CPU time (user + system) of the runs, ms. */
+  readonly cpuMs?: number;
   readonly minMs?: number;
   readonly maxMs?: number;
   readonly maxRssKb: number;
@@ -184,6 +186,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
           n,
           runs: results.length,
           milliseconds: median(times),
+          ...(results.every((r) => r.cpuMs !== undefined && !Number.isNaN(r.cpuMs)) ? { cpuMs: median(results.map((r) => r.cpuMs!)) } : {}),
           minMs: Math.min(...times),
           maxMs: Math.max(...times),
           maxRssKb: median(results.map((r) => r.maxRssKb)),

@@ -24,8 +24,8 @@ describe('growthExponent', () => {
 
 describe('parseTimeVerbose', () => {
   it('reads wall time and peak memory', () => {
-    const text = '\tElapsed (wall clock) time (h:mm:ss or m:ss): 1:02.50\n\tMaximum resident set size (kbytes): 51200\n';
-    expect(parseTimeVerbose(text)).toEqual({ milliseconds: 62_500, maxRssKb: 51200 });
+    const text = '\tUser time (seconds): 50.25\n\tSystem time (seconds): 1.50\n\tElapsed (wall clock) time (h:mm:ss or m:ss): 1:02.50\n\tMaximum resident set size (kbytes): 51200\n';
+    expect(parseTimeVerbose(text)).toEqual({ milliseconds: 62_500, cpuMs: 51_750, maxRssKb: 51200 });
     expect(parseTimeVerbose('\tElapsed (wall clock) time (h:mm:ss or m:ss): 1:00:01\n\tMaximum resident set size (kbytes): 1\n')?.milliseconds).toBe(3_601_000);
   });
 });

@@ -28,11 +28,13 @@ export function growthExponent(points: readonly { readonly x: number; readonly y
   return num / den;
 }
 
-/** `/usr/bin/time -v` output: wall-clock milliseconds and peak resident set size (KiB). */
-export function parseTimeVerbose(text: string): { milliseconds: number; maxRssKb: number } | undefined {
+/** `/usr/bin/time -v` output: wall-clock milliseconds, CPU milliseconds (user + system) and peak resident set size (KiB). */
+export function parseTimeVerbose(text: string): { milliseconds: number; cpuMs: number; maxRssKb: number } | undefined {
   const wall = /Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):(\d+(?:\.\d+)?)/.exec(text);
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(text);
+  const user = /User time \(seconds\): (\d+(?:\.\d+)?)/.exec(text);
+  const system = /System time \(seconds\): (\d+(?:\.\d+)?)/.exec(text);
   if (wall === null || rss === null) return undefined;
   const seconds = Number(wall[1] ?? 0) * 3600 + Number(wall[2]) * 60 + Number(wall[3]);
-  return { milliseconds: seconds * 1000, maxRssKb: Number(rss[1]) };
+  return { milliseconds: seconds * 1000, cpuMs: (Number(user?.[1] ?? Number.NaN) + Number(system?.[1] ?? Number.NaN)) * 1000, maxRssKb: Number(rss[1]) };
 }
