@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { stopSharedLocalCluster } from '@ztp/local-cluster';
 import { main } from './main.ts';
 import { processIo } from './io.ts';
 
@@ -7,4 +8,7 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw e;
 });
-process.exitCode = await main(process.argv.slice(2), processIo());
+const code = await main(process.argv.slice(2), processIo());
+// The apiserver engine starts a local control plane on first use; it must not outlive the command.
+await stopSharedLocalCluster();
+process.exitCode = code;

@@ -193,7 +193,7 @@ describe('ztp CLI', () => {
   });
 
   it('test proves the admission rules of an environment on every engine, with a verdict matrix and JUnit', async (ctx) => {
-    const missing = await requireTools(['kyverno', 'gator', 'conftest', 'opa', 'kyverno-json']);
+    const missing = await requireTools(['kyverno', 'gator', 'conftest', 'opa', 'kyverno-json', 'etcd', 'kube-apiserver']);
     if (missing) {
       console.log(missing);
       ctx.skip();
@@ -202,12 +202,12 @@ describe('ztp CLI', () => {
     temps.push(dirname(junit));
     const r = await ztp(REPO, 'test', 'staging', '--junit', junit);
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^environment staging: \d+ examples x 7 engines$/m);
-    expect(r.stdout).toMatch(/^pod-security-baseline\/privileged \S+ +deny +ok +ok +ok +ok +ok +ok +ok/m);
+    expect(r.stdout).toMatch(/^environment staging: \d+ examples x 8 engines$/m);
+    expect(r.stdout).toMatch(/^pod-security-baseline\/privileged \S+ +deny +ok +ok +ok +ok +ok +ok +ok +ok/m);
     expect(r.stdout).toContain('admission proof: every example as promised on every engine that ran');
     expect(readFileSync(junit, 'utf8')).toContain('<testsuite');
     expect((await ztp(REPO, 'test', 'no-such-module')).code).toBe(2);
-  });
+  }, 300_000);
 
   it('admission evaluate gives per object and engine the verdict and messages', async (ctx) => {
     const missing = await requireTools(['conftest', 'opa']);

@@ -13,5 +13,5 @@ export type { Dataplane, DataplaneOptions } from './dataplane.ts';
 export { controlPlaneUnavailable, dataplaneUnavailable, proveRequired } from './testing.ts';
 export { describeObject, installCrds, validateObjects } from './validate.ts';
 export type { ObjectToValidate, Rejection, ValidationResult } from './validate.ts';
-export { sharedLocalCluster } from './shared.ts';
+export { sharedLocalCluster, stopSharedLocalCluster } from './shared.ts';
 export { constraintCrd } from './gatekeeper.ts';

@@ -25,3 +25,12 @@ export function sharedLocalCluster(): Promise<LocalCluster> {
   }
   return shared;
 }
+
+/** Stops the shared cluster if one was started (a CLI calls this before it exits). */
+export async function stopSharedLocalCluster(): Promise<void> {
+  const current = shared;
+  shared = undefined;
+  if (current === undefined) return;
+  const cluster = await current.catch(() => undefined);
+  await cluster?.stop();
+}
