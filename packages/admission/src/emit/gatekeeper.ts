@@ -2,6 +2,11 @@
  * The Gatekeeper form: a ConstraintTemplate (Rego v1, through `code: [{engine: Rego, source:
  * {version: v1, rego}}]`, because gator reads a template's plain `rego:` as Rego v0) and a
  * Constraint per rule. The helpers are inlined into each template's package. Pure.
+ *
+ * Ephemeral containers added to a running pod (`kubectl debug`, an UPDATE of
+ * `pods/ephemeralcontainers` carrying the Pod) reach the Constraints through Gatekeeper's own
+ * ValidatingWebhookConfiguration, whose default rules list that subresource; the Constraint
+ * matches kind Pod, which that request is.
  */
 import type { AdmissionModule, AdmissionSettings, K8sObject } from '../contract.ts';
 import type { ValidationRule } from '../rule/ast.ts';

@@ -3,6 +3,12 @@
  * JMESPath, `failureAction` per rule. Upstream deprecates this kind in favour of
  * ValidatingPolicy; it is here for clusters on older Kyverno. Autogen is off: the policy matches
  * every pod-bearing kind itself. Image-signature rules become `verifyImages` rules. Pure.
+ *
+ * Ephemeral containers added to a running pod (`kubectl debug`, an UPDATE of
+ * `pods/ephemeralcontainers`) are seen without naming the subresource: Kyverno registers
+ * `pods/ephemeralcontainers` in its webhook for every policy on `pods`, and a rule on kind `Pod`
+ * matches that request (kyverno pkg/engine/utils/match.go: "Matching on ephemeralcontainers even
+ * when they are not explicitly specified").
  */
 import type { AdmissionModule, AdmissionSettings, K8sObject } from '../contract.ts';
 import type { Clause, ImageSignatureRule, Signer, ValidationRule } from '../rule/ast.ts';
