@@ -13,3 +13,5 @@ export type { LocalRunOptions } from './local/run-local.ts';
 export { networkPolicyCoverage } from './local/coverage.ts';
 export { runUpstreamOnLocal, upstreamCells } from './local/upstream.ts';
 export type { UpstreamStepResult } from './local/upstream.ts';
+export { measureLocalCluster } from './local/measure.ts';
+export type { LocalClusterCost } from './local/measure.ts';

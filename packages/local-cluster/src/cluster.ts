@@ -45,6 +45,8 @@ export interface LocalCluster {
   readonly tokenFile: string;
   /** Milliseconds from start() to a ready apiserver. */
   readonly startupMs: number;
+  /** The process ids of etcd and kube-apiserver (for measuring them). */
+  readonly pids: readonly (number | undefined)[];
   /** Creates a namespace (and its `default` ServiceAccount) if missing. */
   ensureNamespace(name: string, labels?: Readonly<Record<string, string>>): Promise<void>;
   /** Creates a ServiceAccount if missing. */
@@ -175,6 +177,7 @@ async function startOnce(options: LocalClusterOptions): Promise<LocalCluster> {
       auditLogPath,
       tokenFile: pki.tokenFile,
       startupMs: Date.now() - started,
+      pids: processes.map((p) => p.child.pid),
       ensureNamespace: (name, labels) => ensureNamespace(rest, name, labels),
       ensureServiceAccount: (namespace, name) => ensureServiceAccount(rest, namespace, name),
       serviceAccountToken: (namespace, name, tokenOptions) => serviceAccountToken(rest, namespace, name, tokenOptions),
