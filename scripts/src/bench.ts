@@ -9,6 +9,7 @@
  *   --admission-limit=120   seconds of one engine's per-example runs; beyond, an evenly spaced sample is run and extrapolated
  *   --no-admission          skip the admission proof measurement
  *   --no-nx                 skip the nx affected measurement
+ *   --no-local-cluster      skip the local cluster measurement (start-up, per-probe cost)
  *   --limit=300             seconds one peer run may take before its size is skipped
  *   --seed=1
  *   --json=FILE             also write the raw figures as JSON
@@ -45,6 +46,7 @@ const result =
         ...(arg('admission-engines') !== undefined ? { admissionEngines: arg('admission-engines')!.split(',') } : {}),
         admission: !process.argv.includes('--no-admission'),
         nx: !process.argv.includes('--no-nx'),
+        localCluster: !process.argv.includes('--no-local-cluster'),
       });
 if (arg('json') !== undefined) await writeFile(resolve(arg('json')!), `${JSON.stringify(result, null, 2)}\n`);
 if (arg('svg') !== undefined) await writeFile(resolve(arg('svg')!), svgChart(chartSeries(result.rows), 'ztp and the peer analyzers: median time against workloads'));

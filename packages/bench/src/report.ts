@@ -179,6 +179,15 @@ export async function report(result: BenchResult, options: { readonly root: stri
       `nx affected (a scratch copy of the committed tree with ${nx.environments} environments, ${nx.totalProjects} projects, ${nx.totalTasks} typecheck/test tasks; NX_DAEMON=false): after an edit of \`${nx.file}\`, \`nx show projects --affected\` lists ${nx.projects.length} projects (${nx.projects.join(', ')}), ${nx.tasks} typecheck/test tasks, in ${fmtMs(nx.showMilliseconds)} (median of ${nx.runs}); \`nx affected -t typecheck test\` ${nx.failed !== undefined ? `failed: ${nx.failed}` : `took ${fmtMs(nx.coldMilliseconds)} running them, then ${fmtMs(nx.warmMilliseconds)} with a warm cache${nx.warmCached ? ` (${nx.warmCached} tasks read from the cache)` : ''}`}.`,
     );
   }
+  if (result.localCluster !== undefined) {
+    const l = result.localCluster;
+    const sorted = [...l.startupMs].sort((a, b) => a - b);
+    lines.push('');
+    lines.push(
+      `Local cluster (etcd + kube-apiserver as local processes, kube-network-policies on network namespaces): start-up to a ready \`/readyz\` ${fmtMs(sorted[Math.floor(sorted.length / 2)]!)} (median of ${sorted.length}; ${sorted.map(fmtMs).join(', ')}), ${l.rssMiB} MiB resident for etcd and kube-apiserver; ` +
+        `a real-packet HTTP probe that kube-network-policies admits ${l.connected.meanMs} ms (mean of ${l.connected.probes}, one at a time), one a NetworkPolicy drops ${l.dropped.meanMs} ms (its ${l.dropped.timeoutMs} ms timeout: a drop is only seen as silence).`,
+    );
+  }
   lines.push('');
   lines.push('Targets (from the issue):');
   lines.push('');

@@ -11,6 +11,7 @@ import type { AdmissionFigures } from './admission.ts';
 import type { Measurement, Task } from './measure.ts';
 import { nxAffected } from './nx.ts';
 import type { NxFigures } from './nx.ts';
+import type { LocalClusterCost } from '@ztp/e2e';
 import { shapeOf } from './generate.ts';
 import { growthExponent, median } from './stats.ts';
 
@@ -41,6 +42,8 @@ export interface BenchOptions {
   readonly admissionLimitSeconds?: number;
   /** Measure `nx affected`. @default true */
   readonly nx?: boolean;
+  /** Measure the local cluster: start-up, memory, cost per real-packet probe (needs root and its components). @default true */
+  readonly localCluster?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -72,6 +75,7 @@ export interface BenchResult {
   readonly rows: readonly Row[];
   readonly nx?: NxFigures;
   readonly admission?: AdmissionFigures;
+  readonly localCluster?: LocalClusterCost;
   readonly problems: readonly string[];
   readonly started: string;
   readonly finished: string;
@@ -135,6 +139,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const allSizes = [...new Set([...(wanted.includes('cyclonus') ? (options.cyclonusSizes ?? [10, 25]) : []), ...sizes])].sort((a, b) => a - b);
   let admission: AdmissionFigures | undefined;
   let nx: NxFigures | undefined;
+  let localCluster: LocalClusterCost | undefined;
   try {
     for (const n of allSizes) {
       const base = { root: options.root, workloads: n, seed, clusterFile: join(dir, `cluster-${n}.json`) };
@@ -220,10 +225,21 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         problems.push(`nx affected: ${(error as Error).message.split('\n').slice(0, 8).join(' / ')}`);
       }
     }
+    if (options.localCluster !== false) {
+      log(`# local cluster; load ${loadavg()[0]!.toFixed(2)}`);
+      try {
+        const { dataplaneUnavailable } = await import('@ztp/local-cluster');
+        const missing = await dataplaneUnavailable().catch((e: Error) => e.message);
+        if (missing !== undefined) problems.push(`local cluster not measured: ${missing}`);
+        else localCluster = await (await import('@ztp/e2e')).measureLocalCluster();
+      } catch (error) {
+        problems.push(`local cluster: ${(error as Error).message.split('\n').slice(0, 8).join(' / ')}`);
+      }
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  return { rows, ...(nx !== undefined ? { nx } : {}), ...(admission !== undefined ? { admission } : {}), problems, started, finished: new Date().toISOString(), loadStart, loadEnd: loadavg(), limitSeconds: limit, seed };
+  return { rows, ...(nx !== undefined ? { nx } : {}), ...(admission !== undefined ? { admission } : {}), ...(localCluster !== undefined ? { localCluster } : {}), problems, started, finished: new Date().toISOString(), loadStart, loadEnd: loadavg(), limitSeconds: limit, seed };
 }
 
 /** A JSON file of a previous run (`--json`), read back. */
