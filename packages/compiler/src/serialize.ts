@@ -285,37 +285,9 @@ export function toYaml(value: unknown): string {
   return `${node(value, '', '', '$')}\n`;
 }
 
-/** JSON of `value` at `indent`, or undefined where JSON.stringify leaves a member out. */
-function json(value: unknown, indent: string, parentKey: string): string | undefined {
-  switch (typeof value) {
-    case 'string': return JSON.stringify(value);
-    case 'number': return Number.isFinite(value) ? JSON.stringify(value) : 'null';
-    case 'boolean': return value ? 'true' : 'false';
-    case 'undefined':
-    case 'function':
-    case 'symbol': return undefined;
-    case 'bigint': throw new TypeError('toJson: a BigInt has no JSON form');
-  }
-  if (value === null) return 'null';
-  const inner = indent + STEP;
-  if (Array.isArray(value)) {
-    if (value.length === 0) return '[]';
-    let out = '[';
-    for (let i = 0; i < value.length; i++) out += `${i > 0 ? ',' : ''}\n${inner}${json(value[i], inner, '') ?? 'null'}`;
-    return `${out}\n${indent}]`;
-  }
-  const obj = value as Record<string, unknown>;
-  let out = '';
-  for (const key of orderedKeys(obj, parentKey)) {
-    const v = json(obj[key], inner, childKey(parentKey, key));
-    if (v !== undefined) out += `${out === '' ? '' : ','}\n${inner}${JSON.stringify(key)}: ${v}`;
-  }
-  return out === '' ? '{}' : `{${out}\n${indent}}`;
-}
-
-/** Canonical JSON, pretty-printed, ending with a newline: `JSON.stringify(canonical(value), null, 2)`, without the copy. */
+/** Canonical JSON, pretty-printed, ending with a newline. */
 export function toJson(value: unknown): string {
-  return `${json(value, '', '') ?? 'undefined'}\n`;
+  return JSON.stringify(canonical(value), null, 2) + '\n';
 }
 
 /** sha256 of a text, hex. */
