@@ -15,7 +15,8 @@ import type { ClassSet } from './class-set.ts';
 import { IpSet, parseCidr, parseIp } from './ip.ts';
 import type { IpAddress } from './ip.ts';
 import type { ContainerPort, NetworkPolicy, Pod, PolicyPort, Resources, Workload } from './model.ts';
-import { ConnSet } from './ports.ts';
+import { ConnSet, MAX_PORT, MIN_PORT } from './ports.ts';
+import type { PortRange, Protocol } from './ports.ts';
 import { labelsKey } from './selectors.ts';
 import type { Labels } from './selectors.ts';
 
@@ -257,16 +258,16 @@ export function rulePortsFor(rule: CompiledRule, dst: Endpoint): ConnSet {
  */
 export function rulePortsOn(rule: CompiledRule, dstPorts: readonly ContainerPort[] | undefined): ConnSet {
   if (rule.ports === 'all') return ConnSet.all();
-  let conns = ConnSet.none();
+  const ranges: Record<Protocol, PortRange[]> = { TCP: [], UDP: [], SCTP: [] };
   for (const p of rule.ports) {
-    if (p.port === undefined) conns = conns.union(ConnSet.allPorts(p.protocol));
-    else if (typeof p.port === 'number') conns = conns.union(ConnSet.of(p.protocol, [[p.port, p.endPort ?? p.port]]));
+    if (p.port === undefined) ranges[p.protocol].push([MIN_PORT, MAX_PORT]);
+    else if (typeof p.port === 'number') ranges[p.protocol].push([p.port, p.endPort ?? p.port]);
     else if (dstPorts !== undefined) {
       const named = dstPorts.find((cp) => cp.name === p.port && cp.protocol === p.protocol);
-      if (named !== undefined) conns = conns.union(ConnSet.of(p.protocol, [[named.port, named.port]]));
+      if (named !== undefined) ranges[p.protocol].push([named.port, named.port]);
     }
   }
-  return conns;
+  return ConnSet.ofRanges(ranges);
 }
 
 /** What the destination's ingress policies allow from `src` (all when `dst` is external or not isolated). */

@@ -80,6 +80,11 @@ export class ConnSet {
     return new ConnSet(byProtocol);
   }
 
+  /** Port ranges of several protocols at once (each list in any order, overlapping or not). */
+  static ofRanges(ranges: Readonly<Record<Protocol, readonly PortRange[]>>): ConnSet {
+    return new ConnSet({ TCP: canonical(ranges.TCP), UDP: canonical(ranges.UDP), SCTP: canonical(ranges.SCTP) });
+  }
+
   /** Every port of one protocol. */
   static allPorts(protocol: Protocol): ConnSet {
     return ConnSet.of(protocol, [[MIN_PORT, MAX_PORT]]);
