@@ -71,6 +71,8 @@ export interface AdmissionFigures {
   readonly engines: readonly AdmissionEngineFigures[];
   readonly excluded: readonly { readonly engine: string; readonly reason: string }[];
   readonly proofFailures: number;
+  /** The first failures of the last batched proof, as the proof words them. */
+  readonly proofFailureTexts: readonly string[];
 }
 
 interface Invocation {
@@ -231,6 +233,7 @@ export async function measureAdmission(options: AdmissionOptions): Promise<Admis
       engines,
       excluded,
       proofFailures: matrix.failures.length,
+      proofFailureTexts: matrix.failures.slice(0, 5).map((f) => f.text.slice(0, 300)),
     };
   } finally {
     if (previous === undefined) delete process.env['ZTP_TOOLS_DIR'];

@@ -56,6 +56,7 @@ function admissionLines(a: AdmissionFigures): string[] {
   out.push(`Admission modules of environment \`${a.environment}\` (${a.modules.join(', ')}): ${a.examples} examples. Batched figures are medians of ${a.runs} runs; the per-example runs are made once. "Engine time" is the wall time of the engine processes themselves (a timing wrapper around each pinned binary); the rest is ztp's (emitting the forms, writing the batch, resolving the tools, reading the reports).`);
   out.push('');
   out.push(`Whole batched proof (\`proveModules\`, ${a.engines.length} engines): **${fmtMs(a.proofMs)}**, of which engine processes ${fmtMs(a.proofEngineMs)}: **${(a.proofMs / a.proofEngineMs).toFixed(2)}x** the engines' own evaluation time; of ztp's ${fmtMs(a.proofMs - a.proofEngineMs)}, ${fmtMs(a.proofProbeMs)} are the tool version probes (\`resolveTool\` starts every binary once more to check its version); ${a.proofFailures} proof failures.`);
+  if (a.proofFailures > 0) out.push('', `The proof's failures (first ${Math.min(5, a.proofFailures)}): ${(a.proofFailureTexts ?? []).join(' / ')}`);
   out.push('');
   out.push('| engine | batched (1 process per batch) | its engine time | batched / engine | one run per example | its engine time | per example / batched | same verdicts alone as in the batch |');
   out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
