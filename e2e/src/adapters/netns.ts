@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { execa, type ResultPromise } from 'execa';
+import { deleteNetns, destroyNetnsSync, sweepStaleNetns } from '@ztp/local-cluster';
 import type { ExecResult, SourceExec } from '../probe-runner.ts';
 
 /** Prefix of every network namespace this module creates: `ztpe2e-<pid>-<n>-...`. */
@@ -53,43 +53,13 @@ let labCounter = 0;
 const liveLabs = new Set<NetnsLab>();
 let exitHookInstalled = false;
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as { code?: string }).code === 'EPERM';
-  }
-}
-
 /**
  * Deletes namespaces left by labs whose process has died (a crash or a kill -9 skips cleanup),
  * ending the processes still running inside them first. Only `ztpe2e-<pid>-` namespaces of dead
  * pids are touched. Returns their names.
  */
-export async function sweepStaleLabs(): Promise<string[]> {
-  const list = await execa('ip', ['netns', 'list'], { reject: false });
-  const stale = String(list.stdout)
-    .split('\n')
-    .map((l) => l.split(' ')[0] ?? '')
-    .filter((n) => {
-      const m = new RegExp(`^${NETNS_PREFIX}(\\d+)-`).exec(n);
-      return m !== null && !isAlive(Number(m[1]));
-    });
-  for (const ns of stale) await deleteNetns(ns);
-  return stale;
-}
-
-async function deleteNetns(ns: string): Promise<void> {
-  const pids = await execa('ip', ['netns', 'pids', ns], { reject: false });
-  for (const pid of String(pids.stdout).split('\n').filter(Boolean).map(Number)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  await execa('ip', ['netns', 'delete', ns], { reject: false });
+export function sweepStaleLabs(): Promise<string[]> {
+  return sweepStaleNetns(NETNS_PREFIX);
 }
 
 /**
@@ -243,20 +213,7 @@ export class NetnsLab {
   destroySync(): void {
     if (this.#destroyed) return;
     this.#destroyed = true;
-    for (const c of this.#children) if (c.pid !== undefined && !this.#exited.has(c)) {
-      try {
-        process.kill(c.pid, 'SIGKILL');
-      } catch {
-        // gone
-      }
-    }
-    for (const ns of this.namespaces) {
-      try {
-        execFileSync('ip', ['netns', 'delete', ns], { stdio: 'ignore' });
-      } catch {
-        // not there
-      }
-    }
+    destroyNetnsSync(this.#children.filter((c) => !this.#exited.has(c)).map((c) => c.pid), this.namespaces);
   }
 }
 

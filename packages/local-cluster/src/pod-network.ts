@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { execa, type ResultPromise } from 'execa';
+import { deleteNetns, destroyNetnsSync, sweepStaleNetns } from './netns.ts';
 
 /*
  * The pod network of a local cluster, made of network namespaces only: a router namespace and
@@ -30,15 +30,6 @@ let counter = 0;
 const live = new Set<PodNetwork>();
 let hooked = false;
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as { code?: string }).code === 'EPERM';
-  }
-}
-
 async function ip(...args: string[]): Promise<void> {
   const r = await execa('ip', args, { reject: false, stdin: 'ignore' });
   if (r.exitCode !== 0) throw new Error(`ip ${args.join(' ')}: ${String(r.stderr).trim()}`);
@@ -47,18 +38,6 @@ async function ip(...args: string[]): Promise<void> {
 async function inNetns(netns: string, command: string, ...args: string[]): Promise<void> {
   const r = await execa('ip', ['netns', 'exec', netns, command, ...args], { reject: false, stdin: 'ignore' });
   if (r.exitCode !== 0) throw new Error(`${command} ${args.join(' ')} in ${netns}: ${String(r.stderr).trim()}`);
-}
-
-async function deleteNetns(netns: string): Promise<void> {
-  const pids = await execa('ip', ['netns', 'pids', netns], { reject: false });
-  for (const pid of String(pids.stdout).split('\n').filter(Boolean).map(Number)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone
-    }
-  }
-  await execa('ip', ['netns', 'delete', netns], { reject: false });
 }
 
 /** Why this process cannot build a pod network here (not root, no `ip`, no iptables, no netns), or undefined. */
@@ -81,17 +60,8 @@ export async function podNetworkUnavailable(): Promise<string | undefined> {
 }
 
 /** Deletes namespaces left by pod networks whose process died (a kill -9 skips cleanup). Returns their names. */
-export async function sweepStalePodNetworks(): Promise<string[]> {
-  const list = await execa('ip', ['netns', 'list'], { reject: false });
-  const stale = String(list.stdout)
-    .split('\n')
-    .map((l) => l.split(' ')[0] ?? '')
-    .filter((n) => {
-      const m = new RegExp(`^${POD_NETNS_PREFIX}(\\d+)-`).exec(n);
-      return m !== null && !isAlive(Number(m[1]));
-    });
-  for (const ns of stale) await deleteNetns(ns);
-  return stale;
+export function sweepStalePodNetworks(): Promise<string[]> {
+  return sweepStaleNetns(POD_NETNS_PREFIX);
 }
 
 /** A pod network; `destroy()` ends every process started in it and deletes its namespaces. */
@@ -237,22 +207,7 @@ export class PodNetwork {
   destroySync(): void {
     if (this.#destroyed) return;
     this.#destroyed = true;
-    for (const c of this.#children) {
-      if (c.pid !== undefined && !this.#exited.has(c)) {
-        try {
-          process.kill(c.pid, 'SIGKILL');
-        } catch {
-          // gone
-        }
-      }
-    }
-    for (const ns of this.namespaces) {
-      try {
-        execFileSync('ip', ['netns', 'delete', ns], { stdio: 'ignore' });
-      } catch {
-        // not there
-      }
-    }
+    destroyNetnsSync(this.#children.filter((c) => !this.#exited.has(c)).map((c) => c.pid), this.namespaces);
   }
 }
 
