@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import { execa, type ResultPromise } from 'execa';
-import { deleteNetns, destroyNetnsSync, sweepStaleNetns } from '@ztp/local-cluster';
+import { destroyNetns, destroyNetnsSync, sweepStaleNetns } from '@ztp/local-cluster';
 import type { ExecResult, SourceExec } from '../probe-runner.ts';
 
 /** Prefix of every network namespace this module creates: `ztpe2e-<pid>-<n>-...`. */
@@ -203,10 +203,7 @@ export class NetnsLab {
     if (this.#destroyed) return;
     this.#destroyed = true;
     liveLabs.delete(this);
-    for (const c of this.#children) c.kill('SIGTERM');
-    await Promise.race([Promise.allSettled(this.#children), new Promise((r) => setTimeout(r, 2000))]);
-    for (const c of this.#children) if (!this.#exited.has(c)) c.kill('SIGKILL');
-    for (const ns of [...this.namespaces].reverse()) await deleteNetns(ns);
+    await destroyNetns(this.#children, (c) => !this.#exited.has(c as ResultPromise), Promise.allSettled(this.#children), this.namespaces, 2000);
   }
 
   /** The synchronous last resort on process exit. */

@@ -15,4 +15,4 @@ export { describeObject, installCrds, validateObjects } from './validate.ts';
 export type { ObjectToValidate, Rejection, ValidationResult } from './validate.ts';
 export { sharedLocalCluster, stopSharedLocalCluster } from './shared.ts';
 export { constraintCrd } from './gatekeeper.ts';
-export { deleteNetns, destroyNetnsSync, isProcessAlive, sweepStaleNetns } from './netns.ts';
+export { deleteNetns, destroyNetns, destroyNetnsSync, isProcessAlive, sweepStaleNetns } from './netns.ts';

@@ -63,3 +63,20 @@ export async function sweepStaleNetns(prefix: string): Promise<string[]> {
   for (const ns of stale) await deleteNetns(ns);
   return stale;
 }
+
+/**
+ * Ends `children` (SIGTERM, then SIGKILL for those still running after `graceMs`) and deletes
+ * `namespaces` in reverse order (pods before the router or switch they hang off).
+ */
+export async function destroyNetns(
+  children: readonly { kill(signal: NodeJS.Signals): boolean | void }[],
+  running: (child: (typeof children)[number]) => boolean,
+  settled: Promise<unknown>,
+  namespaces: readonly string[],
+  graceMs: number,
+): Promise<void> {
+  for (const c of children) c.kill('SIGTERM');
+  await Promise.race([settled, new Promise((r) => setTimeout(r, graceMs))]);
+  for (const c of children) if (running(c)) c.kill('SIGKILL');
+  for (const ns of [...namespaces].reverse()) await deleteNetns(ns);
+}

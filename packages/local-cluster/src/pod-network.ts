@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import { execa, type ResultPromise } from 'execa';
-import { deleteNetns, destroyNetnsSync, sweepStaleNetns } from './netns.ts';
+import { destroyNetns, destroyNetnsSync, sweepStaleNetns } from './netns.ts';
 
 /*
  * The pod network of a local cluster, made of network namespaces only: a router namespace and
@@ -197,10 +197,7 @@ export class PodNetwork {
     if (this.#destroyed) return;
     this.#destroyed = true;
     live.delete(this);
-    for (const c of this.#children) c.kill('SIGTERM');
-    await Promise.race([Promise.allSettled(this.#children), new Promise((r) => setTimeout(r, 3000))]);
-    for (const c of this.#children) if (!this.#exited.has(c)) c.kill('SIGKILL');
-    for (const ns of [...this.namespaces].reverse()) await deleteNetns(ns);
+    await destroyNetns(this.#children, (c) => !this.#exited.has(c as ResultPromise), Promise.allSettled(this.#children), this.namespaces, 3000);
   }
 
   /** The synchronous last resort on process exit. */
