@@ -43,21 +43,21 @@ function fileName(o: K8sObject): string {
 /** The declared connectivity, for the verifiers: what must be allowed, everything else denied. */
 export function intendedConnectivity(ir: IR) {
   const peer = (p: IR['allows'][number]['source']) =>
-    p.kind === 'workload' ? { workload: p.workload.id } : p.kind === 'namespace' ? { namespace: p.namespace, managed: p.managed } : { cidr: p.cidr };
+    p.kind === 'workload' ? { workload: p.workload.id } : p.kind === 'namespace' ? { managed: p.managed, namespace: p.namespace } : { cidr: p.cidr };
   return {
     flows: ir.allows.map((a) => ({
       from: peer(a.source),
-      to: a.dest.id,
+      ...(a.http !== undefined ? { http: a.http.map((r) => ({ ...(r.methods ? { methods: [...r.methods] } : {}), ...(r.paths ? { paths: [...r.paths] } : {}) })) } : {}),
+      ...(a.l7 !== undefined ? { l7: a.l7 } : {}),
       ports: a.ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol })),
-      http: a.http?.map((r) => ({ ...(r.methods ? { methods: [...r.methods] } : {}), ...(r.paths ? { paths: [...r.paths] } : {}) })),
-      l7: a.l7,
       source: a.origin,
+      to: a.dest.id,
     })),
     egress: ir.egress.map((e) => ({
       from: e.from.kind === 'workload' ? { workload: e.from.workload.id } : { namespace: e.from.namespace },
-      to: e.to.type === 'cidr' ? { cidr: e.to.cidr, except: [...e.to.except] } : { fqdn: e.to.fqdn },
       ports: e.ports.map((p) => ({ port: p.port, protocol: p.protocol })),
       source: e.origin,
+      to: e.to.type === 'cidr' ? { cidr: e.to.cidr, except: [...e.to.except] } : { fqdn: e.to.fqdn },
     })),
     dns: { namespace: ir.env.dns.namespace, podLabels: { ...ir.env.dns.podLabels }, port: ir.env.dns.port },
   };
@@ -67,14 +67,14 @@ export function intendedConnectivity(ir: IR) {
 function workloadsOf(ir: IR) {
   return ir.workloads.map((w) => ({
     id: workloadId(w),
-    namespace: w.namespace,
-    name: w.name,
-    labels: { ...w.labels },
-    serviceAccount: w.serviceAccount,
-    spiffeId: w.spiffeId,
-    ports: w.ports.map((p) => ({ name: p.name, port: p.port, protocol: p.protocol, appProtocol: p.appProtocol, mtls: effectiveMtls(ir.env, p) })),
     images: [...w.source.images],
+    labels: { ...w.labels },
+    name: w.name,
+    namespace: w.namespace,
+    ports: w.ports.map((p) => ({ appProtocol: p.appProtocol, mtls: effectiveMtls(ir.env, p), name: p.name, port: p.port, protocol: p.protocol })),
+    serviceAccount: w.serviceAccount,
     source: w.origin,
+    spiffeId: w.spiffeId,
   }));
 }
 
@@ -98,16 +98,17 @@ export function assembleBundle(ir: IR, objects: readonly Emitted[], extraFiles: 
     if (files.has(file)) problems.push(`${id} is emitted twice (${file})`);
     const text = toYaml(object);
     files.set(file, text);
+    // keys in manifest.json's order, so that writing it copies nothing (see toJson)
     manifest.push({
-      file,
       apiVersion: object.apiVersion,
       kind: object.kind,
-      namespace: object.metadata.namespace,
-      name: object.metadata.name,
+      file,
       layer: e.layer,
-      syncWave: syncWave(object),
+      name: object.metadata.name,
+      namespace: object.metadata.namespace,
       sha256: sha256(text),
       sources: e.sources,
+      syncWave: syncWave(object),
     });
   }
   if (problems.length > 0) throw new BundleError(`environment ${ir.env.name}: emitted objects do not match their upstream schemas (a ztp bug; please report it):\n  ${problems.join('\n  ')}`);

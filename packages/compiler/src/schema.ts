@@ -10,7 +10,8 @@ import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v
 import { ConfigMap, Namespace, ServiceAccount } from 'kubernetes-models/v1';
 import type { K8sObject } from './object.ts';
 
-type Model = new (data: never) => { validate(): void };
+/** A `kubernetes-models` class: its prototype's `validate` runs the upstream schema's compiled validator on `this`. */
+type Model = { prototype: { validate(this: unknown): void } };
 
 /**
  * The upstream schema of every kind the compiler emits, from the maintained `kubernetes-models`
@@ -49,7 +50,9 @@ export function schemaError(o: K8sObject): string | undefined {
     return `no upstream schema is known for ${o.apiVersion} ${o.kind}`;
   }
   try {
-    new model(o as never).validate();
+    // The validator itself, on the object as emitted: constructing the model would first copy the
+    // whole object (dropping undefined values, which the validator treats as absent anyway).
+    model.prototype.validate.call(o);
     return undefined;
   } catch (e) {
     return e instanceof Error ? e.message : String(e);

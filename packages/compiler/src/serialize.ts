@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 const FIRST: Record<string, readonly string[]> = {
   '': ['apiVersion', 'kind', 'metadata'],
@@ -19,26 +19,52 @@ function isIndex(key: string): boolean {
 function orderedKeys(obj: Record<string, unknown>, parentKey: string): string[] {
   const first = FIRST[parentKey];
   const all = Object.keys(obj);
-  if (first === undefined) {
-    // the common case: no key goes first; nothing to do when the keys are defined, none is an
-    // index and they are already in order
-    let plain = true;
-    for (let i = 0; plain && i < all.length; i++) {
-      const k = all[i]!;
-      plain = obj[k] !== undefined && !isIndex(k) && (i === 0 || all[i - 1]! < k);
-    }
-    if (plain) return all;
+  // the common case: nothing to do when the keys are defined, none is an index and they are
+  // already in order (the `first` keys present in their order, then the others by code unit)
+  let plain = true;
+  let f = 0;
+  let previous: string | undefined;
+  for (let i = 0; plain && i < all.length; i++) {
+    const k = all[i]!;
+    plain = obj[k] !== undefined && !isIndex(k);
+    if (!plain) break;
+    if (first !== undefined && f <= first.length) {
+      const at = first.indexOf(k);
+      if (at >= f) {
+        f = at + 1;
+        continue;
+      }
+      if (at !== -1) plain = false;
+      // the first key that is not a `first` key: none of those may follow
+      for (let j = f; plain && j < first.length; j++) plain = obj[first[j]!] === undefined;
+      f = first.length + 1;
+    } else if (first !== undefined && first.includes(k)) plain = false;
+    plain &&= previous === undefined || previous < k;
+    previous = k;
   }
-  let indices = 0;
-  while (indices < all.length && isIndex(all[indices]!)) indices++;
+  if (plain) return all;
+  // index keys first (Object.keys lists them first, in numeric order), then the `first` keys in
+  // their order, then the others sorted by code unit (insertion sort for the few keys most objects
+  // have, the library sort for many)
   const keys: string[] = [];
-  for (let i = indices; i < all.length; i++) if (obj[all[i]!] !== undefined) keys.push(all[i]!);
-  const head: string[] = [];
-  for (let i = 0; i < indices; i++) if (obj[all[i]!] !== undefined) head.push(all[i]!);
-  const numbered = head.length;
-  if (first !== undefined) for (const f of first) if (obj[f] !== undefined) head.push(f);
-  const rest = head.length === numbered ? keys.sort() : keys.filter((k) => !first!.includes(k)).sort();
-  return head.length === 0 ? rest : [...head, ...rest];
+  let i = 0;
+  for (; i < all.length && isIndex(all[i]!); i++) if (obj[all[i]!] !== undefined) keys.push(all[i]!);
+  if (first !== undefined) for (const k of first) if (obj[k] !== undefined) keys.push(k);
+  const sortedFrom = keys.length;
+  const many = all.length - i > 16;
+  for (; i < all.length; i++) {
+    const k = all[i]!;
+    if (obj[k] === undefined || (first !== undefined && first.includes(k))) continue;
+    let j = keys.length;
+    keys.push(k);
+    if (many) continue;
+    while (j > sortedFrom && keys[j - 1]! > k) {
+      keys[j] = keys[j - 1]!;
+      j--;
+    }
+    keys[j] = k;
+  }
+  return many ? [...keys.slice(0, sortedFrom), ...keys.slice(sortedFrom).sort()] : keys;
 }
 
 /** The parent key under which the children of an object at `parentKey` are ordered. */
@@ -285,12 +311,53 @@ export function toYaml(value: unknown): string {
   return `${node(value, '', '', '$')}\n`;
 }
 
-/** Canonical JSON, pretty-printed, ending with a newline. */
+/**
+ * `canonical` without copying what is canonical already: a value whose keys are in canonical
+ * order, with no undefined value, is returned as it is (so is every such subtree); the others are
+ * copied. For serialising only: the result may share objects with the input.
+ */
+function canonicalShared(value: unknown, parentKey: string): unknown {
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i] as unknown;
+      const c = canonicalShared(v, '');
+      if (c !== v && copy === undefined) copy = value.slice(0, i);
+      if (copy !== undefined) copy.push(c);
+    }
+    return copy ?? value;
+  }
+  if (value === null || typeof value !== 'object') return value;
+  const obj = value as Record<string, unknown>;
+  const keys = orderedKeys(obj, parentKey);
+  const proto = Object.getPrototypeOf(obj) as unknown;
+  // orderedKeys returns Object.keys itself when nothing needs reordering or dropping
+  let copy: Record<string, unknown> | undefined = proto === Object.prototype || proto === null ? undefined : {};
+  if (copy === undefined) {
+    const all = Object.keys(obj);
+    let same = keys.length === all.length;
+    for (let i = 0; same && i < keys.length; i++) same = keys[i] === all[i];
+    if (!same) copy = {};
+  }
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const v = obj[k];
+    const c = canonicalShared(v, childKey(parentKey, k));
+    if (c !== v && copy === undefined) {
+      copy = {};
+      for (let j = 0; j < i; j++) copy[keys[j]!] = obj[keys[j]!];
+    }
+    if (copy !== undefined) copy[k] = c;
+  }
+  return copy ?? obj;
+}
+
+/** Canonical JSON (keys ordered as by `canonical`), pretty-printed, ending with a newline. */
 export function toJson(value: unknown): string {
-  return JSON.stringify(canonical(value), null, 2) + '\n';
+  return JSON.stringify(canonicalShared(value, ''), null, 2) + '\n';
 }
 
 /** sha256 of a text, hex. */
 export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return hash('sha256', text, 'hex');
 }

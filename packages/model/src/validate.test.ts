@@ -156,6 +156,36 @@ describe('validateEnvironment', () => {
     expectProblem(base({ workloads: [c, d], flows: [] }), 'workload shop/d', /shares service account "shared" with shop\/c/);
   });
 
+  it('finds every clashing selector and shared service account that comparing every pair finds, in the same order', () => {
+    // small random worlds where labels and service accounts collide often (empty labels included)
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648), seed % n);
+    for (let round = 0; round < 300; round++) {
+      const workloads = Array.from({ length: 2 + rnd(7) }, (_, i) => {
+        const labels: Record<string, string> = {};
+        for (let k = rnd(3); k > 0; k--) labels[['app', 'tier', 'team'][rnd(3)]!] = ['a', 'b'][rnd(2)]!;
+        return workload({ namespace: ['shop', 'ml'][rnd(2)]!, name: `w${i}`, labels, serviceAccount: ['s1', 's2', 's3'][rnd(3)]! });
+      });
+      const expected: string[] = [];
+      for (const a of workloads)
+        for (const b of workloads) {
+          if (a === b || a.namespace !== b.namespace) continue;
+          const ida = `${a.namespace}/${a.name}`;
+          const idb = `${b.namespace}/${b.name}`;
+          if (Object.entries(a.labels).every(([k, v]) => b.labels[k] === v)) expected.push(`workload ${ida}: also selects ${idb}`);
+          if (a.serviceAccount === b.serviceAccount && ida < idb) expected.push(`workload ${idb}: shares with ${ida}`);
+        }
+      const found = problems(base({ namespaces: ['shop', 'ml'], workloads, flows: [] }))
+        .map((p) => {
+          const select = /also select the pods of (\S+),/.exec(p.message);
+          const shares = /shares service account "[^"]+" with (\S+):/.exec(p.message);
+          return select ? `${p.object}: also selects ${select[1]}` : shares ? `${p.object}: shares with ${shares[1]}` : undefined;
+        })
+        .filter((p) => p !== undefined);
+      expect(found, `round ${round}`).toEqual(expected);
+    }
+  });
+
   it('refuses workloads outside the managed namespaces and system namespaces', () => {
     const w = workload({ namespace: 'elsewhere', name: 'web' });
     expectProblem(base({ workloads: [w], flows: [] }), 'workload elsewhere/web', /namespace "elsewhere" is not one of the environment's namespaces/);

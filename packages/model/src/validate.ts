@@ -158,9 +158,35 @@ function validateWorkloads(env: Environment, managed: Set<string>, c: Collector)
   }
   // Selectors and identities must be unambiguous within a namespace, or a rule for one workload
   // would also apply to another: a wrong allow.
+  // Only pairs that could clash are compared: in the same namespace, sharing a's rarest label or
+  // its service account (every workload b whose labels a's select has all of a's labels). In the
+  // order of comparing every pair, so the problems read the same.
   const list = [...byId.values()];
+  const index = new Map<string, number[]>();
+  const post = (key: string, i: number) => {
+    const l = index.get(key);
+    if (l === undefined) index.set(key, [i]);
+    else l.push(i);
+  };
+  list.forEach((w, i) => {
+    post(JSON.stringify(['ns', w.namespace]), i);
+    for (const [k, v] of Object.entries(w.labels)) post(JSON.stringify(['label', w.namespace, k, v]), i);
+    post(JSON.stringify(['sa', w.namespace, w.serviceAccount]), i);
+  });
+  const none: number[] = [];
   for (const a of list) {
-    for (const b of list) {
+    // no labels (or a value that is not a string, reported above): every workload of the namespace
+    let rarest: number[] | undefined;
+    const entries = Object.entries(a.labels);
+    if (entries.length === 0 || entries.some(([, v]) => typeof v !== 'string')) rarest = index.get(JSON.stringify(['ns', a.namespace]));
+    else
+      for (const [k, v] of entries) {
+        const l = index.get(JSON.stringify(['label', a.namespace, k, v])) ?? none;
+        if (rarest === undefined || l.length < rarest.length) rarest = l;
+      }
+    const candidates = new Set([...(rarest ?? none), ...(index.get(JSON.stringify(['sa', a.namespace, a.serviceAccount])) ?? none)]);
+    for (const j of [...candidates].sort((x, y) => x - y)) {
+      const b = list[j]!;
       if (a === b || a.namespace !== b.namespace) continue;
       if (isSubset(a.labels, b.labels)) {
         c.add(a.at, `workload ${workloadId(a)}`, `its labels ${JSON.stringify(a.labels)} also select the pods of ${workloadId(b)}, so its policies would apply to both; add a label that tells them apart`);

@@ -15,8 +15,9 @@ export function falcoRules(ir: IR): string {
         '(((evt.type = connect and evt.dir=<) or (evt.type in (sendto,sendmsg) and evt.dir=< and fd.l4proto != tcp and fd.connected=false and fd.name_changed=true)) and (fd.typechar = 4 or fd.typechar = 6) and (fd.ip != "0.0.0.0" and fd.net != "127.0.0.0/8") and (evt.rawres >= 0 or evt.res = EINPROGRESS))',
     },
   ];
+  const expected = expectedPortsByNamespace(ir);
   for (const ns of ir.namespaces) {
-    const ports = expectedPorts(ir, ns.name);
+    const ports = expected.get(ns.name);
     const id = ns.name.replace(/-/g, '_');
     const declared = ir.env.runtime.find((r) => r.namespace === ns.name);
     docs.push({ list: `ztp_${id}_expected_outbound_ports`, items: ports });
@@ -33,22 +34,28 @@ export function falcoRules(ir: IR): string {
 }
 
 /**
- * Ports a namespace's processes are expected to connect to: the declared runtime ports, plus
+ * Ports each namespace's processes are expected to connect to: the declared runtime ports, plus
  * what the environment itself allows them (DNS, declared flows and egress, istiod for sidecars).
+ * One pass over the allows and egress; `get(namespace)` of the result answers for any namespace.
  */
+export function expectedPortsByNamespace(ir: IR): { get(namespace: string): number[] } {
+  const sets = new Map<string, Set<number>>();
+  const add = (namespace: string | undefined, ports: Iterable<number>) => {
+    if (namespace === undefined) return;
+    let set = sets.get(namespace);
+    if (set === undefined) sets.set(namespace, (set = new Set()));
+    for (const p of ports) set.add(p);
+  };
+  for (const r of ir.env.runtime) add(r.namespace, r.outboundPorts);
+  for (const a of ir.allows) add(a.source.kind === 'workload' ? a.source.workload.namespace : a.source.kind === 'namespace' ? a.source.namespace : undefined, a.ports.map((p) => p.port));
+  for (const e of ir.egress) add(e.from.kind === 'workload' ? e.from.workload.namespace : e.from.namespace, e.ports.map((p) => p.port));
+  const always = [ir.env.dns.port, ...(ir.layers.has('mesh') && ir.env.mesh.mode === 'istio-sidecar' ? [ISTIOD_XDS_PORT] : [])];
+  return { get: (namespace) => [...new Set([...always, ...(sets.get(namespace) ?? [])])].sort((a, b) => a - b) };
+}
+
+/** The expected outbound ports of one namespace (see `expectedPortsByNamespace`). */
 export function expectedPorts(ir: IR, namespace: string): number[] {
-  const ports = new Set<number>([ir.env.dns.port]);
-  for (const r of ir.env.runtime) if (r.namespace === namespace) r.outboundPorts.forEach((p) => ports.add(p));
-  for (const a of ir.allows) {
-    const from = a.source.kind === 'workload' ? a.source.workload.namespace : a.source.kind === 'namespace' ? a.source.namespace : undefined;
-    if (from === namespace) a.ports.forEach((p) => ports.add(p.port));
-  }
-  for (const e of ir.egress) {
-    const from = e.from.kind === 'workload' ? e.from.workload.namespace : e.from.namespace;
-    if (from === namespace) e.ports.forEach((p) => ports.add(p.port));
-  }
-  if (ir.layers.has('mesh') && ir.env.mesh.mode === 'istio-sidecar') ports.add(ISTIOD_XDS_PORT);
-  return [...ports].sort((a, b) => a - b);
+  return expectedPortsByNamespace(ir).get(namespace);
 }
 
 /** Falco rules as a ConfigMap the Falco chart mounts (`customRules`), in the runtime layer. */
