@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cachedBinary, toolHome } from './cache.ts';
@@ -26,6 +26,25 @@ describe('resolveTool', () => {
     expect(await resolveTool('opa', { env })).toBe(fake);
     const status = await locateTool(getTool('opa'), { env });
     expect(status).toMatchObject({ source: 'path', path: fake, foundVersion: '1.22.3', verifiedBy: 'command' });
+  });
+
+  it('asks an unchanged binary its version once per process, and again once it is replaced', async () => {
+    const log = join(dir, 'probes.log');
+    const bin = join(dir, 'bin');
+    await mkdir(bin, { recursive: true });
+    const script = (version: string) => `#!/bin/sh\necho probed >> '${log}'\necho 'Version: ${version}'\n`;
+    const fake = join(bin, 'opa');
+    await writeFile(fake, script('1.22.3'), { mode: 0o755 });
+    const env = isolatedEnv([bin], join(dir, 'tools'));
+    const probes = async () => (await readFile(log, 'utf8')).split('\n').filter((l) => l !== '').length;
+    expect(await resolveTool('opa', { env })).toBe(fake);
+    expect(await resolveTool('opa', { env })).toBe(fake);
+    expect(await probes()).toBe(1);
+    // rebuilt at another version, at the same path: probed again, and refused
+    await rm(fake);
+    await writeFile(fake, script('1.21.0'), { mode: 0o755 });
+    await expect(resolveTool('opa', { env })).rejects.toThrow(`${fake} reports 1.21.0`);
+    expect(await probes()).toBe(2);
   });
 
   it('ignores a binary on PATH at another version', async () => {

@@ -4,7 +4,8 @@ import { cachedBinary, readStamp } from './cache.ts';
 import { ToolMissingError } from './errors.ts';
 import { getTool, TOOLS } from './registry.ts';
 import type { Env, ToolSpec } from './types.ts';
-import { probeBinary, sameVersion } from './version.ts';
+import { probeBinary, sameVersion, type VersionProbe } from './version.ts';
+import type { VersionCheck } from './types.ts';
 
 export interface ResolveOptions {
   /** Environment to read PATH, HOME and ZTP_TOOLS_DIR from, and to run version commands in. */
@@ -50,6 +51,27 @@ export async function whichAll(binary: string, env: Env = process.env): Promise<
 }
 
 /**
+ * Version probes already run in this process, by binary and its file identity (device, inode,
+ * size, modification and change times to the nanosecond): a proof resolves each engine once per
+ * engine run, and starting the binary again to ask its version was most of ztp's own share of
+ * the batched proof. A binary replaced or rebuilt at the same path is probed again.
+ */
+const probes = new Map<string, Promise<VersionProbe>>();
+
+async function probeOnce(binary: string, check: VersionCheck, env: Env): Promise<VersionProbe> {
+  const s = await stat(binary, { bigint: true });
+  const key = JSON.stringify([binary, String(s.dev), String(s.ino), String(s.size), String(s.mtimeNs), String(s.ctimeNs), check.kind === 'command' ? check.args : check.probe.args]);
+  let probe = probes.get(key);
+  if (probe === undefined) {
+    probe = probeBinary(binary, check, env);
+    probes.set(key, probe);
+    // a probe that could not run (a timeout under load) is not remembered
+    void probe.then((p) => p.version === undefined && !p.matched && probes.delete(key), () => probes.delete(key));
+  }
+  return probe;
+}
+
+/**
  * Finds `tool` at its pinned version: first a finished build in the cache (its stamp present,
  * and for tools with a version command, the binary reporting the pinned version), then the
  * binaries on PATH in order, the first that reports the pinned version. Tools without a version
@@ -68,7 +90,7 @@ export async function locateTool(tool: ToolSpec, options: ResolveOptions = {}): 
     } else if (tool.check.kind === 'stamp') {
       return { ...base, source: 'cache', path: cached, foundVersion: stamp.version, rejected };
     } else {
-      const probe = await probeBinary(cached, tool.check, env);
+      const probe = await probeOnce(cached, tool.check, env);
       if (probe.version !== undefined && sameVersion(probe.version, tool.version)) {
         return { ...base, source: 'cache', path: cached, foundVersion: probe.version, rejected };
       }
@@ -82,7 +104,7 @@ export async function locateTool(tool: ToolSpec, options: ResolveOptions = {}): 
       rejected.push(`${candidate} on PATH is ignored: ${tool.binary} has no version command, so only a build of ours counts`);
       continue;
     }
-    const probe = await probeBinary(candidate, tool.check, env);
+    const probe = await probeOnce(candidate, tool.check, env);
     if (probe.version !== undefined && sameVersion(probe.version, tool.version)) {
       return { ...base, source: 'path', path: candidate, foundVersion: probe.version, rejected };
     }
