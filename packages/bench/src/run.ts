@@ -55,6 +55,11 @@ export interface Row {
   readonly milliseconds: number;
   /** Median CPU time (user + system) of the runs, ms. */
   readonly cpuMs?: number;
+  /** Compile and the floors: median over the runs of each run's warm median (see Measurement.warmMs). */
+  readonly warmMs?: number;
+  readonly warmCpuMs?: number;
+  /** Warm repetitions per run. */
+  readonly repeats?: number;
   readonly minMs?: number;
   readonly maxMs?: number;
   readonly maxRssKb: number;
@@ -192,6 +197,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
           runs: results.length,
           milliseconds: median(times),
           ...(results.every((r) => r.cpuMs !== undefined && !Number.isNaN(r.cpuMs)) ? { cpuMs: median(results.map((r) => r.cpuMs!)) } : {}),
+          ...(results.every((r) => r.warmMs !== undefined) ? { warmMs: median(results.map((r) => r.warmMs!)), warmCpuMs: median(results.map((r) => r.warmCpuMs!)), repeats: results[0]!.repeats! } : {}),
           minMs: Math.min(...times),
           maxMs: Math.max(...times),
           maxRssKb: median(results.map((r) => r.maxRssKb)),
@@ -205,7 +211,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
         for (const r of results) problems.push(...(r.problems ?? []).map((p) => `${task} at ${n}: ${p}`));
         rows.push(row);
         measured.set(task, [...(measured.get(task) ?? []), { n, ms: row.milliseconds, ...(task === 'cyclonus' && questions !== undefined ? { questions } : {}) }]);
-        log(`  ${task}: ${(row.milliseconds / 1000).toFixed(3)} s, ${(row.maxRssKb / 1024).toFixed(0)} MiB${row.outcome !== undefined ? `, ${row.outcome}` : ''}${row.count !== undefined ? `, count ${row.count}` : ''}`);
+        log(`  ${task}: ${(row.milliseconds / 1000).toFixed(3)} s${row.warmMs !== undefined ? ` (warm ${(row.warmMs / 1000).toFixed(3)} s)` : ''}, ${(row.maxRssKb / 1024).toFixed(0)} MiB${row.outcome !== undefined ? `, ${row.outcome}` : ''}${row.count !== undefined ? `, count ${row.count}` : ''}`);
       }
     }
     if (options.admission !== false) {

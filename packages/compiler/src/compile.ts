@@ -1,14 +1,25 @@
 import { InputError, validateEnvironment, validateEnvironments, type Environment, type Problem } from '@ztp/model';
 import { assembleBundle, type Bundle } from './bundle.ts';
 import { auditPolicy, EMITTERS, emitAdmissionLayer, emitApplicationSet, emitVault, type GitOpsSettings } from './emitters/index.ts';
-import { toIR } from './ir.ts';
+import { toIR, type IR } from './ir.ts';
+import type { Emitted } from './object.ts';
+import type { BundleFile } from '@ztp/admission';
 import { toYaml } from './serialize.ts';
 
+/** What `compileEnvironment` lays out as a bundle: the emitted objects and the other files. */
+export interface EmittedEnvironment {
+  readonly ir: IR;
+  /** Every cluster object, as emitted (before sync-wave annotations, schema check and serialising). */
+  readonly objects: readonly Emitted[];
+  /** Files that are not cluster objects (admission scan forms, the audit policy, Vault). */
+  readonly files: readonly BundleFile[];
+}
+
 /**
- * Compiles one environment into its bundle, in memory. Validates first: bad input throws an
- * `InputError` naming every problem, and nothing is emitted.
+ * Validates an environment and runs every emitter, without laying out the bundle. Bad input
+ * throws an `InputError` naming every problem, and nothing is emitted.
  */
-export function compileEnvironment(env: Environment, root: string): Bundle {
+export function emitEnvironment(env: Environment, root: string): EmittedEnvironment {
   validateEnvironment(env);
   const ir = toIR(env, root);
   const admission = emitAdmissionLayer(ir);
@@ -17,7 +28,16 @@ export function compileEnvironment(env: Environment, root: string): Bundle {
     { path: 'audit/audit-policy.yaml', content: toYaml(auditPolicy(env.audit.rules ?? [])) },
     ...emitVault(ir),
   ];
-  return assembleBundle(ir, [...EMITTERS.flatMap((emit) => emit(ir)), ...admission.objects], files);
+  return { ir, objects: [...EMITTERS.flatMap((emit) => emit(ir)), ...admission.objects], files };
+}
+
+/**
+ * Compiles one environment into its bundle, in memory. Validates first: bad input throws an
+ * `InputError` naming every problem, and nothing is emitted.
+ */
+export function compileEnvironment(env: Environment, root: string): Bundle {
+  const { ir, objects, files } = emitEnvironment(env, root);
+  return assembleBundle(ir, objects, files);
 }
 
 /** All bundles of a set of environments plus the Argo CD ApplicationSet over them. */

@@ -3,7 +3,7 @@
  * Everything here is pure except `load.ts` (imports environment files) and `write.ts` (the bundle
  * folder), which sit at the edges.
  */
-export { compileEnvironment, compileEnvironments, type CompiledRepository } from './compile.ts';
+export { compileEnvironment, compileEnvironments, emitEnvironment, type CompiledRepository, type EmittedEnvironment } from './compile.ts';
 export { assembleBundle, intendedConnectivity, BundleError, type Bundle, type ManifestObject } from './bundle.ts';
 export { toIR, originOf, type IR, type IRAllow, type IREgress, type IRPeer, type IRWorkload, type IRNamespace } from './ir.ts';
 export * from './emitters/index.ts';
