@@ -59,7 +59,8 @@ export async function whichAll(binary: string, env: Env = process.env): Promise<
 const probes = new Map<string, Promise<VersionProbe>>();
 
 async function probeOnce(binary: string, check: VersionCheck, env: Env): Promise<VersionProbe> {
-  const s = await stat(binary, { bigint: true });
+  const s = await stat(binary, { bigint: true }).catch(() => undefined);
+  if (s === undefined) return probeBinary(binary, check, env); // gone meanwhile: the probe says why
   const key = JSON.stringify([binary, String(s.dev), String(s.ino), String(s.size), String(s.mtimeNs), String(s.ctimeNs), check.kind === 'command' ? check.args : check.probe.args]);
   let probe = probes.get(key);
   if (probe === undefined) {
