@@ -125,10 +125,11 @@ export async function measure(task: Task, options: TaskOptions): Promise<Measure
       return coldAndWarm(() => generateEnvironment(options), (env) => compileEnvironment(env, options.root).files.size, repeats);
     }
     case 'yaml': {
-      // the floor: the objects compile serialises, as it has them (emitted, not yet ordered)
-      const objects = emittedObjects(options);
+      // the floor: the objects compile serialises, as it has them (emitted, not yet ordered), freshly
+      // emitted for every run as compile's are (serialising the same objects again would find their
+      // strings already flattened and hashed by the run before)
       return coldAndWarm(
-        () => objects,
+        () => emittedObjects(options),
         (os) => {
           let bytes = 0;
           for (const o of os) bytes += toYaml(o).length;
@@ -141,9 +142,8 @@ export async function measure(task: Task, options: TaskOptions): Promise<Measure
     case 'yamllib': {
       // the same objects through the yaml package's Document model, with the options toYaml had
       // before it wrote YAML itself (the floor of a generic serialiser); ordered outside the clock
-      const objects = emittedObjects(options).map((o) => canonical(o));
       return coldAndWarm(
-        () => objects,
+        () => emittedObjects(options).map((o) => canonical(o)),
         (os) => {
           let bytes = 0;
           for (const o of os) bytes += stringify(o, { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false, sortMapEntries: false }).length;
