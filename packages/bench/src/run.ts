@@ -250,5 +250,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
 
 /** A JSON file of a previous run (`--json`), read back. */
 export async function readResult(path: string): Promise<BenchResult> {
-  return JSON.parse(await readFile(path, 'utf8')) as BenchResult;
+  const result = JSON.parse(await readFile(path, 'utf8')) as BenchResult;
+  // JSON writes NaN (a skipped row's time and memory) as null: read it back as NaN
+  const nan = (v: number | null) => (v === null ? Number.NaN : v);
+  return { ...result, rows: result.rows.map((r) => ({ ...r, milliseconds: nan(r.milliseconds), maxRssKb: nan(r.maxRssKb) })) };
 }
