@@ -69,11 +69,13 @@ function coldAndWarm<T>(prepare: () => T, work: (input: T) => number, repeats: n
     return { ms: performance.now() - started, cpuMs: cpuSince(cpu), count };
   };
   const first = run(baselineInput);
+  // the peak of the first run (the repeats' inputs and garbage would only add to it)
+  const maxRssKb = rssKb();
   const warm = Array.from({ length: repeats }, () => run(prepare()));
   return {
     milliseconds: first.ms,
     cpuMs: first.cpuMs,
-    maxRssKb: rssKb(),
+    maxRssKb,
     baselineRssKb,
     count: first.count,
     ...(repeats > 0 ? { warmMs: median(warm.map((w) => w.ms)), warmCpuMs: median(warm.map((w) => w.cpuMs)), repeats } : {}),
