@@ -3,7 +3,7 @@ import { flow } from '@ztp/model';
 import { assembleBundle, BundleError } from './bundle.ts';
 import { emitApplicationSet } from './emitters/argocd.ts';
 import { emitted } from './object.ts';
-import { schemaError } from './schema.ts';
+import { knownKinds, schemaError } from './schema.ts';
 import { irOf, shop } from './testing.ts';
 
 describe('assembleBundle', () => {
@@ -20,6 +20,14 @@ describe('assembleBundle', () => {
     const ir = irOf({ workloads: [web] });
     const ns = emitted('identity', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } }, []);
     expect(() => assembleBundle(ir, [ns, ns], [])).toThrow(/emitted twice/);
+  });
+
+  it('checks every kind it knows with that kind\'s validator (none passes an object whose name is a number)', () => {
+    for (const known of knownKinds()) {
+      const at = known.lastIndexOf('/');
+      const object = { apiVersion: known.slice(0, at), kind: known.slice(at + 1), metadata: { name: 42 as unknown as string, namespace: 'shop' } };
+      expect(schemaError(object), known).toMatch(/name/);
+    }
   });
 
   it('refuses a kind it has no schema for', () => {
