@@ -4,10 +4,10 @@
  * JSON: the typed models of the client would drop fields they do not know, and a field the
  * bundle does not know is exactly what a drift check must see.
  */
-import { request as httpsRequest, type RequestOptions } from 'node:https';
-import { request as httpRequest } from 'node:http';
+import type { RequestOptions } from 'node:https';
 import { existsSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
+import { exchange, type KubeResponse } from '@ztp/local-cluster';
 import { ClusterError } from './errors.ts';
 
 /** A live object, as the apiserver returns it. */
@@ -37,11 +37,8 @@ export interface KubeResource {
   readonly namespaced: boolean;
 }
 
-/** The HTTP status and parsed body of one request. */
-export interface KubeReply {
-  readonly status: number;
-  readonly body: any; // JSON from the apiserver; callers read the fields they need
-}
+/** The HTTP status and parsed body of one request (the local cluster client's answer type). */
+export type KubeReply = KubeResponse;
 
 /** The collection path of a resource, in one namespace or across all. */
 export function collectionPath(resource: KubeResource, namespace?: string): string {
@@ -94,26 +91,8 @@ export class ClusterClient {
     await this.kubeConfig.applyToHTTPSOptions(opts);
     const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
     if (payload !== undefined) (opts.headers as Record<string, string>)['content-type'] = options.contentType ?? 'application/json';
-    const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
-    return new Promise((resolve, reject) => {
-      const req = send(url, opts, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let body: unknown = text;
-          try {
-            body = text === '' ? undefined : JSON.parse(text);
-          } catch {
-            // not JSON: keep the text
-          }
-          resolve({ status: res.statusCode ?? 0, body });
-        });
-        res.on('error', (e) => reject(new ClusterError(`reading ${method} ${path} from ${this.server}: ${e.message}`)));
-      });
-      req.on('error', (e) => reject(new ClusterError(`cannot reach the cluster of context '${this.context}' at ${this.server}: ${e.message}`)));
-      if (payload !== undefined) req.write(payload);
-      req.end();
+    return exchange(url, opts, payload).catch((e: Error) => {
+      throw new ClusterError(`cannot reach the cluster of context '${this.context}' at ${this.server}: ${e.message}`);
     });
   }
 

@@ -62,13 +62,7 @@ export function compliantPod(namespace: string, name: string): KubeObject {
 
 /** The same pod, but privileged (what the zero-trust brief and the restricted level forbid). */
 export function privilegedPod(namespace: string, name: string): KubeObject {
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, namespace, labels: { 'app.kubernetes.io/name': 'frontend' } },
-    spec: {
-      securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } },
-      containers: [{ name: 'app', image: `registry.example.com/shop/frontend:1.8.2@${DIGEST}`, securityContext: { privileged: true, capabilities: { drop: ['ALL'] } } }],
-    },
-  };
+  const pod = compliantPod(namespace, name) as KubeObject & { spec: { containers: Record<string, unknown>[] } };
+  const [app] = pod.spec.containers;
+  return { ...pod, spec: { ...pod.spec, containers: [{ ...app, securityContext: { privileged: true, capabilities: { drop: ['ALL'] } } }] } };
 }

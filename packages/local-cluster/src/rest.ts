@@ -1,4 +1,5 @@
-import { request as httpsRequest } from 'node:https';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest, type RequestOptions as HttpsRequestOptions } from 'node:https';
 
 /** A Kubernetes object as JSON. */
 export interface KubeObject {
@@ -12,6 +13,34 @@ export interface KubeObject {
 export interface KubeResponse {
   readonly status: number;
   readonly body: any; // JSON from the server; callers read the fields they need
+}
+
+/**
+ * Sends one request and reads the answer: the body as JSON when it parses, else as text (e.g.
+ * `/readyz`), undefined when empty. Rejects only for a broken connection, never for an HTTP status.
+ */
+export function exchange(url: URL, options: HttpsRequestOptions, payload?: string): Promise<KubeResponse> {
+  const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(url, options, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let body: unknown = text;
+        try {
+          body = text === '' ? undefined : JSON.parse(text);
+        } catch {
+          // not JSON: keep the text
+        }
+        resolve({ status: res.statusCode ?? 0, body });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    if (payload !== undefined) req.write(payload);
+    req.end();
+  });
 }
 
 /** A rejection by the apiserver, with its own words. */
@@ -70,38 +99,19 @@ export class KubeRest {
     for (const [key, value] of Object.entries(options.query ?? {})) url.searchParams.set(key, value);
     const payload =
       options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
-    return new Promise((resolve, reject) => {
-      const req = httpsRequest(
-        url,
-        {
-          method,
-          ca: this.#ca,
-          headers: {
-            authorization: `Bearer ${this.#token}`,
-            accept: 'application/json',
-            ...(payload === undefined ? {} : { 'content-type': options.contentType ?? 'application/json' }),
-          },
+    return exchange(
+      url,
+      {
+        method,
+        ca: this.#ca,
+        headers: {
+          authorization: `Bearer ${this.#token}`,
+          accept: 'application/json',
+          ...(payload === undefined ? {} : { 'content-type': options.contentType ?? 'application/json' }),
         },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            let body: unknown = text;
-            try {
-              body = text === '' ? undefined : JSON.parse(text);
-            } catch {
-              // not JSON (e.g. /readyz): keep the text
-            }
-            resolve({ status: res.statusCode ?? 0, body });
-          });
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      if (payload !== undefined) req.write(payload);
-      req.end();
-    });
+      },
+      payload,
+    );
   }
 
   /** Like request, but a status of 400 or more becomes a KubeApiError. */
