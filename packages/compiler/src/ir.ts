@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import {
   effectiveMtls,
   l7EnforcerOf,
@@ -121,9 +122,11 @@ export function sortPorts<T extends { port: number; protocol: Protocol }>(ports:
 /**
  * Builds the IR of an environment that has passed `validateEnvironment`. `root` is the
  * repository root, used to make source locations relative (and so the bundle reproducible on any
- * clone).
+ * clone); a relative root is taken from the working directory.
  */
-export function toIR(env: Environment, root: string): IR {
+export function toIR(env: Environment, repositoryRoot: string): IR {
+  // '.' or 'repo/' would otherwise match no absolute source path and leave them all absolute
+  const root = resolve(repositoryRoot);
   const td = env.trustDomain;
   const managed = new Set(env.namespaces.map((n) => n.name));
   const workloads = env.workloads
