@@ -21,6 +21,11 @@ export interface EmittedEnvironment {
  */
 export function emitEnvironment(env: Environment, root: string): EmittedEnvironment {
   validateEnvironment(env);
+  return emitValidated(env, root);
+}
+
+/** `emitEnvironment` of an environment that has just passed `validateEnvironment`. */
+function emitValidated(env: Environment, root: string): EmittedEnvironment {
   const ir = toIR(env, root);
   const admission = emitAdmissionLayer(ir);
   const files = [
@@ -64,7 +69,11 @@ export function compileEnvironments(envs: readonly Environment[], root: string, 
   collect(() => validateEnvironments(all));
   for (const e of envs) collect(() => validateEnvironment(e));
   if (problems.length > 0) throw new InputError(problems);
-  const bundles = envs.map((e) => compileEnvironment(e, root));
+  // each environment validated just above: not again
+  const bundles = envs.map((e) => {
+    const { ir, objects, files } = emitValidated(e, root);
+    return assembleBundle(ir, objects, files);
+  });
   const applicationSet = toYaml(emitApplicationSet(gitops, all.map((e) => ({ environment: e.name, cluster: e.cluster }))));
   return { bundles, applicationSet };
 }
