@@ -1,14 +1,8 @@
 #!/usr/bin/env node
-import { stopSharedLocalCluster } from '@ztp/local-cluster';
-import { main } from './main.ts';
-import { processIo } from './io.ts';
+// V8 keeps the modules it compiled on disk (the OS temp directory; NODE_DISABLE_COMPILE_CACHE=1
+// turns it off), so the next `ztp` skips compiling them again. It must be on before the rest is
+// imported, hence the dynamic import.
+import { enableCompileCache } from 'node:module';
 
-// A reader that stops early (`ztp analyze ... | head`) is not an error.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw e;
-});
-const code = await main(process.argv.slice(2), processIo());
-// The apiserver engine starts a local control plane on first use; it must not outlive the command.
-await stopSharedLocalCluster();
-process.exitCode = code;
+enableCompileCache?.();
+await import('./run.ts');

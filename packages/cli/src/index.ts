@@ -1,4 +1,4 @@
-export { main, helpText, COMMANDS } from './main.ts';
+export { main, helpText, loadCommand, loadCommands, COMMAND_NAMES } from './main.ts';
 export type { Command } from './command.ts';
 export { EXIT, UsageError, describeError } from './exit-codes.ts';
 export type { Io } from './io.ts';

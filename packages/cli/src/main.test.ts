@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listFiles } from '@ztp/compiler';
 import { requireTools } from '@ztp/tools';
-import { main } from './main.ts';
+import { COMMAND_NAMES, loadCommands, main } from './main.ts';
 import type { Io } from './io.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -47,6 +47,30 @@ describe('ztp CLI', () => {
     expect(io.stdout.join('')).toMatch(/^  compile +compile environments/m);
     expect(await main(['compile', '--help'], io)).toBe(0);
     expect(io.stdout.join('')).toContain('--check');
+  });
+
+  it('registers every command under its own name, and help lists them in that order', async () => {
+    const commands = await loadCommands();
+    expect(commands.map((c) => c.name)).toEqual([...COMMAND_NAMES]);
+    expect(new Set(COMMAND_NAMES).size).toBe(COMMAND_NAMES.length);
+    const io = captureIo(REPO);
+    expect(await main(['help'], io)).toBe(0);
+    expect([...io.stdout.join('').matchAll(/^  (\S+) /gm)].map((m) => m[1])).toEqual([...COMMAND_NAMES, 'help']);
+  });
+
+  it('loads only the command it runs: a compile loads neither the cluster clients nor the other commands', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ztp-modules-'));
+    temps.push(dir);
+    const hook = join(dir, 'hook.mjs');
+    writeFileSync(
+      hook,
+      "import { registerHooks } from 'node:module';\nconst urls = [];\nregisterHooks({ load(url, context, next) { urls.push(url); return next(url, context); } });\nprocess.on('exit', () => process.stderr.write(urls.join('\\n')));\n",
+    );
+    const r = await execa('node', ['--import', hook, BIN, 'compile', '--help'], { cwd: REPO, reject: false });
+    expect(r.exitCode).toBe(0);
+    const loaded = r.stderr.split('\n');
+    expect(loaded.some((u) => u.endsWith('/commands/compile.ts'))).toBe(true);
+    expect(loaded.filter((u) => u.includes('/@kubernetes/client-node/') || /\/commands\/(?!compile|validate)\w+\.ts$/.test(u))).toEqual([]);
   });
 
   it('exits 2 on usage errors, without a stack trace', async () => {

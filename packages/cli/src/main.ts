@@ -1,30 +1,49 @@
 import type { Command } from './command.ts';
-import { analyzeCommand } from './commands/analyze.ts';
-import { compileCommand } from './commands/compile.ts';
-import { diffCommand } from './commands/diff.ts';
-import { reportCommand } from './commands/report.ts';
-import { testCommand } from './commands/test.ts';
-import { admissionCommand } from './commands/admission.ts';
-import { verifyCommand } from './commands/verify.ts';
-import { validateCommand } from './commands/validate.ts';
-import { proveCommand } from './commands/prove.ts';
-import { vaultCommand } from './commands/vault.ts';
-import { complianceCommand } from './commands/compliance.ts';
 import { describeError, EXIT, UsageError } from './exit-codes.ts';
 import type { Io } from './io.ts';
 import { rootOrUndefined } from './environments.ts';
 
-/** Every command, in the order help lists them. */
-export const COMMANDS: readonly Command[] = [compileCommand, verifyCommand, validateCommand, proveCommand, testCommand, admissionCommand, analyzeCommand, diffCommand, reportCommand, vaultCommand, complianceCommand];
+/**
+ * Every command, in the order help lists them, and how to load it. A run loads only its own
+ * command's module, so `ztp compile` does not load the cluster clients and engine adapters that
+ * other commands need (thousands of modules).
+ */
+const LOADERS: readonly (readonly [string, () => Promise<Command>])[] = [
+  ['compile', async () => (await import('./commands/compile.ts')).compileCommand],
+  ['verify', async () => (await import('./commands/verify.ts')).verifyCommand],
+  ['validate', async () => (await import('./commands/validate.ts')).validateCommand],
+  ['prove', async () => (await import('./commands/prove.ts')).proveCommand],
+  ['test', async () => (await import('./commands/test.ts')).testCommand],
+  ['admission', async () => (await import('./commands/admission.ts')).admissionCommand],
+  ['analyze', async () => (await import('./commands/analyze.ts')).analyzeCommand],
+  ['diff', async () => (await import('./commands/diff.ts')).diffCommand],
+  ['report', async () => (await import('./commands/report.ts')).reportCommand],
+  ['vault', async () => (await import('./commands/vault.ts')).vaultCommand],
+  ['compliance', async () => (await import('./commands/compliance.ts')).complianceCommand],
+];
 
-export function helpText(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+/** The command names, in the order help lists them. */
+export const COMMAND_NAMES: readonly string[] = LOADERS.map(([name]) => name);
+
+/** Loads one command, or `undefined` for an unknown name. */
+export async function loadCommand(name: string): Promise<Command | undefined> {
+  return LOADERS.find(([n]) => n === name)?.[1]();
+}
+
+/** Every command, loaded (for help). */
+export async function loadCommands(): Promise<Command[]> {
+  return Promise.all(LOADERS.map(([, load]) => load()));
+}
+
+export async function helpText(): Promise<string> {
+  const commands = await loadCommands();
+  const width = Math.max(...commands.map((c) => c.name.length)) + 2;
   return `ztp: zero-trust policy as code
 
 Usage: ztp <command> [options]      ztp help <command> for a command's options
 
 Commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`).join('\n')}
+${commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`).join('\n')}
   ${'help'.padEnd(width)}show help
 
 Exit codes: 0 ok, 1 policy or validation failure, 2 usage or input error, 3 internal error.
@@ -38,15 +57,15 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
       const topic = rest[0];
       if (topic === undefined) {
-        io.out(helpText());
+        io.out(await helpText());
         return EXIT.ok;
       }
-      const command = COMMANDS.find((c) => c.name === topic);
+      const command = await loadCommand(topic);
       if (command === undefined) throw new UsageError(`no help for unknown command '${topic}'`);
       io.out(command.help);
       return EXIT.ok;
     }
-    const command = COMMANDS.find((c) => c.name === name);
+    const command = await loadCommand(name);
     if (command === undefined) throw new UsageError(`unknown command '${name}'`);
     if (rest.includes('--help') || rest.includes('-h')) {
       io.out(command.help);

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { resolveTool } from '@ztp/tools';
 import { ensureNamespace, ensureServiceAccount, grantAuthDelegator, serviceAccountToken } from './bootstrap.ts';
 import { makePki } from './pki.ts';
@@ -162,6 +162,9 @@ async function startOnce(options: LocalClusterOptions): Promise<LocalCluster> {
       'current-context': 'ztp-local',
     };
     await writeFile(kubeconfigPath, JSON.stringify(kubeconfig, null, 2), { mode: 0o600 });
+    // loaded here, not at the top: the client is about 1,000 modules, and the CLI imports this
+    // package for every command (to stop a cluster a command may have started)
+    const { KubeConfig } = await import('@kubernetes/client-node');
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromFile(kubeconfigPath);
 
