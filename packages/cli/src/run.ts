@@ -1,5 +1,5 @@
 /** The `ztp` process: runs `main` on the command line, then stops what a command may have left running. */
-import { stopSharedLocalCluster } from '@ztp/local-cluster';
+import { stopSharedLocalCluster } from '@ztp/local-cluster/shared';
 import { main } from './main.ts';
 import { processIo } from './io.ts';
 

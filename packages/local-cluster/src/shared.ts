@@ -1,10 +1,12 @@
 import { rmSync } from 'node:fs';
-import { startLocalCluster, type LocalCluster } from './cluster.ts';
+import type { LocalCluster } from './cluster.ts';
 
 /*
  * One local control plane per process (a test worker, a CLI run), started on first use and
  * stopped when the process exits: a suite pays the start-up once, not per test. Callers keep
- * out of each other's way with their own namespaces and object names.
+ * out of each other's way with their own namespaces and object names. This module loads the
+ * cluster code only when one starts, so that the CLI can import it (`@ztp/local-cluster/shared`)
+ * for every command at no cost.
  */
 
 let shared: Promise<LocalCluster> | undefined;
@@ -12,7 +14,7 @@ let shared: Promise<LocalCluster> | undefined;
 /** The process's shared local cluster, started on first call. */
 export function sharedLocalCluster(): Promise<LocalCluster> {
   if (shared === undefined) {
-    shared = startLocalCluster();
+    shared = import('./cluster.ts').then(({ startLocalCluster }) => startLocalCluster());
     shared.then(
       (cluster) => {
         // The processes are killed by their own exit hook; the directory is removed here.

@@ -17,7 +17,6 @@ import type { Command } from '../command.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
 import type { Io } from '../io.ts';
 import { crdsDir } from '@ztp/crd-schema';
-import { formatValidation, validateBundles } from './validate.ts';
 
 /** Options of `ztp compile`. */
 export interface CompileOptions {
@@ -61,6 +60,8 @@ export async function runCompile(o: CompileOptions, io: Io): Promise<number> {
   const gitops = loadGitOpsSettings(root);
   const compiled = compileEnvironments(chosen, root, gitops, all);
   if (o.validate) {
+    // loaded only when asked for: it brings the local control plane's code
+    const { formatValidation, validateBundles } = await import('./validate.ts');
     const results = await validateBundles(compiled.bundles, crdsDir(), (line) => io.err(line));
     const text = formatValidation(results);
     if (results.some((r) => r.rejected.length > 0)) {

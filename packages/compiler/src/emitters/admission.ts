@@ -1,4 +1,6 @@
-import { emitAdmission, type BundleFile } from '@ztp/admission';
+// the emitters only (the package's index also brings the engine adapters, which compile never runs)
+import { emitAdmission } from '@ztp/admission/emit';
+import type { BundleFile } from '@ztp/admission';
 import type { IR } from '../ir.ts';
 import { emitted, type Emitted } from '../object.ts';
 
