@@ -4,7 +4,7 @@
  *   --cyclonus-sizes=10,25  extra small sizes for cyclonus only
  *   --runs=N or N1,N2,...   runs per size, or per size of --sizes in order (default 5 up to 100 workloads, 3 up to 1,000, 1 above; the default also for the cyclonus-only sizes)
  *   --peer-runs=3           most runs of a peer analyzer at one size
- *   --tasks=compile,yaml,yamllib,ztp,netpolicy,cyclonus  what to measure at each size (default all)
+ *   --tasks=compile,cli,yaml,yamllib,ztp,netpolicy,cyclonus  what to measure at each size (default all)
  *   --admission-engines=kyverno,opa,...  engines of the admission measurement (default: all but apiserver)
  *   --admission-limit=120   seconds of one engine's per-example runs; beyond, an evenly spaced sample is run and extrapolated
  *   --no-admission          skip the admission proof measurement

@@ -16,7 +16,7 @@ import { shapeOf } from './generate.ts';
 import { growthExponent, median } from './stats.ts';
 
 /** Tasks measured at every size, in order. */
-export const SIZE_TASKS = ['compile', 'yaml', 'yamllib', 'ztp', 'netpolicy', 'cyclonus'] as const;
+export const SIZE_TASKS = ['compile', 'cli', 'yaml', 'yamllib', 'ztp', 'netpolicy', 'cyclonus'] as const;
 export type SizeTask = (typeof SIZE_TASKS)[number];
 
 export interface BenchOptions {
