@@ -2,57 +2,7 @@
  * @ztp/admission: the typed admission rule language, its emitters for every engine form, and the
  * proof that the forms give the verdicts each rule's examples promise.
  */
-export type {
-  AdmissionModule,
-  AdmissionNotice,
-  AdmissionOutput,
-  AdmissionSettings,
-  BundleFile,
-  ClusterForm,
-  K8sObject,
-} from './contract.ts';
-export { CLUSTER_FORMS } from './contract.ts';
-
-export type {
-  Atom,
-  Clause,
-  Condition,
-  Example,
-  Exists,
-  ImageSignatureRule,
-  Ref,
-  ResourceKind,
-  Rule,
-  RootVar,
-  Scalar,
-  Signer,
-  Source,
-  Target,
-  Test,
-  ValidationRule,
-} from './rule/ast.ts';
-export type { Scope, Value } from './rule/build.ts';
-export {
-  allow,
-  deny,
-  imageSignatureRule,
-  invalidOnCluster,
-  KINDS,
-  meta,
-  object,
-  objects,
-  POD_KINDS,
-  PODS,
-  scope,
-  someContainer,
-  spec,
-  validationRule,
-  violation,
-  violationWithMessage,
-} from './rule/build.ts';
-export type * from './rule/shapes.ts';
-export { container, pod, workload } from './rule/objects.ts';
-export type { WorkloadKind } from './rule/objects.ts';
+export * from './rule/index.ts';
 export { checkModule, checkRule, RuleError } from './rule/check.ts';
 export { interpret, misjudgedExamples, podParts, targets } from './rule/interpret.ts';
 

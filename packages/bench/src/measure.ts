@@ -4,6 +4,7 @@
  * Inputs are prepared before the clock starts; only the operation itself is timed.
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile, chmod, copyFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -105,6 +106,7 @@ const cpuSince = (start: NodeJS.CpuUsage) => {
  */
 async function compileCli(options: TaskOptions, repeats: number): Promise<Measurement> {
   const root = resolve(options.root);
+  if (!existsSync('/usr/bin/time')) throw new Error('GNU time is required at /usr/bin/time (apt-get install time)');
   const dir = await mkdtemp(join(tmpdir(), 'ztp-bench-cli-'));
   try {
     const generate: GenerateOptions = { workloads: options.workloads, flows: options.flows, namespaces: options.namespaces, seed: options.seed, name: options.name ?? 'bench' };

@@ -4,5 +4,5 @@
 // imported, hence the dynamic import.
 import { enableCompileCache } from 'node:module';
 
-enableCompileCache?.();
+enableCompileCache();
 await import('./run.ts');

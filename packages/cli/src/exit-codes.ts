@@ -1,7 +1,7 @@
 import { InputError, formatProblem } from '@ztp/model';
 import { BundleError } from '@ztp/compiler';
 import { VaultError } from './vault/client.ts';
-import { ToolMissingError } from '@ztp/tools';
+import { ToolMissingError } from '@ztp/tools/errors';
 import { BundleReadError, ClusterError } from '@ztp/compliance/errors';
 
 /** Every exit code of the `ztp` command, in one place. */

@@ -162,8 +162,8 @@ async function startOnce(options: LocalClusterOptions): Promise<LocalCluster> {
       'current-context': 'ztp-local',
     };
     await writeFile(kubeconfigPath, JSON.stringify(kubeconfig, null, 2), { mode: 0o600 });
-    // loaded here, not at the top: the client is about 1,000 modules, and the CLI imports this
-    // package for every command (to stop a cluster a command may have started)
+    // loaded here, not at the top: the client is about 1,000 modules, which the commands that
+    // import this package only for its other parts (admission engines, validation) need not load
     const { KubeConfig } = await import('@kubernetes/client-node');
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromFile(kubeconfigPath);

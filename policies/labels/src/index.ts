@@ -3,8 +3,8 @@
  *
  *     admission: [requiredLabels({ labels: [{ key: 'owner', allowedRegex: '^[a-z]+$' }] })]
  */
-import { allow, deny, KINDS, meta, object, pod, validationRule, violationWithMessage, workload } from '@ztp/admission';
-import type { AdmissionModule, Clause, Example, K8sObject, ResourceKind, Target } from '@ztp/admission';
+import { allow, deny, KINDS, meta, object, pod, validationRule, violationWithMessage, workload } from '@ztp/admission/rule';
+import type { AdmissionModule, Clause, Example, K8sObject, ResourceKind, Target } from '@ztp/admission/rule';
 
 /** One required label. */
 export interface RequiredLabel {

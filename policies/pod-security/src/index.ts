@@ -8,7 +8,7 @@
  * allowPrivilegeEscalation, seccomp and capabilities checks are skipped for `spec.os.name:
  * windows`, and runAsNonRoot, runAsUser and baseline procMount are relaxed for `hostUsers: false`.
  */
-import type { AdmissionModule, ValidationRule } from '@ztp/admission';
+import type { AdmissionModule, ValidationRule } from '@ztp/admission/rule';
 import { BASELINE_RULES } from './baseline/index.ts';
 import { RESTRICTED_RULES } from './restricted/index.ts';
 

@@ -1,5 +1,5 @@
-import { allow, container, deny, pod, someContainer, validationRule, violation, workload } from '@ztp/admission';
-import type { AdmissionModule, Example } from '@ztp/admission';
+import { allow, container, deny, pod, someContainer, validationRule, violation, workload } from '@ztp/admission/rule';
+import type { AdmissionModule, Example } from '@ztp/admission/rule';
 
 /** Parameters of allowedRegistries. */
 export interface AllowedRegistriesOptions {

@@ -1,5 +1,5 @@
-import { allow, container, deny, pod, someContainer, validationRule, violation, workload } from '@ztp/admission';
-import type { AdmissionModule, Atom, ContainerShape, Scope } from '@ztp/admission';
+import { allow, container, deny, pod, someContainer, validationRule, violation, workload } from '@ztp/admission/rule';
+import type { AdmissionModule, Atom, ContainerShape, Scope } from '@ztp/admission/rule';
 
 /** Parameters of imageDigests. */
 export interface ImageDigestsOptions {

@@ -1,5 +1,5 @@
-import { allow, container, deny, imageSignatureRule, pod, someContainer, validationRule, violation } from '@ztp/admission';
-import type { AdmissionModule, Example, Rule, Signer } from '@ztp/admission';
+import { allow, container, deny, imageSignatureRule, pod, someContainer, validationRule, violation } from '@ztp/admission/rule';
+import type { AdmissionModule, Example, Rule, Signer } from '@ztp/admission/rule';
 
 /** A keyless signer: the OIDC issuer and subject its Fulcio certificate must name, exactly. */
 export interface KeylessIdentity {

@@ -7,8 +7,8 @@
  *   inherited from the pod (and not overridden with false on the container).
  * - `no-privileged`: no container sets securityContext.privileged=true.
  */
-import { allow, container, deny, pod, someContainer, spec, validationRule, violation, workload } from '@ztp/admission';
-import type { AdmissionModule } from '@ztp/admission';
+import { allow, container, deny, pod, someContainer, spec, validationRule, violation, workload } from '@ztp/admission/rule';
+import type { AdmissionModule } from '@ztp/admission/rule';
 
 const nonRoot = (name: string, podLevel: boolean | undefined, containerLevel: boolean | undefined, extra: Record<string, unknown> = {}) =>
   pod(name, {

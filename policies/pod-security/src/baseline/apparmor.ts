@@ -1,4 +1,4 @@
-import { allow, container, deny, invalidOnCluster, meta, pod, someContainer, spec, validationRule, violation, workload } from '@ztp/admission';
+import { allow, container, deny, invalidOnCluster, meta, pod, someContainer, spec, validationRule, violation, workload } from '@ztp/admission/rule';
 import { APPARMOR_ANNOTATION_PREFIX, APPARMOR_TYPES } from './values.ts';
 
 const annotated = (name: string, value: string) =>

@@ -1,4 +1,4 @@
-import { allow, container, deny, pod, someContainer, validationRule, violation } from '@ztp/admission';
+import { allow, container, deny, pod, someContainer, validationRule, violation } from '@ztp/admission/rule';
 import { BASELINE_CAPABILITIES } from './values.ts';
 
 const adding = (name: string, add: string[]) =>

@@ -1,4 +1,4 @@
-import { allow, deny, pod, spec, validationRule, violation, workload } from '@ztp/admission';
+import { allow, deny, pod, spec, validationRule, violation, workload } from '@ztp/admission/rule';
 
 /** Baseline `hostNamespaces`: hostNetwork, hostPID and hostIPC must be unset or false. */
 export const hostNamespaces = validationRule({

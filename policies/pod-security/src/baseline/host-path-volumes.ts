@@ -1,4 +1,4 @@
-import { allow, deny, pod, spec, validationRule, violation } from '@ztp/admission';
+import { allow, deny, pod, spec, validationRule, violation } from '@ztp/admission/rule';
 
 /** Baseline `hostPathVolumes`: volumes must not be hostPath volumes. */
 export const hostPathVolumes = validationRule({

@@ -1,4 +1,4 @@
-import { allow, container, deny, pod, someContainer, validationRule, violation } from '@ztp/admission';
+import { allow, container, deny, pod, someContainer, validationRule, violation } from '@ztp/admission/rule';
 
 const withPorts = (name: string, ports: Record<string, unknown>[]) => pod(name, { containers: [container('c', { ports })] });
 

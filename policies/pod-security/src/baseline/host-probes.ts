@@ -1,5 +1,5 @@
-import type { Clause } from '@ztp/admission';
-import { allow, container, deny, pod, someContainer, validationRule, violation } from '@ztp/admission';
+import type { Clause } from '@ztp/admission/rule';
+import { allow, container, deny, pod, someContainer, validationRule, violation } from '@ztp/admission/rule';
 
 /** The host fields of probes and lifecycle handlers (check `hostProbesAndHostLifecycle`). */
 const HOST_FIELDS = [

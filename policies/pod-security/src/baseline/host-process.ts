@@ -1,4 +1,4 @@
-import { allow, container, deny, invalidOnCluster, pod, someContainer, spec, validationRule, violation, workload } from '@ztp/admission';
+import { allow, container, deny, invalidOnCluster, pod, someContainer, spec, validationRule, violation, workload } from '@ztp/admission/rule';
 
 const HOST_PROCESS = { securityContext: { windowsOptions: { hostProcess: true } } };
 

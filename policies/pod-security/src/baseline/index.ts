@@ -1,4 +1,4 @@
-import type { ValidationRule } from '@ztp/admission';
+import type { ValidationRule } from '@ztp/admission/rule';
 import { appArmor } from './apparmor.ts';
 import { capabilities } from './capabilities.ts';
 import { hostNamespaces } from './host-namespaces.ts';

@@ -1,4 +1,4 @@
-import { allow, container, deny, pod, someContainer, validationRule, violation, workload } from '@ztp/admission';
+import { allow, container, deny, pod, someContainer, validationRule, violation, workload } from '@ztp/admission/rule';
 
 /** Baseline `privileged`: containers must not set securityContext.privileged=true. */
 export const privileged = validationRule({

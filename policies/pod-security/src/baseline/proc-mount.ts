@@ -1,4 +1,4 @@
-import { allow, container, deny, invalidOnCluster, pod, someContainer, spec, validationRule, violation } from '@ztp/admission';
+import { allow, container, deny, invalidOnCluster, pod, someContainer, spec, validationRule, violation } from '@ztp/admission/rule';
 
 const INVALID = 'the apiserver refuses procMount Unmasked unless hostUsers is false, which is exactly when baseline allows it: every pod this rule denies is an invalid object (upstream marks these fixtures failRequiresError)';
 

@@ -1,4 +1,4 @@
-import { allow, container, deny, pod, someContainer, spec, validationRule, violation } from '@ztp/admission';
+import { allow, container, deny, pod, someContainer, spec, validationRule, violation } from '@ztp/admission/rule';
 import { SECCOMP_TYPES } from './values.ts';
 
 /** Baseline `seccompProfile_baseline` (v1.19+): a set seccomp profile must be RuntimeDefault or Localhost. */

@@ -1,4 +1,4 @@
-import { allow, container, deny, pod, someContainer, spec, validationRule, violation } from '@ztp/admission';
+import { allow, container, deny, pod, someContainer, spec, validationRule, violation } from '@ztp/admission/rule';
 import { SELINUX_TYPES } from './values.ts';
 
 const podOptions = (name: string, seLinuxOptions: Record<string, string>) => pod(name, { securityContext: { seLinuxOptions } });

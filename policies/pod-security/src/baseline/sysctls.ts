@@ -1,4 +1,4 @@
-import { allow, deny, pod, spec, validationRule, violation } from '@ztp/admission';
+import { allow, deny, pod, spec, validationRule, violation } from '@ztp/admission/rule';
 import { SAFE_SYSCTLS } from './values.ts';
 
 const withSysctls = (name: string, names: readonly string[]) =>

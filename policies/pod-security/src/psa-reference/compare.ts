@@ -8,7 +8,7 @@
  * is accepted: the reference must then deny with nothing but "forbidden sysctls" naming only
  * those sysctls. Pure.
  */
-import type { K8sObject } from '@ztp/admission';
+import type { K8sObject } from '@ztp/admission/rule';
 import { V1_37_SYSCTLS } from './pods.ts';
 import type { ReferenceVerdict } from './reference.ts';
 

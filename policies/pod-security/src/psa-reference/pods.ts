@@ -9,7 +9,7 @@
  * PodSecurity verdict at all). Pure.
  */
 import fc from 'fast-check';
-import type { K8sObject } from '@ztp/admission';
+import type { K8sObject } from '@ztp/admission/rule';
 import { BASELINE_CAPABILITIES, SAFE_SYSCTLS } from '../baseline/values.ts';
 
 type Json = Record<string, any>;

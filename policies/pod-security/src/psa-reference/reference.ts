@@ -6,7 +6,7 @@
  * admission) no verdict at all; anything else is thrown, never read as a verdict.
  */
 import { randomBytes } from 'node:crypto';
-import type { K8sObject } from '@ztp/admission';
+import type { K8sObject } from '@ztp/admission/rule';
 import { ensureNamespace, type KubeObject, type KubeResponse, type LocalCluster } from '@ztp/local-cluster';
 
 export type Level = 'baseline' | 'restricted';

@@ -4,7 +4,7 @@
  * first on which the disagreement persists is kept, until none does. Invalid candidates are for
  * the caller's check to reject (the reference says which are).
  */
-import type { K8sObject } from '@ztp/admission';
+import type { K8sObject } from '@ztp/admission/rule';
 
 type Json = Record<string, any>;
 

@@ -1,4 +1,4 @@
-import { allow, container, deny, someContainer, spec, validationRule, violation } from '@ztp/admission';
+import { allow, container, deny, someContainer, spec, validationRule, violation } from '@ztp/admission/rule';
 import { onWindows, restrictedPod } from './common.ts';
 
 /** Restricted `allowPrivilegeEscalation` (v1.25+): containers must set it to false; skipped for Windows pods. */

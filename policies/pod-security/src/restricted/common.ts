@@ -1,5 +1,5 @@
-import { container, pod } from '@ztp/admission';
-import type { K8sObject } from '@ztp/admission';
+import { container, pod } from '@ztp/admission/rule';
+import type { K8sObject } from '@ztp/admission/rule';
 
 /**
  * A pod that passes every restricted check, to start restricted examples from: non-root,

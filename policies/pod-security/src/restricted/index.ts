@@ -1,4 +1,4 @@
-import type { ValidationRule } from '@ztp/admission';
+import type { ValidationRule } from '@ztp/admission/rule';
 import { BASELINE_RULES } from '../baseline/index.ts';
 import { allowPrivilegeEscalation } from './allow-privilege-escalation.ts';
 import { capabilitiesRestricted } from './capabilities.ts';

@@ -1,4 +1,4 @@
-import { allow, deny, invalidOnCluster, someContainer, validationRule, violation } from '@ztp/admission';
+import { allow, deny, invalidOnCluster, someContainer, validationRule, violation } from '@ztp/admission/rule';
 import { restrictedPod } from './common.ts';
 
 /** Restricted `procMount_restricted` (v1.35+, replaces the baseline check): procMount must be unset or Default, even in user namespaces. */

@@ -1,4 +1,4 @@
-import { allow, container, deny, someContainer, spec, validationRule, violationWithMessage } from '@ztp/admission';
+import { allow, container, deny, someContainer, spec, validationRule, violationWithMessage } from '@ztp/admission/rule';
 import { onWindows, restrictedPod } from './common.ts';
 
 const MUST_NOT = 'runAsNonRoot != true: pod and containers must not set securityContext.runAsNonRoot=false';

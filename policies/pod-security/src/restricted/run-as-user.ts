@@ -1,4 +1,4 @@
-import { allow, deny, someContainer, spec, validationRule, violation } from '@ztp/admission';
+import { allow, deny, someContainer, spec, validationRule, violation } from '@ztp/admission/rule';
 import { restrictedPod } from './common.ts';
 
 /** Restricted `runAsUser` (v1.35+): pod and containers must not set runAsUser=0; relaxed for `hostUsers: false`. */

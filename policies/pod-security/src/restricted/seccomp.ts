@@ -1,5 +1,5 @@
-import { allow, deny, invalidOnCluster, someContainer, spec, validationRule, violationWithMessage } from '@ztp/admission';
-import type { K8sObject } from '@ztp/admission';
+import { allow, deny, invalidOnCluster, someContainer, spec, validationRule, violationWithMessage } from '@ztp/admission/rule';
+import type { K8sObject } from '@ztp/admission/rule';
 import { SECCOMP_TYPES } from '../baseline/values.ts';
 import { onWindows, restrictedPod } from './common.ts';
 

@@ -1,4 +1,4 @@
-import { allow, deny, spec, validationRule, violation } from '@ztp/admission';
+import { allow, deny, spec, validationRule, violation } from '@ztp/admission/rule';
 import { RESTRICTED_VOLUME_SOURCES } from '../baseline/values.ts';
 import { restrictedPod } from './common.ts';
 
