@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, linkSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -26,6 +26,48 @@ describe('writeTreeAtomically', () => {
     expect(() => writeTreeAtomically(target, new Map([['b.yaml', 'b'], ['x', 'file'], ['x/y.yaml', 'y']]))).toThrow();
     expect(listFiles(target)).toEqual(['a.yaml']);
     expect(readFileSync(join(target, 'a.yaml'), 'utf8')).toBe('a');
+    expect(readdirSync(dir)).toEqual(['bundle']);
+  });
+});
+
+describe('writeTreeAtomically over a previous tree', () => {
+  it('links the files whose content is unchanged and writes the others, never through a link', () => {
+    dir = mkdtempSync(join(tmpdir(), 'ztp-write-'));
+    const target = join(dir, 'bundle');
+    writeTreeAtomically(target, new Map([['same.yaml', 'same'], ['sub/changed.yaml', 'old']]));
+    // outside handles on the previous tree's files (the tree itself is removed by the swap)
+    linkSync(join(target, 'same.yaml'), join(dir, 'same.keep'));
+    linkSync(join(target, 'sub/changed.yaml'), join(dir, 'changed.keep'));
+    writeTreeAtomically(target, new Map([['same.yaml', 'same'], ['sub/changed.yaml', 'new'], ['added.yaml', 'added']]));
+    expect(listFiles(target)).toEqual(['added.yaml', 'same.yaml', 'sub/changed.yaml']);
+    expect(statSync(join(target, 'same.yaml')).ino).toBe(statSync(join(dir, 'same.keep')).ino);
+    expect(statSync(join(target, 'sub/changed.yaml')).ino).not.toBe(statSync(join(dir, 'changed.keep')).ino);
+    expect(readFileSync(join(target, 'sub/changed.yaml'), 'utf8')).toBe('new');
+    expect(readFileSync(join(dir, 'changed.keep'), 'utf8')).toBe('old');
+  });
+
+  it('writes a new file where the previous tree has a symbolic link or an executable file with the same content', () => {
+    dir = mkdtempSync(join(tmpdir(), 'ztp-write-'));
+    const target = join(dir, 'bundle');
+    writeTreeAtomically(target, new Map([['exec.yaml', 'x'], ['plain.yaml', 'p']]));
+    writeFileSync(join(dir, 'elsewhere.yaml'), 'l');
+    symlinkSync(join(dir, 'elsewhere.yaml'), join(target, 'link.yaml'));
+    chmodSync(join(target, 'exec.yaml'), 0o755);
+    writeTreeAtomically(target, new Map([['exec.yaml', 'x'], ['link.yaml', 'l'], ['plain.yaml', 'p']]));
+    expect(lstatSync(join(target, 'link.yaml')).isFile()).toBe(true);
+    expect(readFileSync(join(target, 'link.yaml'), 'utf8')).toBe('l');
+    expect(statSync(join(target, 'exec.yaml')).mode & 0o111).toBe(0);
+    expect(readFileSync(join(target, 'exec.yaml'), 'utf8')).toBe('x');
+  });
+
+  it('leaves the previous tree as it was when a write that reused some of its files fails', () => {
+    dir = mkdtempSync(join(tmpdir(), 'ztp-write-'));
+    const target = join(dir, 'bundle');
+    writeTreeAtomically(target, new Map([['a.yaml', 'a'], ['b.yaml', 'b']]));
+    expect(() => writeTreeAtomically(target, new Map([['a.yaml', 'a'], ['b.yaml', 'B'], ['x', 'file'], ['x/y.yaml', 'y']]))).toThrow();
+    expect(listFiles(target)).toEqual(['a.yaml', 'b.yaml']);
+    expect(readFileSync(join(target, 'a.yaml'), 'utf8')).toBe('a');
+    expect(readFileSync(join(target, 'b.yaml'), 'utf8')).toBe('b');
     expect(readdirSync(dir)).toEqual(['bundle']);
   });
 });

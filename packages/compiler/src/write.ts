@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Bundle } from './bundle.ts';
@@ -45,8 +45,33 @@ export function isClean(d: BundleDiff): boolean {
 }
 
 /**
+ * Puts `text` at `path`: a hard link to `previous` (the same file of the tree being replaced) when
+ * that is a plain, non-executable file holding exactly `text`, else a new file. The content is
+ * read back through the link itself, after linking, so what is kept is what was compared.
+ * Creating a file costs several times a link plus a read (0.1-0.3 ms against about 0.02 ms on the
+ * development machine's disk), and a compile after an edit leaves most files as they were.
+ */
+function place(path: string, text: string, previous: string | undefined): void {
+  if (previous !== undefined) {
+    try {
+      const st = lstatSync(previous);
+      if (st.isFile() && (st.mode & 0o111) === 0) {
+        linkSync(previous, path);
+        if (readFileSync(path, 'utf8') === text) return;
+      }
+    } catch {
+      // no such file in the old tree, or no hard links on this filesystem: write it
+    }
+    // never write through a link: that would change the tree being replaced
+    rmSync(path, { force: true });
+  }
+  writeFileSync(path, text);
+}
+
+/**
  * Replaces `target` with exactly `files`, atomically: everything is written to a sibling temporary
  * folder first, then swapped in with renames. If writing fails, `target` is left as it was.
+ * Files that `target` already holds with the same content are hard-linked instead of written.
  */
 export function writeTreeAtomically(target: string, files: ReadonlyMap<string, string>): void {
   const parent = dirname(target);
@@ -55,10 +80,16 @@ export function writeTreeAtomically(target: string, files: ReadonlyMap<string, s
   const tmp = join(parent, `.ztp-tmp-${tag}`);
   const old = join(parent, `.ztp-old-${tag}`);
   try {
+    const reuse = existsSync(target) && statSync(target).isDirectory();
+    const folders = new Set<string>();
     for (const [file, text] of files) {
       const p = join(tmp, file);
-      mkdirSync(dirname(p), { recursive: true });
-      writeFileSync(p, text);
+      const folder = dirname(p);
+      if (!folders.has(folder)) {
+        mkdirSync(folder, { recursive: true });
+        folders.add(folder);
+      }
+      place(p, text, reuse ? join(target, file) : undefined);
     }
     if (files.size === 0) mkdirSync(tmp, { recursive: true });
     const hadTarget = existsSync(target) && statSync(target).isDirectory();
