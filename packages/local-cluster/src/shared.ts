@@ -14,14 +14,16 @@ let shared: Promise<LocalCluster> | undefined;
 /** The process's shared local cluster, started on first call. */
 export function sharedLocalCluster(): Promise<LocalCluster> {
   if (shared === undefined) {
-    shared = import('./cluster.ts').then(({ startLocalCluster }) => startLocalCluster());
-    shared.then(
+    const starting = import('./cluster.ts').then(({ startLocalCluster }) => startLocalCluster());
+    shared = starting;
+    starting.then(
       (cluster) => {
         // The processes are killed by their own exit hook; the directory is removed here.
         process.once('exit', () => rmSync(cluster.dir, { recursive: true, force: true }));
       },
       () => {
-        shared = undefined; // a failed start may be retried
+        // a failed start may be retried; a newer start (after a stop) is left alone
+        if (shared === starting) shared = undefined;
       },
     );
   }
