@@ -1,4 +1,4 @@
-import { chmodSync, linkSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, linkSync, lstatSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -35,15 +35,32 @@ describe('writeTreeAtomically over a previous tree', () => {
     dir = mkdtempSync(join(tmpdir(), 'ztp-write-'));
     const target = join(dir, 'bundle');
     writeTreeAtomically(target, new Map([['same.yaml', 'same'], ['sub/changed.yaml', 'old']]));
-    // outside handles on the previous tree's files (the tree itself is removed by the swap)
-    linkSync(join(target, 'same.yaml'), join(dir, 'same.keep'));
-    linkSync(join(target, 'sub/changed.yaml'), join(dir, 'changed.keep'));
-    writeTreeAtomically(target, new Map([['same.yaml', 'same'], ['sub/changed.yaml', 'new'], ['added.yaml', 'added']]));
-    expect(listFiles(target)).toEqual(['added.yaml', 'same.yaml', 'sub/changed.yaml']);
-    expect(statSync(join(target, 'same.yaml')).ino).toBe(statSync(join(dir, 'same.keep')).ino);
-    expect(statSync(join(target, 'sub/changed.yaml')).ino).not.toBe(statSync(join(dir, 'changed.keep')).ino);
-    expect(readFileSync(join(target, 'sub/changed.yaml'), 'utf8')).toBe('new');
-    expect(readFileSync(join(dir, 'changed.keep'), 'utf8')).toBe('old');
+    const sameIno = statSync(join(target, 'same.yaml')).ino;
+    const changedIno = statSync(join(target, 'sub/changed.yaml')).ino;
+    // an open descriptor on the previous file: it must still read the old content afterwards
+    const fd = openSync(join(target, 'sub/changed.yaml'), 'r');
+    try {
+      writeTreeAtomically(target, new Map([['same.yaml', 'same'], ['sub/changed.yaml', 'new'], ['added.yaml', 'added']]));
+      expect(listFiles(target)).toEqual(['added.yaml', 'same.yaml', 'sub/changed.yaml']);
+      expect(statSync(join(target, 'same.yaml')).ino).toBe(sameIno);
+      expect(statSync(join(target, 'sub/changed.yaml')).ino).not.toBe(changedIno);
+      expect(readFileSync(join(target, 'sub/changed.yaml'), 'utf8')).toBe('new');
+      const old = Buffer.alloc(16);
+      expect(old.toString('utf8', 0, readSync(fd, old, 0, 16, 0))).toBe('old');
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it('writes a new file where the previous one is also linked from outside the bundle', () => {
+    dir = mkdtempSync(join(tmpdir(), 'ztp-write-'));
+    const target = join(dir, 'bundle');
+    writeTreeAtomically(target, new Map([['same.yaml', 'same']]));
+    linkSync(join(target, 'same.yaml'), join(dir, 'outside.yaml'));
+    writeTreeAtomically(target, new Map([['same.yaml', 'same']]));
+    expect(statSync(join(target, 'same.yaml')).ino).not.toBe(statSync(join(dir, 'outside.yaml')).ino);
+    expect(statSync(join(target, 'same.yaml')).nlink).toBe(1);
+    expect(readFileSync(join(target, 'same.yaml'), 'utf8')).toBe('same');
   });
 
   it('writes a new file where the previous tree has a symbolic link or an executable file with the same content', () => {

@@ -46,7 +46,8 @@ export function isClean(d: BundleDiff): boolean {
 
 /**
  * Puts `text` at `path`: a hard link to `previous` (the same file of the tree being replaced) when
- * that is a plain, non-executable file holding exactly `text`, else a new file. The content is
+ * that is a plain, non-executable file holding exactly `text` and linked nowhere else (so that
+ * once the old tree is gone nothing outside the bundle shares it), else a new file. The content is
  * read back through the link itself, after linking, so what is kept is what was compared.
  * Creating a file costs several times a link plus a read (0.1-0.3 ms against about 0.02 ms on the
  * development machine's disk), and a compile after an edit leaves most files as they were.
@@ -55,7 +56,7 @@ function place(path: string, text: string, previous: string | undefined): void {
   if (previous !== undefined) {
     try {
       const st = lstatSync(previous);
-      if (st.isFile() && (st.mode & 0o111) === 0) {
+      if (st.isFile() && st.nlink === 1 && (st.mode & 0o111) === 0) {
         linkSync(previous, path);
         if (readFileSync(path, 'utf8') === text) return;
       }
