@@ -53,11 +53,6 @@ export function expectedPortsByNamespace(ir: IR): { get(namespace: string): numb
   return { get: (namespace) => [...new Set([...always, ...(sets.get(namespace) ?? [])])].sort((a, b) => a - b) };
 }
 
-/** The expected outbound ports of one namespace (see `expectedPortsByNamespace`). */
-export function expectedPorts(ir: IR, namespace: string): number[] {
-  return expectedPortsByNamespace(ir).get(namespace);
-}
-
 /** Falco rules as a ConfigMap the Falco chart mounts (`customRules`), in the runtime layer. */
 export function emitFalco(ir: IR): Emitted[] {
   if (!ir.layers.has('runtime')) return [];

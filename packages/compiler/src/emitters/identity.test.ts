@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { flow, runtime, secret, workload } from '@ztp/model';
 import { AMBIENT, byName, CERTS, irOf, NO_MESH, shop } from '../testing.ts';
 import { emitCertificates } from './certificates.ts';
-import { emitFalco, expectedPorts, falcoRules } from './falco.ts';
+import { emitFalco, expectedPortsByNamespace, falcoRules } from './falco.ts';
 import { emitNamespaces } from './namespaces.ts';
 import { emitRbac } from './rbac.ts';
 import { emitSecrets, refreshInterval } from './secrets.ts';
@@ -94,8 +94,9 @@ describe('emitFalco', () => {
   it('alerts on outbound ports a namespace is not expected to use', () => {
     const { web, db } = shop();
     const ir = irOf({ namespaces: ['shop', 'ml'], workloads: [web, db], flows: [flow({ from: web, to: db, ports: ['pg'] })], runtime: [runtime({ namespace: 'ml', outboundPorts: [443, 8080], priority: 'ERROR' })] });
-    expect(expectedPorts(ir, 'ml')).toEqual([53, 443, 8080, 15012]);
-    expect(expectedPorts(ir, 'shop')).toEqual([53, 5432, 15012]);
+    const expected = expectedPortsByNamespace(ir);
+    expect(expected.get('ml')).toEqual([53, 443, 8080, 15012]);
+    expect(expected.get('shop')).toEqual([53, 5432, 15012]);
     const rules = parse(falcoRules(ir).split('\n').filter((l) => l !== '').join('\n')) as Record<string, unknown>[];
     expect(rules.find((r) => r.rule === 'ztp unexpected outbound port in ml')).toMatchObject({ condition: 'ztp_outbound and k8s.ns.name = "ml" and not fd.sport in (ztp_ml_expected_outbound_ports)', priority: 'ERROR' });
     expect(rules.find((r) => r.list === 'ztp_ml_expected_outbound_ports')).toEqual({ list: 'ztp_ml_expected_outbound_ports', items: [53, 443, 8080, 15012] });

@@ -26,7 +26,7 @@ export { auditApiserverFlags, auditPolicy, kindAuditPatch, KIND_AUDIT, POLICY_RE
 export { emitApplicationSet, type ApplicationTarget, type GitOpsSettings } from './argocd.ts';
 export { emitCertificates, svidSecretName } from './certificates.ts';
 export { emitCiliumPolicies } from './cilium.ts';
-export { emitFalco, falcoRules, expectedPorts } from './falco.ts';
+export { emitFalco, falcoRules, expectedPortsByNamespace } from './falco.ts';
 export { emitIstio } from './istio.ts';
 export { emitNamespaces } from './namespaces.ts';
 export { emitNetworkPolicies } from './network-policy.ts';
