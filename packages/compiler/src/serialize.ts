@@ -17,8 +17,12 @@ function isIndex(key: string): boolean {
  * object (`canonical` returns one, and YAML was written from it).
  */
 function orderedKeys(obj: Record<string, unknown>, parentKey: string): string[] {
+  return keyOrder(obj, parentKey, Object.keys(obj));
+}
+
+/** `orderedKeys`, given the object's own keys `all`: returns `all` itself when they are in order already. */
+function keyOrder(obj: Record<string, unknown>, parentKey: string, all: string[]): string[] {
   const first = FIRST[parentKey];
-  const all = Object.keys(obj);
   // the common case: nothing to do when the keys are defined, none is an index and they are
   // already in order (the `first` keys present in their order, then the others by code unit)
   let plain = true;
@@ -265,50 +269,92 @@ function scalar(value: unknown, indent: string, implicitKey: boolean, path: stri
   }
 }
 
-/** A node whose content is at `indent`; objects are ordered as children of `parentKey`. */
-function node(value: unknown, indent: string, parentKey: string, path: string): string {
-  const s = scalar(value, indent, false, path);
-  if (s !== undefined) return s;
-  if (Array.isArray(value)) {
-    if (value.length === 0) return '[]';
-    const itemIndent = indent + STEP;
-    let out = '';
-    for (let i = 0; i < value.length; i++) {
-      if (i > 0) out += `\n${indent}`;
-      out += `- ${node(value[i], itemIndent, '', `${path}[${i}]`)}`;
+/** How the writer orders an object's keys: its keys to write, undefined values left out. */
+type KeysOf = (obj: Record<string, unknown>, parentKey: string) => string[];
+
+/** Keys in the order the object has them (JavaScript's: array indices first), undefined values left out. */
+const insertionKeys: KeysOf = (obj) => {
+  const all = Object.keys(obj);
+  for (let i = 0; i < all.length; i++) if (obj[all[i]!] === undefined) return all.filter((k) => obj[k] !== undefined);
+  return all;
+};
+
+/**
+ * Writes a node whose content is at `indent` into `out` (joined once at the end, so the text comes
+ * out flat: hashing or writing it copies nothing more). `keys` are an object's keys, ordered as
+ * children of `parentKey`; undefined for an array.
+ */
+function write(out: string[], value: unknown, keys: string[] | undefined, indent: string, parentKey: string, path: string, keysOf: KeysOf): void {
+  if (keys === undefined) {
+    const items = value as unknown[];
+    if (items.length === 0) {
+      out.push('[]');
+      return;
     }
-    return out;
+    const itemIndent = indent + STEP;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      const itemPath = `${path}[${i}]`;
+      const s = scalar(item, itemIndent, false, itemPath);
+      const prefix = i > 0 ? `\n${indent}- ` : '- ';
+      if (s !== undefined) {
+        out.push(prefix + s);
+        continue;
+      }
+      out.push(prefix);
+      write(out, item, Array.isArray(item) ? undefined : keysOf(item as Record<string, unknown>, ''), itemIndent, '', itemPath, keysOf);
+    }
+    return;
+  }
+  if (keys.length === 0) {
+    out.push('{}');
+    return;
   }
   const obj = value as Record<string, unknown>;
-  const keys = orderedKeys(obj, parentKey);
-  if (keys.length === 0) return '{}';
   const pairIndent = indent + STEP;
-  let out = '';
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     const v = obj[key];
-    if (i > 0) out += `\n${indent}`;
     const k = scalarString(key, pairIndent, true);
     const valuePath = `${path}.${key}`;
     const sv = scalar(v, pairIndent, false, valuePath);
     const explicit = k.length > 1024;
+    const head = i > 0 ? `\n${indent}` : '';
     if (sv !== undefined) {
-      out += explicit ? `? ${k}\n${indent}: ${sv}` : `${k}: ${sv}`;
+      out.push(explicit ? `${head}? ${k}\n${indent}: ${sv}` : `${head}${k}: ${sv}`);
       continue;
     }
-    const child = node(v, pairIndent, childKey(parentKey, key), valuePath);
-    const empty = child === '[]' || child === '{}';
-    out += explicit ? `? ${k}\n${indent}: ${child}` : empty ? `${k}: ${child}` : `${k}:\n${pairIndent}${child}`;
+    const ck = childKey(parentKey, key);
+    const childKeys = Array.isArray(v) ? undefined : keysOf(v as Record<string, unknown>, ck);
+    const empty = childKeys === undefined ? (v as unknown[]).length === 0 : childKeys.length === 0;
+    out.push(explicit ? `${head}? ${k}\n${indent}: ` : empty ? `${head}${k}: ` : `${head}${k}:\n${pairIndent}`);
+    write(out, v, childKeys, pairIndent, ck, valuePath, keysOf);
   }
-  return out;
+}
+
+/** Options of `toYaml`. */
+export interface YamlOptions {
+  /**
+   * `canonical`: keys ordered as by `canonical` (Kubernetes objects). `insertion`: keys in the
+   * order the objects have them, for documents whose key order is part of how people read them
+   * (Falco rules: `rule` first).
+   * @default 'canonical'
+   */
+  readonly keyOrder?: 'canonical' | 'insertion';
 }
 
 /**
- * Canonical YAML of one object (keys ordered as by `canonical`): the same bytes for the same
- * object on every run. JSON-like data only: a function or symbol anywhere is a TypeError.
+ * YAML of one value, keys ordered as `options.keyOrder` says: the same bytes for the same value on
+ * every run. JSON-like data only: a function or symbol anywhere is a TypeError.
  */
-export function toYaml(value: unknown): string {
-  return `${node(value, '', '', '$')}\n`;
+export function toYaml(value: unknown, options: YamlOptions = {}): string {
+  const keysOf = options.keyOrder === 'insertion' ? insertionKeys : orderedKeys;
+  const s = scalar(value, '', false, '$');
+  if (s !== undefined) return `${s}\n`;
+  const out: string[] = [];
+  write(out, value, Array.isArray(value) ? undefined : keysOf(value as Record<string, unknown>, ''), '', '', '$', keysOf);
+  out.push('\n');
+  return out.join('');
 }
 
 /**
@@ -329,16 +375,11 @@ function canonicalShared(value: unknown, parentKey: string): unknown {
   }
   if (value === null || typeof value !== 'object') return value;
   const obj = value as Record<string, unknown>;
-  const keys = orderedKeys(obj, parentKey);
+  const all = Object.keys(obj);
+  const keys = keyOrder(obj, parentKey, all);
   const proto = Object.getPrototypeOf(obj) as unknown;
-  // orderedKeys returns Object.keys itself when nothing needs reordering or dropping
-  let copy: Record<string, unknown> | undefined = proto === Object.prototype || proto === null ? undefined : {};
-  if (copy === undefined) {
-    const all = Object.keys(obj);
-    let same = keys.length === all.length;
-    for (let i = 0; same && i < keys.length; i++) same = keys[i] === all[i];
-    if (!same) copy = {};
-  }
+  // keyOrder returns `all` itself when nothing needs reordering or dropping
+  let copy: Record<string, unknown> | undefined = (proto === Object.prototype || proto === null) && keys === all ? undefined : {};
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;
     const v = obj[k];

@@ -1,6 +1,6 @@
-import { stringify } from 'yaml';
 import { originOf, type IR } from '../ir.ts';
 import { emitted, ztpLabels, type Emitted } from '../object.ts';
+import { toYaml } from '../serialize.ts';
 import { ISTIOD_XDS_PORT } from './network-policy.ts';
 
 /** Namespace Falco runs in and reads its custom rules ConfigMaps from. */
@@ -30,7 +30,8 @@ export function falcoRules(ir: IR): string {
       tags: ['network', 'ztp', 'mitre_exfiltration'],
     });
   }
-  return docs.map((d) => stringify([d], { lineWidth: 0 })).join('\n');
+  // each document a one-item list, keys in the order written above (`rule` first, as Falco's own files)
+  return docs.map((d) => toYaml([d], { keyOrder: 'insertion' })).join('\n');
 }
 
 /**
