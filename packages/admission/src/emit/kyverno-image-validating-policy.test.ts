@@ -34,14 +34,18 @@ describe('ImageValidatingPolicy form', () => {
     );
   });
 
-  it('fails closed, refuses tags by default, and trusts exactly the given keys and identities', () => {
+  it('fails closed, sees ephemeral containers, refuses tags by default, and trusts exactly the given keys and identities', () => {
     const policy = kyvernoImageValidatingPolicy(module(), rule(), settings);
     expect(policy.metadata.name).toBe('signed-images-signed-release');
     expect(policy['spec']).toEqual({
       failurePolicy: 'Fail',
       validationActions: ['Deny'],
       matchConstraints: {
-        resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] }],
+        resourceRules: [
+          { apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] },
+          // `kubectl debug` adds containers through this subresource; a policy without it never sees them
+          { apiGroups: [''], apiVersions: ['v1'], operations: ['UPDATE'], resources: ['pods/ephemeralcontainers'] },
+        ],
         namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['shop'] }] },
       },
       matchImageReferences: [{ glob: 'registry.example.com/shop/*' }],

@@ -7,6 +7,8 @@
  * local registry). Pure.
  *
  * What the policy settles, each explicitly rather than by Kyverno's defaults:
+ * - it matches Pods and the `pods/ephemeralcontainers` subresource (`kubectl debug`), which Kyverno
+ *   does not add to an ImageValidatingPolicy by itself (kyverno/kyverno#16275);
  * - `failurePolicy: Fail`: a registry that cannot be reached, or a signature that cannot be
  *   fetched, is a denial (under `Deny`), never an admission;
  * - `validationConfigurations.required: true`: every matched image must have been verified;
@@ -18,7 +20,7 @@
  */
 import type { AdmissionModule, AdmissionSettings, K8sObject } from '../contract.ts';
 import type { ImageSignatureRule, Signer } from '../rule/ast.ts';
-import { namespaceSelector } from './match.ts';
+import { EPHEMERAL_CONTAINERS_RULE, namespaceSelector } from './match.ts';
 import { ruleKey, ruleObjectName, ztpLabels } from './names.ts';
 
 /** The attestor names of the signers, in order: `key1`, `key2`, ... and `keyless1`, ... */
@@ -56,7 +58,11 @@ export function kyvernoImageValidatingPolicy(module: AdmissionModule, rule: Imag
       failurePolicy: 'Fail',
       validationActions: [settings.enforcement === 'enforce' ? 'Deny' : 'Audit'],
       matchConstraints: {
-        resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] }],
+        // Kyverno builds an ImageValidatingPolicy's webhook from these rules verbatim: without the
+        // ephemeral-containers subresource, `kubectl debug` could add an unsigned image to a running
+        // pod. A second rule turns Kyverno's autogen for pod controllers off; their pods are still
+        // checked when they are created.
+        resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] }, { ...EPHEMERAL_CONTAINERS_RULE }],
         ...(selector ? { namespaceSelector: selector } : {}),
       },
       matchImageReferences: rule.images.map((glob) => ({ glob })),
