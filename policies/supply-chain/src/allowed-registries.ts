@@ -4,8 +4,8 @@ import type { AdmissionModule, Example } from '@ztp/admission/rule';
 /** Parameters of allowedRegistries. */
 export interface AllowedRegistriesOptions {
   /**
-   * Image prefixes a container image must start with, e.g. `ghcr.io/acme/`. End registries and
-   * repositories with `/`: `ghcr.io` alone would also admit `ghcr.io.evil.example/x`.
+   * Image prefixes a container image must start with, e.g. `ghcr.io/acme/`. Each must end with `/`
+   * (`ghcr.io` alone would also admit `ghcr.io.evil.example/x`); anything else is refused.
    */
   readonly registries: readonly string[];
 }
@@ -18,8 +18,11 @@ export const ALLOWED_REGISTRIES_ID = 'allowed-registries';
 /** Container images (of containers, initContainers and ephemeralContainers) must come from the listed registries. */
 export function allowedRegistries(options: AllowedRegistriesOptions): AdmissionModule {
   if (options.registries.length === 0) throw new Error('allowedRegistries needs at least one registry');
+  for (const r of options.registries) {
+    if (!r.endsWith('/')) throw new Error(`allowedRegistries: registry ${r} must end in '/' (${r} alone would also admit ${r}.evil.example/app and ${r}x/app)`);
+  }
   const registries = [...options.registries];
-  const inside = (prefix: string) => `${prefix}${prefix.endsWith('/') ? '' : '/'}app:1.0`;
+  const inside = (prefix: string) => `${prefix}app:1.0`;
   const examples: Example[] = registries.map((prefix, i) => allow(`allowed-${i + 1}`, pod(`allowed-${i + 1}`, { containers: [container('app', { image: inside(prefix) })] })));
   if (!registries.some((p) => OUTSIDE.startsWith(p))) {
     examples.push(

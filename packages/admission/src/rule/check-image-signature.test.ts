@@ -30,4 +30,12 @@ describe('image-signature rules', () => {
     expect(() => checkRule(rule({ signers: [{ kind: 'keyless', issuer: 'http://issuer.example', subject: 's' }] }))).toThrow('https issuer URL');
     expect(() => checkRule(rule({ signers: [{ kind: 'keyless', issuer: 'https://issuer.example', subject: ' ' }] }))).toThrow('https issuer URL and a subject');
   });
+
+  it('refuse wildcards in a keyless identity, which the legacy form would match as patterns and the ImageValidatingPolicy exactly', () => {
+    const subject = 'https://github.com/acme/shop/.github/workflows/release.yaml@refs/heads/main';
+    for (const [issuer, s] of [['https://token.actions.githubusercontent.com', subject.replace('main', '*')], ['https://token.actions.githubusercontent.com', subject.replace('main', 'ma?n')], ['https://*.example.com', subject]]) {
+      expect(() => checkRule(rule({ signers: [{ kind: 'keyless', issuer: issuer!, subject: s! }] }))).toThrow("'*' and '?' would be wildcards");
+    }
+    expect(() => checkRule(rule({ signers: [{ kind: 'keyless', issuer: 'https://token.actions.githubusercontent.com', subject }] }))).not.toThrow();
+  });
 });

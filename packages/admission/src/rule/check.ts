@@ -66,6 +66,11 @@ function checkImageSignature(rule: ImageSignatureRule, where: string): void {
     if (s.kind === 'keyless' && (!/^https:\/\/\S+$/.test(s.issuer) || s.subject.trim() === '')) {
       throw new RuleError(`${where}: a keyless signer needs an https issuer URL and a subject (got '${s.issuer}', '${s.subject}')`);
     }
+    // The forms must agree: the ImageValidatingPolicy matches issuer and subject exactly, the legacy
+    // ClusterPolicy as wildcard patterns (`*`, `?`), so a `*` would trust more there than here.
+    if (s.kind === 'keyless' && /[*?]/.test(s.issuer + s.subject)) {
+      throw new RuleError(`${where}: a keyless signer's issuer and subject are matched exactly; '*' and '?' would be wildcards in Kyverno's legacy form (got '${s.issuer}', '${s.subject}'): name one identity per signer`);
+    }
   }
 }
 
