@@ -11,7 +11,7 @@ describe('allowedRegistries', () => {
   });
 
   it('admits images under a listed prefix only, not a host that merely starts with it', () => {
-    const rule = allowedRegistries({ registries: ['registry.example.com/'] }).rules[0] as ValidationRule;
+    const rule = allowedRegistries({ registries: ['registry.example.com/'] }).rules![0]! as ValidationRule;
     const pod = (image: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'shop' }, spec: { containers: [{ name: 'app', image }] } });
     expect(interpret(rule, pod('registry.example.com/shop/app:1.0')).allowed).toBe(true);
     for (const image of ['registry.example.com.evil.io/app:1.0', 'registry.example.commerce/app:1.0', 'docker.io/registry.example.com/app:1.0']) {
