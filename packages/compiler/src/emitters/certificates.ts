@@ -1,19 +1,36 @@
 import type { IR, IRWorkload } from '../ir.ts';
 import { emitted, ztpLabels, type Emitted } from '../object.ts';
+import { secretMountGuard } from './secret-mounts.ts';
 
 /** Name of the Secret holding a workload's SPIFFE certificate. */
 export function svidSecretName(w: IRWorkload): string {
   return `${w.name}-svid`;
 }
 
+/** Whether the bundle issues SPIFFE certificates: no mesh, certificates configured, and the mesh layer on. */
+export function certificatesIssued(ir: IR): boolean {
+  return ir.layers.has('mesh') && ir.env.mesh.mode === 'none' && ir.env.certificates !== undefined;
+}
+
 /**
  * Without a mesh, each workload still gets a verifiable identity: a short-lived cert-manager
- * Certificate whose only SAN is its SPIFFE ID, for mutual TLS between applications.
+ * Certificate whose only SAN is its SPIFFE ID, for mutual TLS between applications. Its Secret
+ * holds the private key, so a guard comes with it from the first phase that issues it: a pod may
+ * reference a workload's certificate Secret only through that workload's service account (the
+ * secrets layer's policy, from phase 3, also refuses every undeclared secret).
  */
 export function emitCertificates(ir: IR): Emitted[] {
   const certs = ir.env.certificates;
-  if (!ir.layers.has('mesh') || ir.env.mesh.mode !== 'none' || certs === undefined) return [];
-  return ir.workloads.map((w) =>
+  if (!certificatesIssued(ir) || certs === undefined) return [];
+  const guard = secretMountGuard(ir, {
+    name: `ztp-${ir.env.name}-svid-mounts`,
+    layer: 'mesh',
+    allowed: ir.workloads.map((w) => `${w.namespace}/${w.serviceAccount}/${svidSecretName(w)}`),
+    guarded: ir.workloads.map((w) => `${w.namespace}/${svidSecretName(w)}`),
+    what: "another workload's SPIFFE certificate Secret",
+    why: `(ztp environment ${ir.env.name} lets only a workload's own service account use its certificate)`,
+  });
+  const certificates = ir.workloads.map((w) =>
     emitted(
       'mesh',
       {
@@ -34,4 +51,5 @@ export function emitCertificates(ir: IR): Emitted[] {
       [w.origin, ir.envOrigin],
     ),
   );
+  return [...certificates, ...guard];
 }

@@ -45,6 +45,20 @@ describe('emitCertificates', () => {
       issuerRef: { kind: 'ClusterIssuer', name: 'spiffe-ca', group: 'cert-manager.io' },
     });
   });
+  it("guards each certificate's Secret from the phase it is issued in: only the workload's own service account may reference it", () => {
+    const { web, db } = shop();
+    const out = byName(emitCertificates(irOf({ phase: 2, mesh: NO_MESH, certificates: CERTS, workloads: [web, db] })));
+    const vap = out.get('ValidatingAdmissionPolicy /ztp-test-svid-mounts') as unknown as { spec: { variables: { name: string; expression: string }[]; validations: { expression: string }[] } };
+    expect(vap.spec.variables.slice(0, 2)).toEqual([
+      { name: 'allowed', expression: "['shop/db/db-svid', 'shop/web/web-svid']" },
+      { name: 'guarded', expression: "['shop/db-svid', 'shop/web-svid']" },
+    ]);
+    // every reference is checked against the guarded list first: other secrets are left to the secrets layer
+    for (const v of vap.spec.validations) expect(v.expression).toContain("in variables.guarded) || (request.namespace + '/' + variables.serviceAccount + '/' +");
+    expect(vap.spec.validations).toHaveLength(4);
+    expect(out.get('ValidatingAdmissionPolicyBinding /ztp-test-svid-mounts')).toMatchObject({ spec: { policyName: 'ztp-test-svid-mounts', validationActions: ['Deny'] } });
+    expect(emitCertificates(irOf({ phase: 2, mesh: NO_MESH, certificates: CERTS, workloads: [web] })).map((e) => e.layer)).toEqual(['mesh', 'mesh', 'mesh']);
+  });
   it('issues none under a mesh (Istio issues identities) or before phase 2', () => {
     const { web } = shop();
     expect(emitCertificates(irOf({ workloads: [web] }))).toEqual([]);

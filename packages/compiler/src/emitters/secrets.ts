@@ -1,7 +1,8 @@
 import { parseDuration, formatDuration, type Secret, type VaultSettings } from '@ztp/model';
 import { originOf, type IR, type IRWorkload } from '../ir.ts';
 import { emitted, ztpLabels, type Emitted } from '../object.ts';
-import { svidSecretName } from './certificates.ts';
+import { certificatesIssued, svidSecretName } from './certificates.ts';
+import { secretMountGuard } from './secret-mounts.ts';
 
 /**
  * The Vault Kubernetes-auth role a workload logs in as, and the name of its Vault policy: one per
@@ -102,54 +103,9 @@ export function emitSecrets(ir: IR): Emitted[] {
   return out;
 }
 
-/** CEL string literal. */
-function cel(text: string): string {
-  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
+/** The secret-mount policy of the secrets layer: a pod may reference only the secrets declared for its service account (and its SPIFFE certificate's). */
 function secretMountPolicy(ir: IR, byWorkload: Map<IRWorkload, Secret[]>): Emitted[] {
-  const env = ir.env.name;
-  const certs = ir.layers.has('mesh') && ir.env.mesh.mode === 'none' && ir.env.certificates !== undefined;
-  const allowed = ir.workloads
-    .flatMap((w) => [...(byWorkload.get(w) ?? []).map((s) => s.name), ...(certs ? [svidSecretName(w)] : [])].map((name) => `${w.namespace}/${w.serviceAccount}/${name}`))
-    .sort();
-  const ref = (name: string) => `(request.namespace + '/' + variables.serviceAccount + '/' + ${name}) in variables.allowed`;
-  const containerCheck = (field: string) =>
-    `!has(object.spec.${field}) || object.spec.${field}.all(c, (!has(c.env) || c.env.all(e, !has(e.valueFrom) || !has(e.valueFrom.secretKeyRef) || ${ref('e.valueFrom.secretKeyRef.name')})) && (!has(c.envFrom) || c.envFrom.all(f, !has(f.secretRef) || ${ref('f.secretRef.name')})))`;
-  const message = (where: string) => `'pod with service account ' + variables.serviceAccount + ' references a secret in ${where} that ztp environment ${env} does not declare for that service account'`;
-  const name = `ztp-${env}-secret-mounts`;
-  const policy = {
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'ValidatingAdmissionPolicy',
-    metadata: { name, labels: ztpLabels(env) },
-    spec: {
-      failurePolicy: 'Fail',
-      matchConstraints: {
-        resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods', 'pods/ephemeralcontainers'] }],
-      },
-      variables: [
-        { name: 'allowed', expression: `[${allowed.map(cel).join(', ')}]` },
-        { name: 'serviceAccount', expression: `has(object.spec.serviceAccountName) && object.spec.serviceAccountName != '' ? object.spec.serviceAccountName : 'default'` },
-      ],
-      validations: [
-        {
-          expression: `!has(object.spec.volumes) || object.spec.volumes.all(v, (!has(v.secret) || !has(v.secret.secretName) || ${ref('v.secret.secretName')}) && (!has(v.projected) || !has(v.projected.sources) || v.projected.sources.all(s, !has(s.secret) || !has(s.secret.name) || ${ref('s.secret.name')})))`,
-          messageExpression: message('a volume'),
-          reason: 'Forbidden',
-        },
-        ...['containers', 'initContainers', 'ephemeralContainers'].map((field) => ({ expression: containerCheck(field), messageExpression: message(field), reason: 'Forbidden' })),
-      ],
-    },
-  };
-  const binding = {
-    apiVersion: 'admissionregistration.k8s.io/v1',
-    kind: 'ValidatingAdmissionPolicyBinding',
-    metadata: { name, labels: ztpLabels(env) },
-    spec: {
-      policyName: name,
-      validationActions: ir.env.enforcement === 'enforce' ? ['Deny'] : ['Warn', 'Audit'],
-      matchResources: { namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ir.namespaces.map((n) => n.name) }] } },
-    },
-  };
-  return [emitted('secrets', policy, [ir.envOrigin]), emitted('secrets', binding, [ir.envOrigin])];
+  const certs = certificatesIssued(ir);
+  const allowed = ir.workloads.flatMap((w) => [...(byWorkload.get(w) ?? []).map((s) => s.name), ...(certs ? [svidSecretName(w)] : [])].map((name) => `${w.namespace}/${w.serviceAccount}/${name}`));
+  return secretMountGuard(ir, { name: `ztp-${ir.env.name}-secret-mounts`, layer: 'secrets', allowed, what: 'a secret', why: `that ztp environment ${ir.env.name} does not declare for that service account` });
 }

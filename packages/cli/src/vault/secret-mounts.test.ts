@@ -1,0 +1,88 @@
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { controlPlaneUnavailable, eventually, startLocalCluster, type KubeObject, type KubeResponse, type LocalCluster } from '@ztp/local-cluster';
+import { discoverEnvironments, emitEnvironment, loadEnvironment } from '@ztp/compiler';
+import type { Environment } from '@ztp/model';
+
+/*
+ * Who may reference which Secret, proven on the real kube-apiserver: the staging example's own
+ * ValidatingAdmissionPolicies, applied as emitted, judge pods created with `dryRun=All`. In
+ * phase 2 only the SPIFFE certificate Secrets are guarded (each by its workload's service
+ * account); from phase 3 every Secret a pod references must be declared for its service account.
+ */
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+const source = discoverEnvironments(REPO).find((e) => e.name === 'staging');
+if (source === undefined) throw new Error('no staging environment');
+const staging = await loadEnvironment(source);
+const NS = staging.namespaces[0]!.name;
+
+/** The environment's admission policies and bindings for secrets, as emitted at `phase`. */
+function guards(env: Environment): KubeObject[] {
+  return emitEnvironment(env, REPO)
+    .objects.map((e) => e.object as unknown as KubeObject)
+    .filter((o) => (o.kind === 'ValidatingAdmissionPolicy' || o.kind === 'ValidatingAdmissionPolicyBinding') && /-(?:svid|secret)-mounts$/.test(o.metadata.name ?? ''));
+}
+
+/** A pod of `serviceAccount` referencing `secret` in a volume, or through env in an init container. */
+function pod(name: string, serviceAccount: string, secret: string, how: 'volume' | 'env' = 'volume'): KubeObject {
+  const app = { name: 'app', image: 'registry.example.com/shop/app:1.0' };
+  const spec =
+    how === 'volume'
+      ? { serviceAccountName: serviceAccount, containers: [app], volumes: [{ name: 's', secret: { secretName: secret } }] }
+      : { serviceAccountName: serviceAccount, containers: [app], initContainers: [{ ...app, name: 'init', env: [{ name: 'K', valueFrom: { secretKeyRef: { name: secret, key: 'k' } } }] }] };
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: NS }, spec } as KubeObject;
+}
+
+const reason = await controlPlaneUnavailable();
+if (reason !== undefined) console.log(`secret-mount policies on a real apiserver: ${reason}`);
+
+describe.skipIf(reason !== undefined)('secret-mount policies, judged by the real kube-apiserver', () => {
+  let cluster: LocalCluster;
+  const admit = (p: KubeObject): Promise<KubeResponse> => cluster.rest.create(p, { dryRun: true });
+  const apply = async (objects: readonly KubeObject[]) => {
+    for (const o of objects) {
+      const r = await cluster.rest.create(o);
+      if (r.status !== 201 && r.status !== 409) throw new Error(`creating ${o.kind} ${o.metadata.name}: ${r.status} ${JSON.stringify(r.body).slice(0, 500)}`);
+    }
+  };
+  /** Waits until a pod the policy must refuse is refused (a new policy takes effect within a second or two). */
+  const refusedOnceActive = async (p: KubeObject, message: RegExp) => {
+    let last: KubeResponse | undefined;
+    await eventually(`the policy refusing ${p.metadata.name}`, 30_000, async () => (last = await admit(p)).status === 403);
+    expect(String(last!.body.message)).toMatch(message);
+  };
+
+  beforeAll(async () => {
+    cluster = await startLocalCluster();
+    await cluster.ensureNamespace(NS);
+    for (const w of staging.workloads) await cluster.ensureServiceAccount(NS, w.serviceAccount);
+  }, 120_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it("phase 2: a workload's certificate Secret is usable by its own service account only; other Secrets are not yet guarded", async () => {
+    const objects = guards({ ...staging, phase: 2 });
+    expect(objects.map((o) => `${o.kind} ${o.metadata.name}`).sort()).toEqual(['ValidatingAdmissionPolicy ztp-staging-svid-mounts', 'ValidatingAdmissionPolicyBinding ztp-staging-svid-mounts']);
+    await apply(objects);
+    await refusedOnceActive(pod('db-takes-api-svid', 'database', 'api-server-svid'), /references another workload's SPIFFE certificate Secret in a volume/);
+    expect((await admit(pod('db-takes-api-svid-env', 'database', 'api-server-svid', 'env'))).status).toBe(403);
+    expect((await admit(pod('api-own-svid', 'api-server', 'api-server-svid'))).status).toBe(201);
+    expect((await admit(pod('api-own-svid-env', 'api-server', 'api-server-svid', 'env'))).status).toBe(201);
+    expect((await admit(pod('db-other-secret', 'database', 'legacy-config'))).status).toBe(201);
+  }, 60_000);
+
+  it('phase 3: every Secret a pod references must be declared for its service account', async () => {
+    const objects = guards(staging);
+    expect(objects.map((o) => o.metadata.name)).toContain('ztp-staging-secret-mounts');
+    await apply(objects);
+    await refusedOnceActive(pod('db-other-secret', 'database', 'legacy-config'), /references a secret in a volume that ztp environment staging does not declare for that service account/);
+    expect((await admit(pod('db-takes-session', 'database', 'session-key', 'env'))).status).toBe(403);
+    expect((await admit(pod('db-takes-api-svid', 'database', 'api-server-svid'))).status).toBe(403);
+    expect((await admit(pod('frontend-session', 'frontend', 'session-key'))).status).toBe(201);
+    expect((await admit(pod('api-creds', 'api-server', 'db-credentials', 'env'))).status).toBe(201);
+    expect((await admit(pod('api-own-svid', 'api-server', 'api-server-svid'))).status).toBe(201);
+  }, 60_000);
+});
