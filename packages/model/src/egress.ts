@@ -12,7 +12,11 @@ export interface CidrDestination {
   readonly except: readonly string[];
 }
 
-/** An external destination by DNS name; needs Cilium (`toFQDNs`). `*.` prefixes are allowed. */
+/**
+ * An external destination by DNS name; needs Cilium (`toFQDNs`). A leading `*.` stands for exactly
+ * one DNS label, as Cilium's `matchPattern` reads it: `*.cdn.example.com` matches
+ * `a.cdn.example.com`, not `a.b.cdn.example.com` nor `cdn.example.com`.
+ */
 export interface FqdnDestination {
   readonly type: 'fqdn';
   readonly fqdn: string;

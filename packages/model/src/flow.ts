@@ -44,10 +44,13 @@ export interface HttpRule {
 
 /**
  * Who enforces a flow's HTTP rules.
- * - `auto`: Istio when the environment has a mesh, otherwise Cilium.
+ * - `auto`: Istio when the environment has a mesh, otherwise Cilium; but Cilium on a sidecar-mesh
+ *   port whose mTLS is DISABLE (refused there without the Cilium CNI).
  * - `cilium`: a CiliumNetworkPolicy L7 rule; refused where Istio mTLS is STRICT or PERMISSIVE
- *   on that port, because Cilium cannot read encrypted traffic.
- * - `istio`: an Istio AuthorizationPolicy.
+ *   on that port, because Cilium cannot read encrypted traffic, and under istio-ambient, whose
+ *   HBONE tunnels Cilium cannot see into.
+ * - `istio`: an Istio AuthorizationPolicy; refused on a port whose mTLS is DISABLE, where Istio
+ *   has no caller identity and so could not keep one caller's rules from the others.
  */
 export type L7Enforcer = 'auto' | 'cilium' | 'istio';
 

@@ -8,7 +8,7 @@ export interface MeshSettings {
    * - `none`: no mesh; workloads get cert-manager certificates with SPIFFE IDs.
    */
   readonly mode: 'istio-sidecar' | 'istio-ambient' | 'none';
-  /** Mesh-wide mutual TLS mode. @default 'STRICT' */
+  /** Mesh-wide mutual TLS mode; DISABLE is refused under `istio-ambient`, which does not support it. @default 'STRICT' */
   readonly mtls: MtlsMode;
   /** Namespace of istiod. @default 'istio-system' */
   readonly istiodNamespace: string;

@@ -6,8 +6,8 @@ import { flow, fromCidr, fromNamespace } from './flow.ts';
 import { runtime } from './runtime.ts';
 import { secret } from './secret.ts';
 import type { MeshSettings } from './settings.ts';
-import { validateEnvironment, validateEnvironments } from './validate.ts';
-import { workload } from './workload.ts';
+import { l7EnforcerOf, validateEnvironment, validateEnvironments } from './validate.ts';
+import { svidSecretName, workload } from './workload.ts';
 
 const THIS_FILE = new URL(import.meta.url).pathname;
 const dns = { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' }, port: 53 };
@@ -117,6 +117,59 @@ describe('validateEnvironment', () => {
     const web = workload({ namespace: 'shop', name: 'web' });
     const api = workload({ namespace: 'shop', name: 'api', ports: { metrics: { port: 9090, appProtocol: 'http', mtls: 'DISABLE' } } });
     expect(problems(base({ workloads: [web, api], flows: [flow({ from: web, to: api, ports: ['metrics'], http: [{ methods: ['GET'] }], l7: 'cilium' })] }))).toEqual([]);
+  });
+
+  describe('HTTP rules on a port whose mTLS is DISABLE (Istio cannot tell its callers apart)', () => {
+    const web = workload({ namespace: 'shop', name: 'web' });
+    const admin = workload({ namespace: 'shop', name: 'admin' });
+    const api = workload({ namespace: 'shop', name: 'api', ports: { http: { port: 8080, appProtocol: 'http' }, metrics: { port: 9090, appProtocol: 'http', mtls: 'DISABLE' } } });
+    const two = (l7: 'auto' | 'istio' | 'cilium') => [
+      flow({ from: web, to: api, ports: ['metrics'], http: [{ methods: ['GET'], paths: ['/public'] }], l7 }),
+      flow({ from: admin, to: api, ports: ['metrics'], http: [{ methods: ['POST'], paths: ['/admin/*'] }], l7 }),
+    ];
+
+    it("refuses l7: 'istio' there, saying how to fix it", () => {
+      const found = problems(base({ workloads: [web, admin, api], flows: two('istio') }));
+      expect(found.map((p) => p.object)).toEqual(['flow shop/web -> shop/api', 'flow shop/admin -> shop/api']);
+      for (const p of found) {
+        expect(p.file).toBe(THIS_FILE);
+        expect(p.message).toMatch(/Istio cannot enforce HTTP rules on port "metrics" \(9090\) because its mTLS is DISABLE/);
+        expect(p.message).toMatch(/use l7: 'cilium' \(with cni 'cilium'\), or set that port's mtls to 'STRICT' or 'PERMISSIVE'/);
+      }
+    });
+
+    it("refuses l7: 'istio' on every port when the mesh-wide mode is DISABLE", () => {
+      const svc = workload({ namespace: 'shop', name: 'svc', ports: { http: { port: 8080, appProtocol: 'http' } } });
+      const f = flow({ from: web, to: svc, ports: ['http'], http: [{ methods: ['GET'] }], l7: 'istio' });
+      expectProblem(base({ mesh: { ...sidecar, mtls: 'DISABLE' }, workloads: [web, svc], flows: [f] }), 'flow shop/web -> shop/svc', /Istio cannot enforce HTTP rules on port "http" \(8080\) because its mTLS is DISABLE/);
+    });
+
+    it("makes auto pick Cilium there with the Cilium CNI, and keeps Istio on the ports with mTLS", () => {
+      expect(problems(base({ workloads: [web, admin, api], flows: two('auto') }))).toEqual([]);
+      const env = defineEnvironment(base({ workloads: [web, admin, api], flows: two('auto') }));
+      expect(l7EnforcerOf(env, env.flows[0]!)).toEqual({ enforcer: 'cilium' });
+      const onHttp = flow({ from: web, to: api, ports: ['http'], http: [{ methods: ['GET'] }] });
+      expect(l7EnforcerOf(env, onHttp)).toEqual({ enforcer: 'istio' });
+      const meshWide = defineEnvironment(base({ mesh: { ...sidecar, mtls: 'DISABLE' } }));
+      expect(l7EnforcerOf(meshWide, onHttp)).toEqual({ enforcer: 'cilium' });
+    });
+
+    it('refuses auto there without the Cilium CNI, saying how to fix it', () => {
+      const found = problems(base({ cni: 'kubernetes', workloads: [web, admin, api], flows: two('auto') }));
+      expect(found).toHaveLength(2);
+      for (const p of found) {
+        expect(p.object).toMatch(/^flow shop\/(web|admin) -> shop\/api$/);
+        expect(p.message).toMatch(/port "metrics" \(9090\), whose mTLS is DISABLE, cannot be enforced per caller/);
+        expect(p.message).toMatch(/set that port's mtls to 'STRICT' or 'PERMISSIVE', or use the Cilium CNI/);
+      }
+    });
+
+    it('refuses one flow with HTTP rules on ports with and without mTLS, asking to split it', () => {
+      for (const l7 of ['auto', 'istio', 'cilium'] as const) {
+        const f = flow({ from: web, to: api, ports: ['http', 'metrics'], http: [{ methods: ['GET'] }], l7 });
+        expectProblem(base({ workloads: [web, api], flows: [f] }), 'flow shop/web -> shop/api', /mTLS \("http" \(8080\)\) and without \("metrics" \(9090\)\).*split the flow/);
+      }
+    });
   });
 
   it('refuses HTTP rules nobody can enforce (no Cilium, no mesh)', () => {
@@ -251,6 +304,25 @@ describe('validateEnvironment', () => {
     expectProblem(base({ runtime: [runtime({ namespace: 'nope', outboundPorts: [443] })] }), 'runtime nope', /not managed/);
   });
 
+  it("refuses mesh-wide mTLS DISABLE under ambient, which Istio does not support there", () => {
+    expectProblem(base({ mesh: { ...sidecar, mode: 'istio-ambient', mtls: 'DISABLE' } }), 'environment test', /mesh.mtls 'DISABLE' is not supported by Istio ambient.*use mtls 'STRICT'/);
+    expect(problems(base({ mesh: { ...sidecar, mode: 'istio-ambient', mtls: 'PERMISSIVE' } }))).toEqual([]);
+    expect(problems(base({ mesh: { ...sidecar, mtls: 'DISABLE' } }))).toEqual([]);
+  });
+
+  it("refuses l7: 'cilium' under ambient whatever the mTLS mode (Cilium cannot see inside HBONE)", () => {
+    const web = workload({ namespace: 'shop', name: 'web' });
+    const api = workload({ namespace: 'shop', name: 'api', ports: { http: { port: 8080, appProtocol: 'http' } } });
+    for (const mtls of ['STRICT', 'PERMISSIVE'] as const) {
+      const f = flow({ from: web, to: api, ports: ['http'], http: [{ methods: ['GET'] }], l7: 'cilium' });
+      expectProblem(base({ mesh: { ...sidecar, mode: 'istio-ambient', mtls }, workloads: [web, api], flows: [f] }), 'flow shop/web -> shop/api', /Cilium HTTP rule cannot apply under istio-ambient.*HBONE.*use the istio-sidecar mesh/);
+    }
+    const f = flow({ from: web, to: api, ports: ['http'], http: [{ methods: ['GET'] }], l7: 'cilium' });
+    const found = problems(base({ mesh: { ...sidecar, mode: 'istio-ambient', mtls: 'DISABLE' }, workloads: [web, api], flows: [f] }));
+    expect(found.map((p) => p.object).sort()).toEqual(['environment test', 'flow shop/web -> shop/api']);
+    expect(found.find((p) => p.object === 'flow shop/web -> shop/api')?.message).toMatch(/Cilium HTTP rule cannot apply under istio-ambient/);
+  });
+
   it('refuses per-port mTLS under ambient', () => {
     const w = workload({ namespace: 'shop', name: 'web', ports: { m: { port: 9090, mtls: 'DISABLE' } } });
     expectProblem(base({ mesh: { ...sidecar, mode: 'istio-ambient' }, workloads: [w], flows: [] }), 'workload shop/web', /per-port mtls is not supported by Istio ambient/);
@@ -259,6 +331,35 @@ describe('validateEnvironment', () => {
   it('refuses API access with wildcards', () => {
     const w = workload({ namespace: 'shop', name: 'op', apiAccess: [{ apiGroups: [''], resources: ['*'], verbs: ['get'] }] });
     expectProblem(base({ workloads: [w], flows: [] }), 'workload shop/op', /may not use '\*'/);
+  });
+
+  it('refuses resourceNames: [], which RBAC reads as every object', () => {
+    const w = workload({ namespace: 'shop', name: 'op', apiAccess: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'update'], resourceNames: [] }] });
+    expectProblem(base({ workloads: [w], flows: [] }), 'workload shop/op', /resourceNames: \[\] names nothing.*every object of configmaps; omit resourceNames to allow every object, or list the names/);
+    const v = workload({ namespace: 'shop', name: 'op', apiAccess: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'], resourceNames: ['settings'] }] });
+    expect(problems(base({ workloads: [v], flows: [] }))).toEqual([]);
+  });
+
+  it("refuses a secret named like a workload's SPIFFE certificate Secret in its namespace", () => {
+    const api = workload({ namespace: 'shop', name: 'api' });
+    const db = workload({ namespace: 'shop', name: 'db' });
+    const other = workload({ namespace: 'ml', name: 'api' });
+    const vault = { server: 'https://vault:8200' };
+    const env = (...secrets: ReturnType<typeof secret>[]) => base({ mesh: none, certificates: { issuer: { kind: 'ClusterIssuer', name: 'ca' }, duration: '1h', renewBefore: '30m' }, phase: 4, namespaces: ['shop', 'ml'], workloads: [api, db, other], flows: [], secrets, vault });
+    expect(svidSecretName(api)).toBe('api-svid');
+    expectProblem(env(secret({ workload: db, name: 'api-svid', kind: 'static', path: 'secret/shop/x' })), 'secret shop/db/api-svid', /reserved for the Secret that holds the SPIFFE certificate and private key of workload shop\/api.*choose another name/);
+    expectProblem(env(secret({ workload: db, name: 'db-svid', kind: 'static', path: 'secret/shop/x' })), 'secret shop/db/db-svid', /of workload shop\/db/);
+    // reserved with a mesh too, so that a later switch to no mesh cannot hand the key over
+    expectProblem(base({ workloads: [api, db], flows: [], secrets: [secret({ workload: db, name: 'api-svid', kind: 'static', path: 'secret/shop/x' })], vault }), 'secret shop/db/api-svid', /of workload shop\/api/);
+    // another namespace's workload of the same name is not a clash, nor is a name that only looks alike
+    expect(problems(env(secret({ workload: other, name: 'db-svid', kind: 'static', path: 'secret/ml/x' }), secret({ workload: db, name: 'api-svid-copy', kind: 'static', path: 'secret/shop/y' })))).toEqual([]);
+  });
+
+  it("refuses workload names that would take the names of ztp's namespace-wide objects", () => {
+    for (const [name, object] of [['allow-nothing', /AuthorizationPolicy ztp-allow-nothing/], ['namespace', /NetworkPolicy ztp-namespace-egress and CiliumNetworkPolicy ztp-namespace-fqdn/]] as const) {
+      const w = workload({ namespace: 'shop', name });
+      expectProblem(base({ workloads: [w], flows: [] }), `workload shop/${name}`, new RegExp(`the name "${name}" is reserved: this workload's policies would take the names of ztp's own namespace-wide ${object.source}.*rename the workload`));
+    }
   });
 
   it('refuses API access to secrets the workload did not declare', () => {

@@ -8,7 +8,7 @@ import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue, check
 import { databaseRoleOf, parseDuration, type Secret } from './secret.ts';
 import { unknownKeys } from './unknown-keys.ts';
 import type { SourceLocation } from './source.ts';
-import { workloadId, type MtlsMode, type Port, type Workload } from './workload.ts';
+import { svidSecretName, workloadId, type MtlsMode, type Port, type Workload } from './workload.ts';
 
 const PROTOCOLS = new Set(['TCP', 'UDP', 'SCTP']);
 const APP_PROTOCOLS = new Set(['http', 'grpc', 'tcp']);
@@ -20,6 +20,14 @@ const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-leas
 /** A path is exact, or a prefix ending in `/*`; only URL path characters. */
 const HTTP_PATH = /^\/[A-Za-z0-9\-._~!$&'()+,;=:@%/]*(\/\*)?$/;
 const FQDN = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
+/**
+ * Workload names that would give a workload's objects the names of ztp's own namespace-wide ones
+ * (same kind, same namespace), so the bundle could not be built.
+ */
+const RESERVED_WORKLOAD_NAMES: ReadonlyMap<string, string> = new Map([
+  ['allow-nothing', 'AuthorizationPolicy ztp-allow-nothing'],
+  ['namespace', 'NetworkPolicy ztp-namespace-egress and CiliumNetworkPolicy ztp-namespace-fqdn'],
+]);
 
 /** The mTLS mode in force on a workload's port: its own override, else the mesh's. */
 export function effectiveMtls(env: Environment, port: Port): MtlsMode | undefined {
@@ -30,22 +38,49 @@ export function effectiveMtls(env: Environment, port: Port): MtlsMode | undefine
 /**
  * Who enforces a flow's HTTP rules in this environment, or why nobody can. Never silently
  * "nobody": a flow whose HTTP rules cannot be enforced would be allowed wider than declared.
+ *
+ * Istio enforces HTTP rules per caller only where mTLS gives it the caller's identity: on a port
+ * whose effective mTLS is DISABLE its rules cannot name the caller, so one caller's rules would
+ * admit every caller of the port. There Cilium (which names the caller in the same rule) is the
+ * only per-caller enforcer, so `auto` picks it, and `istio` is refused. Under istio-ambient,
+ * meshed traffic travels inside HBONE tunnels that Cilium cannot read, so `cilium` is refused.
  */
 export function l7EnforcerOf(env: Environment, f: Flow): { enforcer: 'cilium' | 'istio' } | { error: string } {
-  const wanted = f.l7 === 'auto' ? (env.mesh.mode === 'none' ? 'cilium' : 'istio') : f.l7;
+  const modes = f.ports.flatMap((name) => {
+    const port = f.to.ports[name];
+    return port === undefined ? [] : [{ name, port, mode: effectiveMtls(env, port) }];
+  });
+  const describe = (ps: typeof modes) => ps.map((p) => `"${p.name}" (${p.port.port})`).join(', ');
+  const plaintext = modes.filter((p) => p.mode === 'DISABLE');
+  const encrypted = modes.filter((p) => p.mode === 'STRICT' || p.mode === 'PERMISSIVE');
+  if (plaintext.length > 0 && encrypted.length > 0) {
+    return { error: `HTTP rules on ports with mTLS (${describe(encrypted)}) and without (${describe(plaintext)}) in one flow: Istio can tell callers apart only with mTLS, and Cilium cannot read encrypted traffic, so no enforcer can apply these rules to all of them; split the flow into one for the mTLS ports and one (with l7: 'cilium') for the ports whose mtls is 'DISABLE'` };
+  }
+  let wanted: 'cilium' | 'istio';
+  if (f.l7 !== 'auto') wanted = f.l7;
+  else if (env.mesh.mode === 'none') wanted = 'cilium';
+  else if (env.mesh.mode === 'istio-sidecar' && plaintext.length > 0) {
+    if (env.cni !== 'cilium') {
+      return { error: `HTTP rules on port ${describe(plaintext)}, whose mTLS is DISABLE, cannot be enforced per caller: without mTLS Istio does not know who calls, so each caller's rules would admit every caller of the port, and Cilium L7 needs cni 'cilium' (this environment has '${env.cni}'); set that port's mtls to 'STRICT' or 'PERMISSIVE', or use the Cilium CNI, or drop the HTTP rules` };
+    }
+    wanted = 'cilium';
+  } else wanted = 'istio';
   if (wanted === 'istio') {
     if (env.mesh.mode === 'none') return { error: `HTTP rules with l7: 'istio' need a mesh, and this environment has none; use l7: 'cilium' with the Cilium CNI` };
     if (env.mesh.mode === 'istio-ambient') return { error: `HTTP rules under istio-ambient need a waypoint proxy, which ztp does not emit; ztunnel would turn this ALLOW into a DENY. Drop the HTTP rules or use the istio-sidecar mesh` };
+    if (plaintext.length > 0) {
+      return { error: `Istio cannot enforce HTTP rules on port ${describe(plaintext)} because its mTLS is DISABLE: without a peer identity its rules cannot name the caller, so this flow's requests would be allowed to every caller of the port; use l7: 'cilium' (with cni 'cilium'), or set that port's mtls to 'STRICT' or 'PERMISSIVE'` };
+    }
     if (env.phase < 2) return { error: `HTTP rules are enforced by Istio, whose layer starts in rollout phase 2, and this environment is in phase ${env.phase}; raise the phase, or drop the HTTP rules until then (otherwise the port would be open to every method and path)` };
     return { enforcer: 'istio' };
   }
+  if (env.mesh.mode === 'istio-ambient') {
+    return { error: `a Cilium HTTP rule cannot apply under istio-ambient: ztunnel carries meshed traffic inside HBONE tunnels (mTLS to port 15008), so Cilium never sees the requests; drop the HTTP rules (ztp emits no waypoint for ambient), or use the istio-sidecar mesh` };
+  }
   if (env.cni !== 'cilium') return { error: `HTTP rules need the Cilium CNI or an Istio sidecar mesh; this environment has cni '${env.cni}' and mesh '${env.mesh.mode}', so the port would be open to every method and path` };
-  for (const name of f.ports) {
-    const port = f.to.ports[name];
-    const mode = port ? effectiveMtls(env, port) : undefined;
-    if (mode === 'STRICT' || mode === 'PERMISSIVE') {
-      return { error: `a Cilium HTTP rule cannot apply on port "${name}" (${port?.port}) because Istio mTLS is ${mode} there and Cilium cannot read encrypted traffic; use l7: 'istio', or set that port's mtls to 'DISABLE'` };
-    }
+  const first = encrypted[0];
+  if (first !== undefined) {
+    return { error: `a Cilium HTTP rule cannot apply on port "${first.name}" (${first.port.port}) because Istio mTLS is ${first.mode} there and Cilium cannot read encrypted traffic; use l7: 'istio', or set that port's mtls to 'DISABLE'` };
   }
   return { enforcer: 'cilium' };
 }
@@ -77,6 +112,12 @@ function validateSettings(env: Environment, c: Collector): void {
   if (env.cni !== 'cilium' && env.cni !== 'kubernetes') c.add(at, obj, `cni must be 'cilium' or 'kubernetes', not '${String(env.cni)}'`);
   if (!['istio-sidecar', 'istio-ambient', 'none'].includes(env.mesh?.mode)) c.add(at, obj, `mesh.mode must be 'istio-sidecar', 'istio-ambient' or 'none'; build it with istioMesh() or noMesh() from @ztp/policy-mesh`);
   else if (!MTLS_MODES.has(env.mesh.mtls)) c.add(at, obj, `mesh.mtls must be STRICT, PERMISSIVE or DISABLE, not '${String(env.mesh.mtls)}'`);
+  else if (env.mesh.mode === 'istio-ambient' && env.mesh.mtls === 'DISABLE') {
+    // Istio's PeerAuthentication reference: ztunnel and HBONE always use mTLS, "DISABLE mode is not
+    // supported" in ambient. ztp would drop the callers' identities from its AuthorizationPolicies
+    // while HBONE still lets every peer reach every authorized port: a wrong allow.
+    c.add(at, obj, `mesh.mtls 'DISABLE' is not supported by Istio ambient (PeerAuthentication reference: ztunnel and HBONE always use mTLS, so "DISABLE mode is not supported"), and ztp would then drop the callers' identities from its authorization; use mtls 'STRICT' (or 'PERMISSIVE' while migrating), or the istio-sidecar mesh`);
+  }
   if (env.mesh?.mode !== 'none' && env.mesh?.istiodNamespace !== undefined) c.add(at, obj, checkDnsLabel(env.mesh.istiodNamespace));
   if (env.enforcement !== 'audit' && env.enforcement !== 'enforce') c.add(at, obj, `enforcement must be 'audit' or 'enforce', not '${String(env.enforcement)}'`);
   if (![1, 2, 3, 4].includes(env.phase)) c.add(at, obj, `phase must be 1, 2, 3 or 4, not ${String(env.phase)}`);
@@ -127,6 +168,8 @@ function validateWorkloads(env: Environment, managed: Set<string>, c: Collector)
       continue;
     }
     c.add(w.at, obj, checkDnsLabel(w.name));
+    const reserved = RESERVED_WORKLOAD_NAMES.get(w.name);
+    if (reserved !== undefined) c.add(w.at, obj, `the name "${w.name}" is reserved: this workload's policies would take the names of ztp's own namespace-wide ${reserved}, so the bundle could not be built; rename the workload`);
     if (!managed.has(w.namespace)) c.add(w.at, obj, `namespace "${w.namespace}" is not one of the environment's namespaces (${[...managed].join(', ') || 'none'}); add it to namespaces`);
     if (byId.has(id)) c.add(w.at, obj, `is declared twice; workload names must be unique within a namespace`);
     byId.set(id, w);
@@ -154,6 +197,10 @@ function validateWorkloads(env: Environment, managed: Set<string>, c: Collector)
       if (all.some((s) => s.includes('*'))) c.add(w.at, obj, `apiAccess may not use '*' (least privilege): name the groups, resources and verbs`);
       if (perm.resources.length === 0 || perm.verbs.length === 0) c.add(w.at, obj, `apiAccess entries need at least one resource and one verb`);
       for (const v of perm.verbs) if (!VERBS.has(v)) c.add(w.at, obj, `apiAccess verb '${v}' is not one of ${[...VERBS].join(', ')}`);
+      // RBAC reads an empty resourceNames as "every object" (ResourceNameMatches), the opposite of what it says.
+      if (perm.resourceNames !== undefined && perm.resourceNames.length === 0) {
+        c.add(w.at, obj, `apiAccess resourceNames: [] names nothing, but Kubernetes RBAC would read it as every object of ${perm.resources.join(', ') || 'the resources'}; omit resourceNames to allow every object, or list the names`);
+      }
     }
   }
   // Selectors and identities must be unambiguous within a namespace, or a rule for one workload
@@ -338,6 +385,9 @@ function validateDatabaseRole(s: Secret, obj: string, c: Collector): void {
 function validateSecrets(env: Environment, byId: Map<string, Workload>, c: Collector): void {
   const names = new Set<string>();
   const roles = new Map<string, string>();
+  // The certificate Secrets of every workload (written without a mesh), by namespace/name. Reserved
+  // in every environment, so a switch to no mesh cannot hand one workload's key to another.
+  const svidOwners = new Map([...byId.values()].map((w) => [`${w.namespace}/${svidSecretName(w)}`, w]));
   for (const s of env.secrets) {
     const obj = `secret ${s.workload ? workloadId(s.workload) : '?'}/${s.name}`;
     if (!s.workload || byId.get(workloadId(s.workload)) !== s.workload) {
@@ -348,6 +398,10 @@ function validateSecrets(env: Environment, byId: Map<string, Workload>, c: Colle
     const key = `${s.workload.namespace}/${s.name}`;
     if (names.has(key)) c.add(s.at, obj, `a secret named "${s.name}" is already declared in namespace ${s.workload.namespace}`);
     names.add(key);
+    const holder = svidOwners.get(key);
+    if (holder !== undefined) {
+      c.add(s.at, obj, `"${s.name}" is reserved for the Secret that holds the SPIFFE certificate and private key of workload ${workloadId(holder)} (cert-manager writes it when the environment has no mesh); declared here, it would let ${workloadId(s.workload)} mount that key; choose another name`);
+    }
     const path = typeof s.path === 'string' ? s.path : '';
     if (!/^[A-Za-z0-9][A-Za-z0-9_\-./]*$/.test(path) || path.includes('//') || path.includes('..') || path.endsWith('/')) {
       c.add(s.at, obj, `Vault path "${s.path}" must be relative (no leading '/'), without '..', '//', a trailing '/' or glob characters`);

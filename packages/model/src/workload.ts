@@ -137,3 +137,12 @@ export function workload<P extends string = never>(props: WorkloadProps<P>): Wor
 export function workloadId(w: { readonly namespace: string; readonly name: string }): string {
   return `${w.namespace}/${w.name}`;
 }
+
+/**
+ * Name of the Secret that holds a workload's SPIFFE certificate (`<workload>-svid`), which
+ * cert-manager writes when the environment has no mesh. The rule lives here so that validation can
+ * keep declared secrets off these names and the compiler can name the Secret the same way.
+ */
+export function svidSecretName(w: { readonly name: string }): string {
+  return `${w.name}-svid`;
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { flow, fromNamespace, workload } from '@ztp/model';
 import { byName, CERTS, irOf, NO_MESH, SIDECAR, shop } from '../testing.ts';
+import { emitCiliumPolicies } from './cilium.ts';
 import { emitIstio } from './istio.ts';
 
 describe('emitIstio', () => {
@@ -48,6 +49,28 @@ describe('emitIstio', () => {
       { from: [{ source: { principals: ['cluster.local/ns/shop/sa/web'] } }], to: [{ operation: { ports: ['8080'] } }] },
       { to: [{ operation: { ports: ['9090'] } }] },
     ]);
+  });
+
+  it('leaves HTTP rules on a port without mTLS to Cilium, which names each caller: the Istio rule there is ports only', () => {
+    // Without mTLS Istio has no caller identity, so Istio HTTP rules there would admit every caller.
+    const api = workload({ namespace: 'shop', name: 'api', ports: { metrics: { port: 9090, appProtocol: 'http', mtls: 'DISABLE' } } });
+    const web = workload({ namespace: 'shop', name: 'web' });
+    const admin = workload({ namespace: 'shop', name: 'admin' });
+    const flows = [
+      flow({ from: web, to: api, ports: ['metrics'], http: [{ methods: ['GET'], paths: ['/public'] }] }),
+      flow({ from: admin, to: api, ports: ['metrics'], http: [{ methods: ['POST'], paths: ['/admin/*'] }] }),
+    ];
+    const ir = irOf({ workloads: [api, web, admin], flows });
+    expect(ir.allows.map((a) => a.l7)).toEqual(['cilium', 'cilium']);
+    const rules = (byName(emitIstio(ir)).get('AuthorizationPolicy shop/ztp-api')?.spec as { rules: unknown[] }).rules;
+    expect(rules).toEqual([{ to: [{ operation: { ports: ['9090'] } }] }, { to: [{ operation: { ports: ['9090'] } }] }]);
+    const l7 = byName(emitCiliumPolicies(ir)).get('CiliumNetworkPolicy shop/ztp-api-l7')?.spec as { ingress: { fromEndpoints: { matchLabels: Record<string, string> }[]; toPorts: { rules: unknown }[] }[] };
+    expect(l7.ingress.map((r) => [r.fromEndpoints[0]?.matchLabels['app.kubernetes.io/name'], r.toPorts[0]?.rules])).toEqual([
+      ['web', { http: [{ method: 'GET', path: '/public' }] }],
+      ['admin', { http: [{ method: 'POST', path: '/admin/.*' }] }],
+    ]);
+    // an explicit Istio enforcer there never reaches the emitters
+    expect(() => irOf({ workloads: [api, web], flows: [flow({ from: web, to: api, ports: ['metrics'], http: [{ methods: ['GET'] }], l7: 'istio' })] })).toThrow(/Istio cannot enforce HTTP rules on port "metrics"/);
   });
 
   it('emits nothing without a mesh or before phase 2', () => {

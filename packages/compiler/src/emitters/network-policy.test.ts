@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { egress, flow, fromCidr, fromNamespace, toCidr, toFqdn } from '@ztp/model';
+import { egress, flow, fromCidr, fromNamespace, toCidr, toFqdn, workload } from '@ztp/model';
 import { AMBIENT, byName, irOf, NO_MESH, shop, CERTS } from '../testing.ts';
 import { emitNetworkPolicies } from './network-policy.ts';
 
@@ -48,6 +48,14 @@ describe('emitNetworkPolicies', () => {
     const { web, db } = shop();
     const out = byName(emitNetworkPolicies(irOf({ workloads: [web, db], flows: [flow({ from: db, to: web, ports: ['http'], http: [{ methods: ['GET'] }] })] })));
     expect(out.get('NetworkPolicy shop/ztp-web-ingress')).toBeDefined();
+  });
+
+  it('leaves HTTP flows to a port without mTLS to the CiliumNetworkPolicy, even in a mesh (no L4 allow for every method)', () => {
+    const api = workload({ namespace: 'shop', name: 'api', ports: { metrics: { port: 9090, appProtocol: 'http', mtls: 'DISABLE' } } });
+    const { web } = shop();
+    const out = byName(emitNetworkPolicies(irOf({ workloads: [web, api], flows: [flow({ from: web, to: api, ports: ['metrics'], http: [{ methods: ['GET'], paths: ['/metrics'] }] })] })));
+    expect(out.has('NetworkPolicy shop/ztp-api-ingress')).toBe(false);
+    expect(out.get('NetworkPolicy shop/ztp-web-egress')?.spec).toMatchObject({ egress: [{ ports: [{ protocol: 'TCP', port: 9090 }] }] });
   });
 
   it('lets sidecars reach istiod on 15012 once the mesh layer is on, and not before', () => {
