@@ -36,9 +36,14 @@ function pathMatches(rule: { paths?: readonly string[] }, path: string): boolean
   return rule.paths === undefined || rule.paths.some((p) => (p.endsWith('/*') ? path.startsWith(p.slice(0, -1)) : path === p));
 }
 
+/** The declared flows to `dest` on `protocol/port`, whoever their caller. */
+export function flowsToPort(m: BundleManifest, dest: string, protocol: string, port: number): ManifestFlow[] {
+  return m.intent.flows.filter((f) => f.to === dest && f.ports.some((p) => p.port === port && p.protocol === protocol));
+}
+
 /** The declared flows that admit `caller` to `dest` on `protocol/port`. */
 export function matchingFlows(m: BundleManifest, caller: Caller, dest: string, protocol: string, port: number): ManifestFlow[] {
-  return m.intent.flows.filter((f) => f.to === dest && f.ports.some((p) => p.port === port && p.protocol === protocol) && callerMatches(f.from, caller));
+  return flowsToPort(m, dest, protocol, port).filter((f) => callerMatches(f.from, caller));
 }
 
 /**
@@ -94,14 +99,22 @@ export function intendedEgressToIp(m: BundleManifest, caller: Caller, ip: string
   );
 }
 
+/**
+ * Whether a declared DNS name covers `fqdn`: exactly, or, for `*.suffix`, one more DNS label in
+ * front of the suffix (as Cilium's `matchPattern` reads `*.`: `a.suffix`, not `a.b.suffix`).
+ */
+export function fqdnCovers(declared: string, fqdn: string): boolean {
+  if (!declared.startsWith('*.')) return fqdn === declared;
+  const suffix = declared.slice(1);
+  if (!fqdn.endsWith(suffix)) return false;
+  const label = fqdn.slice(0, -suffix.length);
+  return label !== '' && !label.includes('.');
+}
+
 /** Whether the intent lets a managed caller reach a DNS name. */
 export function intendedEgressToFqdn(m: BundleManifest, caller: Caller, fqdn: string, protocol: string, port: number): boolean {
   return m.intent.egress.some(
-    (e) =>
-      'fqdn' in e.to &&
-      callerOwnsEgress(e.from, caller) &&
-      (e.to.fqdn.startsWith('*.') ? fqdn.endsWith(e.to.fqdn.slice(1)) && fqdn.length > e.to.fqdn.length - 1 : fqdn === e.to.fqdn) &&
-      e.ports.some((p) => p.port === port && p.protocol === protocol),
+    (e) => 'fqdn' in e.to && callerOwnsEgress(e.from, caller) && fqdnCovers(e.to.fqdn, fqdn) && e.ports.some((p) => p.port === port && p.protocol === protocol),
   );
 }
 

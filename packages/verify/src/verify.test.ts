@@ -1,3 +1,4 @@
+import { parse, stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { compileEnvironment, type Bundle } from '@ztp/compiler';
 import { defineEnvironment, egress, flow, fromCidr, fromNamespace, toCidr, toFqdn, workload, type EnvironmentProps, type MeshSettings } from '@ztp/model';
@@ -85,6 +86,52 @@ describe('verifyBundle', () => {
     expect(r.failures.some((f) => f.id.includes('GET /ztp-verify-forbidden') && f.observed === 'allowed')).toBe(true);
   });
 
+  it("fails when an HTTP rule lost its caller, by sending each caller the other callers' requests", () => {
+    const api = workload({ namespace: 'shop', name: 'api', ports: { http: { port: 8080, appProtocol: 'http' } } });
+    const web = workload({ namespace: 'shop', name: 'web' });
+    const admin = workload({ namespace: 'shop', name: 'admin' });
+    const b = compileEnvironment(
+      defineEnvironment({
+        name: 'x',
+        cni: 'kubernetes',
+        mesh: SIDECAR,
+        dns: DNS,
+        enforcement: 'enforce',
+        phase: 2,
+        namespaces: ['shop'],
+        workloads: [api, web, admin],
+        flows: [
+          flow({ from: web, to: api, ports: ['http'], http: [{ methods: ['GET'], paths: ['/public'] }] }),
+          flow({ from: admin, to: api, ports: ['http'], http: [{ methods: ['POST'], paths: ['/admin/*'] }] }),
+        ],
+      }),
+      '/repo',
+    );
+    const sound = verifyBundle(b);
+    expect(sound.failures).toEqual([]);
+    const crossed = 'shop/web[Deployment] => shop/api[Deployment]:8080/TCP POST /admin/ztp-probe';
+    for (const id of [crossed, `[mesh layer] ${crossed}`]) expect(sound.checks.find((c) => c.id === id)).toMatchObject({ expected: 'denied', ok: true });
+
+    // The AuthorizationPolicy's rules lose their `from`: each caller's requests are open to all.
+    const file = 'mesh/authorizationpolicy-shop-ztp-api.yaml';
+    const policy = parse(b.files.get(file) ?? '') as { spec: { rules: { from?: unknown }[] } };
+    expect(policy.spec.rules.map((r) => r.from !== undefined)).toEqual([true, true]);
+    for (const r of policy.spec.rules) delete r.from;
+    const files = new Map(b.files);
+    files.set(file, stringify(policy));
+    const r = verifyBundle({ ...b, files });
+    expect(r.ok).toBe(false);
+    const failed = new Set(r.failures.map((f) => `${f.id}: ${f.expected}, ${f.observed}`));
+    // web may POST /admin/..., and admin GET /public: end to end, and in the mesh layer on its own
+    for (const layer of ['', '[mesh layer] ']) {
+      expect(failed).toContain(`${layer}${crossed}: denied, allowed`);
+      expect(failed).toContain(`${layer}shop/admin[Deployment] => shop/api[Deployment]:8080/TCP GET /public: denied, allowed`);
+    }
+    // a caller with no flow at all is sent the declared requests too (the network layer still drops it end to end)
+    expect(failed).toContain('[mesh layer] ztp-verify-outsider/ztp-outsider[Deployment] => shop/api[Deployment]:8080/TCP GET /public: denied, allowed');
+    expect(r.failures.every((f) => f.expected === 'denied' && f.observed === 'allowed')).toBe(true);
+  });
+
   it('fails when external egress is wider than declared', () => {
     const b = shop();
     const file = 'network/networkpolicy-shop-ztp-api-egress.yaml';
@@ -93,6 +140,13 @@ describe('verifyBundle', () => {
     expect(files.get(file)).not.toContain('except');
     const r = verifyBundle({ ...b, files });
     expect(r.failures.some((f) => /=> 10\.\d+\.\d+\.\d+:443\/TCP/.test(f.id) && f.observed === 'allowed')).toBe(true);
+  });
+
+  it('proves a *. DNS name as one label: a name one label deeper is denied', () => {
+    const r = verifyBundle(shop({ egress: [egress({ from: fromNamespace('shop'), to: toFqdn('*.cdn.example.com'), ports: [443] })] }));
+    expect(r.failures).toEqual([]);
+    expect(r.checks.find((c) => c.id === 'shop/web[Deployment] => ztp-probe.cdn.example.com:443/TCP')).toMatchObject({ expected: 'allowed', ok: true });
+    expect(r.checks.find((c) => c.id === 'shop/web[Deployment] => ztp-probe.ztp-deeper.cdn.example.com:443/TCP')).toMatchObject({ expected: 'denied', ok: true });
   });
 
   it('denies external callers outside a declared CIDR and admits those inside', () => {

@@ -1,6 +1,6 @@
 import { buildResources, judge, type Judgement, type Resources } from '@ztp/reachability';
 import { readBundle, type BundleFiles, type BundleManifest } from './bundle-manifest.ts';
-import { intendedAllowed, intendedEgressToFqdn, intendedEgressToIp, matchingFlows, probeRequests, sampleAddress, inCidr, type Caller, type Layer, type ProbeRequest } from './expectations.ts';
+import { flowsToPort, intendedAllowed, intendedEgressToFqdn, intendedEgressToIp, matchingFlows, probeRequests, sampleAddress, inCidr, type Caller, type Layer, type ProbeRequest } from './expectations.ts';
 import { synthesize, type PodPeer } from './synthesize.ts';
 
 /** One connection the proof checked. */
@@ -43,7 +43,8 @@ function callerName(c: Caller): string {
 /**
  * Proves a compiled bundle against its own declared intent, with ztp's reachability engine (the
  * NetworkPolicy, Cilium and Istio layers): every declared flow allowed (and, where it has HTTP
- * rules, only the requests they admit), every declared egress allowed, DNS reachable, and every
+ * rules, only the requests they admit, even the requests other callers of the same port may
+ * send), every declared egress allowed, DNS reachable, and every
  * other pair of callers and workload ports denied: other workloads, an undeclared pod in each
  * managed namespace, callers in other namespaces, external addresses, undeclared ports. With a
  * mesh, the network layer and the mesh layer are also each proven on their own.
@@ -93,6 +94,9 @@ export function verifyBundle(bundle: BundleFiles): VerifyReport {
   // Every caller to every workload port, plus one port the workload does not declare: end to end,
   // then each layer on its own. The mesh layer is not asked about ports without mTLS (it cannot
   // know the caller there; the network layer alone restricts them) nor about non-TCP ports.
+  // A caller limited to HTTP requests, or with no flow at all, is also sent the requests of every
+  // other caller's HTTP rules on that port: a rule that lost (or never had) its caller would admit
+  // them, and only the caller's own declared flows may.
   const layers: Layer[] = meshOn ? ['all', 'network', 'mesh'] : ['all'];
   for (const layer of layers) for (const w of m.workloads) {
     const dst = `${w.namespace}/${w.name}[Deployment]`;
@@ -104,10 +108,16 @@ export function verifyBundle(bundle: BundleFiles): VerifyReport {
         if (layer === 'mesh' && (p.protocol !== 'TCP' || mtlsOf.get(`${w.id}|${p.protocol}/${p.port}`) === 'DISABLE')) continue;
         const flows = matchingFlows(m, c, w.id, p.protocol, p.port);
         const declaredBy = flows.map((f) => f.source);
+        const others = p.protocol === 'TCP' ? flowsToPort(m, w.id, p.protocol, p.port).filter((f) => f.http !== undefined && !flows.includes(f)) : [];
+        const probe = (requests: readonly ProbeRequest[]) => {
+          for (const q of requests) run(layer, c, dst, dst, p.protocol, p.port, intendedAllowed(m, c, w.id, p.protocol, p.port, q, layer), declaredBy, q);
+        };
         if (flows.length > 0 && flows.every((f) => f.http !== undefined) && p.protocol === 'TCP') {
-          for (const q of probeRequests(flows)) run(layer, c, dst, dst, p.protocol, p.port, intendedAllowed(m, c, w.id, p.protocol, p.port, q, layer), declaredBy, q);
+          // its own requests first, then the other callers' (probeRequests drops repeats)
+          probe(probeRequests([...flows, ...others]));
         } else {
           run(layer, c, dst, dst, p.protocol, p.port, intendedAllowed(m, c, w.id, p.protocol, p.port, undefined, layer), declaredBy);
+          if (flows.length === 0) probe(probeRequests(others));
         }
       }
     }
@@ -141,7 +151,8 @@ export function verifyBundle(bundle: BundleFiles): VerifyReport {
     }
     if (m.cni === 'cilium') {
       const names = new Set<string>([PUBLIC_PROBE_FQDN]);
-      for (const e of m.intent.egress) if ('fqdn' in e.to) names.add(e.to.fqdn.startsWith('*.') ? `ztp-probe${e.to.fqdn.slice(1)}` : e.to.fqdn);
+      // `*.suffix` covers one label: probe a name one label deeper too, which it does not cover
+      for (const e of m.intent.egress) if ('fqdn' in e.to) for (const n of e.to.fqdn.startsWith('*.') ? [`ztp-probe${e.to.fqdn.slice(1)}`, `ztp-probe.ztp-deeper${e.to.fqdn.slice(1)}`] : [e.to.fqdn]) names.add(n);
       for (const name of names) {
         for (const pp of egressPorts) {
           const [protocol, port] = pp.split('/') as ['TCP' | 'UDP' | 'SCTP', string];
