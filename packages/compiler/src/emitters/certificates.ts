@@ -1,11 +1,8 @@
-import type { IR, IRWorkload } from '../ir.ts';
+import { svidSecretName } from '@ztp/model';
+import type { IR } from '../ir.ts';
 import { emitted, ztpLabels, type Emitted } from '../object.ts';
 import { secretMountGuard } from './secret-mounts.ts';
 
-/** Name of the Secret holding a workload's SPIFFE certificate. */
-export function svidSecretName(w: IRWorkload): string {
-  return `${w.name}-svid`;
-}
 
 /** Whether the bundle issues SPIFFE certificates: no mesh, certificates configured, and the mesh layer on. */
 export function certificatesIssued(ir: IR): boolean {

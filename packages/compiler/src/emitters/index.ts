@@ -24,7 +24,7 @@ export const EMITTERS: readonly ((ir: IR) => Emitted[])[] = [
 export { emitAdmissionLayer } from './admission.ts';
 export { auditApiserverFlags, auditPolicy, kindAuditPatch, KIND_AUDIT, POLICY_RESOURCES, SECRET_RESOURCES } from './audit.ts';
 export { emitApplicationSet, type ApplicationTarget, type GitOpsSettings } from './argocd.ts';
-export { emitCertificates, svidSecretName } from './certificates.ts';
+export { certificatesIssued, emitCertificates } from './certificates.ts';
 export { emitCiliumPolicies } from './cilium.ts';
 export { emitFalco, falcoRules, expectedPortsByNamespace } from './falco.ts';
 export { emitIstio } from './istio.ts';

@@ -1,7 +1,7 @@
-import { parseDuration, formatDuration, type Secret, type VaultSettings } from '@ztp/model';
+import { parseDuration, formatDuration, svidSecretName, type Secret, type VaultSettings } from '@ztp/model';
 import { originOf, type IR, type IRWorkload } from '../ir.ts';
 import { emitted, ztpLabels, type Emitted } from '../object.ts';
-import { certificatesIssued, svidSecretName } from './certificates.ts';
+import { certificatesIssued } from './certificates.ts';
 import { secretMountGuard } from './secret-mounts.ts';
 
 /**
