@@ -7,8 +7,15 @@ import { ciliumPathRegex } from './http.ts';
 describe('ciliumPathRegex', () => {
   it('escapes literal characters and turns a trailing /* into /.*', () => {
     expect(ciliumPathRegex('/api/*')).toBe('/api/.*');
-    expect(ciliumPathRegex('/v1.2/items(all)+')).toBe('/v1\\.2/items\\(all\\)\\+');
+    expect(ciliumPathRegex('/v1.2/items(all)+')).toBe('/v1\\.2/items\\(all\\)\\+(\\?.*)?');
     expect(new RegExp(`^${ciliumPathRegex('/v1.2/x')}$`).test('/v1x2/x')).toBe(false);
+  });
+
+  it("matches an exact path with or without a query string (Cilium matches the whole :path, Istio's paths the path alone), and nothing longer", () => {
+    const exact = new RegExp(`^(?:${ciliumPathRegex('/metrics')})$`);
+    for (const path of ['/metrics', '/metrics?name[]=up', '/metrics?']) expect(exact.test(path), path).toBe(true);
+    for (const path of ['/metricsx', '/metrics/x', '/metrics#?x', '/metric']) expect(exact.test(path), path).toBe(false);
+    expect(ciliumPathRegex('/healthz')).toBe('/healthz(\\?.*)?');
   });
 });
 
@@ -27,9 +34,9 @@ describe('emitCiliumPolicies', () => {
               rules: {
                 http: [
                   { method: 'GET', path: '/api/.*' },
-                  { method: 'GET', path: '/healthz' },
+                  { method: 'GET', path: '/healthz(\\?.*)?' },
                   { method: 'POST', path: '/api/.*' },
-                  { method: 'POST', path: '/healthz' },
+                  { method: 'POST', path: '/healthz(\\?.*)?' },
                 ],
               },
             },

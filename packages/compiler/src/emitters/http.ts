@@ -14,12 +14,14 @@ export function httpMatches(rule: HttpRule): HttpMatch[] {
 }
 
 /**
- * A ztp path as the full-match regular expression Cilium's Envoy applies to the request path:
- * literal characters escaped, a trailing `/*` becoming `/.*`.
+ * A ztp path as the full-match regular expression Cilium's Envoy applies to the request's
+ * `:path`, which carries the query string: literal characters escaped, a trailing `/*` becoming
+ * `/.*`, and an exact path followed by an optional query (`/metrics` admits `/metrics?x=1`, as
+ * Istio's `paths`, matched on the path alone, do).
  */
 export function ciliumPathRegex(path: string): string {
   const prefix = path.endsWith('/*');
   const literal = prefix ? path.slice(0, -1) : path;
   const escaped = literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return prefix ? `${escaped}.*` : escaped;
+  return prefix ? `${escaped}.*` : `${escaped}(\\?.*)?`;
 }
