@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { synthesize, verifyBundle } from '@ztp/verify';
+import { compileEnvironment } from '@ztp/compiler';
+import { defineEnvironment, flow, workload } from '@ztp/model';
+import { readBundle, synthesize, verifyBundle } from '@ztp/verify';
 import { CLUSTER_DNS, planProbes, undeclaredPort } from './probe-plan.ts';
 import { prepareEnvironment } from './prepare.ts';
 import { exampleBundles } from './test-bundles.ts';
@@ -90,6 +92,32 @@ describe('the probe plan of each example environment', () => {
     const full = planProbes(dev.manifest, { layer: 'all' });
     expect(full.cells.find((c) => c.id === 'dev/frontend => dev/api-server:8080/TCP GET /ztp-verify-forbidden')?.expected).toBe('http-403');
     expect(plan.cells.find((c) => c.id === 'dev/frontend => dev/api-server:8080/TCP GET /ztp-verify-forbidden')?.expected).toBe('connected');
+  });
+
+  it("sends each HTTP-limited caller the other callers' requests on the same port too, expecting a 403 for each", async () => {
+    const api = workload({ namespace: 'shop', name: 'api', ports: { http: { port: 8080, appProtocol: 'http' } } });
+    const web = workload({ namespace: 'shop', name: 'web' });
+    const admin = workload({ namespace: 'shop', name: 'admin' });
+    const env = defineEnvironment({
+      name: 'x',
+      cni: 'cilium',
+      mesh: { mode: 'none', mtls: 'DISABLE', istiodNamespace: 'istio-system', istiodLabels: { app: 'istiod' } },
+      dns: { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' }, port: 53 },
+      enforcement: 'enforce',
+      phase: 1,
+      namespaces: ['shop'],
+      workloads: [api, web, admin],
+      flows: [
+        flow({ from: web, to: api, ports: ['http'], http: [{ methods: ['GET'], paths: ['/public'] }] }),
+        flow({ from: admin, to: api, ports: ['http'], http: [{ methods: ['POST'], paths: ['/admin/*'] }] }),
+      ],
+    });
+    const plan = planProbes(readBundle(compileEnvironment(env, '/repo')).manifest, { layer: 'all' });
+    const requests = (caller: string) => plan.cells.filter((c) => c.source === caller && c.target === 'shop/api' && c.port === 8080).map((c) => `${c.request?.method} ${c.request?.path} ${c.expected}`);
+    expect(requests('shop/web')).toContain('GET /public connected');
+    expect(requests('shop/web')).toContain('POST /admin/ztp-probe http-403');
+    expect(requests('shop/admin')).toContain('POST /admin/ztp-probe connected');
+    expect(requests('shop/admin')).toContain('GET /public http-403');
   });
 
   it('staging (no mesh) is planned at the full bundle: its Cilium HTTP rule refuses methods and paths outside it', () => {

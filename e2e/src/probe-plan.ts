@@ -1,4 +1,4 @@
-import { intendedAllowed, probeRequests, synthesize, type BundleManifest, type PodPeer } from '@ztp/verify';
+import { flowsToPort, intendedAllowed, probeRequests, synthesize, type BundleManifest, type PodPeer } from '@ztp/verify';
 import type { ExpectedOutcome } from './outcome.ts';
 
 /** Which part of the bundle enforces in the run: `network` (NetworkPolicy and Cilium), or `all` (with Istio too). */
@@ -98,7 +98,8 @@ export function undeclaredPort(ports: readonly { port: number }[]): number {
  * The probe plan of an environment, from its `manifest.json` alone: the callers `@ztp/verify`
  * places (each declared workload, an undeclared pod per managed namespace, a probe per other
  * namespace a flow admits, an outsider), every declared workload port plus one undeclared port,
- * the HTTP requests `probeRequests` picks where every admitting flow has HTTP rules, and the
+ * the HTTP requests `probeRequests` picks where every admitting flow has HTTP rules (those of the
+ * caller's own flows, then those of the other callers' HTTP rules on the port), and the
  * cluster DNS from every managed pod. Each expectation is `intendedAllowed` at the enforced
  * layer: allowed is `connected`; a request refused by HTTP rules on an admitted connection is
  * `http-403`; everything else is `dropped` (default deny). Internet egress is never probed.
@@ -129,7 +130,10 @@ export function planProbes(m: BundleManifest, options: PlanOptions = {}): ProbeP
         const declaredBy = flows.map((f) => f.source);
         const cell = { source: s.id, target: t.id, port: p.port, portName: p.name, protocol: p.protocol, declaredBy };
         if (flows.length > 0 && p.protocol === 'TCP' && flows.every((f) => f.http !== undefined)) {
-          for (const request of probeRequests(flows)) {
+          // its own requests, then those of the other callers' HTTP rules on the port (as `ztp verify`):
+          // a rule that lost its caller would admit them
+          const others = flowsToPort(m, t.id, p.protocol, p.port).filter((f) => f.http !== undefined && !flows.includes(f));
+          for (const request of probeRequests([...flows, ...others])) {
             const allowed = intendedAllowed(m, s.peer, t.id, p.protocol, p.port, request, layer);
             cells.push({ id: `${base} ${request.method} ${request.path}`, ...cell, probe: 'http', request, expected: allowed ? 'connected' : 'http-403' });
           }
