@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { flow } from '@ztp/model';
-import { assembleBundle, BundleError } from './bundle.ts';
+import { parse } from 'yaml';
+import { egress, flow, fromCidr, toCidr, workload } from '@ztp/model';
+import { assembleBundle, BundleError, intendedConnectivity } from './bundle.ts';
+import { compileEnvironment } from './compile.ts';
 import { emitApplicationSet } from './emitters/argocd.ts';
 import { emitted } from './object.ts';
 import { knownKinds, schemaError } from './schema.ts';
-import { irOf, shop } from './testing.ts';
+import { CLUSTER_CIDRS, env, irOf, SIDECAR, shop } from './testing.ts';
 
 describe('assembleBundle', () => {
   it('refuses an object that does not match its upstream schema, as a ztp bug', () => {
@@ -48,6 +50,39 @@ describe('assembleBundle', () => {
     const b = assembleBundle(irOf({ workloads: [web] }), [], [{ path: 'admission/scan/conftest/policy.rego', content: 'package main' }]);
     expect(b.files.get('admission/scan/conftest/policy.rego')).toBe('package main\n');
     expect(b.files.get('kustomization.yaml')).not.toContain('admission/scan');
+  });
+});
+
+describe("CIDR callers and destinations with cni 'kubernetes'", () => {
+  const api = workload({ namespace: 'shop', name: 'api', ports: { http: { port: 8080, appProtocol: 'http', mtls: 'PERMISSIVE' } } });
+  const props = {
+    mesh: SIDECAR,
+    phase: 2 as const,
+    clusterCidrs: CLUSTER_CIDRS,
+    workloads: [api],
+    flows: [flow({ from: [fromCidr('10.0.0.0/8'), fromCidr('203.0.113.0/24')], to: api, ports: ['http'] })],
+    egress: [egress({ from: api, to: [toCidr('0.0.0.0/0', ['192.168.0.0/16']), toCidr('::/0')], ports: [443] })],
+  };
+
+  it("writes the excepted cluster ranges into the intent, so the verifier expects them denied", () => {
+    const intent = intendedConnectivity(irOf({ ...props, cni: 'kubernetes' }));
+    expect(intent.flows.map((f) => f.from)).toEqual([{ cidr: '10.0.0.0/8', except: ['10.96.0.0/12', '10.244.0.0/16'] }, { cidr: '203.0.113.0/24' }]);
+    expect(intent.egress.map((e) => e.to)).toEqual([
+      { cidr: '0.0.0.0/0', except: ['10.96.0.0/12', '10.244.0.0/16', '192.168.0.0/16'] },
+      { cidr: '::/0', except: ['fd00:10:244::/56'] },
+    ]);
+    // under Cilium, as declared
+    expect(intendedConnectivity(irOf({ ...props, cni: 'cilium' })).flows.map((f) => f.from)).toEqual([{ cidr: '10.0.0.0/8' }, { cidr: '203.0.113.0/24' }]);
+  });
+
+  it('compiles into objects their upstream schemas accept, each except strictly inside its cidr', () => {
+    const b = compileEnvironment(env({ ...props, cni: 'kubernetes' }), '/repo');
+    const ingress = parse(b.files.get('network/networkpolicy-shop-ztp-api-ingress.yaml') ?? '') as { spec: { ingress: { from: unknown[] }[] } };
+    expect(ingress.spec.ingress.map((r) => r.from)).toEqual([[{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.96.0.0/12', '10.244.0.0/16'] } }], [{ ipBlock: { cidr: '203.0.113.0/24' } }]]);
+    const authz = parse(b.files.get('mesh/authorizationpolicy-shop-ztp-api.yaml') ?? '') as { spec: { rules: { from: unknown[] }[] } };
+    expect(authz.spec.rules[0]?.from).toEqual([{ source: { ipBlocks: ['10.0.0.0/8'], notIpBlocks: ['10.96.0.0/12', '10.244.0.0/16'] } }]);
+    const manifest = JSON.parse(b.files.get('manifest.json') ?? '{}') as { intent: { flows: { from: unknown }[] } };
+    expect(manifest.intent.flows[0]?.from).toEqual({ cidr: '10.0.0.0/8', except: ['10.96.0.0/12', '10.244.0.0/16'] });
   });
 });
 

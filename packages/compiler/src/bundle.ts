@@ -43,7 +43,9 @@ function fileName(o: K8sObject): string {
 /** The declared connectivity, for the verifiers: what must be allowed, everything else denied. */
 export function intendedConnectivity(ir: IR) {
   const peer = (p: IR['allows'][number]['source']) =>
-    p.kind === 'workload' ? { workload: p.workload.id } : p.kind === 'namespace' ? { managed: p.managed, namespace: p.namespace } : { cidr: p.cidr };
+    p.kind === 'workload' ? { workload: p.workload.id } : p.kind === 'namespace'
+        ? { managed: p.managed, namespace: p.namespace }
+        : { cidr: p.cidr, ...(p.except.length > 0 ? { except: [...p.except] } : {}) };
   return {
     flows: ir.allows.map((a) => ({
       from: peer(a.source),

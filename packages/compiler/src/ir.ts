@@ -1,9 +1,13 @@
 import { resolve } from 'node:path';
 import {
+  cidrContains,
+  compareCidrs,
   effectiveMtls,
   l7EnforcerOf,
   layersForPhase,
+  parseCidr,
   workloadId,
+  type Cidr,
   type CidrDestination,
   type Environment,
   type FqdnDestination,
@@ -77,7 +81,15 @@ export interface IRWorkload {
 export type IRPeer =
   | { readonly kind: 'workload'; readonly workload: IRWorkload }
   | { readonly kind: 'namespace'; readonly namespace: string; readonly managed: boolean }
-  | { readonly kind: 'cidr'; readonly cidr: string };
+  | {
+      readonly kind: 'cidr';
+      readonly cidr: string;
+      /**
+       * Ranges inside `cidr` that are not admitted: with cni 'kubernetes', the environment's
+       * cluster ranges inside it (an ipBlock matches pod IPs there). Sorted; empty under Cilium.
+       */
+      readonly except: readonly string[];
+    };
 
 /** A permitted connection from one caller to one workload on some of its ports. */
 export interface IRAllow {
@@ -98,6 +110,7 @@ export interface IRAllow {
 /** A permitted connection to outside the cluster. */
 export interface IREgress {
   readonly from: { readonly kind: 'workload'; readonly workload: IRWorkload } | { readonly kind: 'namespace'; readonly namespace: string };
+  /** With cni 'kubernetes', a CIDR's `except` also holds the cluster ranges inside it (see {@link ipBlockExcept}). */
   readonly to: CidrDestination | FqdnDestination;
   readonly ports: readonly { readonly port: number; readonly protocol: Protocol }[];
   readonly description: string | undefined;
@@ -120,6 +133,34 @@ export function sortPorts<T extends { port: number; protocol: Protocol }>(ports:
 }
 
 /**
+ * The `except` of an ipBlock for `cidr` that must match no address of the cluster: `except` plus
+ * every range of `clusterCidrs` strictly inside `cidr` (a cluster range that contains `cidr` is
+ * refused by validation). Ranges inside another range of the list are dropped, and the rest sorted
+ * by address, so the result is deterministic and never holds `cidr` itself (the API server wants
+ * each except strictly inside the cidr).
+ */
+export function ipBlockExcept(cidr: string, except: readonly string[], clusterCidrs: readonly string[]): string[] {
+  const outer = parseCidr(cidr);
+  if (outer === undefined) throw new Error(`internal: unvalidated CIDR ${cidr}`);
+  const strictlyInside = (c: Cidr) => cidrContains(outer, c) && c.prefix > outer.prefix;
+  const ranges = new Map<string, { text: string; cidr: Cidr }>();
+  const add = (text: string, user: boolean) => {
+    const c = parseCidr(text);
+    if (c === undefined) throw new Error(`internal: unvalidated CIDR ${text}`);
+    if (!user && !strictlyInside(c)) return;
+    const key = `${c.family}|${c.network}|${c.prefix}`;
+    if (!ranges.has(key)) ranges.set(key, { text, cidr: c });
+  };
+  for (const x of except) add(x, true);
+  for (const x of clusterCidrs) add(x, false);
+  const list = [...ranges.values()];
+  return list
+    .filter((r) => !list.some((o) => o !== r && cidrContains(o.cidr, r.cidr)))
+    .sort((a, b) => compareCidrs(a.cidr, b.cidr))
+    .map((r) => r.text);
+}
+
+/**
  * Builds the IR of an environment that has passed `validateEnvironment`. `root` is the
  * repository root, used to make source locations relative (and so the bundle reproducible on any
  * clone); a relative root is taken from the working directory.
@@ -129,6 +170,8 @@ export function toIR(env: Environment, repositoryRoot: string): IR {
   const root = resolve(repositoryRoot);
   const td = env.trustDomain;
   const managed = new Set(env.namespaces.map((n) => n.name));
+  // Only with cni 'kubernetes' does an ipBlock match pods; Cilium's CIDR rules never do.
+  const cidrExcept = (cidr: string, except: readonly string[]): string[] => (env.cni === 'kubernetes' ? ipBlockExcept(cidr, except, env.clusterCidrs) : [...except]);
   const workloads = env.workloads
     .map((w): IRWorkload => ({
       id: workloadId(w),
@@ -167,7 +210,7 @@ export function toIR(env: Environment, repositoryRoot: string): IR {
           ? { kind: 'workload', workload: ir(s) }
           : s.type === 'namespace'
             ? { kind: 'namespace', namespace: s.namespace, managed: managed.has(s.namespace) }
-            : { kind: 'cidr', cidr: s.cidr };
+            : { kind: 'cidr', cidr: s.cidr, except: cidrExcept(s.cidr, []) };
       allows.push({ source, dest, ports, http: f.http, l7, mtls, description: f.description, origin: originOf(f.at, root) });
     }
   }
@@ -175,7 +218,10 @@ export function toIR(env: Environment, repositoryRoot: string): IR {
   const egress: IREgress[] = [];
   for (const e of env.egress) {
     const from: IREgress['from'] = e.from.type === 'workload' ? { kind: 'workload', workload: ir(e.from) } : { kind: 'namespace', namespace: e.from.namespace };
-    for (const to of e.to) egress.push({ from, to, ports: sortPorts(e.ports), description: e.description, origin: originOf(e.at, root) });
+    for (const d of e.to) {
+      const to: IREgress['to'] = d.type === 'cidr' ? { ...d, except: cidrExcept(d.cidr, d.except) } : d;
+      egress.push({ from, to, ports: sortPorts(e.ports), description: e.description, origin: originOf(e.at, root) });
+    }
   }
 
   return {

@@ -7,6 +7,8 @@ export const DNS = { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns
 export const SIDECAR: MeshSettings = { mode: 'istio-sidecar', mtls: 'STRICT', istiodNamespace: 'istio-system', istiodLabels: { app: 'istiod' } };
 export const AMBIENT: MeshSettings = { ...SIDECAR, mode: 'istio-ambient' };
 export const NO_MESH: MeshSettings = { mode: 'none', mtls: 'DISABLE', istiodNamespace: 'istio-system', istiodLabels: { app: 'istiod' } };
+/** A cluster's pod ranges (IPv4 and IPv6) and service range, for cni 'kubernetes' environments. */
+export const CLUSTER_CIDRS = ['10.96.0.0/12', '10.244.0.0/16', 'fd00:10:244::/56'];
 export const CERTS = { issuer: { kind: 'ClusterIssuer' as const, name: 'spiffe-ca' }, duration: '1h', renewBefore: '30m' };
 
 /** A two-workload shop: `web` (HTTP 8080) and `db` (TCP 5432). */

@@ -53,3 +53,10 @@ export function cidrContains(outer: Cidr, inner: Cidr): boolean {
   const shift = BigInt(bits - outer.prefix);
   return inner.network >> shift === outer.network >> shift;
 }
+
+/** Orders CIDRs by family (IPv4 first), network address, then prefix length (shorter first). */
+export function compareCidrs(a: Cidr, b: Cidr): number {
+  if (a.family !== b.family) return a.family - b.family;
+  if (a.network !== b.network) return a.network < b.network ? -1 : 1;
+  return a.prefix - b.prefix;
+}

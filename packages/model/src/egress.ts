@@ -4,7 +4,12 @@ import type { Protocol, Workload } from './workload.ts';
 import { workloadId } from './workload.ts';
 import type { NamespaceSource } from './flow.ts';
 
-/** An external destination by IP range. Matches no pod under Cilium. */
+/**
+ * An external destination by IP range. Under Cilium it matches no pod. With cni `kubernetes`
+ * (Calico and most other CNIs) a NetworkPolicy ipBlock also matches the pods whose IPs lie in it,
+ * unless excepted: there ztp adds the environment's `clusterCidrs` (required then) that lie inside
+ * `cidr` to `except`, and refuses a `cidr` inside them.
+ */
 export interface CidrDestination {
   readonly type: 'cidr';
   readonly cidr: string;
@@ -22,7 +27,7 @@ export interface FqdnDestination {
   readonly fqdn: string;
 }
 
-/** External IP range as an egress destination. */
+/** External IP range as an egress destination (see {@link CidrDestination} for pods in the range). */
 export function toCidr(cidr: string, except: readonly string[] = []): CidrDestination {
   return { type: 'cidr', cidr, except: [...except] };
 }

@@ -34,6 +34,21 @@ export interface EnvironmentProps {
   readonly trustDomain?: string;
   /** The CNI that enforces network policy. `cilium` adds L7 HTTP rules and FQDN egress. */
   readonly cni: 'cilium' | 'kubernetes';
+  /**
+   * The cluster's own address ranges: every pod CIDR and the service CIDR, e.g.
+   * `['10.244.0.0/16', '10.96.0.0/12']` (CIDRs with zero host bits).
+   *
+   * With cni `kubernetes` (Calico and most other CNIs) a NetworkPolicy `ipBlock` also matches pod
+   * IPs, so `fromCidr` and `toCidr` would admit in-cluster pods, e.g. every pod of an unmanaged
+   * namespace. There this setting is required as soon as the environment uses `fromCidr` or
+   * `toCidr`: every cluster range inside a declared CIDR is added to its `except` (and to the Istio
+   * rule's `notIpBlocks`), and a CIDR that lies inside a cluster range is refused.
+   *
+   * With cni `cilium` it is optional and does not change the ipBlocks: Cilium's CIDR rules never
+   * match pods. A CIDR inside a cluster range is still refused there (it could match nothing).
+   * @default [] (required with cni 'kubernetes' when `fromCidr` or `toCidr` is used)
+   */
+  readonly clusterCidrs?: readonly string[];
   /** The mesh, from `@ztp/policy-mesh`. */
   readonly mesh: MeshSettings;
   /** Cluster DNS every pod may reach, from `@ztp/policy-network-baseline`. */
@@ -77,6 +92,8 @@ export interface Environment {
   readonly cluster: string;
   readonly trustDomain: string;
   readonly cni: 'cilium' | 'kubernetes';
+  /** The cluster's pod and service CIDRs, as declared (see {@link EnvironmentProps.clusterCidrs}). */
+  readonly clusterCidrs: readonly string[];
   readonly mesh: MeshSettings;
   readonly dns: DnsSettings;
   readonly enforcement: 'audit' | 'enforce';
@@ -108,6 +125,7 @@ export function defineEnvironment(props: EnvironmentProps): Environment {
     cluster: props.cluster ?? props.name,
     trustDomain: props.trustDomain ?? 'cluster.local',
     cni: props.cni,
+    clusterCidrs: [...(props.clusterCidrs ?? [])],
     mesh: props.mesh,
     dns: props.dns,
     enforcement: props.enforcement,
@@ -123,7 +141,7 @@ export function defineEnvironment(props: EnvironmentProps): Environment {
     certificates: props.certificates,
     runtime: [...(props.runtime ?? [])],
     audit: props.audit ?? {},
-    unknown: unknownKeys(props, ['name', 'cluster', 'trustDomain', 'cni', 'mesh', 'dns', 'enforcement', 'phase', 'namespaces', 'workloads', 'flows', 'egress', 'admission', 'admissionForms', 'secrets', 'vault', 'certificates', 'runtime', 'audit']),
+    unknown: unknownKeys(props, ['name', 'cluster', 'trustDomain', 'cni', 'clusterCidrs', 'mesh', 'dns', 'enforcement', 'phase', 'namespaces', 'workloads', 'flows', 'egress', 'admission', 'admissionForms', 'secrets', 'vault', 'certificates', 'runtime', 'audit']),
     at: callSite(),
   };
 }

@@ -8,7 +8,12 @@ export interface NamespaceSource {
   readonly namespace: string;
 }
 
-/** Clients outside the cluster, by IP range. */
+/**
+ * Clients by IP range, meant for clients outside the cluster. What the range matches depends on
+ * the CNI: Cilium's CIDR rules never match pods, but with cni `kubernetes` (Calico and most other
+ * CNIs) a NetworkPolicy ipBlock also matches the pods whose IPs lie in it. There ztp excepts the
+ * environment's `clusterCidrs` (required then) from the range, and refuses a range inside them.
+ */
 export interface CidrSource {
   readonly type: 'cidr';
   /** IPv4 or IPv6 CIDR, e.g. `203.0.113.0/24`. */
@@ -23,7 +28,7 @@ export function fromNamespace(namespace: string): NamespaceSource {
   return { type: 'namespace', namespace };
 }
 
-/** External clients in an IP range as a flow source. */
+/** External clients in an IP range as a flow source (see {@link CidrSource} for pods in the range). */
 export function fromCidr(cidr: string): CidrSource {
   return { type: 'cidr', cidr };
 }

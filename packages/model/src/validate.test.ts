@@ -265,6 +265,39 @@ describe('validateEnvironment', () => {
     expectProblem(base({ workloads: [web], flows: [], egress: [egress({ from: fromNamespace('other'), to: toCidr('0.0.0.0/0'), ports: [443] })] }), /egress namespace other/, /not managed by this environment/);
   });
 
+  describe('CIDR callers and destinations against the cluster ranges (clusterCidrs)', () => {
+    const web = workload({ namespace: 'shop', name: 'web', ports: { http: { port: 8080 } } });
+    const cluster = ['10.244.0.0/16', '10.96.0.0/12'];
+    // phase 1: no mesh layer yet, so CIDR callers are not refused for STRICT mTLS
+    const kube = (over: Partial<EnvironmentProps>) => base({ cni: 'kubernetes', phase: 1, workloads: [web], flows: [], ...over });
+
+    it('with cni kubernetes, refuses fromCidr and toCidr until the pod and service ranges are declared', () => {
+      expectProblem(kube({ flows: [flow({ from: fromCidr('10.0.0.0/8'), to: web, ports: ['http'] })] }), /^flow 10.0.0.0\/8 -> shop\/web$/, /cni 'kubernetes' a NetworkPolicy ipBlock also matches pod IPs.*would also admit in-cluster pods.*declare the cluster's pod and service ranges on the environment \(e.g. clusterCidrs: \[/);
+      expectProblem(kube({ egress: [egress({ from: web, to: toCidr('0.0.0.0/0'), ports: [443] })] }), /^egress shop\/web -> 0.0.0.0\/0$/, /ipBlock also matches pod IPs.*let the callers reach in-cluster pods.*declare the cluster's pod and service ranges/);
+      expectProblem(kube({ clusterCidrs: [], egress: [egress({ from: web, to: toCidr('203.0.113.0/24'), ports: [443] })] }), /^egress/, /declare the cluster's pod and service ranges/);
+      expect(problems(kube({ clusterCidrs: cluster, flows: [flow({ from: fromCidr('10.0.0.0/8'), to: web, ports: ['http'] })], egress: [egress({ from: web, to: toCidr('0.0.0.0/0'), ports: [443] })] }))).toEqual([]);
+      // Cilium's CIDR rules never match pods: the setting is optional there
+      expect(problems(kube({ cni: 'cilium', flows: [flow({ from: fromCidr('10.0.0.0/8'), to: web, ports: ['http'] })], egress: [egress({ from: web, to: toCidr('0.0.0.0/0'), ports: [443] })] }))).toEqual([]);
+      // and nothing is asked of an environment without CIDR callers or destinations
+      expect(problems(kube({ flows: [flow({ from: fromNamespace('edge'), to: web, ports: ['http'] })] }))).toEqual([]);
+    });
+
+    it('refuses a CIDR caller or destination inside a cluster range, whatever the CNI', () => {
+      expectProblem(kube({ clusterCidrs: cluster, flows: [flow({ from: fromCidr('10.244.3.0/24'), to: web, ports: ['http'] })] }), /^flow 10.244.3.0\/24 -> shop\/web$/, /10.244.3.0\/24 lies inside the cluster range 10.244.0.0\/16 \(clusterCidrs\): it could match only the cluster's own pods.*workload or fromNamespace\(\)/);
+      expectProblem(kube({ clusterCidrs: cluster, egress: [egress({ from: web, to: toCidr('10.96.0.0/12'), ports: [443] })] }), /^egress shop\/web -> 10.96.0.0\/12$/, /10.96.0.0\/12 lies inside the cluster range 10.96.0.0\/12/);
+      expectProblem(kube({ cni: 'cilium', clusterCidrs: cluster, egress: [egress({ from: web, to: toCidr('10.244.0.7/32'), ports: [443] })] }), /^egress/, /lies inside the cluster range 10.244.0.0\/16 \(clusterCidrs\): Cilium's CIDR rules never match pods, so it would match nothing/);
+      // IPv6 ranges are compared within their family only
+      expect(problems(kube({ clusterCidrs: ['fd00:10:244::/56'], egress: [egress({ from: web, to: [toCidr('0.0.0.0/0'), toCidr('::/0')], ports: [443] })] }))).toEqual([]);
+      expectProblem(kube({ clusterCidrs: ['fd00:10:244::/56'], egress: [egress({ from: web, to: toCidr('fd00:10:244:0:1::/80'), ports: [443] })] }), /^egress/, /lies inside the cluster range fd00:10:244::\/56/);
+    });
+
+    it('refuses a cluster range that is not a CIDR with zero host bits, or is listed twice', () => {
+      expectProblem(kube({ clusterCidrs: ['10.244.0.1/16'] }), 'environment test', /clusterCidrs: "10.244.0.1\/16" is not a CIDR with zero host bits/);
+      expectProblem(kube({ clusterCidrs: ['pods'] }), 'environment test', /clusterCidrs: "pods" is not a CIDR/);
+      expectProblem(kube({ clusterCidrs: ['10.96.0.0/12', '10.96.0.0/12'] }), 'environment test', /clusterCidrs lists 10.96.0.0\/12 twice/);
+    });
+  });
+
   it('checks secrets, Vault and certificate settings', () => {
     const web = workload({ namespace: 'shop', name: 'web' });
     expectProblem(base({ workloads: [web], flows: [], secrets: [secret({ workload: web, name: 'creds', kind: 'dynamic', path: 'database/creds/web' })], vault: { server: 'https://vault:8200' } }), 'secret shop/web/creds', /dynamic secrets need a ttl/);

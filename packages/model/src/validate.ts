@@ -1,5 +1,5 @@
 import { AUDIT_LEVELS, type AuditRule } from './audit.ts';
-import { cidrContains, parseCidr } from './cidr.ts';
+import { cidrContains, parseCidr, type Cidr } from './cidr.ts';
 import type { Environment } from './environment.ts';
 import { InputError, problemAt, type Problem } from './errors.ts';
 import { egressId } from './egress.ts';
@@ -103,6 +103,47 @@ function isSubset(a: Readonly<Record<string, string>>, b: Readonly<Record<string
   return Object.entries(a).every(([k, v]) => b[k] === v);
 }
 
+/** The declared cluster ranges that parse (the others are reported by validateSettings). */
+function clusterRanges(env: Environment): { text: string; cidr: Cidr }[] {
+  return (env.clusterCidrs ?? []).flatMap((text) => {
+    const cidr = typeof text === 'string' ? parseCidr(text) : undefined;
+    return cidr === undefined ? [] : [{ text, cidr }];
+  });
+}
+
+const CLUSTER_CIDRS_EXAMPLE = `clusterCidrs: ['10.244.0.0/16', '10.96.0.0/12']`;
+
+/**
+ * The problems of the CIDR callers or destinations (`fromCidr`, `toCidr`) of one flow or egress:
+ * with cni 'kubernetes' an ipBlock also matches pod IPs, so the cluster's own ranges must be
+ * declared (ztp excepts them); and a CIDR inside a cluster range could only ever match the
+ * cluster's own addresses.
+ */
+function checkCidrPeers(env: Environment, c: Collector, at: SourceLocation, obj: string, cidrs: readonly string[], role: 'callers' | 'destination'): void {
+  if (cidrs.length === 0) return;
+  const ranges = clusterRanges(env);
+  if (env.cni === 'kubernetes' && (env.clusterCidrs ?? []).length === 0) {
+    const reach = role === 'callers' ? 'would also admit in-cluster pods whose IPs lie in it' : 'would also let the callers reach in-cluster pods whose IPs lie in it';
+    c.add(
+      at,
+      obj,
+      `with cni 'kubernetes' a NetworkPolicy ipBlock also matches pod IPs (only Cilium keeps CIDR rules off pods), so ${cidrs.join(', ')} ${reach}, such as every pod of a namespace ztp does not manage; declare the cluster's pod and service ranges on the environment (e.g. ${CLUSTER_CIDRS_EXAMPLE}) so ztp excepts them`,
+    );
+  }
+  for (const text of cidrs) {
+    const cidr = parseCidr(text);
+    if (cidr === undefined) continue; // reported by the caller
+    const range = ranges.find((r) => cidrContains(r.cidr, cidr));
+    if (range === undefined) continue;
+    const why =
+      env.cni === 'cilium'
+        ? `Cilium's CIDR rules never match pods, so it would match nothing`
+        : `it could match only the cluster's own pods and services, never an address outside the cluster`;
+    const instead = role === 'callers' ? `name in-cluster callers with a workload or fromNamespace()` : `reach in-cluster workloads with a flow instead`;
+    c.add(at, obj, `${text} lies inside the cluster range ${range.text} (clusterCidrs): ${why}; ${instead}, or correct clusterCidrs`);
+  }
+}
+
 function validateSettings(env: Environment, c: Collector): void {
   const at = env.at;
   const obj = `environment ${env.name}`;
@@ -110,6 +151,17 @@ function validateSettings(env: Environment, c: Collector): void {
   c.add(at, obj, env.cluster === env.name ? undefined : checkDnsLabel(env.cluster));
   c.add(at, obj, checkDnsSubdomain(env.trustDomain) && `trust domain ${checkDnsSubdomain(env.trustDomain)}`);
   if (env.cni !== 'cilium' && env.cni !== 'kubernetes') c.add(at, obj, `cni must be 'cilium' or 'kubernetes', not '${String(env.cni)}'`);
+  const seenRanges = new Set<string>();
+  for (const text of env.clusterCidrs ?? []) {
+    const cidr = typeof text === 'string' ? parseCidr(text) : undefined;
+    if (cidr === undefined) {
+      c.add(at, obj, `clusterCidrs: ${JSON.stringify(text)} is not a CIDR with zero host bits (e.g. 10.244.0.0/16 for the pods, 10.96.0.0/12 for the services)`);
+      continue;
+    }
+    const key = `${cidr.family}|${cidr.network}|${cidr.prefix}`;
+    if (seenRanges.has(key)) c.add(at, obj, `clusterCidrs lists ${text} twice`);
+    seenRanges.add(key);
+  }
   if (!['istio-sidecar', 'istio-ambient', 'none'].includes(env.mesh?.mode)) c.add(at, obj, `mesh.mode must be 'istio-sidecar', 'istio-ambient' or 'none'; build it with istioMesh() or noMesh() from @ztp/policy-mesh`);
   else if (!MTLS_MODES.has(env.mesh.mtls)) c.add(at, obj, `mesh.mtls must be STRICT, PERMISSIVE or DISABLE, not '${String(env.mesh.mtls)}'`);
   else if (env.mesh.mode === 'istio-ambient' && env.mesh.mtls === 'DISABLE') {
@@ -304,6 +356,7 @@ function validateFlows(env: Environment, byId: Map<string, Workload>, c: Collect
         if ('error' in e) c.add(f.at, obj, e.error);
       }
     }
+    checkCidrPeers(env, c, f.at, obj, f.from.flatMap((s) => (s.type === 'cidr' ? [s.cidr] : [])), 'callers');
     const meshOn = env.mesh?.mode !== 'none' && env.phase >= 2;
     for (const s of f.from) {
       if (s.type !== 'cidr' || !meshOn) continue;
@@ -349,6 +402,7 @@ function validateEgress(env: Environment, managed: Set<string>, byId: Map<string
         c.add(e.at, obj, `unknown destination; use toCidr() or toFqdn()`);
       }
     }
+    checkCidrPeers(env, c, e.at, obj, e.to.flatMap((d) => (d.type === 'cidr' ? [d.cidr] : [])), 'destination');
     if (e.ports.length === 0) c.add(e.at, obj, `ports is empty; name at least one port`);
     for (const p of e.ports) {
       c.add(e.at, obj, checkPortNumber(p.port));

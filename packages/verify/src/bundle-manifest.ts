@@ -10,7 +10,8 @@ export interface ManifestWorkload {
   readonly ports: readonly { readonly name: string; readonly port: number; readonly protocol: 'TCP' | 'UDP' | 'SCTP'; readonly appProtocol: string; readonly mtls?: 'STRICT' | 'PERMISSIVE' | 'DISABLE' }[];
 }
 
-export type FlowFrom = { readonly workload: string } | { readonly namespace: string; readonly managed: boolean } | { readonly cidr: string };
+/** A flow's caller. A CIDR's `except` (absent when empty) lists ranges inside it that are not admitted. */
+export type FlowFrom = { readonly workload: string } | { readonly namespace: string; readonly managed: boolean } | { readonly cidr: string; readonly except?: readonly string[] };
 
 /** A declared flow, one caller each, as `manifest.json` lists it. */
 export interface ManifestFlow {

@@ -25,7 +25,12 @@ export function inCidr(ip: string, cidr: string): boolean {
 function callerMatches(from: FlowFrom, c: Caller): boolean {
   if ('workload' in from) return c.kind === 'workload' && c.workload === from.workload;
   if ('namespace' in from) return c.kind !== 'external' && c.kind !== 'dns' && c.kind !== 'istiod' && c.namespace === from.namespace;
-  return c.kind === 'external' && inCidr(c.ip, from.cidr);
+  return c.kind === 'external' && inBlock(c.ip, from.cidr, from.except ?? []);
+}
+
+/** Whether `ip` lies in `cidr` and in none of `except` (an ipBlock's meaning). */
+export function inBlock(ip: string, cidr: string, except: readonly string[]): boolean {
+  return inCidr(ip, cidr) && !except.some((x) => inCidr(ip, x));
 }
 
 function methodMatches(rule: { methods?: readonly string[] }, method: string): boolean {
@@ -93,8 +98,7 @@ export function intendedEgressToIp(m: BundleManifest, caller: Caller, ip: string
     (e) =>
       'cidr' in e.to &&
       callerOwnsEgress(e.from, caller) &&
-      inCidr(ip, e.to.cidr) &&
-      !e.to.except.some((x) => inCidr(ip, x)) &&
+      inBlock(ip, e.to.cidr, e.to.except) &&
       e.ports.some((p) => p.port === port && p.protocol === protocol),
   );
 }

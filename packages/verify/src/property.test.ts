@@ -44,7 +44,7 @@ function build(i: Intent) {
     if (names.length === 0) return [];
     const ports = names.filter((_, k) => (f.ports >> k) & 1);
     const chosen = ports.length > 0 ? ports : [names[0]!];
-    const from: FlowSource = 'w' in f.from ? ws[f.from.w % ws.length]! : 'ns' in f.from ? fromNamespace(f.from.ns) : fromCidr('203.0.113.0/24');
+    const from: FlowSource = 'w' in f.from ? ws[f.from.w % ws.length]! : 'ns' in f.from ? fromNamespace(f.from.ns) : fromCidr('172.16.0.0/12');
     const httpOk = chosen.every((p) => to.ports[p]?.appProtocol !== 'tcp');
     return [flow({ from, to, ports: chosen, ...(f.http && httpOk ? { http: [{ methods: ['GET' as const], paths: ['/api/*'] }] } : {}) })];
   });
@@ -58,6 +58,8 @@ function build(i: Intent) {
   return defineEnvironment({
     name: 'random',
     cni: i.cni as 'cilium' | 'kubernetes',
+    // the pod and service ranges; an ipBlock matches pods with cni 'kubernetes', so they are excepted
+    clusterCidrs: ['172.20.0.0/16', '10.96.0.0/12'],
     mesh: MESHES[i.mesh]!,
     ...(i.mesh === 'none' ? { certificates: { issuer: { kind: 'ClusterIssuer' as const, name: 'ca' }, duration: '1h', renewBefore: '30m' } } : {}),
     dns: { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' }, port: 53 },

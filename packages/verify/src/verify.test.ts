@@ -151,10 +151,57 @@ describe('verifyBundle', () => {
 
   it('denies external callers outside a declared CIDR and admits those inside', () => {
     const web = workload({ namespace: 'shop', name: 'web', ports: { http: { port: 8080 } } });
-    const b = compileEnvironment(defineEnvironment({ name: 'x', cni: 'kubernetes', mesh: NO_MESH, certificates: CERTS, dns: DNS, enforcement: 'enforce', phase: 2, namespaces: ['shop'], workloads: [web], flows: [flow({ from: fromCidr('203.0.113.0/24'), to: web, ports: ['http'] })] }), '/repo');
+    const b = compileEnvironment(defineEnvironment({ name: 'x', cni: 'kubernetes', clusterCidrs: ['10.244.0.0/16', '10.96.0.0/12'], mesh: NO_MESH, certificates: CERTS, dns: DNS, enforcement: 'enforce', phase: 2, namespaces: ['shop'], workloads: [web], flows: [flow({ from: fromCidr('203.0.113.0/24'), to: web, ports: ['http'] })] }), '/repo');
     const v = verifyBundle(b);
     expect(v.failures).toEqual([]);
     expect(v.checks.find((c) => c.id === '203.0.113.1 => shop/web[Deployment]:8080/TCP')).toMatchObject({ expected: 'allowed', observed: 'allowed' });
     expect(v.checks.find((c) => c.id.startsWith('198.51.100.200 => shop/web[Deployment]:8080/TCP'))).toMatchObject({ expected: 'denied', ok: true });
+  });
+
+  it("with cni 'kubernetes', proves the cluster's own ranges denied inside a CIDR caller and destination, in each layer", () => {
+    const web = workload({ namespace: 'shop', name: 'web', ports: { http: { port: 8080, mtls: 'PERMISSIVE' } } });
+    const b = compileEnvironment(
+      defineEnvironment({
+        name: 'x',
+        cni: 'kubernetes',
+        clusterCidrs: ['10.244.0.0/16', '10.96.0.0/12'],
+        mesh: SIDECAR,
+        dns: DNS,
+        enforcement: 'enforce',
+        phase: 2,
+        namespaces: ['shop'],
+        workloads: [web],
+        flows: [flow({ from: fromCidr('10.0.0.0/8'), to: web, ports: ['http'] })],
+        egress: [egress({ from: web, to: toCidr('0.0.0.0/0'), ports: [443] })],
+      }),
+      '/repo',
+    );
+    const v = verifyBundle(b);
+    expect(v.failures).toEqual([]);
+    for (const layer of ['', '[network layer] ', '[mesh layer] ']) {
+      expect(v.checks.find((c) => c.id === `${layer}10.0.0.1 => shop/web[Deployment]:8080/TCP`), layer).toMatchObject({ expected: 'allowed', ok: true });
+      for (const ip of ['10.96.0.1', '10.244.0.1']) expect(v.checks.find((c) => c.id === `${layer}${ip} => shop/web[Deployment]:8080/TCP`), `${layer}${ip}`).toMatchObject({ expected: 'denied', ok: true });
+    }
+    expect(v.checks.find((c) => c.id === 'shop/web[Deployment] => 10.244.0.1:443/TCP')).toMatchObject({ expected: 'denied', ok: true });
+
+    // Without the excepts, the verifier sees the cluster's ranges admitted: in NetworkPolicy ...
+    const files = new Map(b.files);
+    for (const f of ['network/networkpolicy-shop-ztp-web-ingress.yaml', 'network/networkpolicy-shop-ztp-web-egress.yaml']) {
+      const text = files.get(f) ?? '';
+      expect(text, f).toContain('except');
+      files.set(f, text.replace(/\n\s+except:(\n\s+- [0-9./]+)+/g, ''));
+    }
+    const failed = new Set(verifyBundle({ ...b, files }).failures.map((f) => `${f.id}: ${f.expected}, ${f.observed}`));
+    expect(failed).toContain('[network layer] 10.96.0.1 => shop/web[Deployment]:8080/TCP: denied, allowed');
+    expect(failed).toContain('shop/web[Deployment] => 10.244.0.1:443/TCP: denied, allowed');
+    // ... and in Istio's AuthorizationPolicy
+    const file = 'mesh/authorizationpolicy-shop-ztp-web.yaml';
+    const policy = parse(b.files.get(file) ?? '') as { spec: { rules: { from: { source: { notIpBlocks?: string[] } }[] }[] } };
+    expect(policy.spec.rules[0]?.from[0]?.source.notIpBlocks).toEqual(['10.96.0.0/12', '10.244.0.0/16']);
+    delete policy.spec.rules[0]?.from[0]?.source.notIpBlocks;
+    const meshFiles = new Map(b.files);
+    meshFiles.set(file, stringify(policy));
+    const meshFailed = new Set(verifyBundle({ ...b, files: meshFiles }).failures.map((f) => `${f.id}: ${f.expected}, ${f.observed}`));
+    expect(meshFailed).toContain('[mesh layer] 10.244.0.1 => shop/web[Deployment]:8080/TCP: denied, allowed');
   });
 });

@@ -82,13 +82,21 @@ export function verifyBundle(bundle: BundleFiles): VerifyReport {
   };
 
   const pods = synthetic.peers;
-  const externalCallers: Caller[] = [];
+  // An address of each declared caller range (outside its except), one of each range excepted
+  // from it (the cluster's own, with cni 'kubernetes'), and one outside every declared range.
+  const externalIps = new Set<string>();
   for (const f of m.intent.flows) if ('cidr' in f.from) {
-    const ip = sampleAddress(f.from.cidr, []);
-    if (ip) externalCallers.push({ kind: 'external', ip });
+    const except = f.from.except ?? [];
+    const ip = sampleAddress(f.from.cidr, except);
+    if (ip) externalIps.add(ip);
+    for (const x of except) {
+      const excluded = sampleAddress(x, []);
+      if (excluded) externalIps.add(excluded);
+    }
   }
   const outside = PUBLIC_PROBE_IPS.find((ip) => !m.intent.flows.some((f) => 'cidr' in f.from && inCidr(ip, f.from.cidr)));
-  if (outside) externalCallers.push({ kind: 'external', ip: outside });
+  if (outside) externalIps.add(outside);
+  const externalCallers: Caller[] = [...externalIps].map((ip) => ({ kind: 'external', ip }));
   const callers: Caller[] = [...pods.filter((p) => p.kind !== 'dns' && p.kind !== 'istiod'), ...externalCallers];
 
   // Every caller to every workload port, plus one port the workload does not declare: end to end,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { flow, fromNamespace, workload } from '@ztp/model';
-import { byName, CERTS, irOf, NO_MESH, SIDECAR, shop } from '../testing.ts';
+import { flow, fromCidr, fromNamespace, workload } from '@ztp/model';
+import { byName, CERTS, CLUSTER_CIDRS, irOf, NO_MESH, SIDECAR, shop } from '../testing.ts';
 import { emitCiliumPolicies } from './cilium.ts';
 import { emitIstio } from './istio.ts';
 
@@ -66,11 +66,29 @@ describe('emitIstio', () => {
     expect(rules).toEqual([{ to: [{ operation: { ports: ['9090'] } }] }, { to: [{ operation: { ports: ['9090'] } }] }]);
     const l7 = byName(emitCiliumPolicies(ir)).get('CiliumNetworkPolicy shop/ztp-api-l7')?.spec as { ingress: { fromEndpoints: { matchLabels: Record<string, string> }[]; toPorts: { rules: unknown }[] }[] };
     expect(l7.ingress.map((r) => [r.fromEndpoints[0]?.matchLabels['app.kubernetes.io/name'], r.toPorts[0]?.rules])).toEqual([
-      ['web', { http: [{ method: 'GET', path: '/public' }] }],
+      ['web', { http: [{ method: 'GET', path: '/public(\\?.*)?' }] }],
       ['admin', { http: [{ method: 'POST', path: '/admin/.*' }] }],
     ]);
     // an explicit Istio enforcer there never reaches the emitters
     expect(() => irOf({ workloads: [api, web], flows: [flow({ from: web, to: api, ports: ['metrics'], http: [{ methods: ['GET'] }], l7: 'istio' })] })).toThrow(/Istio cannot enforce HTTP rules on port "metrics"/);
+  });
+
+  it("with cni 'kubernetes', keeps the cluster's own ranges out of a CIDR caller's ipBlocks (notIpBlocks)", () => {
+    // A plaintext pod caller's source IP lies in the cluster ranges; ipBlocks alone would admit it.
+    const api = workload({ namespace: 'shop', name: 'api', ports: { http: { port: 8080, appProtocol: 'http', mtls: 'PERMISSIVE' }, metrics: { port: 9090, mtls: 'DISABLE' } } });
+    const flows = [flow({ from: [fromCidr('10.0.0.0/8'), fromCidr('203.0.113.0/24')], to: api, ports: ['http', 'metrics'] })];
+    const rulesOf = (cni: 'kubernetes' | 'cilium') =>
+      (byName(emitIstio(irOf({ cni, clusterCidrs: CLUSTER_CIDRS, workloads: [api], flows }))).get('AuthorizationPolicy shop/ztp-api')?.spec as { rules: unknown[] }).rules;
+    const excepted = { source: { ipBlocks: ['10.0.0.0/8'], notIpBlocks: ['10.96.0.0/12', '10.244.0.0/16'] } };
+    const other = { source: { ipBlocks: ['203.0.113.0/24'] } };
+    expect(rulesOf('kubernetes')).toEqual([
+      { from: [excepted], to: [{ operation: { ports: ['8080'] } }] },
+      { from: [excepted], to: [{ operation: { ports: ['9090'] } }] },
+      { from: [other], to: [{ operation: { ports: ['8080'] } }] },
+      { from: [other], to: [{ operation: { ports: ['9090'] } }] },
+    ]);
+    // under Cilium the ranges are as declared
+    expect(JSON.stringify(rulesOf('cilium'))).not.toContain('notIpBlocks');
   });
 
   it('emits nothing without a mesh or before phase 2', () => {

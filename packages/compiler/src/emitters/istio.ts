@@ -2,9 +2,16 @@ import type { IR, IRAllow, IRWorkload } from '../ir.ts';
 import { emitted, ztpLabels, type Emitted } from '../object.ts';
 import { httpMatches } from './http.ts';
 
-/** The `from` of a rule: the caller's verified identity, or its IP range for external callers. */
+/**
+ * The `from` of a rule: the caller's verified identity, or its IP range for external callers
+ * (without the ranges excepted from it, such as the cluster's own under cni 'kubernetes': the
+ * source IP of a plaintext pod caller lies there).
+ */
 function source(a: IRAllow, verified: boolean): Record<string, unknown>[] | undefined {
-  if (a.source.kind === 'cidr') return [{ source: { ipBlocks: [a.source.cidr] } }];
+  if (a.source.kind === 'cidr') {
+    const except = a.source.except;
+    return [{ source: { ipBlocks: [a.source.cidr], ...(except.length > 0 ? { notIpBlocks: [...except] } : {}) } }];
+  }
   // Without mTLS on a port the caller's identity cannot be verified and principals would deny
   // every caller; there, network policy alone decides who reaches the port.
   if (!verified) return undefined;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { egress, flow, fromCidr, fromNamespace, toCidr, toFqdn, workload } from '@ztp/model';
-import { AMBIENT, byName, irOf, NO_MESH, shop, CERTS } from '../testing.ts';
+import { AMBIENT, byName, CLUSTER_CIDRS, irOf, NO_MESH, shop, CERTS } from '../testing.ts';
 import { emitNetworkPolicies } from './network-policy.ts';
 
 describe('emitNetworkPolicies', () => {
@@ -93,5 +93,29 @@ describe('emitNetworkPolicies', () => {
     );
     expect(out.get('NetworkPolicy shop/ztp-web-egress')?.spec).toMatchObject({ egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] } }], ports: [{ protocol: 'TCP', port: 443 }] }] });
     expect((out.get('NetworkPolicy shop/ztp-web-egress')?.spec as { egress: unknown[] }).egress).toHaveLength(1);
+  });
+
+  it("with cni 'kubernetes', excepts the cluster's own ranges from CIDR callers and destinations (an ipBlock matches pods there)", () => {
+    const { web, db } = shop();
+    const props = {
+      mesh: NO_MESH,
+      certificates: CERTS,
+      clusterCidrs: CLUSTER_CIDRS,
+      workloads: [web, db],
+      flows: [flow({ from: [fromCidr('10.0.0.0/8'), fromCidr('203.0.113.0/24')], to: web, ports: ['http'] })],
+      egress: [egress({ from: web, to: [toCidr('0.0.0.0/0', ['192.168.0.0/16'])], ports: [443] })],
+    };
+    const out = byName(emitNetworkPolicies(irOf({ ...props, cni: 'kubernetes' })));
+    expect((out.get('NetworkPolicy shop/ztp-web-ingress')?.spec as { ingress: unknown[] }).ingress).toEqual([
+      { from: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.96.0.0/12', '10.244.0.0/16'] } }], ports: [{ protocol: 'TCP', port: 8080 }] },
+      { from: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ protocol: 'TCP', port: 8080 }] },
+    ]);
+    expect((out.get('NetworkPolicy shop/ztp-web-egress')?.spec as { egress: unknown[] }).egress).toEqual([
+      { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.96.0.0/12', '10.244.0.0/16', '192.168.0.0/16'] } }], ports: [{ protocol: 'TCP', port: 443 }] },
+    ]);
+    // Cilium's CIDR rules never match pods: its NetworkPolicies keep the declared ranges
+    const cilium = byName(emitNetworkPolicies(irOf({ ...props, cni: 'cilium' })));
+    expect((cilium.get('NetworkPolicy shop/ztp-web-ingress')?.spec as { ingress: { from: unknown[] }[] }).ingress.map((r) => r.from)).toEqual([[{ ipBlock: { cidr: '10.0.0.0/8' } }], [{ ipBlock: { cidr: '203.0.113.0/24' } }]]);
+    expect(cilium.get('NetworkPolicy shop/ztp-web-egress')?.spec).toMatchObject({ egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['192.168.0.0/16'] } }] }] });
   });
 });

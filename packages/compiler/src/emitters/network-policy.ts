@@ -16,7 +16,8 @@ function peerOf(p: IRPeer): INetworkPolicyPeer {
     case 'namespace':
       return { namespaceSelector: namespaceSelector(p.namespace) };
     case 'cidr':
-      return { ipBlock: { cidr: p.cidr } };
+      // with cni 'kubernetes', `except` holds the cluster's own ranges (an ipBlock matches pods there)
+      return { ipBlock: p.except.length > 0 ? { cidr: p.cidr, except: [...p.except] } : { cidr: p.cidr } };
   }
 }
 
