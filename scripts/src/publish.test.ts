@@ -5,7 +5,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkIntegrity, folderBase, main, type PublishSteps } from './publish.ts';
+import { checkIntegrity, compileFresh, folderBase, main, type DistRead, type PublishSteps } from './publish.ts';
+import { listFiles } from '@ztp/compiler';
 
 /**
  * Publishes from a real copy of this repository (its committed sources, compiled with its own
@@ -228,6 +229,30 @@ describe('publish', () => {
     expect((await publishIn({ checkFresh: async () => [] }, '--bogus')).code).toBe(2);
   });
 
+  it('checks freshness on the very bytes it read from dist, compiling the source in process', async () => {
+    const read = new Map(['dev', 'staging', 'production'].map((env) => {
+      const dir = join(repo, 'dist/bundles', env);
+      return [env, new Map(listFiles(dir).map((f) => [f, readFileSync(join(dir, f))] as const))] as const;
+    }));
+    const applicationSet = readFileSync(join(repo, 'dist/argocd/applicationset.yaml'));
+    expect(await compileFresh(repo, { bundles: read, applicationSet })).toEqual([]);
+    // one byte changed in what was read (as if dist changed after a separate check had looked at it)
+    const dev = new Map(read.get('dev'));
+    const file = [...dev.keys()].find((f) => f.startsWith('network/'))!;
+    dev.set(file, Buffer.concat([dev.get(file)!, Buffer.from('# edited\n')]));
+    const stale = await compileFresh(repo, { bundles: new Map([...read, ['dev', dev]]), applicationSet: Buffer.from('x') });
+    expect(stale).toHaveLength(2);
+    expect(stale[0]).toContain(`out of date: dev`);
+    expect(stale[0]).toContain(`  ~ ${file}`);
+    expect(stale[1]).toContain('out of date: argocd');
+    // and publish hands the step exactly the bytes it commits
+    let seen: DistRead | undefined;
+    const r = await publishIn({ checkFresh: async (_root, got) => ((seen = got), []) });
+    expect(r.code, r.err).toBe(0);
+    expect([...(seen?.bundles.keys() ?? [])].sort()).toEqual(['dev', 'production', 'staging']);
+    for (const [env, files] of read) for (const [f, bytes] of files) expect(seen?.bundles.get(env)?.get(f)?.equals(bytes), `${env}/${f}`).toBe(true);
+  });
+
   it('leaves no worktree and no temporary folder behind', async () => {
     expect((await git(repo, 'worktree', 'list')).split('\n')).toHaveLength(1);
     const admin = join(repo, '.git', 'worktrees');
@@ -238,10 +263,11 @@ describe('publish', () => {
 describe('checkIntegrity', () => {
   const manifest = (objects: { file: string; text: string }[]) =>
     JSON.stringify({ environment: 'dev', objects: objects.map((o) => ({ file: o.file, sha256: createHash('sha256').update(o.text).digest('hex') })), files: [] });
+  const KUSTOMIZATION = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - network/a.yaml\n';
   const bundle = (extra: Record<string, string> = {}) => {
     const a = { file: 'network/a.yaml', text: 'kind: NetworkPolicy\n' };
     return new Map(
-      Object.entries({ 'manifest.json': manifest([a]), 'kustomization.yaml': 'resources:\n  - network/a.yaml\n', 'network/a.yaml': a.text, ...extra }).map(([k, v]) => [k, Buffer.from(v)] as const),
+      Object.entries({ 'manifest.json': manifest([a]), 'kustomization.yaml': KUSTOMIZATION, 'network/a.yaml': a.text, ...extra }).map(([k, v]) => [k, Buffer.from(v)] as const),
     );
   };
 
@@ -264,6 +290,15 @@ describe('checkIntegrity', () => {
   it('requires the kustomization to list exactly the manifest’s objects', () => {
     const b = bundle({ 'kustomization.yaml': 'resources:\n  - network/a.yaml\n  - network/x.yaml\n' });
     expect(checkIntegrity('dev', b)).toEqual(["kustomization.yaml does not list exactly the manifest's objects; extra: network/x.yaml"]);
+  });
+
+  it('refuses a kustomization with anything besides that list, such as a patch that opens the default deny', () => {
+    const patch = "patches:\n  - target:\n      kind: NetworkPolicy\n      name: ztp-default-deny\n    patch: '[{\"op\":\"add\",\"path\":\"/spec/ingress\",\"value\":[{}]}]'\n";
+    for (const k of [KUSTOMIZATION + patch, KUSTOMIZATION + 'namePrefix: x-\n', KUSTOMIZATION.replace('kind: Kustomization\n', 'kind: Kustomization\nnamespace: other\n')]) {
+      expect(checkIntegrity('dev', bundle({ 'kustomization.yaml': k })), k).toEqual([
+        "kustomization.yaml is not the one the compiler writes for the manifest's objects (it holds more than their list, e.g. patches, which Argo CD would apply and the proof never saw)",
+      ]);
+    }
   });
 });
 

@@ -6,9 +6,11 @@
  *   node scripts/src/publish.ts [env...] [--push] [--remote NAME] [--dist DIR] [--root DIR] [--allow-dirty]
  *
  * It refuses (exit 1, nothing committed) unless every bundle it would publish
- *   - is fresh: `ztp compile --check` finds dist exactly as the source compiles now;
+ *   - is fresh: the bytes read from dist, once, are exactly what the source compiles to now
+ *     (compiled in this process, so the bytes checked are the bytes committed);
  *   - is whole: every file is listed in `manifest.json` with its sha256, and `kustomization.yaml`
- *     lists exactly the manifest's objects (nothing unlisted rides along);
+ *     is exactly the one the compiler writes for the manifest's objects (no other kustomize field,
+ *     such as `patches`, can ride along);
  *   - is proven: `verifyBundle` on the very bytes that are committed (checked again, blob by blob,
  *     after staging) finds the bundle allows exactly its declared intent;
  * and the source tree is clean (the commit message names the source commit, so the bundle must be
@@ -28,7 +30,7 @@ import { dirname, join, posix, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { parse } from 'yaml';
-import { discoverEnvironments, findRoot, listFiles, loadGitOpsSettings } from '@ztp/compiler';
+import { compileEnvironments, discoverEnvironments, findRoot, listFiles, loadEnvironment, loadGitOpsSettings, toYaml, type CompiledRepository } from '@ztp/compiler';
 import { verifyBundle } from '@ztp/verify';
 
 /** Where the ApplicationSet goes on the publish branch. */
@@ -66,10 +68,16 @@ export interface PublishResult {
   readonly messages: readonly string[];
 }
 
+/** What publish read from dist, once: the bundles by environment, and the ApplicationSet when every environment is published. */
+export interface DistRead {
+  readonly bundles: ReadonlyMap<string, Files>;
+  readonly applicationSet: Buffer | undefined;
+}
+
 /** The checks that need the real compiler; tests replace them. */
 export interface PublishSteps {
-  /** Problems if dist is not exactly what the source compiles to now (`ztp compile --check`). */
-  readonly checkFresh: (root: string, dist: string) => Promise<string[]>;
+  /** Problems if the bytes read are not exactly what the source compiles to now. */
+  readonly checkFresh: (root: string, read: DistRead) => Promise<string[]>;
 }
 
 type Files = ReadonlyMap<string, Buffer>;
@@ -94,13 +102,32 @@ async function gitMaybe(cwd: string, args: readonly string[]): Promise<string | 
   return r.exitCode === 0 ? r.stdout : undefined;
 }
 
-/** `ztp compile --check` with the repository's own CLI: the bundles and the ApplicationSet are fresh. */
-export async function compileCheck(root: string, dist: string): Promise<string[]> {
-  const cli = join(root, 'packages', 'cli', 'src', 'bin.ts');
-  if (!existsSync(cli)) return [`no ztp CLI at ${cli} to check that ${dist} is fresh`];
-  const r = await execa(process.execPath, [cli, 'compile', '--check', '--root', root, '--out', join(dist, 'bundles')], { cwd: root, reject: false });
-  if (r.exitCode === 0) return [];
-  return [`dist is stale or the source does not compile ('ztp compile --check' exit ${r.exitCode}); run 'ztp compile' on the source commit:\n${`${r.stderr}\n${r.stdout}`.trim()}`];
+/**
+ * The source compiled in this process, compared with the bytes publish read: every bundle (its
+ * set of files and each file's bytes) and the ApplicationSet. Problems name what differs, as
+ * `ztp compile --check` does.
+ */
+export async function compileFresh(root: string, read: DistRead): Promise<string[]> {
+  let compiled: CompiledRepository;
+  try {
+    const all: Awaited<ReturnType<typeof loadEnvironment>>[] = [];
+    for (const s of discoverEnvironments(root)) all.push(await loadEnvironment(s));
+    compiled = compileEnvironments(all.filter((e) => read.bundles.has(e.name)), root, loadGitOpsSettings(root), all);
+  } catch (e) {
+    return [`the source does not compile, so dist cannot be its bundles; fix it and run 'ztp compile':\n${(e as Error).message}`];
+  }
+  const problems: string[] = [];
+  const compare = (name: string, expected: ReadonlyMap<string, string>, actual: Files) => {
+    const lines = [
+      ...[...expected.keys()].filter((f) => !actual.has(f)).map((f) => `  + ${f}`),
+      ...[...actual.keys()].filter((f) => !expected.has(f)).map((f) => `  - ${f}`),
+      ...[...expected].filter(([f, text]) => actual.has(f) && !Buffer.from(text).equals(actual.get(f)!)).map(([f]) => `  ~ ${f}`),
+    ];
+    if (lines.length > 0) problems.push(`out of date: ${name} (dist is not what the source compiles to now; run 'ztp compile' on the source commit)\n${lines.join('\n')}`);
+  };
+  for (const b of compiled.bundles) compare(b.environment, b.files, read.bundles.get(b.environment) ?? new Map());
+  if (read.applicationSet !== undefined) compare('argocd', new Map([['applicationset.yaml', compiled.applicationSet]]), new Map([['applicationset.yaml', read.applicationSet]]));
+  return problems;
 }
 
 /** Every file of a bundle folder, as bytes. */
@@ -109,6 +136,11 @@ function readFolder(dir: string): Files {
 }
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** The kustomization the compiler writes for these object files (sorted): their list and nothing else. */
+function kustomizationOf(objects: readonly string[]): string {
+  return toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...objects] });
+}
 
 /**
  * Whether a bundle is whole: UTF-8 text, a manifest for this environment listing every file with
@@ -147,6 +179,9 @@ export function checkIntegrity(environment: string, files: Files): string[] {
     const extra = resources.filter((r) => !objects.includes(r));
     const missing = objects.filter((o) => !resources.includes(o));
     problems.push(`kustomization.yaml does not list exactly the manifest's objects${extra.length ? `; extra: ${extra.join(', ')}` : ''}${missing.length ? `; missing: ${missing.join(', ')}` : ''}`);
+  } else if (text('kustomization.yaml') !== kustomizationOf(objects)) {
+    // kustomize would apply any other field too (patches, namePrefix, components...), and the proof reads only resources
+    problems.push(`kustomization.yaml is not the one the compiler writes for the manifest's objects (it holds more than their list, e.g. patches, which Argo CD would apply and the proof never saw)`);
   }
   return problems;
 }
@@ -200,7 +235,7 @@ export function commitMessage(source: string, lines: readonly string[]): string 
  * Publishes the compiled bundles (see the file comment). Never throws for a refused bundle: the
  * result says why. Throws for git failures other than a rejected push.
  */
-export async function publish(o: PublishOptions, steps: PublishSteps = { checkFresh: compileCheck }): Promise<PublishResult> {
+export async function publish(o: PublishOptions, steps: PublishSteps = { checkFresh: compileFresh }): Promise<PublishResult> {
   const gitops = loadGitOpsSettings(o.root);
   const branch = gitops.revision;
   const base = folderBase(gitops.path);
@@ -222,8 +257,8 @@ export async function publish(o: PublishOptions, steps: PublishSteps = { checkFr
     const dirty = await git(o.root, ['status', '--porcelain', '--untracked-files=normal']);
     if (dirty !== '') problems.push(`the source tree has uncommitted changes, so the bundles may not be those of ${sourceCommit.slice(0, 12)} (commit them, or --allow-dirty):\n${dirty}`);
   }
-  problems.push(...(await steps.checkFresh(o.root, o.dist)));
 
+  // dist is read once: these bytes are checked for freshness, integrity and proof, and committed
   const bundles = new Map<string, Files>();
   const lines: string[] = [];
   for (const env of chosen) {
@@ -242,6 +277,7 @@ export async function publish(o: PublishOptions, steps: PublishSteps = { checkFr
   const appsetFile = join(o.dist, 'argocd', 'applicationset.yaml');
   const appset = everything && existsSync(appsetFile) ? readFileSync(appsetFile) : undefined;
   if (everything && appset === undefined) problems.push(`${appsetFile} is missing; run 'ztp compile' with no environment arguments`);
+  if (bundles.size === chosen.length) problems.push(...(await steps.checkFresh(o.root, { bundles, applicationSet: appset })));
   if (problems.length > 0) return refused(problems, sourceCommit);
 
   const checkedOut = (await git(o.root, ['worktree', 'list', '--porcelain'])).split('\n').some((l) => l === `branch refs/heads/${branch}`);
