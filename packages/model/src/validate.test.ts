@@ -7,7 +7,7 @@ import { runtime } from './runtime.ts';
 import { secret } from './secret.ts';
 import type { MeshSettings } from './settings.ts';
 import { l7EnforcerOf, validateEnvironment, validateEnvironments } from './validate.ts';
-import { svidSecretName, workload } from './workload.ts';
+import { svidSecretName, workload, type ApiPermission } from './workload.ts';
 
 const THIS_FILE = new URL(import.meta.url).pathname;
 const dns = { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' }, port: 53 };
@@ -371,6 +371,33 @@ describe('validateEnvironment', () => {
     expectProblem(base({ workloads: [w], flows: [] }), 'workload shop/op', /resourceNames: \[\] names nothing.*every object of configmaps; omit resourceNames to allow every object, or list the names/);
     const v = workload({ namespace: 'shop', name: 'op', apiAccess: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'], resourceNames: ['settings'] }] });
     expect(problems(base({ workloads: [v], flows: [] }))).toEqual([]);
+  });
+
+  it("refuses API access that would let a workload act as another one's service account in its namespace", () => {
+    const api = workload({ namespace: 'shop', name: 'api' });
+    const grant = (apiGroups: string[], resources: string[], verbs: ApiPermission['verbs'], resourceNames?: string[]) =>
+      workload({ namespace: 'shop', name: 'op', apiAccess: [{ apiGroups, resources, verbs, ...(resourceNames ? { resourceNames } : {}) }] });
+    const refused: [string[], string[], ApiPermission['verbs'], string[]?][] = [
+      [[''], ['pods'], ['create']],
+      [['apps'], ['deployments'], ['patch']],
+      [['batch'], ['jobs', 'configmaps'], ['create', 'get']],
+      [[''], ['pods/exec'], ['create']],
+      [[''], ['pods/ephemeralcontainers'], ['update']],
+      [[''], ['serviceaccounts/token'], ['create']],
+      [[''], ['serviceaccounts/token'], ['create'], ['op', 'api']],
+    ];
+    for (const [groups, resources, verbs, names] of refused) {
+      expectProblem(base({ workloads: [api, grant(groups, resources, verbs, names)], flows: [] }), 'workload shop/op', /could act as shop\/api and take their identities, certificates, Vault roles and secrets; put this workload in a namespace of its own/);
+    }
+    const allowed: [string[], string[], ApiPermission['verbs'], string[]?][] = [
+      [[''], ['pods'], ['get', 'list', 'watch']],
+      [['apps'], ['pods'], ['create']],
+      [[''], ['serviceaccounts/token'], ['create'], ['op']],
+      [['coordination.k8s.io'], ['leases'], ['create', 'update']],
+    ];
+    for (const [groups, resources, verbs, names] of allowed) expect(problems(base({ workloads: [api, grant(groups, resources, verbs, names)], flows: [] })), resources.join()).toEqual([]);
+    // alone in its namespace, it can only act as itself (or accounts no workload uses)
+    expect(problems(base({ namespaces: ['shop', 'ops'], workloads: [api, workload({ namespace: 'ops', name: 'op', apiAccess: [{ apiGroups: [''], resources: ['pods'], verbs: ['create'] }] })], flows: [] }))).toEqual([]);
   });
 
   it("refuses a secret named like a workload's SPIFFE certificate Secret in its namespace", () => {

@@ -29,6 +29,33 @@ const RESERVED_WORKLOAD_NAMES: ReadonlyMap<string, string> = new Map([
   ['namespace', 'NetworkPolicy ztp-namespace-egress and CiliumNetworkPolicy ztp-namespace-fqdn'],
 ]);
 
+/**
+ * API permissions that let a workload act as another service account of its namespace: run code
+ * under it (pods, or the controllers that create them, name their service account freely; exec,
+ * attach and ephemeral containers enter pods that run under it) or mint its tokens. Through that
+ * account it would get another workload's mesh identity, certificate, Vault role and secrets.
+ */
+const ACTS_AS_OTHERS: readonly { readonly group: string; readonly resources: readonly string[]; readonly verbs: readonly string[]; readonly how: string }[] = [
+  { group: '', resources: ['pods', 'replicationcontrollers'], verbs: ['create', 'update', 'patch'], how: 'create pods that run as any service account' },
+  { group: 'apps', resources: ['deployments', 'replicasets', 'statefulsets', 'daemonsets'], verbs: ['create', 'update', 'patch'], how: 'create workloads whose pods run as any service account' },
+  { group: 'batch', resources: ['jobs', 'cronjobs'], verbs: ['create', 'update', 'patch'], how: 'create jobs whose pods run as any service account' },
+  { group: '', resources: ['pods/exec', 'pods/attach'], verbs: ['create', 'get'], how: 'run commands in any pod' },
+  { group: '', resources: ['pods/ephemeralcontainers'], verbs: ['update', 'patch'], how: 'add containers to any pod' },
+  { group: '', resources: ['serviceaccounts/token'], verbs: ['create'], how: "mint any service account's tokens" },
+];
+
+/** How `perm` lets workload `w` act as another service account of its namespace, or undefined. */
+function actsAsOthers(w: Workload, perm: Workload['apiAccess'][number]): string | undefined {
+  for (const g of ACTS_AS_OTHERS) {
+    if (!perm.apiGroups.includes(g.group) || !perm.verbs.some((v) => g.verbs.includes(v))) continue;
+    const resources = perm.resources.filter((r) => g.resources.includes(r));
+    // tokens can be limited to its own service account by name; pods and their controllers cannot
+    const own = (r: string) => r === 'serviceaccounts/token' && perm.resourceNames !== undefined && perm.resourceNames.length > 0 && perm.resourceNames.every((n) => n === w.serviceAccount);
+    if (resources.some((r) => !own(r))) return g.how;
+  }
+  return undefined;
+}
+
 /** The mTLS mode in force on a workload's port: its own override, else the mesh's. */
 export function effectiveMtls(env: Environment, port: Port): MtlsMode | undefined {
   if (env.mesh.mode === 'none') return undefined;
@@ -253,6 +280,17 @@ function validateWorkloads(env: Environment, managed: Set<string>, c: Collector)
       if (perm.resourceNames !== undefined && perm.resourceNames.length === 0) {
         c.add(w.at, obj, `apiAccess resourceNames: [] names nothing, but Kubernetes RBAC would read it as every object of ${perm.resources.join(', ') || 'the resources'}; omit resourceNames to allow every object, or list the names`);
       }
+    }
+  }
+  // Least privilege per workload: no workload may take another's identity through the API.
+  for (const w of byId.values()) {
+    const others = [...byId.values()].filter((o) => o !== w && o.namespace === w.namespace && o.serviceAccount !== w.serviceAccount);
+    if (others.length === 0) continue;
+    for (const perm of w.apiAccess) {
+      const how = actsAsOthers(w, perm);
+      if (how === undefined) continue;
+      const token = perm.resources.includes('serviceaccounts/token') ? `, or (for serviceaccounts/token) list only its own service account "${w.serviceAccount}" in resourceNames` : '';
+      c.add(w.at, `workload ${workloadId(w)}`, `apiAccess to ${perm.resources.join(', ')} (${perm.verbs.join(', ')}) lets it ${how} in namespace ${w.namespace}, so it could act as ${others.map(workloadId).join(', ')} and take their identities, certificates, Vault roles and secrets; put this workload in a namespace of its own${token}`);
     }
   }
   // Selectors and identities must be unambiguous within a namespace, or a rule for one workload
