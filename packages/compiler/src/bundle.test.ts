@@ -45,6 +45,16 @@ describe('assembleBundle', () => {
     expect(later.admission).toEqual([{ id: 'some-rules', description: 'rules' }]);
   });
 
+  it('records clusterCidrs in manifest.json as declared, and only when declared', () => {
+    const { web } = shop();
+    const manifestOf = (clusterCidrs: readonly string[]) => JSON.parse(assembleBundle(irOf({ workloads: [web], clusterCidrs }), [], []).files.get('manifest.json') ?? '{}') as Record<string, unknown>;
+    expect(manifestOf(CLUSTER_CIDRS).clusterCidrs).toEqual(CLUSTER_CIDRS);
+    expect(manifestOf(['10.244.0.0/16', '10.96.0.0/12']).clusterCidrs).toEqual(['10.244.0.0/16', '10.96.0.0/12']);
+    // absent, not empty: bundles of environments without it keep their bytes
+    expect('clusterCidrs' in manifestOf([])).toBe(false);
+    expect(assembleBundle(irOf({ workloads: [web] }), [], []).files.get('manifest.json')).not.toContain('clusterCidrs');
+  });
+
   it('places files that are not cluster objects outside the kustomization', () => {
     const { web } = shop();
     const b = assembleBundle(irOf({ workloads: [web] }), [], [{ path: 'admission/scan/conftest/policy.rego', content: 'package main' }]);

@@ -131,6 +131,8 @@ export function assembleBundle(ir: IR, objects: readonly Emitted[], extraFiles: 
       cluster: ir.env.cluster,
       trustDomain: ir.env.trustDomain,
       cni: ir.env.cni,
+      // only when declared, so bundles of environments without it keep their bytes
+      ...(ir.env.clusterCidrs.length > 0 ? { clusterCidrs: [...ir.env.clusterCidrs] } : {}),
       mesh:
         ir.env.mesh.mode === 'none'
           ? { mode: 'none' }

@@ -48,8 +48,8 @@ describe('CIDR peers and destinations in the IR', () => {
   it("with cni 'kubernetes', excepts the cluster ranges inside each CIDR caller and destination", () => {
     const ir = irOf({ ...props, cni: 'kubernetes' });
     expect(ir.allows.map((a) => a.source)).toEqual([
-      { kind: 'cidr', cidr: '10.0.0.0/8', except: ['10.96.0.0/12', '10.244.0.0/16'] },
-      { kind: 'cidr', cidr: '203.0.113.0/24', except: [] },
+      { kind: 'cidr', cidr: '10.0.0.0/8', except: ['10.96.0.0/12', '10.244.0.0/16'], meshExcept: ['10.96.0.0/12', '10.244.0.0/16'] },
+      { kind: 'cidr', cidr: '203.0.113.0/24', except: [], meshExcept: [] },
       { kind: 'namespace', namespace: 'edge', managed: false },
     ]);
     expect(ir.egress.map((e) => e.to)).toEqual([
@@ -63,5 +63,13 @@ describe('CIDR peers and destinations in the IR', () => {
     const ir = irOf({ ...props, cni: 'cilium' });
     expect(ir.allows.map((a) => (a.source.kind === 'cidr' ? a.source.except : undefined))).toEqual([[], [], undefined]);
     expect(ir.egress.map((e) => (e.to.type === 'cidr' ? e.to.except : undefined))).toEqual([['192.168.0.0/16'], [], undefined]);
+  });
+
+  it("excepts the cluster ranges from a CIDR caller's mesh rule under every CNI (Istio's ipBlocks match pod IPs)", () => {
+    const meshExcept = (over: { cni: 'cilium' | 'kubernetes'; clusterCidrs?: string[] }) => irOf({ ...props, ...over }).allows.map((a) => (a.source.kind === 'cidr' ? a.source.meshExcept : undefined));
+    expect(meshExcept({ cni: 'cilium' })).toEqual([['10.96.0.0/12', '10.244.0.0/16'], [], undefined]);
+    expect(meshExcept({ cni: 'kubernetes' })).toEqual([['10.96.0.0/12', '10.244.0.0/16'], [], undefined]);
+    // without clusterCidrs (allowed under Cilium) there is nothing to except
+    expect(meshExcept({ cni: 'cilium', clusterCidrs: [] })).toEqual([[], [], undefined]);
   });
 });

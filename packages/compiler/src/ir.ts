@@ -85,10 +85,18 @@ export type IRPeer =
       readonly kind: 'cidr';
       readonly cidr: string;
       /**
-       * Ranges inside `cidr` that are not admitted: with cni 'kubernetes', the environment's
-       * cluster ranges inside it (an ipBlock matches pod IPs there). Sorted; empty under Cilium.
+       * Ranges inside `cidr` the network layer does not admit (the NetworkPolicy ipBlock's
+       * `except`): with cni 'kubernetes', the environment's cluster ranges inside it (an ipBlock
+       * matches pod IPs there). Sorted; empty under Cilium, whose CIDR rules never match pods.
        */
       readonly except: readonly string[];
+      /**
+       * Ranges inside `cidr` the mesh layer does not admit (the Istio rule's `notIpBlocks`): the
+       * environment's cluster ranges inside it, under every CNI, since Istio's `ipBlocks` match a
+       * pod caller's own IP whatever the CNI. Equal to `except` with cni 'kubernetes'; under
+       * Cilium, empty unless `clusterCidrs` is declared. Sorted.
+       */
+      readonly meshExcept: readonly string[];
     };
 
 /** A permitted connection from one caller to one workload on some of its ports. */
@@ -170,7 +178,8 @@ export function toIR(env: Environment, repositoryRoot: string): IR {
   const root = resolve(repositoryRoot);
   const td = env.trustDomain;
   const managed = new Set(env.namespaces.map((n) => n.name));
-  // Only with cni 'kubernetes' does an ipBlock match pods; Cilium's CIDR rules never do.
+  // Only with cni 'kubernetes' does an ipBlock match pods; Cilium's CIDR rules never do. Istio's
+  // ipBlocks match a pod caller's IP under every CNI (see IRPeer's meshExcept).
   const cidrExcept = (cidr: string, except: readonly string[]): string[] => (env.cni === 'kubernetes' ? ipBlockExcept(cidr, except, env.clusterCidrs) : [...except]);
   const workloads = env.workloads
     .map((w): IRWorkload => ({
@@ -210,7 +219,7 @@ export function toIR(env: Environment, repositoryRoot: string): IR {
           ? { kind: 'workload', workload: ir(s) }
           : s.type === 'namespace'
             ? { kind: 'namespace', namespace: s.namespace, managed: managed.has(s.namespace) }
-            : { kind: 'cidr', cidr: s.cidr, except: cidrExcept(s.cidr, []) };
+            : { kind: 'cidr', cidr: s.cidr, except: cidrExcept(s.cidr, []), meshExcept: ipBlockExcept(s.cidr, [], env.clusterCidrs) };
       allows.push({ source, dest, ports, http: f.http, l7, mtls, description: f.description, origin: originOf(f.at, root) });
     }
   }

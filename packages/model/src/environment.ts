@@ -44,8 +44,10 @@ export interface EnvironmentProps {
    * `toCidr`: every cluster range inside a declared CIDR is added to its `except` (and to the Istio
    * rule's `notIpBlocks`), and a CIDR that lies inside a cluster range is refused.
    *
-   * With cni `cilium` it is optional and does not change the ipBlocks: Cilium's CIDR rules never
-   * match pods. A CIDR inside a cluster range is still refused there (it could match nothing).
+   * With cni `cilium` it is optional and does not change the network policies: Cilium's CIDR rules
+   * never match pods. Declared, it still keeps pods out of a `fromCidr` caller's Istio rule
+   * (`notIpBlocks`: Istio matches a pod caller's IP whatever the CNI), lets the proof give its
+   * synthetic pods addresses, and refuses a CIDR inside a cluster range (it could match nothing).
    * @default [] (required with cni 'kubernetes' when `fromCidr` or `toCidr` is used)
    */
   readonly clusterCidrs?: readonly string[];

@@ -37,6 +37,12 @@ export interface BundleManifest {
   readonly environment: string;
   readonly trustDomain: string;
   readonly cni: 'cilium' | 'kubernetes';
+  /**
+   * The cluster's pod and service ranges, as the environment declares them (absent when it does
+   * not). The verifier then gives its pods addresses in the first IPv4 range, so ipBlocks that
+   * cover pod IPs are judged as the dataplane judges them.
+   */
+  readonly clusterCidrs?: readonly string[];
   readonly mesh: { readonly mode: 'none' } | { readonly mode: 'istio-sidecar' | 'istio-ambient'; readonly mtls: string; readonly istiod: { readonly namespace: string; readonly labels: Readonly<Record<string, string>> } };
   readonly layers: readonly string[];
   readonly namespaces: readonly string[];

@@ -127,6 +127,69 @@ function callerOwnsEgress(from: { workload: string } | { namespace: string }, c:
   return 'workload' in from ? c.kind === 'workload' && c.workload === from.workload : c.namespace === from.namespace && (c.kind === 'workload' || c.kind === 'rogue');
 }
 
+/** Addresses on the internet no flow or egress should cover (documentation ranges). */
+export const PUBLIC_PROBE_IPS = ['198.51.100.200', '203.0.113.77', '192.0.2.55'];
+
+/**
+ * The addresses outside the cluster the proof calls from: one of each declared caller range
+ * outside its `except` and the cluster's own ranges (an address there is a pod's, not an external
+ * caller's), one of each range excepted from it (the cluster's own, with cni 'kubernetes'), and one
+ * outside every declared range.
+ */
+export function externalCallerAddresses(m: BundleManifest): string[] {
+  const ips = new Set<string>();
+  const cluster = m.clusterCidrs ?? [];
+  for (const f of m.intent.flows) if ('cidr' in f.from) {
+    const except = f.from.except ?? [];
+    const ip = sampleAddress(f.from.cidr, [...except, ...cluster]);
+    if (ip) ips.add(ip);
+    for (const x of except) {
+      const excluded = sampleAddress(x, []);
+      if (excluded) ips.add(excluded);
+    }
+  }
+  const outside = PUBLIC_PROBE_IPS.find((ip) => !m.intent.flows.some((f) => 'cidr' in f.from && inCidr(ip, f.from.cidr)));
+  if (outside) ips.add(outside);
+  return [...ips];
+}
+
+/**
+ * The external addresses the proof sends managed pods' egress to: an address nobody declared, one
+ * of each declared destination range outside its `except` and the cluster's own ranges, and one of
+ * each range excepted from it.
+ */
+export function egressProbeAddresses(m: BundleManifest): string[] {
+  const ips = new Set<string>(PUBLIC_PROBE_IPS.slice(0, 1));
+  const cluster = m.clusterCidrs ?? [];
+  for (const e of m.intent.egress) if ('cidr' in e.to) {
+    const inside = sampleAddress(e.to.cidr, [...e.to.except, ...cluster]);
+    if (inside) ips.add(inside);
+    for (const x of e.to.except) {
+      const excluded = sampleAddress(x, []);
+      if (excluded) ips.add(excluded);
+    }
+  }
+  return [...ips];
+}
+
+/**
+ * Distinct pod addresses, as a dataplane would assign them: counting up from the first usable
+ * address of the first IPv4 range of `clusterCidrs` (then of the next ones), never the network or
+ * broadcast address, and never one of `reserved` (the external addresses the proof probes, so that
+ * an address names one end only). Nothing without an IPv4 cluster range.
+ */
+export function* podAddresses(clusterCidrs: readonly string[], reserved: ReadonlySet<string>): Generator<string, void, undefined> {
+  for (const text of clusterCidrs) {
+    const c = parseCidr(text);
+    if (c === undefined || c.family !== 4 || c.prefix > 30) continue;
+    const size = 1n << BigInt(32 - c.prefix);
+    for (let o = 1n; o < size - 1n; o++) {
+      const ip = format(4, c.network + o);
+      if (!reserved.has(ip)) yield ip;
+    }
+  }
+}
+
 /** An address in `cidr` outside every `except`, preferring ones that are not the network address. */
 export function sampleAddress(cidr: string, except: readonly string[]): string | undefined {
   const c = parseCidr(cidr);

@@ -1,4 +1,5 @@
 import type { BundleManifest } from './bundle-manifest.ts';
+import { egressProbeAddresses, externalCallerAddresses, podAddresses } from './expectations.ts';
 
 /** A pod-level peer the verifier places in the cluster, and what it stands for. */
 export interface PodPeer {
@@ -10,12 +11,47 @@ export interface PodPeer {
   readonly workload?: string;
   /** Whether ztp manages its namespace (its egress is then governed by the bundle). */
   readonly managed: boolean;
+  /** The pod's IP, when the verifier gave it one (see {@link SynthesizeOptions.addresses}). */
+  readonly ip?: string;
+}
+
+/** How {@link synthesize} places its pods. */
+export interface SynthesizeOptions {
+  /**
+   * Give every pod an IP address from the manifest's `clusterCidrs` (nothing changes when it
+   * declares none): each pod is then a Pod owned by its Deployment, with `status.podIP`, so that
+   * a NetworkPolicy ipBlock or an Istio `ipBlocks` that covers pod IPs matches it, as on the real
+   * dataplane. Without addresses the objects are Deployments (pod templates, no IP): what a
+   * cluster run (`e2e`) creates, where the cluster assigns the addresses.
+   * @default false
+   */
+  readonly addresses?: boolean;
 }
 
 /** Namespace every unknown caller is placed in: nothing may admit it. */
 export const OUTSIDER_NAMESPACE = 'ztp-verify-outsider';
 
-function deployment(namespace: string, name: string, labels: Record<string, string>, serviceAccount: string, ports: { name: string; port: number; protocol: string }[]) {
+type PodPorts = { name: string; port: number; protocol: string }[];
+
+function podSpec(serviceAccount: string, ports: PodPorts) {
+  return { serviceAccountName: serviceAccount, containers: [{ name: 'app', image: 'probe', ports: ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })) }] };
+}
+
+/**
+ * One running pod of a Deployment, with its IP: the reachability engine names it after its
+ * controlling owner (`ns/name[Deployment]`), as it names the Deployment itself.
+ */
+function pod(namespace: string, name: string, labels: Record<string, string>, serviceAccount: string, ports: PodPorts, ip: string) {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace, labels, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name, uid: `ztp-verify-${namespace}-${name}`, controller: true }] },
+    spec: podSpec(serviceAccount, ports),
+    status: { podIP: ip, podIPs: [{ ip }] },
+  };
+}
+
+function deployment(namespace: string, name: string, labels: Record<string, string>, serviceAccount: string, ports: PodPorts) {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -24,7 +60,7 @@ function deployment(namespace: string, name: string, labels: Record<string, stri
       selector: { matchLabels: labels },
       template: {
         metadata: { labels },
-        spec: { serviceAccountName: serviceAccount, containers: [{ name: 'app', image: 'probe', ports: ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })) }] },
+        spec: podSpec(serviceAccount, ports),
       },
     },
   };
@@ -38,44 +74,52 @@ const ref = (namespace: string, name: string) => `${namespace}/${name}[Deploymen
  * unmanaged namespace a flow admits, an outsider in a namespace nothing admits, the cluster DNS
  * and istiod. Callers in unmanaged namespaces are taken to be in the mesh when the environment
  * has one (otherwise STRICT mTLS would refuse them before authorization is even asked).
+ * With `options.addresses` and `clusterCidrs` in the manifest, every pod gets a distinct IP
+ * (see {@link SynthesizeOptions}), in the order above.
  */
-export function synthesize(m: BundleManifest): { objects: Record<string, unknown>[]; peers: PodPeer[] } {
+export function synthesize(m: BundleManifest, options: SynthesizeOptions = {}): { objects: Record<string, unknown>[]; peers: PodPeer[] } {
   const objects: Record<string, unknown>[] = [];
   const peers: PodPeer[] = [];
   const meshed = m.mesh.mode === 'istio-sidecar' && m.layers.includes('mesh');
   const managed = new Set(m.namespaces);
   const meshLabels: Record<string, string> = meshed ? { 'istio-injection': 'enabled' } : {};
+  const addresses = options.addresses && (m.clusterCidrs ?? []).length > 0 ? podAddresses(m.clusterCidrs ?? [], new Set([...externalCallerAddresses(m), ...egressProbeAddresses(m)])) : undefined;
+  // The pod standing for a Deployment: with an address when there is one left, else its template.
+  const place = (namespace: string, name: string, labels: Record<string, string>, serviceAccount: string, ports: PodPorts): { ip?: string } => {
+    const next = addresses?.next();
+    const ip = next !== undefined && next.done !== true ? next.value : undefined;
+    objects.push(ip === undefined ? deployment(namespace, name, labels, serviceAccount, ports) : pod(namespace, name, labels, serviceAccount, ports, ip));
+    return ip === undefined ? {} : { ip };
+  };
 
   for (const w of m.workloads) {
-    objects.push(deployment(w.namespace, w.name, { ...w.labels }, w.serviceAccount, w.ports.map((p) => ({ ...p }))));
-    peers.push({ kind: 'workload', ref: ref(w.namespace, w.name), namespace: w.namespace, workload: w.id, managed: true });
+    const at = place(w.namespace, w.name, { ...w.labels }, w.serviceAccount, w.ports.map((p) => ({ ...p })));
+    peers.push({ kind: 'workload', ref: ref(w.namespace, w.name), namespace: w.namespace, workload: w.id, managed: true, ...at });
   }
   for (const ns of m.namespaces) {
-    objects.push(deployment(ns, 'ztp-rogue', { 'app.kubernetes.io/name': 'ztp-rogue', 'ztp.dev/verify': 'rogue' }, 'ztp-rogue', []));
-    peers.push({ kind: 'rogue', ref: ref(ns, 'ztp-rogue'), namespace: ns, managed: true });
+    const at = place(ns, 'ztp-rogue', { 'app.kubernetes.io/name': 'ztp-rogue', 'ztp.dev/verify': 'rogue' }, 'ztp-rogue', []);
+    peers.push({ kind: 'rogue', ref: ref(ns, 'ztp-rogue'), namespace: ns, managed: true, ...at });
   }
   const unmanaged = new Set<string>();
   for (const f of m.intent.flows) if ('namespace' in f.from && !managed.has(f.from.namespace)) unmanaged.add(f.from.namespace);
   for (const ns of [...unmanaged].sort()) {
     objects.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { ...meshLabels } } });
-    objects.push(deployment(ns, 'ztp-probe', { 'ztp.dev/verify': 'probe' }, 'ztp-probe', []));
-    peers.push({ kind: 'probe', ref: ref(ns, 'ztp-probe'), namespace: ns, managed: false });
+    const at = place(ns, 'ztp-probe', { 'ztp.dev/verify': 'probe' }, 'ztp-probe', []);
+    peers.push({ kind: 'probe', ref: ref(ns, 'ztp-probe'), namespace: ns, managed: false, ...at });
   }
   objects.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: OUTSIDER_NAMESPACE, labels: { ...meshLabels } } });
-  objects.push(deployment(OUTSIDER_NAMESPACE, 'ztp-outsider', { 'ztp.dev/verify': 'outsider' }, 'ztp-outsider', []));
-  peers.push({ kind: 'outsider', ref: ref(OUTSIDER_NAMESPACE, 'ztp-outsider'), namespace: OUTSIDER_NAMESPACE, managed: false });
+  const outsider = place(OUTSIDER_NAMESPACE, 'ztp-outsider', { 'ztp.dev/verify': 'outsider' }, 'ztp-outsider', []);
+  peers.push({ kind: 'outsider', ref: ref(OUTSIDER_NAMESPACE, 'ztp-outsider'), namespace: OUTSIDER_NAMESPACE, managed: false, ...outsider });
 
   const dns = m.intent.dns;
-  objects.push(
-    deployment(dns.namespace, 'ztp-cluster-dns', { ...dns.podLabels }, 'ztp-cluster-dns', [
-      { name: 'dns', port: dns.port, protocol: 'UDP' },
-      { name: 'dns-tcp', port: dns.port, protocol: 'TCP' },
-    ]),
-  );
-  peers.push({ kind: 'dns', ref: ref(dns.namespace, 'ztp-cluster-dns'), namespace: dns.namespace, managed: false });
+  const dnsAt = place(dns.namespace, 'ztp-cluster-dns', { ...dns.podLabels }, 'ztp-cluster-dns', [
+    { name: 'dns', port: dns.port, protocol: 'UDP' },
+    { name: 'dns-tcp', port: dns.port, protocol: 'TCP' },
+  ]);
+  peers.push({ kind: 'dns', ref: ref(dns.namespace, 'ztp-cluster-dns'), namespace: dns.namespace, managed: false, ...dnsAt });
   if (meshed && 'istiod' in m.mesh) {
-    objects.push(deployment(m.mesh.istiod.namespace, 'ztp-istiod', { ...m.mesh.istiod.labels }, 'istiod', [{ name: 'xds', port: 15012, protocol: 'TCP' }]));
-    peers.push({ kind: 'istiod', ref: ref(m.mesh.istiod.namespace, 'ztp-istiod'), namespace: m.mesh.istiod.namespace, managed: false });
+    const at = place(m.mesh.istiod.namespace, 'ztp-istiod', { ...m.mesh.istiod.labels }, 'istiod', [{ name: 'xds', port: 15012, protocol: 'TCP' }]);
+    peers.push({ kind: 'istiod', ref: ref(m.mesh.istiod.namespace, 'ztp-istiod'), namespace: m.mesh.istiod.namespace, managed: false, ...at });
   }
   return { objects, peers };
 }

@@ -205,3 +205,99 @@ describe('verifyBundle', () => {
     expect(meshFailed).toContain('[mesh layer] 10.244.0.1 => shop/web[Deployment]:8080/TCP: denied, allowed');
   });
 });
+
+describe('verifyBundle with clusterCidrs: the pods have addresses, so ipBlocks that cover pod IPs are judged', () => {
+  const CLUSTER = ['10.244.0.0/16', '10.96.0.0/12'];
+  const internet = (cni: 'kubernetes' | 'cilium', mesh: MeshSettings = SIDECAR): Bundle => {
+    // PERMISSIVE: an external caller has no sidecar
+    const web = workload({ namespace: 'shop', name: 'web', ports: { http: { port: 8080, appProtocol: 'http', ...(mesh.mode === 'none' ? {} : { mtls: 'PERMISSIVE' as const }) } } });
+    const api = workload({ namespace: 'shop', name: 'api', ports: { http: { port: 8080, appProtocol: 'http' } } });
+    return compileEnvironment(
+      defineEnvironment({
+        name: 'x',
+        cni,
+        clusterCidrs: CLUSTER,
+        mesh,
+        ...(mesh.mode === 'none' ? { certificates: CERTS } : {}),
+        dns: DNS,
+        enforcement: 'enforce',
+        phase: 2,
+        namespaces: ['shop'],
+        workloads: [web, api],
+        flows: [flow({ from: fromCidr('0.0.0.0/0'), to: web, ports: ['http'] }), flow({ from: fromNamespace('edge'), to: api, ports: ['http'] })],
+      }),
+      '/repo',
+    );
+  };
+  const failuresOf = (b: Bundle) => new Set(verifyBundle(b).failures.map((f) => `${f.id}: ${f.expected}, ${f.observed}`));
+  /** The bundle with `edit` applied to one emitted object (parsed and re-serialised). */
+  const edited = <T>(b: Bundle, file: string, edit: (o: T) => void): Bundle => {
+    const o = parse(b.files.get(file) ?? '') as T;
+    edit(o);
+    const files = new Map(b.files);
+    files.set(file, stringify(o));
+    return { ...b, files };
+  };
+  // pod callers the fromCidr('0.0.0.0/0') flow must not admit: in a managed namespace, in a namespace a flow admits, in any other
+  const pods = ['shop/ztp-rogue[Deployment]', 'edge/ztp-probe[Deployment]', 'ztp-verify-outsider/ztp-outsider[Deployment]', 'shop/api[Deployment]'];
+  // the pods among them that nothing else stops: a managed namespace's pods are also held by their own egress default deny
+  const unmanaged = ['edge/ztp-probe[Deployment]', 'ztp-verify-outsider/ztp-outsider[Deployment]'];
+  const WEB = 'shop/web[Deployment]:8080/TCP';
+
+  it("with cni 'kubernetes', proves it and fails when the ipBlock's except is gone, because undeclared pods are admitted", () => {
+    for (const mesh of [SIDECAR, NO_MESH]) {
+      const b = internet('kubernetes', mesh);
+      const v = verifyBundle(b);
+      expect(v.failures, mesh.mode).toEqual([]);
+      expect(v.notCovered.join('; ')).not.toContain('ipBlocks');
+      const layers = mesh.mode === 'none' ? [''] : ['', '[network layer] ', '[mesh layer] '];
+      for (const layer of layers) for (const p of pods) expect(v.checks.find((c) => c.id === `${layer}${p} => ${WEB}`), `${layer}${p}`).toMatchObject({ expected: 'denied', ok: true });
+      expect(v.checks.find((c) => c.id === `0.0.0.1 => ${WEB}`)).toMatchObject({ expected: 'allowed', ok: true });
+
+      // The NetworkPolicy ipBlock loses its except: every pod's IP is then in 0.0.0.0/0.
+      const file = 'network/networkpolicy-shop-ztp-web-ingress.yaml';
+      const open = edited<{ spec: { ingress: { from: { ipBlock?: { cidr: string; except?: string[] } }[] }[] } }>(b, file, (np) => {
+        const block = np.spec.ingress.flatMap((r) => r.from).find((p) => p.ipBlock?.cidr === '0.0.0.0/0')?.ipBlock;
+        expect(block?.except).toEqual(['10.96.0.0/12', '10.244.0.0/16']);
+        delete block?.except;
+      });
+      const failed = failuresOf(open);
+      // without a mesh end to end, with one in the network layer on its own (Istio's notIpBlocks still holds end to end)
+      const layer = mesh.mode === 'none' ? '' : '[network layer] ';
+      for (const p of unmanaged) expect(failed, `${mesh.mode} ${p}`).toContain(`${layer}${p} => ${WEB}: denied, allowed`);
+    }
+  });
+
+  it("with cni 'kubernetes', fails the mesh layer when the AuthorizationPolicy's notIpBlocks is gone", () => {
+    const b = internet('kubernetes');
+    const open = edited<{ spec: { rules: { from: { source: { notIpBlocks?: string[] } }[] }[] } }>(b, 'mesh/authorizationpolicy-shop-ztp-web.yaml', (ap) => {
+      expect(ap.spec.rules[0]?.from[0]?.source.notIpBlocks).toEqual(['10.96.0.0/12', '10.244.0.0/16']);
+      delete ap.spec.rules[0]?.from[0]?.source.notIpBlocks;
+    });
+    const failed = failuresOf(open);
+    for (const p of pods) expect(failed, p).toContain(`[mesh layer] ${p} => ${WEB}: denied, allowed`);
+    // the network layer still keeps pods out, so end to end and there nothing else fails
+    expect([...failed].filter((f) => !f.startsWith('[mesh layer] '))).toEqual([]);
+  });
+
+  it("under Cilium, keeps pods out of a CIDR caller's Istio rule (notIpBlocks), and fails the mesh layer without it", () => {
+    const b = internet('cilium');
+    // the network layer is as declared: Cilium's CIDR rules never match pods
+    for (const [file, text] of b.files) if (file.startsWith('network/')) expect(text, file).not.toMatch(/except|10\.244\.0\.0/);
+    const v = verifyBundle(b);
+    expect(v.failures).toEqual([]);
+    for (const layer of ['', '[network layer] ', '[mesh layer] ']) for (const p of pods) expect(v.checks.find((c) => c.id === `${layer}${p} => ${WEB}`), `${layer}${p}`).toMatchObject({ expected: 'denied', ok: true });
+
+    const open = edited<{ spec: { rules: { from: { source: { ipBlocks: string[]; notIpBlocks?: string[] } }[] }[] } }>(b, 'mesh/authorizationpolicy-shop-ztp-web.yaml', (ap) => {
+      expect(ap.spec.rules[0]?.from[0]?.source).toEqual({ ipBlocks: ['0.0.0.0/0'], notIpBlocks: ['10.96.0.0/12', '10.244.0.0/16'] });
+      delete ap.spec.rules[0]?.from[0]?.source.notIpBlocks;
+    });
+    const failed = failuresOf(open);
+    for (const p of pods) expect(failed, p).toContain(`[mesh layer] ${p} => ${WEB}: denied, allowed`);
+    expect([...failed].filter((f) => !f.startsWith('[mesh layer] '))).toEqual([]);
+  });
+
+  it('names the blind spot when the environment declares no clusterCidrs', () => {
+    expect(verifyBundle(shop()).notCovered.join('; ')).toContain('declares no clusterCidrs');
+  });
+});

@@ -1,6 +1,6 @@
 import { buildResources, judge, type Judgement, type Resources } from '@ztp/reachability';
 import { readBundle, type BundleFiles, type BundleManifest } from './bundle-manifest.ts';
-import { flowsToPort, intendedAllowed, intendedEgressToFqdn, intendedEgressToIp, matchingFlows, probeRequests, sampleAddress, inCidr, type Caller, type Layer, type ProbeRequest } from './expectations.ts';
+import { egressProbeAddresses, externalCallerAddresses, flowsToPort, intendedAllowed, intendedEgressToFqdn, intendedEgressToIp, matchingFlows, probeRequests, type Caller, type Layer, type ProbeRequest } from './expectations.ts';
 import { synthesize, type PodPeer } from './synthesize.ts';
 
 /** One connection the proof checked. */
@@ -29,7 +29,6 @@ export interface VerifyReport {
   readonly notCovered: readonly string[];
 }
 
-const PUBLIC_PROBE_IPS = ['198.51.100.200', '203.0.113.77', '192.0.2.55'];
 const PUBLIC_PROBE_FQDN = 'ztp-undeclared.example.net';
 
 function describeJudgement(j: Judgement): string[] {
@@ -47,11 +46,14 @@ function callerName(c: Caller): string {
  * send), every declared egress allowed, DNS reachable, and every
  * other pair of callers and workload ports denied: other workloads, an undeclared pod in each
  * managed namespace, callers in other namespaces, external addresses, undeclared ports. With a
- * mesh, the network layer and the mesh layer are also each proven on their own.
+ * mesh, the network layer and the mesh layer are also each proven on their own. When the
+ * environment declares `clusterCidrs`, the pods have addresses in the cluster's range, so an
+ * ipBlock (NetworkPolicy) or `ipBlocks` (Istio) that covers pod IPs admits them here as it does on
+ * the dataplane, and the proof fails unless the cluster ranges are excepted.
  */
 export function verifyBundle(bundle: BundleFiles): VerifyReport {
   const { manifest: m, objects } = readBundle(bundle);
-  const synthetic = synthesize(m);
+  const synthetic = synthesize(m, { addresses: true });
   const meshOn = m.mesh.mode !== 'none' && m.layers.includes('mesh');
   // The network layer keeps PeerAuthentication: whether traffic is encrypted decides whether
   // Cilium can read it. Only Istio authorization is the mesh layer's own decision.
@@ -82,21 +84,10 @@ export function verifyBundle(bundle: BundleFiles): VerifyReport {
   };
 
   const pods = synthetic.peers;
-  // An address of each declared caller range (outside its except), one of each range excepted
-  // from it (the cluster's own, with cni 'kubernetes'), and one outside every declared range.
-  const externalIps = new Set<string>();
-  for (const f of m.intent.flows) if ('cidr' in f.from) {
-    const except = f.from.except ?? [];
-    const ip = sampleAddress(f.from.cidr, except);
-    if (ip) externalIps.add(ip);
-    for (const x of except) {
-      const excluded = sampleAddress(x, []);
-      if (excluded) externalIps.add(excluded);
-    }
-  }
-  const outside = PUBLIC_PROBE_IPS.find((ip) => !m.intent.flows.some((f) => 'cidr' in f.from && inCidr(ip, f.from.cidr)));
-  if (outside) externalIps.add(outside);
-  const externalCallers: Caller[] = [...externalIps].map((ip) => ({ kind: 'external', ip }));
+  // An address of each declared caller range (outside its except and the cluster's ranges), one of
+  // each range excepted from it (the cluster's own, with cni 'kubernetes'), and one outside every
+  // declared range. No pod has one of them (synthesize keeps them free).
+  const externalCallers: Caller[] = externalCallerAddresses(m).map((ip) => ({ kind: 'external', ip }));
   const callers: Caller[] = [...pods.filter((p) => p.kind !== 'dns' && p.kind !== 'istiod'), ...externalCallers];
 
   // Every caller to every workload port, plus one port the workload does not declare: end to end,
@@ -136,21 +127,13 @@ export function verifyBundle(bundle: BundleFiles): VerifyReport {
   const managedPods = pods.filter((p): p is PodPeer => (p.kind === 'workload' || p.kind === 'rogue') && p.managed);
   const dnsPod = pods.find((p) => p.kind === 'dns');
   const istiod = pods.find((p) => p.kind === 'istiod');
+  const egressIps = egressProbeAddresses(m);
   for (const c of managedPods) {
     if (dnsPod) for (const protocol of ['UDP', 'TCP'] as const) run('all', c, dnsPod.ref, dnsPod.ref, protocol, m.intent.dns.port, true, ['cluster DNS (network baseline)']);
     if (istiod) run('all', c, istiod.ref, istiod.ref, 'TCP', 15012, true, ['istiod (mesh baseline)']);
-    const ips = new Set<string>(PUBLIC_PROBE_IPS.slice(0, 1));
-    for (const e of m.intent.egress) if ('cidr' in e.to) {
-      const inside = sampleAddress(e.to.cidr, e.to.except);
-      if (inside) ips.add(inside);
-      for (const x of e.to.except) {
-        const excluded = sampleAddress(x, []);
-        if (excluded) ips.add(excluded);
-      }
-    }
     const egressPorts = new Set<string>(['TCP/443']);
     for (const e of m.intent.egress) for (const p of e.ports) egressPorts.add(`${p.protocol}/${p.port}`);
-    for (const ip of ips) {
+    for (const ip of egressIps) {
       for (const pp of egressPorts) {
         const [protocol, port] = pp.split('/') as ['TCP' | 'UDP' | 'SCTP', string];
         const expected = intendedEgressToIp(m, c, ip, protocol, Number(port));
@@ -174,6 +157,9 @@ export function verifyBundle(bundle: BundleFiles): VerifyReport {
   const failures = checks.filter((c) => !c.ok);
   const notCovered = [
     'traffic from a workload pod to itself',
+    ...(pods.some((p) => p.ip === undefined)
+      ? [`ipBlocks (NetworkPolicy) and Istio ipBlocks against pod IPs: ${(m.clusterCidrs ?? []).length === 0 ? 'the environment declares no clusterCidrs, so' : 'the clusterCidrs hold too few IPv4 addresses (or none), so some of'} the verifier's pods have no address`]
+      : []),
     ...(m.mesh.mode === 'istio-ambient' ? ['Istio ambient (ztunnel) authorization: the engine reports it undecided'] : []),
     'Services, Ingress and Gateway routing (policies are proven pod to pod)',
   ];

@@ -73,22 +73,25 @@ describe('emitIstio', () => {
     expect(() => irOf({ workloads: [api, web], flows: [flow({ from: web, to: api, ports: ['metrics'], http: [{ methods: ['GET'] }], l7: 'istio' })] })).toThrow(/Istio cannot enforce HTTP rules on port "metrics"/);
   });
 
-  it("with cni 'kubernetes', keeps the cluster's own ranges out of a CIDR caller's ipBlocks (notIpBlocks)", () => {
-    // A plaintext pod caller's source IP lies in the cluster ranges; ipBlocks alone would admit it.
+  it("under every CNI, keeps the cluster's own ranges out of a CIDR caller's ipBlocks (notIpBlocks)", () => {
+    // A pod caller's source IP, its pod IP, lies in the cluster ranges; ipBlocks alone would admit
+    // it, under Cilium too (Istio matches the source IP whatever the CNI).
     const api = workload({ namespace: 'shop', name: 'api', ports: { http: { port: 8080, appProtocol: 'http', mtls: 'PERMISSIVE' }, metrics: { port: 9090, mtls: 'DISABLE' } } });
     const flows = [flow({ from: [fromCidr('10.0.0.0/8'), fromCidr('203.0.113.0/24')], to: api, ports: ['http', 'metrics'] })];
-    const rulesOf = (cni: 'kubernetes' | 'cilium') =>
-      (byName(emitIstio(irOf({ cni, clusterCidrs: CLUSTER_CIDRS, workloads: [api], flows }))).get('AuthorizationPolicy shop/ztp-api')?.spec as { rules: unknown[] }).rules;
+    const rulesOf = (cni: 'kubernetes' | 'cilium', clusterCidrs: readonly string[] = CLUSTER_CIDRS) =>
+      (byName(emitIstio(irOf({ cni, clusterCidrs, workloads: [api], flows }))).get('AuthorizationPolicy shop/ztp-api')?.spec as { rules: unknown[] }).rules;
     const excepted = { source: { ipBlocks: ['10.0.0.0/8'], notIpBlocks: ['10.96.0.0/12', '10.244.0.0/16'] } };
     const other = { source: { ipBlocks: ['203.0.113.0/24'] } };
-    expect(rulesOf('kubernetes')).toEqual([
-      { from: [excepted], to: [{ operation: { ports: ['8080'] } }] },
-      { from: [excepted], to: [{ operation: { ports: ['9090'] } }] },
-      { from: [other], to: [{ operation: { ports: ['8080'] } }] },
-      { from: [other], to: [{ operation: { ports: ['9090'] } }] },
-    ]);
-    // under Cilium the ranges are as declared
-    expect(JSON.stringify(rulesOf('cilium'))).not.toContain('notIpBlocks');
+    for (const cni of ['kubernetes', 'cilium'] as const) {
+      expect(rulesOf(cni), cni).toEqual([
+        { from: [excepted], to: [{ operation: { ports: ['8080'] } }] },
+        { from: [excepted], to: [{ operation: { ports: ['9090'] } }] },
+        { from: [other], to: [{ operation: { ports: ['8080'] } }] },
+        { from: [other], to: [{ operation: { ports: ['9090'] } }] },
+      ]);
+    }
+    // under Cilium without clusterCidrs (optional there) the ranges are as declared
+    expect(JSON.stringify(rulesOf('cilium', []))).not.toContain('notIpBlocks');
   });
 
   it('emits nothing without a mesh or before phase 2', () => {

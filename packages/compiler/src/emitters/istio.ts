@@ -3,13 +3,14 @@ import { emitted, ztpLabels, type Emitted } from '../object.ts';
 import { httpMatches } from './http.ts';
 
 /**
- * The `from` of a rule: the caller's verified identity, or its IP range for external callers
- * (without the ranges excepted from it, such as the cluster's own under cni 'kubernetes': the
- * source IP of a plaintext pod caller lies there).
+ * The `from` of a rule: the caller's verified identity, or its IP range for external callers,
+ * without the cluster's own ranges inside it (`notIpBlocks`, under every CNI when `clusterCidrs`
+ * is declared): a pod caller's source IP, its pod IP, lies there, and `ipBlocks` alone would
+ * admit it, with or without mTLS.
  */
 function source(a: IRAllow, verified: boolean): Record<string, unknown>[] | undefined {
   if (a.source.kind === 'cidr') {
-    const except = a.source.except;
+    const except = a.source.meshExcept;
     return [{ source: { ipBlocks: [a.source.cidr], ...(except.length > 0 ? { notIpBlocks: [...except] } : {}) } }];
   }
   // Without mTLS on a port the caller's identity cannot be verified and principals would deny
@@ -52,7 +53,8 @@ function meta(env: string, name: string, namespace: string) {
  * Istio: PeerAuthentication mesh-wide, per namespace, and per workload where a port overrides the
  * mode; a namespace-wide allow-nothing AuthorizationPolicy, so a workload without declared callers
  * accepts none; and one ALLOW policy per server workload naming exactly its declared callers by
- * SPIFFE principal, with HTTP methods and paths where the flow declares them.
+ * SPIFFE principal (external callers by IP range, less the cluster's own ranges), with HTTP
+ * methods and paths where the flow declares them.
  */
 export function emitIstio(ir: IR): Emitted[] {
   if (!ir.layers.has('mesh') || ir.env.mesh.mode === 'none') return [];
