@@ -56,17 +56,18 @@ function typed(v: string, type: 'string' | 'list' | 'map', body: string): string
 
 function positive(ref: Ref, test: Test, entries: ReadonlyMap<string, string>): string {
   const v = read(ref, entries, 'null');
-  // The type-tested operations read the value as dyn: where the apiserver knows the object's
-  // schema, `x.?f.orValue(null)` has the static type null and `matches` (and its kin) would not
-  // compile on it (a ValidatingAdmissionPolicy is then refused).
+  // Comparisons and the type-tested operations read the value as dyn: where the apiserver knows
+  // the object's schema, `x.?f.orValue(null)` can have the static type null (a label's value, for
+  // one), and `== 'x'` or `matches` would not compile on it (a ValidatingAdmissionPolicy is then
+  // refused). At run time dyn changes nothing.
   const d = `dyn(${v})`;
   switch (test.op) {
     case 'set':
       return `${v} != null`;
     case 'equals':
-      return `${v} == ${literal(test.value)}`;
+      return `${d} == ${literal(test.value)}`;
     case 'oneOf':
-      return `${v} in [${test.values.map(literal).join(', ')}]`;
+      return `${d} in [${test.values.map(literal).join(', ')}]`;
     case 'startsWith':
       return typed(d, 'string', `(${test.prefixes.map((p) => `${d}.startsWith(${celString(p)})`).join(' || ')})`);
     case 'endsWith':
@@ -82,7 +83,7 @@ function positive(ref: Ref, test: Test, entries: ReadonlyMap<string, string>): s
 
 function atom(a: Atom, entries: ReadonlyMap<string, string>): string {
   if (a.negate && a.test.op === 'set') return `${read(a.ref, entries, 'null')} == null`;
-  if (a.negate && a.test.op === 'equals') return `${read(a.ref, entries, 'null')} != ${literal(a.test.value)}`;
+  if (a.negate && a.test.op === 'equals') return `dyn(${read(a.ref, entries, 'null')}) != ${literal(a.test.value)}`;
   const p = positive(a.ref, a.test, entries);
   return a.negate ? `!(${p})` : p;
 }
