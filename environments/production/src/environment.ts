@@ -1,5 +1,5 @@
 import { defineEnvironment, egress, flow, fromNamespace, runtime, secret, toCidr, workload } from '@ztp/model';
-import { istioMesh } from '@ztp/policy-mesh';
+import { istioMesh, meshIntegrity } from '@ztp/policy-mesh';
 import { requiredLabels } from '@ztp/policy-labels';
 import { kubeDns } from '@ztp/policy-network-baseline';
 import { podSecurity } from '@ztp/policy-pod-security';
@@ -119,6 +119,9 @@ export default defineEnvironment({
       ],
     }),
     requiredLabels({ labels: [{ key: 'app.kubernetes.io/name' }], on: 'pod' }),
+    // No pod may leave the mesh or take traffic past its sidecar (that would bypass mTLS and the
+    // AuthorizationPolicies proven here).
+    meshIntegrity(),
   ],
   // Kyverno's CEL ValidatingPolicy, and the native ValidatingAdmissionPolicy where a rule fits it.
   admissionForms: ['kyverno', 'native'],

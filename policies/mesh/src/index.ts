@@ -35,3 +35,5 @@ export function istioMesh(options: IstioMeshOptions): MeshSettings {
 export function noMesh(): MeshSettings {
   return { mode: 'none', mtls: 'DISABLE', istiodNamespace: 'istio-system', istiodLabels: { app: 'istiod' } };
 }
+
+export { CAPTURE_ANNOTATIONS, meshIntegrity, MESH_INTEGRITY_ID, noCaptureBypassRule, noMeshOptOutRule } from './mesh-integrity.ts';

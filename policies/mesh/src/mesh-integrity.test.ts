@@ -1,0 +1,4 @@
+import { describeModuleProof } from '@ztp/admission/testing';
+import { meshIntegrity } from './mesh-integrity.ts';
+
+describeModuleProof('mesh-integrity', [meshIntegrity()]);

@@ -1,0 +1,72 @@
+import { allow, deny, meta, pod, validationRule, violationWithMessage, workload } from '@ztp/admission/rule';
+import type { AdmissionModule } from '@ztp/admission/rule';
+
+/** The id of the module meshIntegrity returns. */
+export const MESH_INTEGRITY_ID = 'mesh-integrity';
+
+/**
+ * Pod annotations that change which traffic the Istio sidecar captures. A port or range left out
+ * of its capture bypasses mTLS and the AuthorizationPolicies: on an excluded inbound port only the
+ * NetworkPolicy stands, and the HTTP rules Istio enforces there do nothing.
+ */
+export const CAPTURE_ANNOTATIONS: readonly string[] = [
+  'traffic.sidecar.istio.io/excludeInboundPorts',
+  'traffic.sidecar.istio.io/includeInboundPorts',
+  'traffic.sidecar.istio.io/excludeOutboundPorts',
+  'traffic.sidecar.istio.io/includeOutboundPorts',
+  'traffic.sidecar.istio.io/excludeOutboundIPRanges',
+  'traffic.sidecar.istio.io/includeOutboundIPRanges',
+];
+
+const INJECT = 'sidecar.istio.io/inject';
+const DATAPLANE = 'istio.io/dataplane-mode';
+
+/** A pod opting out of the mesh: no sidecar, or out of ambient. */
+export const noMeshOptOutRule = validationRule({
+  id: 'no-mesh-opt-out',
+  title: 'No pod opts out of the mesh',
+  message: 'mesh opt-out: pods in a meshed namespace must not opt out of the mesh',
+  target: { kind: 'pods' },
+  violations: [
+    violationWithMessage(`label ${INJECT} must be absent or "true": anything else leaves the pod without a sidecar, outside mTLS and authorization`, meta.field('labels').hasKey(INJECT), meta.key('labels', INJECT).isNot('true')),
+    violationWithMessage(`annotation ${INJECT} must be absent or "true": anything else leaves the pod without a sidecar, outside mTLS and authorization`, meta.field('annotations').hasKey(INJECT), meta.key('annotations', INJECT).isNot('true')),
+    violationWithMessage(`label ${DATAPLANE} must be absent or "ambient": anything else takes the pod out of the ambient mesh`, meta.field('labels').hasKey(DATAPLANE), meta.key('labels', DATAPLANE).isNot('ambient')),
+  ],
+  examples: [
+    allow('plain', pod('plain')),
+    allow('inject-true', pod('inject-true', {}, { labels: { [INJECT]: 'true' }, annotations: { [INJECT]: 'true' } })),
+    allow('ambient', pod('ambient', {}, { labels: { [DATAPLANE]: 'ambient' } })),
+    deny('label-false', pod('label-false', {}, { labels: { [INJECT]: 'false' } }), { message: `label ${INJECT} must be absent or "true"` }),
+    deny('annotation-no', pod('annotation-no', {}, { annotations: { [INJECT]: 'no' } }), { message: `annotation ${INJECT} must be absent or "true"` }),
+    deny('ambient-none', pod('ambient-none', {}, { labels: { [DATAPLANE]: 'none' } }), { message: `label ${DATAPLANE} must be absent or "ambient"` }),
+    deny('deployment-label-false', workload('Deployment', pod('deployment-label-false', {}, { labels: { [INJECT]: 'false' } })), { message: `label ${INJECT} must be absent or "true"` }),
+  ],
+});
+
+/** A pod changing what its sidecar captures. */
+export const noCaptureBypassRule = validationRule({
+  id: 'no-capture-bypass',
+  title: "No pod takes ports or addresses out of its sidecar's capture",
+  message: "capture bypass: pods must not change which traffic their sidecar captures",
+  target: { kind: 'pods' },
+  violations: CAPTURE_ANNOTATIONS.map((a) => violationWithMessage(`annotation ${a} takes traffic past the sidecar's mTLS and authorization`, meta.field('annotations').hasKey(a))),
+  examples: [
+    allow('plain', pod('plain', {}, { annotations: { 'prometheus.io/scrape': 'true' } })),
+    deny('exclude-inbound', pod('exclude-inbound', {}, { annotations: { 'traffic.sidecar.istio.io/excludeInboundPorts': '8080' } }), { message: 'annotation traffic.sidecar.istio.io/excludeInboundPorts' }),
+    deny('include-inbound-empty', pod('include-inbound-empty', {}, { annotations: { 'traffic.sidecar.istio.io/includeInboundPorts': '' } }), { message: 'annotation traffic.sidecar.istio.io/includeInboundPorts' }),
+    deny('exclude-outbound-ranges', workload('StatefulSet', pod('exclude-outbound-ranges', {}, { annotations: { 'traffic.sidecar.istio.io/excludeOutboundIPRanges': '10.0.0.0/8' } })), { message: 'annotation traffic.sidecar.istio.io/excludeOutboundIPRanges' }),
+  ],
+});
+
+/**
+ * The mesh stays whole: no pod opts out of its sidecar (or of ambient), and none changes what its
+ * sidecar captures. Without these rules anyone who may create a pod in a managed namespace could
+ * step outside mTLS and the AuthorizationPolicies that the bundle proves.
+ */
+export function meshIntegrity(): AdmissionModule {
+  return {
+    id: MESH_INTEGRITY_ID,
+    description: 'Pods stay in the mesh: no opt-out of the sidecar or of ambient, no traffic taken past the sidecar',
+    rules: [noMeshOptOutRule, noCaptureBypassRule],
+  };
+}
