@@ -9,6 +9,10 @@
  *   peers) and one of its ports matches (or it has no ports); named ports are looked up on the
  *   destination pod (name and protocol), never on an IP-only peer;
  * - an ipBlock matches external addresses and pods whose known IP it contains.
+ *
+ * Selectors are matched on the pods' labels, or (`ClassLabels` `cilium-identity`, for the Cilium
+ * dataplane) on the labels of their Cilium security identity, which is what Cilium matches
+ * NetworkPolicy selectors against.
  */
 import { ClassIndex } from './class-index.ts';
 import type { ClassSet } from './class-set.ts';
@@ -17,6 +21,7 @@ import type { IpAddress } from './ip.ts';
 import type { ContainerPort, NetworkPolicy, Pod, PolicyPort, Resources, Workload } from './model.ts';
 import { ConnSet, MAX_PORT, MIN_PORT } from './ports.ts';
 import type { PortRange, Protocol } from './ports.ts';
+import { podIdentity } from './cilium/identity.ts';
 import { labelsKey } from './selectors.ts';
 import type { Labels } from './selectors.ts';
 
@@ -89,6 +94,7 @@ export interface DirectionResult {
 export interface Engine {
   readonly resources: Resources;
   readonly hostNetwork: HostNetworkMode;
+  readonly classLabels: ClassLabels;
   readonly classes: readonly PodClass[];
   readonly policies: readonly CompiledPolicy[];
   readonly ingressRules: readonly CompiledRule[];
@@ -114,7 +120,20 @@ export interface Engine {
  */
 export type HostNetworkMode = 'intersection' | 'as-pods' | 'as-node';
 
-const cache = new WeakMap<Resources, Map<HostNetworkMode, Engine>>();
+/**
+ * Which labels pod and namespace selectors of NetworkPolicies see:
+ * - `pod`: the pod's labels (upstream Kubernetes semantics);
+ * - `cilium-identity`: the labels of the pod's Cilium security identity (`podIdentity`): the
+ *   pod labels Cilium's default identity-label filter keeps (so e.g.
+ *   `statefulset.kubernetes.io/pod-name`, `controller-revision-hash`, `pod-template-hash`,
+ *   `kubernetes.io/...` are invisible), plus `io.kubernetes.pod.namespace`,
+ *   `io.cilium.k8s.namespace.labels.*`, `io.cilium.k8s.policy.serviceaccount` and
+ *   `io.cilium.k8s.policy.cluster`. Namespace selectors still see every namespace label (Cilium
+ *   keeps them all in the identity).
+ */
+export type ClassLabels = 'pod' | 'cilium-identity';
+
+const cache = new WeakMap<Resources, Map<string, Engine>>();
 
 function ipKeyOf(ip: IpAddress): string {
   return `${ip.family}:${ip.value.toString(16)}`;
@@ -125,14 +144,15 @@ export function addressKey(ip: IpAddress): string {
   return ipKeyOf(ip);
 }
 
-/** Compiles (once per mode, cached) the semantics of `resources`. */
-export function compile(resources: Resources, hostNetwork: HostNetworkMode = 'intersection'): Engine {
+/** Compiles (once per mode and label view, cached) the semantics of `resources`. */
+export function compile(resources: Resources, hostNetwork: HostNetworkMode = 'intersection', classLabels: ClassLabels = 'pod'): Engine {
   let byMode = cache.get(resources);
   if (byMode === undefined) {
     byMode = new Map();
     cache.set(resources, byMode);
   }
-  const cached = byMode.get(hostNetwork);
+  const cacheKey = `${hostNetwork}|${classLabels}`;
+  const cached = byMode.get(cacheKey);
   if (cached !== undefined) return cached;
 
   const nsLabels = new Map(resources.namespaces.map((n) => [n.name, n.labels]));
@@ -141,8 +161,13 @@ export function compile(resources: Resources, hostNetwork: HostNetworkMode = 'in
   const podClass = new Map<Pod, number>();
   const podsByIp = new Map<string, { workload: Workload; pod: Pod }[]>();
   for (const w of resources.workloads) {
+    const namespaceLabels = nsLabels.get(w.namespace) ?? { 'kubernetes.io/metadata.name': w.namespace };
     for (const pod of w.pods) {
-      const key = `${w.namespace}\u0000${pod.hostNetwork ? 'host' : 'pod'}\u0000${labelsKey(pod.labels)}`;
+      const labels =
+        classLabels === 'pod'
+          ? pod.labels
+          : Object.fromEntries(podIdentity(pod.labels, w.namespace, namespaceLabels, pod.serviceAccount).get('k8s') ?? []);
+      const key = `${w.namespace}\u0000${pod.hostNetwork ? 'host' : 'pod'}\u0000${labelsKey(labels)}`;
       let id = classIndex.get(key);
       if (id === undefined) {
         id = classes.length;
@@ -150,8 +175,8 @@ export function compile(resources: Resources, hostNetwork: HostNetworkMode = 'in
         classes.push({
           id,
           namespace: w.namespace,
-          labels: pod.labels,
-          namespaceLabels: nsLabels.get(w.namespace) ?? { 'kubernetes.io/metadata.name': w.namespace },
+          labels,
+          namespaceLabels,
           hostNetwork: pod.hostNetwork,
         });
       }
@@ -224,6 +249,7 @@ export function compile(resources: Resources, hostNetwork: HostNetworkMode = 'in
   const engine: Engine = {
     resources,
     hostNetwork,
+    classLabels,
     classes,
     policies,
     ingressRules,
@@ -233,7 +259,7 @@ export function compile(resources: Resources, hostNetwork: HostNetworkMode = 'in
     podClass,
     podsByIp,
   };
-  byMode.set(hostNetwork, engine);
+  byMode.set(cacheKey, engine);
   return engine;
 }
 

@@ -42,20 +42,73 @@ describe('host-network pods and NetworkPolicy', () => {
 describe('host-network pods on Cilium', () => {
   const ingressFrom = (rule: Record<string, unknown>) => cnp('a', 'db', { endpointSelector: { matchLabels: { app: 'db' } }, ingress: [rule] });
 
-  it('have the host or remote-node identity: one alone is not enough to allow', () => {
-    expect(judge(buildResources([hostAgent, db, ingressFrom({ fromEntities: ['host'] })]), q('a/agent', 'a/db')).allowed).toBe(false);
-    expect(judge(buildResources([hostAgent, db, ingressFrom({ fromEntities: ['host', 'remote-node'] })]), q('a/agent', 'a/db')).allowed).toBe(true);
-    expect(judge(buildResources([hostAgent, db, ingressFrom({ fromEntities: ['cluster'] })]), q('a/agent', 'a/db')).allowed).toBe(true);
-    expect(judge(buildResources([hostAgent, db, ingressFrom({ fromEndpoints: [{ matchLabels: { app: 'agent' } }] })]), q('a/agent', 'a/db')).allowed).toBe(false);
+  // A host-network pod has the `host` identity seen from a pod on its own node (where Cilium's
+  // default allow-localhost may also admit it) and `remote-node` from any other node; the
+  // manifests do not say which node it runs on. A verdict that differs between the two is
+  // therefore undecided, never refused: a refusal would let a proof of "denied" accept a
+  // connection the dataplane allows whenever the two pods share a node. (These tests used to
+  // expect a refusal: "one alone is not enough to allow / one alone is enough to deny".)
+  it('have the host or remote-node identity: a rule matching only one of them leaves the verdict undecided', () => {
+    const host = judge(buildResources([hostAgent, db, ingressFrom({ fromEntities: ['host'] })]), q('a/agent', 'a/db'));
+    expect(host.outcome).toBe('undecided');
+    expect(host.allowed).toBe(false);
+    expect(host.stages[0]!.decidedBy).toEqual([{ kind: 'CiliumNetworkPolicy', namespace: 'a', name: 'db', rule: 'ingress[0]' }]);
+    expect(judge(buildResources([hostAgent, db, ingressFrom({ fromEntities: ['host', 'remote-node'] })]), q('a/agent', 'a/db')).outcome).toBe('allowed');
+    expect(judge(buildResources([hostAgent, db, ingressFrom({ fromEntities: ['cluster'] })]), q('a/agent', 'a/db')).outcome).toBe('allowed');
+    // review-3 B1: no rule admits it, but on db's node allow-localhost (agent configuration) may
+    const local = judge(buildResources([hostAgent, db, ingressFrom({ fromEndpoints: [{ matchLabels: { app: 'agent' } }] })]), q('a/agent', 'a/db'));
+    expect(local.outcome).toBe('undecided');
+    expect(local.stages[0]!.reason).toContain('allow-localhost');
+    // remote-node alone: allowed from other nodes, only allow-localhost decides on the same node
+    expect(judge(buildResources([hostAgent, db, ingressFrom({ fromEntities: ['remote-node'] })]), q('a/agent', 'a/db')).outcome).toBe('undecided');
   });
 
-  it('one alone is enough to deny', () => {
+  it('a deny rule matching only one of the identities leaves the verdict undecided, unless refused in both', () => {
+    const denyHost = (extra: Record<string, unknown>) =>
+      buildResources([hostAgent, db, cnp('a', 'deny-host', { endpointSelector: { matchLabels: { app: 'db' } }, ingressDeny: [{ fromEntities: ['host'] }], ...extra })]);
+    // not default-deny: remote-node is allowed, host is denied
+    expect(judge(denyHost({ enableDefaultDeny: { ingress: false } }), q('a/agent', 'a/db')).outcome).toBe('undecided');
+    // default deny and no allow rule for nodes: refused in both worlds (denied on the same node, not allowed from others)
+    const both = judge(denyHost({ ingress: [{ fromEndpoints: [{ matchLabels: { app: 'web' } }] }] }), q('a/agent', 'a/db'));
+    expect(both.outcome).toBe('dropped');
+    expect(both.stages[0]!.decidedBy).toEqual([{ kind: 'CiliumNetworkPolicy', namespace: 'a', name: 'deny-host', rule: 'ingressDeny[0]' }]);
+    // denied for host, allowed for remote-node by a rule: undecided
+    expect(judge(denyHost({ ingress: [{ fromEntities: ['remote-node'] }] }), q('a/agent', 'a/db')).outcome).toBe('undecided');
+    // denied for both
+    const all = buildResources([hostAgent, db, cnp('a', 'deny-nodes', { endpointSelector: { matchLabels: { app: 'db' } }, ingressDeny: [{ fromEntities: ['host', 'remote-node'] }], enableDefaultDeny: { ingress: false } })]);
+    expect(judge(all, q('a/agent', 'a/db')).outcome).toBe('dropped');
+  });
+
+  it('L7 rules that differ between the identities leave HTTP requests undecided, not the connection', () => {
     const r = buildResources([
       hostAgent,
       db,
-      cnp('a', 'deny-host', { endpointSelector: { matchLabels: { app: 'db' } }, ingressDeny: [{ fromEntities: ['host'] }], enableDefaultDeny: { ingress: false } }),
+      cnp('a', 'db', {
+        endpointSelector: { matchLabels: { app: 'db' } },
+        ingress: [
+          { fromEntities: ['host', 'remote-node'], toPorts: [{ ports: [{ port: '5432', protocol: 'TCP' }], rules: { http: [{ method: 'GET' }] } }] },
+          { fromEntities: ['remote-node'] },
+        ],
+      }),
     ]);
-    expect(judge(r, q('a/agent', 'a/db')).outcome).toBe('dropped');
+    expect(judge(r, q('a/agent', 'a/db')).outcome).toBe('allowed');
+    const v = judge(r, { ...q('a/agent', 'a/db'), http: { method: 'POST', path: '/' } });
+    expect(v.outcome).toBe('undecided');
+    expect(v.stages.map((s) => `${s.layer}:${s.result}`)).toEqual(['Cilium:allow', 'Cilium L7:undecided']);
+  });
+
+  it('an undecided network layer still gives a refusal when a later layer refuses for certain', () => {
+    const meshed = buildResources([
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a', labels: { 'istio-injection': 'enabled' } } },
+      hostAgent,
+      db,
+      ingressFrom({ fromEntities: ['host'] }),
+      { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'default', namespace: 'a' }, spec: { mtls: { mode: 'STRICT' } } },
+    ]);
+    // host-network pods get no sidecar, so STRICT refuses them whichever identity Cilium sees
+    const v = judge(meshed, q('a/agent', 'a/db'));
+    expect(v.outcome).toBe('mtls-refused');
+    expect(v.stages.map((s) => `${s.layer}:${s.result}`)).toEqual(['Cilium:undecided', 'Istio mTLS:deny']);
   });
 
   it('are not Cilium endpoints: policies selecting them do not apply, unless host policies make it undecided', () => {

@@ -9,14 +9,22 @@
  * 4. Istio AuthorizationPolicy on the destination sidecar (HTTP: 403; TCP: connection reset).
  *
  * Each stage names the objects that decided it.
+ *
+ * What the manifests do not say (an address that is not known, the node of a host-network pod,
+ * an attribute Istio sees but the manifests do not...) is never taken as a refusal: a layer that
+ * cannot tell is `undecided`, later layers are still evaluated, and the outcome is a refusal
+ * only when a layer refuses for certain, else `undecided` (see `tri.ts`). A query over several
+ * paths is `undecided` as soon as one path is.
  */
 import { evaluateCiliumDirection } from './cilium/evaluate.ts';
 import type { CiliumDirectionResult, CiliumContext, MeshPeer, ObjectRef, SourcedHttpRule } from './cilium/evaluate.ts';
 import { httpRuleMatches } from './cilium/http.ts';
 import type { HttpRequest } from './cilium/http.ts';
-import { compile, evaluateEgress, evaluateIngress, sameFamilyPath } from './engine.ts';
+import { unknownAddressIn } from './cilium/evaluate.ts';
+import { compile, evaluateEgress, evaluateIngress, rulePortsOn, sameFamilyPath } from './engine.ts';
 import type { DirectionResult, Endpoint, Engine, HostNetworkMode } from './engine.ts';
 import { formatIp, parseIp } from './ip.ts';
+import type { IpFamily } from './ip.ts';
 import { applicablePolicies, evaluateAuthorization } from './istio/authz.ts';
 import { effectiveMtls } from './istio/mtls.ts';
 import { meshMode } from './istio/sidecar.ts';
@@ -24,6 +32,7 @@ import type { Resources } from './model.ts';
 import { resolvePeer, PeerError } from './peers.ts';
 import type { PeerSpec } from './peers.ts';
 import type { Protocol } from './ports.ts';
+import { inEveryWorld, or } from './tri.ts';
 import { checkConnection } from './verdict.ts';
 
 /** A destination may also be a DNS name (for Cilium toFQDNs), with or without its address. */
@@ -67,7 +76,10 @@ export type Outcome =
   | 'http-403'
   /** a TCP connection closed by Istio authorization */
   | 'connection-reset'
-  /** the outcome depends on something the manifests do not say (external authorizer, ambient mode...) */
+  /**
+   * the outcome depends on something the manifests do not say (an unknown address or node,
+   * external authorizer, ambient mode...): it may be allowed; never a proof of denial
+   */
   | 'undecided';
 
 /** One layer's decision. */
@@ -122,10 +134,25 @@ function k8sStage(engine: Engine, src: MeshPeer, srcEp: Endpoint, dstEp: Endpoin
           })
       : r.isolating.map((i) => ({ kind: 'NetworkPolicy', namespace: engine.policies[i]!.policy.namespace, name: engine.policies[i]!.policy.name }));
   if (dstEp === undefined) {
-    // an external destination known only by name: only egress rules without peers can allow it
-    if (src.type !== 'pod') return { layer: 'NetworkPolicy', result: 'allow', reason: 'external source', decidedBy: [] };
+    // An external destination known only by name: a rule without peers allows it; an ipBlock
+    // may or may not contain its address (nor is its family known), which makes the verdict
+    // undecided unless no ipBlock on the port has any address of either family.
+    if (src.type !== 'pod' || srcEp.type !== 'pod') return { layer: 'NetworkPolicy', result: 'allow', reason: 'external source', decidedBy: [] };
     const egress = evaluateEgress(engine, srcEp, UNKNOWN_ADDRESS);
     const ok = egress.conns.contains(protocol, port);
+    if (!ok) {
+      const maybe = engine.egressPolicies[srcEp.classId]!.flatMap((i) =>
+        (engine.policies[i]!.egress ?? []).filter((r) => !r.ipSet.isEmpty() && rulePortsOn(r, undefined).contains(protocol, port)),
+      );
+      const inWorld = (family: IpFamily) => or(maybe.map((r) => unknownAddressIn(r.ipSet, family)));
+      const verdict = inEveryWorld([inWorld(4), inWorld(6)]);
+      if (verdict !== false) {
+        const by = maybe.map((r) => ({ kind: 'NetworkPolicy', namespace: engine.policies[r.policy]!.policy.namespace, name: engine.policies[r.policy]!.policy.name, rule: `egress[${r.index}]` }));
+        return verdict === true
+          ? { layer: 'NetworkPolicy', result: 'allow', reason: 'egress allowed by ipBlocks covering every address of both families', decidedBy: by }
+          : { layer: 'NetworkPolicy', result: 'undecided', reason: 'the destination address is not known and an egress ipBlock may contain it', decidedBy: by };
+      }
+    }
     return {
       layer: 'NetworkPolicy',
       result: ok ? 'allow' : 'deny',
@@ -133,7 +160,7 @@ function k8sStage(engine: Engine, src: MeshPeer, srcEp: Endpoint, dstEp: Endpoin
         ? egress.isolated
           ? 'egress allowed by a rule without peers (the destination address is not known)'
           : 'source not isolated for egress'
-        : 'the source is isolated for egress and only a rule without peers could allow an address that is not known',
+        : 'the source is isolated for egress and no rule without peers nor ipBlock could allow it',
       decidedBy: refs(egress, 'egress', ok),
     };
   }
@@ -153,7 +180,7 @@ function k8sStage(engine: Engine, src: MeshPeer, srcEp: Endpoint, dstEp: Endpoin
 
 function ciliumStage(egress: CiliumDirectionResult | undefined, ingress: CiliumDirectionResult | undefined): Stage {
   for (const [dir, r] of [['egress', egress], ['ingress', ingress]] as const) {
-    if (r === undefined || r.allowed) continue;
+    if (r === undefined || r.allowed || r.undecided !== undefined) continue;
     if (r.deniedBy.length > 0) return { layer: 'Cilium', result: 'deny', reason: `a ${dir} deny rule matches`, decidedBy: r.deniedBy };
     return { layer: 'Cilium', result: 'deny', reason: `${dir} is default-deny and no rule allows the connection`, decidedBy: r.isolatedBy };
   }
@@ -191,28 +218,41 @@ function judgePath(
 ): PathJudgement {
   const { protocol, port } = query;
   const stages: Stage[] = [];
-  const result = (outcome: Outcome): PathJudgement => ({ src: peerName(src), dst: peerName(dst), allowed: outcome === 'allowed', outcome, stages });
+  // Set once a layer cannot tell: a later layer may still refuse for certain (the connection is
+  // then refused whichever way the unknown resolves); otherwise the outcome is `undecided`.
+  let undecided = false;
+  const result = (outcome: Outcome): PathJudgement => {
+    const final = outcome === 'allowed' && undecided ? 'undecided' : outcome;
+    return { src: peerName(src), dst: peerName(dst), allowed: final === 'allowed', outcome: final, stages };
+  };
 
   // 1. network
   let egressHttp: readonly SourcedHttpRule[] = [];
   let ingressHttp: readonly SourcedHttpRule[] = [];
+  let httpUndecided: { reason: string; by: readonly ObjectRef[] } | undefined;
   if (dataplane === 'kubernetes') {
     const s = k8sStage(engine, src, srcEp, dstEp, protocol, port);
     stages.push(s);
     if (s.result === 'deny') return result('dropped');
+    if (s.result === 'undecided') undecided = true;
   } else {
     const egress = src.type === 'pod' ? evaluateCiliumDirection(ctx, 'egress', src, dst, protocol, port) : undefined;
     const ingress = dst.type === 'pod' ? evaluateCiliumDirection(ctx, 'ingress', dst, src, protocol, port) : undefined;
-    const undecided = [egress, ingress].find((r) => r?.undecided !== undefined);
-    if (undecided !== undefined) {
-      stages.push({ layer: 'Cilium', result: 'undecided', reason: undecided.undecided!, decidedBy: undecided.isolatedBy });
-      return result('undecided');
+    // a direction that certainly refuses decides, whatever the other one could not tell
+    const refusing = [egress, ingress].some((r) => r !== undefined && !r.allowed && r.undecided === undefined);
+    const unknown = [egress, ingress].find((r) => r?.undecided !== undefined);
+    if (unknown !== undefined && !refusing) {
+      stages.push({ layer: 'Cilium', result: 'undecided', reason: unknown.undecided!, decidedBy: unknown.undecidedBy ?? unknown.isolatedBy });
+      undecided = true;
+    } else {
+      const s = ciliumStage(egress, ingress);
+      stages.push(s);
+      if (s.result === 'deny') return result('dropped');
+      egressHttp = egress?.http ?? [];
+      ingressHttp = ingress?.http ?? [];
+      const l7Unknown = [egress, ingress].find((r) => r?.httpUndecided !== undefined);
+      if (l7Unknown !== undefined) httpUndecided = { reason: l7Unknown.httpUndecided!, by: l7Unknown.allowedBy };
     }
-    const s = ciliumStage(egress, ingress);
-    stages.push(s);
-    if (s.result === 'deny') return result('dropped');
-    egressHttp = egress?.http ?? [];
-    ingressHttp = ingress?.http ?? [];
   }
 
   // what Istio will do on the destination sidecar
@@ -223,20 +263,24 @@ function judgePath(
   const mutual = mtls !== undefined && srcSidecar && mtls.mode !== 'DISABLE';
 
   // 2. Cilium L7 (source side, then destination side)
-  if (mutual && egressHttp.length + ingressHttp.length > 0) {
+  if (httpUndecided !== undefined && (query.http !== undefined || mutual)) {
+    stages.push({ layer: 'Cilium L7', result: 'undecided', reason: httpUndecided.reason, decidedBy: httpUndecided.by });
+    undecided = true;
+  } else if (mutual && egressHttp.length + ingressHttp.length > 0) {
     stages.push({
       layer: 'Cilium L7',
       result: 'undecided',
       reason: 'Cilium L7 HTTP rules apply but the traffic is Istio mTLS-encrypted, which Cilium cannot read',
       decidedBy: [...egressHttp, ...ingressHttp].map((r) => r.ref),
     });
-    return result('undecided');
-  }
-  for (const rules of [egressHttp, ingressHttp]) {
-    if (rules.length === 0) continue;
-    const s = l7Stage(rules, query.http);
-    stages.push(s);
-    if (s.result === 'deny') return result('http-403');
+    undecided = true;
+  } else {
+    for (const rules of [egressHttp, ingressHttp]) {
+      if (rules.length === 0) continue;
+      const s = l7Stage(rules, query.http);
+      stages.push(s);
+      if (s.result === 'deny') return result('http-403');
+    }
   }
 
   // 3 and 4. Istio on the destination sidecar
@@ -303,7 +347,8 @@ export function judge(resources: Resources, query: RequestQuery, options: JudgeO
   if (query.http !== undefined && query.protocol !== 'TCP') throw new RangeError('an HTTP request needs protocol TCP');
   const dataplane = options.dataplane ?? (resources.ciliumPolicies.length > 0 ? 'cilium' : 'kubernetes');
   // on Cilium, host-network pods are the node's (host / remote-node identities)
-  const engine = compile(resources, dataplane === 'cilium' ? 'as-node' : options.hostNetwork);
+  // On Cilium, NetworkPolicy selectors match Cilium security identities (filtered labels).
+  const engine = dataplane === 'cilium' ? compile(resources, 'as-node', 'cilium-identity') : compile(resources, options.hostNetwork);
   const ctx: CiliumContext = { engine, policies: resources.ciliumPolicies, anyProtocols: options.ciliumSctp ? ['TCP', 'UDP', 'SCTP'] : ['TCP', 'UDP'] };
   const istio = { istioRootNamespace: options.istioRootNamespace ?? 'istio-system', trustDomain: options.trustDomain ?? 'cluster.local' };
   const src = resolvePeer(engine, query.src);
@@ -331,7 +376,8 @@ export function judge(resources: Resources, query: RequestQuery, options: JudgeO
       paths,
     };
   }
-  const shown = paths.find((p) => !p.allowed) ?? paths[0]!;
+  // an undecided path makes the query undecided (it may be allowed), before any refused one
+  const shown = paths.find((p) => p.outcome === 'undecided') ?? paths.find((p) => !p.allowed) ?? paths[0]!;
   return {
     ...shown,
     src: src.name,

@@ -115,12 +115,29 @@ export function fqdnCovers(declared: string, fqdn: string): boolean {
   return label !== '' && !label.includes('.');
 }
 
-/** Whether the intent lets a managed caller reach a DNS name. */
-export function intendedEgressToFqdn(m: BundleManifest, caller: Caller, fqdn: string, protocol: string, port: number): boolean {
-  return m.intent.egress.some(
-    (e) => 'fqdn' in e.to && callerOwnsEgress(e.from, caller) && fqdnCovers(e.to.fqdn, fqdn) && e.ports.some((p) => p.port === port && p.protocol === protocol),
+/**
+ * Whether the intent lets a managed caller reach a DNS name that resolves to `ip`: a declared name
+ * covers it, or (policies match addresses, not names) a declared address range covers `ip`.
+ */
+export function intendedEgressToFqdn(m: BundleManifest, caller: Caller, fqdn: string, ip: string, protocol: string, port: number): boolean {
+  return (
+    m.intent.egress.some((e) => 'fqdn' in e.to && callerOwnsEgress(e.from, caller) && fqdnCovers(e.to.fqdn, fqdn) && e.ports.some((p) => p.port === port && p.protocol === protocol)) ||
+    intendedEgressToIp(m, caller, ip, protocol, port)
   );
 }
+
+/**
+ * The address the proof lets its DNS names resolve to: one outside every declared egress range
+ * and the cluster's own, where there is one, so that a name check is decided by the name rules
+ * alone (with none, `intendedEgressToFqdn` counts the range that covers it).
+ */
+export function fqdnProbeAddress(m: BundleManifest): string {
+  const ranges = [...m.intent.egress.flatMap((e) => ('cidr' in e.to ? [e.to] : [])), ...(m.clusterCidrs ?? []).map((cidr) => ({ cidr, except: [] as string[] }))];
+  return FQDN_PROBE_IPS.find((ip) => !ranges.some((r) => inBlock(ip, r.cidr, r.except))) ?? FQDN_PROBE_IPS[0]!;
+}
+
+/** Candidates for `fqdnProbeAddress`: documentation and benchmarking ranges (RFC 5737, 2544), rarely in a declared egress. */
+const FQDN_PROBE_IPS = ['192.0.2.53', '198.18.0.53', '198.51.100.53', '203.0.113.53', '240.0.0.53'];
 
 function callerOwnsEgress(from: { workload: string } | { namespace: string }, c: Caller): boolean {
   if (c.kind === 'external') return false;

@@ -145,8 +145,8 @@ describe('verifyBundle', () => {
   it('proves a *. DNS name as one label: a name one label deeper is denied', () => {
     const r = verifyBundle(shop({ egress: [egress({ from: fromNamespace('shop'), to: toFqdn('*.cdn.example.com'), ports: [443] })] }));
     expect(r.failures).toEqual([]);
-    expect(r.checks.find((c) => c.id === 'shop/web[Deployment] => ztp-probe.cdn.example.com:443/TCP')).toMatchObject({ expected: 'allowed', ok: true });
-    expect(r.checks.find((c) => c.id === 'shop/web[Deployment] => ztp-probe.ztp-deeper.cdn.example.com:443/TCP')).toMatchObject({ expected: 'denied', ok: true });
+    expect(r.checks.find((c) => c.id === 'shop/web[Deployment] => ztp-probe.cdn.example.com@192.0.2.53:443/TCP')).toMatchObject({ expected: 'allowed', ok: true });
+    expect(r.checks.find((c) => c.id === 'shop/web[Deployment] => ztp-probe.ztp-deeper.cdn.example.com@192.0.2.53:443/TCP')).toMatchObject({ expected: 'denied', ok: true });
   });
 
   it('denies external callers outside a declared CIDR and admits those inside', () => {

@@ -1,6 +1,6 @@
 import { buildResources, judge, type Judgement, type Resources } from '@ztp/reachability';
 import { readBundle, type BundleFiles, type BundleManifest } from './bundle-manifest.ts';
-import { egressProbeAddresses, externalCallerAddresses, flowsToPort, intendedAllowed, intendedEgressToFqdn, intendedEgressToIp, matchingFlows, probeRequests, type Caller, type Layer, type ProbeRequest } from './expectations.ts';
+import { egressProbeAddresses, externalCallerAddresses, flowsToPort, intendedAllowed, fqdnProbeAddress, intendedEgressToFqdn, intendedEgressToIp, matchingFlows, probeRequests, type Caller, type Layer, type ProbeRequest } from './expectations.ts';
 import { synthesize, type PodPeer } from './synthesize.ts';
 
 /** One connection the proof checked. */
@@ -68,7 +68,7 @@ export function verifyBundle(bundle: BundleFiles): VerifyReport {
   const options = { trustDomain: m.trustDomain, dataplane: m.cni === 'cilium' ? ('cilium' as const) : ('kubernetes' as const) };
   const mtlsOf = new Map(m.workloads.flatMap((w) => w.ports.map((p) => [`${w.id}|${p.protocol}/${p.port}`, p.mtls] as const)));
 
-  const run = (layer: Layer, caller: Caller, dst: string | { fqdn: string }, dstName: string, protocol: 'TCP' | 'UDP' | 'SCTP', port: number, expected: boolean, declaredBy: string[], request?: ProbeRequest) => {
+  const run = (layer: Layer, caller: Caller, dst: string | { fqdn: string; ip?: string }, dstName: string, protocol: 'TCP' | 'UDP' | 'SCTP', port: number, expected: boolean, declaredBy: string[], request?: ProbeRequest) => {
     const src = caller.kind === 'external' ? caller.ip : caller.ref;
     const j = judge(resourcesOf[layer], { src, dst, protocol, port, ...(request ? { http: { method: request.method, path: request.path } } : {}) }, options);
     const observed = j.outcome;
@@ -144,11 +144,14 @@ export function verifyBundle(bundle: BundleFiles): VerifyReport {
       const names = new Set<string>([PUBLIC_PROBE_FQDN]);
       // `*.suffix` covers one label: probe a name one label deeper too, which it does not cover
       for (const e of m.intent.egress) if ('fqdn' in e.to) for (const n of e.to.fqdn.startsWith('*.') ? [`ztp-probe${e.to.fqdn.slice(1)}`, `ztp-probe.ztp-deeper${e.to.fqdn.slice(1)}`] : [e.to.fqdn]) names.add(n);
+      // a name resolves to an address, and the dataplane allows by address too: each name is
+      // probed as resolving to one address outside the declared ranges where there is one
+      const ip = fqdnProbeAddress(m);
       for (const name of names) {
         for (const pp of egressPorts) {
           const [protocol, port] = pp.split('/') as ['TCP' | 'UDP' | 'SCTP', string];
-          const expected = intendedEgressToFqdn(m, c, name, protocol, Number(port));
-          run('all', c, { fqdn: name }, name, protocol, Number(port), expected, expected ? ['declared egress'] : []);
+          const expected = intendedEgressToFqdn(m, c, name, ip, protocol, Number(port));
+          run('all', c, { fqdn: name, ip }, `${name}@${ip}`, protocol, Number(port), expected, expected ? ['declared egress'] : []);
         }
       }
     }

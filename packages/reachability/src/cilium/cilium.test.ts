@@ -95,13 +95,19 @@ describe('entities and CIDRs', () => {
     expect(judge(c, q('8.8.8.8', 'default/backend')).allowed).toBe(false);
   });
 
-  it('a destination known only by name is IPv4 or IPv6 world: world-ipv4 alone cannot allow it, world-ipv6 alone denies it', () => {
+  // A name without its address may be IPv4 or IPv6 world: a verdict that differs between the two
+  // is undecided (this test used to expect a refusal: "world-ipv4 alone cannot allow it,
+  // world-ipv6 alone denies it").
+  it('a destination known only by name is IPv4 or IPv6 world: a verdict that depends on the family is undecided', () => {
     const egress = (rules: Record<string, unknown>) => world(cnp('default', 'p', { endpointSelector: { matchLabels: { role: 'frontend' } }, ...rules }));
     const byName = q('default/frontend', { fqdn: 'x.example' }, 443);
-    expect(judge(egress({ egress: [{ toEntities: ['world-ipv4'] }] }), byName).allowed).toBe(false);
+    expect(judge(egress({ egress: [{ toEntities: ['world-ipv4'] }] }), byName).outcome).toBe('undecided');
     expect(judge(egress({ egress: [{ toEntities: ['world-ipv4'] }] }), q('default/frontend', { fqdn: 'x.example', ip: '1.2.3.4' }, 443)).allowed).toBe(true);
     expect(judge(egress({ egress: [{ toEntities: ['world'] }] }), byName).allowed).toBe(true);
-    expect(judge(egress({ egress: [{ toEntities: ['world'] }], egressDeny: [{ toEntities: ['world-ipv6'] }] }), byName).allowed).toBe(false);
+    expect(judge(egress({ egress: [{ toEntities: ['world'] }], egressDeny: [{ toEntities: ['world-ipv6'] }] }), byName).outcome).toBe('undecided');
+    // the same in both families: certain
+    expect(judge(egress({ egress: [{ toEntities: ['world'] }], egressDeny: [{ toEntities: ['world'] }] }), byName).outcome).toBe('dropped');
+    expect(judge(egress({ egress: [{ toEntities: ['world-ipv4'] }, { toEntities: ['world-ipv6'] }] }), byName).outcome).toBe('allowed');
   });
 
   it('toCIDR never matches a pod, even inside the CIDR', () => {
@@ -307,5 +313,55 @@ describe('Cilium validation', () => {
     ]);
     expect(judge(r, q('default/web', 'default/api')).allowed).toBe(true);
     expect(judge(r, q('8.8.8.8', 'default/api')).allowed).toBe(false);
+  });
+});
+
+// review-3 F1: Cilium matches NetworkPolicy selectors, like its own, against security identities,
+// whose labels drop e.g. statefulset.kubernetes.io/pod-name, controller-revision-hash,
+// pod-template-hash and kubernetes.io/* (the identity-relevant label filter).
+describe('Kubernetes NetworkPolicy on Cilium: selectors see identity labels only', () => {
+  const db0 = pod('a', 'db-0', { app: 'db', 'statefulset.kubernetes.io/pod-name': 'db-0' }, { ip: '10.0.0.5' });
+  const client = pod('a', 'client', { app: 'client' }, { ip: '10.0.0.6' });
+  const q5 = (src: string, dst: string) => q(src, dst, 80);
+
+  it('review-3 A1: a policy selecting its subject by a filtered label selects nothing', () => {
+    const r = buildResources([db0, client, netpol('a', 'deny-db-0', { podSelector: { matchLabels: { 'statefulset.kubernetes.io/pod-name': 'db-0' } }, policyTypes: ['Ingress'] })]);
+    expect(judge(r, q5('a/client', 'a/db-0'), { dataplane: 'cilium' }).outcome).toBe('allowed');
+    expect(judge(r, q5('a/client', 'a/db-0'), { dataplane: 'kubernetes' }).outcome).toBe('dropped');
+  });
+
+  it('review-3 A2: DoesNotExist on a filtered label matches every peer, as in a CiliumNetworkPolicy', () => {
+    const hashed = pod('a', 'client2', { app: 'client2', 'controller-revision-hash': 'abc' }, { ip: '10.0.0.7' });
+    const peer = { matchExpressions: [{ key: 'controller-revision-hash', operator: 'DoesNotExist' }] };
+    const np = netpol('a', 'db-in', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: peer }] }] });
+    const r = buildResources([db0, hashed, np]);
+    expect(judge(r, q5('a/client2', 'a/db-0'), { dataplane: 'cilium' }).outcome).toBe('allowed');
+    expect(judge(r, q5('a/client2', 'a/db-0'), { dataplane: 'kubernetes' }).outcome).toBe('dropped');
+    // the same rule as a CiliumNetworkPolicy (review-3 A3) agrees
+    const c = cnp('a', 'db-in', { endpointSelector: { matchLabels: { app: 'db' } }, ingress: [{ fromEndpoints: [peer] }] });
+    expect(judge(buildResources([db0, hashed, c]), q5('a/client2', 'a/db-0')).outcome).toBe('allowed');
+  });
+
+  it('a peer selected by a filtered label is not admitted, and kept labels and namespace labels still select', () => {
+    const r = world(
+      netpol('default', 'backend-in', {
+        podSelector: { matchLabels: { role: 'backend' } },
+        ingress: [
+          { from: [{ podSelector: { matchLabels: { 'pod-template-hash': 'abc' } } }] },
+          { from: [{ namespaceSelector: { matchLabels: { team: 'blue' } }, podSelector: { matchLabels: { role: 'client' } } }] },
+        ],
+      }),
+    );
+    // frontend carries pod-template-hash=abc, which its identity drops
+    expect(judge(r, q('default/frontend', 'default/backend'), { dataplane: 'cilium' }).outcome).toBe('dropped');
+    expect(judge(r, q('default/frontend', 'default/backend'), { dataplane: 'kubernetes' }).outcome).toBe('allowed');
+    expect(judge(r, q('other/client', 'default/backend'), { dataplane: 'cilium' }).outcome).toBe('allowed');
+  });
+
+  it('an egress policy selecting its subject by a filtered label does not isolate it', () => {
+    const r = buildResources([db0, client, netpol('a', 'db-0-egress', { podSelector: { matchLabels: { 'statefulset.kubernetes.io/pod-name': 'db-0' } }, policyTypes: ['Egress'] })]);
+    expect(judge(r, q5('a/db-0', 'a/client'), { dataplane: 'cilium' }).outcome).toBe('allowed');
+    expect(judge(r, q5('a/db-0', '8.8.8.8'), { dataplane: 'cilium' }).outcome).toBe('allowed');
+    expect(judge(r, q5('a/db-0', 'a/client'), { dataplane: 'kubernetes' }).outcome).toBe('dropped');
   });
 });

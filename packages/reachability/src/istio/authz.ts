@@ -2,15 +2,23 @@
  * Istio AuthorizationPolicy evaluation on a server sidecar, in Istio's order: CUSTOM, then
  * DENY, then ALLOW (deny by default once an ALLOW policy applies). Matching follows istiod's
  * RBAC generation: for plain TCP traffic an ALLOW rule with HTTP-only fields never matches,
- * while a DENY rule simply loses its HTTP-only fields (and so denies more). What the analysis
- * cannot know (e.g. an unknown source IP, the TLS SNI) never makes an ALLOW rule match and
- * always makes a DENY rule match.
+ * while a DENY rule simply loses its HTTP-only fields (and so denies more).
+ *
+ * What the analysis cannot know (an unknown source or destination IP, the TLS SNI...) makes a
+ * rule's match `unknown` (three-valued, see `../tri.ts`), for ALLOW and DENY rules alike. The
+ * decision is then computed in three-valued logic and is `allow` or `deny` only when it is the
+ * same whichever way the unknowns resolve:
+ *   refused = CUSTOM may apply ? (rest refused ? deny : undecided) : rest
+ *   rest    = NOT deny AND allow, where deny = OR(DENY rules), allow = OR(ALLOW rules) (true
+ *             when no ALLOW policy applies).
+ * E.g. an unknown DENY match next to a certain ALLOW match is undecided, but an unknown DENY
+ * match while ALLOW policies apply and none can match is a (certain) deny.
  */
 import type { ObjectRef } from '../cilium/evaluate.ts';
 import type { HttpRequest } from '../cilium/http.ts';
 import type { IpAddress } from '../ip.ts';
 import type { Pod } from '../model.ts';
-import { and, matchField, matchIp, matchPath, matchString, or } from './match.ts';
+import { and, matchField, matchIp, matchPath, matchString, not, or } from './match.ts';
 import type { Tri } from './match.ts';
 import type { AuthorizationPolicy, AuthzCondition, AuthzOperation, AuthzRule, AuthzSource } from './model.ts';
 
@@ -122,41 +130,62 @@ function ruleMatches(rule: AuthzRule, req: AuthzRequest, tcp: boolean): Tri {
   return and([from, to, when]);
 }
 
-/** Rules of a policy that match; ALLOW needs certainty, the other actions count unknown as a match. */
-function matchingRules(policy: AuthorizationPolicy, req: AuthzRequest): { index: number; certain: boolean }[] {
+/** The rules of a policy whose match is not certainly false, with their three-valued match. */
+function matchingRules(policy: AuthorizationPolicy, req: AuthzRequest): { index: number; match: Tri }[] {
   const tcp = req.http === undefined;
-  const out: { index: number; certain: boolean }[] = [];
+  const out: { index: number; match: Tri }[] = [];
   policy.rules.forEach((rule, index) => {
     if (tcp && policy.action === 'ALLOW' && hasHttpOnly(rule)) return;
     const m = ruleMatches(rule, req, tcp);
-    if (m === true) out.push({ index, certain: true });
-    else if (m === 'unknown' && policy.action !== 'ALLOW') out.push({ index, certain: false });
+    if (m !== false) out.push({ index, match: m });
   });
   return out;
 }
 
-/** Evaluates the policies applying to a sidecar for one request. */
+type Matched = { p: AuthorizationPolicy; r: { index: number; match: Tri } };
+
+const refsOf = (list: readonly Matched[], match: Tri): ObjectRef[] => list.filter((m) => m.r.match === match).map((m) => ref(m.p, m.r.index));
+
+/** Evaluates the policies applying to a sidecar for one request (three-valued, see the module comment). */
 export function evaluateAuthorization(policies: readonly AuthorizationPolicy[], req: AuthzRequest): AuthzDecision {
-  for (const p of policies.filter((x) => x.action === 'CUSTOM')) {
-    const m = matchingRules(p, req);
-    if (m.length > 0) {
-      return { result: 'undecided', reason: `the external authorizer ${p.provider ?? ''} decides (CUSTOM policy)`, decidedBy: m.map((r) => ref(p, r.index)) };
-    }
+  const matched = (action: AuthorizationPolicy['action']): Matched[] =>
+    policies.filter((x) => x.action === action).flatMap((p) => matchingRules(p, req).map((r) => ({ p, r })));
+  const customs = matched('CUSTOM');
+  const denies = matched('DENY');
+  const allowPolicies = policies.filter((x) => x.action === 'ALLOW');
+  const allows = matched('ALLOW');
+  const deny = or(denies.map((d) => d.r.match));
+  const allow: Tri = allowPolicies.length === 0 ? true : or(allows.map((a) => a.r.match));
+  const rest = and([not(deny), allow]);
+
+  // refused whatever the unknowns, and whatever an external authorizer says
+  if (rest === false) {
+    if (deny === true) return { result: 'deny', reason: 'a DENY policy matches', decidedBy: refsOf(denies, true) };
+    return { result: 'deny', reason: 'ALLOW policies apply and none matches', decidedBy: allowPolicies.map((p) => ref(p)) };
   }
-  const denies = policies
-    .filter((x) => x.action === 'DENY')
-    .flatMap((p) => matchingRules(p, req).map((r) => ({ p, r })));
-  if (denies.length > 0) {
-    const uncertain = denies.every((d) => !d.r.certain);
+  const custom = or(customs.map((c) => c.r.match));
+  if (custom !== false) {
+    const provider = customs[0]!.p.provider ?? '';
     return {
-      result: 'deny',
-      reason: uncertain ? 'a DENY rule may match (it depends on attributes this analysis cannot see)' : 'a DENY policy matches',
-      decidedBy: denies.map((d) => ref(d.p, d.r.index)),
+      result: 'undecided',
+      reason: custom === true ? `the external authorizer ${provider} decides (CUSTOM policy)` : `a CUSTOM policy may apply (it depends on attributes this analysis cannot see); the external authorizer ${provider} would decide`,
+      decidedBy: customs.map((c) => ref(c.p, c.r.index)),
     };
   }
-  const allows = policies.filter((x) => x.action === 'ALLOW');
-  if (allows.length === 0) return { result: 'allow', reason: 'no ALLOW policy applies', decidedBy: [] };
-  const matched = allows.flatMap((p) => matchingRules(p, req).map((r) => ref(p, r.index)));
-  if (matched.length > 0) return { result: 'allow', reason: 'an ALLOW policy matches', decidedBy: matched };
-  return { result: 'deny', reason: 'ALLOW policies apply and none matches', decidedBy: allows.map((p) => ref(p)) };
+  if (rest === true) {
+    if (allowPolicies.length === 0) return { result: 'allow', reason: 'no ALLOW policy applies', decidedBy: [] };
+    return { result: 'allow', reason: 'an ALLOW policy matches', decidedBy: refsOf(allows, true) };
+  }
+  if (deny === 'unknown') {
+    return {
+      result: 'undecided',
+      reason: 'a DENY rule may match (it depends on attributes this analysis cannot see, e.g. an IP that is not known)',
+      decidedBy: refsOf(denies, 'unknown'),
+    };
+  }
+  return {
+    result: 'undecided',
+    reason: 'only ALLOW rules that may match apply (it depends on attributes this analysis cannot see, e.g. an IP that is not known)',
+    decidedBy: refsOf(allows, 'unknown'),
+  };
 }

@@ -5,26 +5,11 @@
  */
 import { parseCidr, parseIp } from '../ip.ts';
 import type { IpAddress } from '../ip.ts';
+import { and, not, or } from '../tri.ts';
+import type { Tri } from '../tri.ts';
 
-/** True, false, or unknown (an attribute the analysis cannot see). */
-export type Tri = boolean | 'unknown';
-
-/** AND of three-valued results. */
-export function and(values: readonly Tri[]): Tri {
-  if (values.includes(false)) return false;
-  return values.includes('unknown') ? 'unknown' : true;
-}
-
-/** OR of three-valued results. */
-export function or(values: readonly Tri[]): Tri {
-  if (values.includes(true)) return true;
-  return values.includes('unknown') ? 'unknown' : false;
-}
-
-/** Negation. */
-export function not(value: Tri): Tri {
-  return value === 'unknown' ? 'unknown' : !value;
-}
+export { and, not, or };
+export type { Tri };
 
 /** Istio string matching of one pattern against a value (`undefined`: attribute absent). */
 export function matchString(pattern: string, value: string | undefined, ignoreCase = false): boolean {
