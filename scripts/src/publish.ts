@@ -30,7 +30,7 @@ import { dirname, join, posix, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { parse } from 'yaml';
-import { compileEnvironments, discoverEnvironments, findRoot, listFiles, loadEnvironment, loadGitOpsSettings, toYaml, type CompiledRepository } from '@ztp/compiler';
+import { compileEnvironments, discoverEnvironments, findRoot, kustomization, listFiles, loadEnvironment, loadGitOpsSettings, type CompiledRepository } from '@ztp/compiler';
 import { verifyBundle } from '@ztp/verify';
 
 /** Where the ApplicationSet goes on the publish branch. */
@@ -137,10 +137,6 @@ function readFolder(dir: string): Files {
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-/** The kustomization the compiler writes for these object files (sorted): their list and nothing else. */
-function kustomizationOf(objects: readonly string[]): string {
-  return toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...objects] });
-}
 
 /**
  * Whether a bundle is whole: UTF-8 text, a manifest for this environment listing every file with
@@ -179,7 +175,7 @@ export function checkIntegrity(environment: string, files: Files): string[] {
     const extra = resources.filter((r) => !objects.includes(r));
     const missing = objects.filter((o) => !resources.includes(o));
     problems.push(`kustomization.yaml does not list exactly the manifest's objects${extra.length ? `; extra: ${extra.join(', ')}` : ''}${missing.length ? `; missing: ${missing.join(', ')}` : ''}`);
-  } else if (text('kustomization.yaml') !== kustomizationOf(objects)) {
+  } else if (text('kustomization.yaml') !== kustomization(objects)) {
     // kustomize would apply any other field too (patches, namePrefix, components...), and the proof reads only resources
     problems.push(`kustomization.yaml is not the one the compiler writes for the manifest's objects (it holds more than their list, e.g. patches, which Argo CD would apply and the proof never saw)`);
   }

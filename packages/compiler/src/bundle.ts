@@ -40,6 +40,14 @@ function fileName(o: K8sObject): string {
   return o.metadata.namespace ? `${kind}-${o.metadata.namespace}-${o.metadata.name}.yaml` : `${kind}-${o.metadata.name}.yaml`;
 }
 
+/**
+ * The bundle's `kustomization.yaml`: the object files (sorted) and nothing else, so that Argo CD
+ * applies exactly the proven objects (publish refuses any other kustomization).
+ */
+export function kustomization(resources: readonly string[]): string {
+  return toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...resources] });
+}
+
 /** The declared connectivity, for the verifiers: what must be allowed, everything else denied. */
 export function intendedConnectivity(ir: IR) {
   const peer = (p: IR['allows'][number]['source']) =>
@@ -121,7 +129,7 @@ export function assembleBundle(ir: IR, objects: readonly Emitted[], extraFiles: 
   }
 
   const resources = manifest.map((m) => m.file).sort();
-  files.set('kustomization.yaml', toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources }));
+  files.set('kustomization.yaml', kustomization(resources));
   manifest.sort((a, b) => (a.file < b.file ? -1 : 1));
   files.set(
     'manifest.json',

@@ -4,7 +4,7 @@
  * folder), which sit at the edges.
  */
 export { compileEnvironment, compileEnvironments, emitEnvironment, type CompiledRepository, type EmittedEnvironment } from './compile.ts';
-export { assembleBundle, intendedConnectivity, BundleError, type Bundle, type ManifestObject } from './bundle.ts';
+export { assembleBundle, intendedConnectivity, kustomization, BundleError, type Bundle, type ManifestObject } from './bundle.ts';
 export { toIR, originOf, type IR, type IRAllow, type IREgress, type IRPeer, type IRWorkload, type IRNamespace } from './ir.ts';
 export * from './emitters/index.ts';
 export { schemaError, knownKinds } from './schema.ts';
