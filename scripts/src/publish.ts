@@ -137,7 +137,6 @@ function readFolder(dir: string): Files {
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-
 /**
  * Whether a bundle is whole: UTF-8 text, a manifest for this environment listing every file with
  * its hash, and a kustomization listing exactly the manifest's objects. Problems, if any.

@@ -3,7 +3,6 @@ import type { IR } from '../ir.ts';
 import { emitted, ztpLabels, type Emitted } from '../object.ts';
 import { secretMountGuard } from './secret-mounts.ts';
 
-
 /** Whether the bundle issues SPIFFE certificates: no mesh, certificates configured, and the mesh layer on. */
 export function certificatesIssued(ir: IR): boolean {
   return ir.layers.has('mesh') && ir.env.mesh.mode === 'none' && ir.env.certificates !== undefined;
