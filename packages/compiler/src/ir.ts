@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import {
   cidrContains,
+  cidrKey,
   compareCidrs,
   effectiveMtls,
   l7EnforcerOf,
@@ -156,7 +157,7 @@ export function ipBlockExcept(cidr: string, except: readonly string[], clusterCi
     const c = parseCidr(text);
     if (c === undefined) throw new Error(`internal: unvalidated CIDR ${text}`);
     if (!user && !strictlyInside(c)) return;
-    const key = `${c.family}|${c.network}|${c.prefix}`;
+    const key = cidrKey(c);
     if (!ranges.has(key)) ranges.set(key, { text, cidr: c });
   };
   for (const x of except) add(x, true);

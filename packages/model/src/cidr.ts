@@ -54,6 +54,11 @@ export function cidrContains(outer: Cidr, inner: Cidr): boolean {
   return inner.network >> shift === outer.network >> shift;
 }
 
+/** A key that is the same for the same range, however it was written (e.g. IPv6 `::/0` and `0::/0`). */
+export function cidrKey(c: Cidr): string {
+  return `${c.family}|${c.network}|${c.prefix}`;
+}
+
 /** Orders CIDRs by family (IPv4 first), network address, then prefix length (shorter first). */
 export function compareCidrs(a: Cidr, b: Cidr): number {
   if (a.family !== b.family) return a.family - b.family;

@@ -12,7 +12,7 @@ export { AUDIT_LEVELS, type AuditRule, type AuditSettings } from './audit.ts';
 export { LAYERS, layersForPhase, type Layer, type RolloutPhase, type MeshSettings, type DnsSettings, type CertificateSettings, type VaultSettings } from './settings.ts';
 export { validateEnvironment, validateEnvironments, effectiveMtls, l7EnforcerOf } from './validate.ts';
 export { InputError, formatProblem, type Problem } from './errors.ts';
-export { parseCidr, cidrContains, compareCidrs, type Cidr } from './cidr.ts';
+export { parseCidr, cidrContains, cidrKey, compareCidrs, type Cidr } from './cidr.ts';
 export type { SourceLocation } from './source.ts';
 export { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue, checkPortName } from './names.ts';
 export type { AdmissionModule } from '@ztp/admission';

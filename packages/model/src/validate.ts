@@ -1,5 +1,5 @@
 import { AUDIT_LEVELS, type AuditRule } from './audit.ts';
-import { cidrContains, parseCidr, type Cidr } from './cidr.ts';
+import { cidrContains, cidrKey, parseCidr, type Cidr } from './cidr.ts';
 import type { Environment } from './environment.ts';
 import { InputError, problemAt, type Problem } from './errors.ts';
 import { egressId } from './egress.ts';
@@ -185,7 +185,7 @@ function validateSettings(env: Environment, c: Collector): void {
       c.add(at, obj, `clusterCidrs: ${JSON.stringify(text)} is not a CIDR with zero host bits (e.g. 10.244.0.0/16 for the pods, 10.96.0.0/12 for the services)`);
       continue;
     }
-    const key = `${cidr.family}|${cidr.network}|${cidr.prefix}`;
+    const key = cidrKey(cidr);
     if (seenRanges.has(key)) c.add(at, obj, `clusterCidrs lists ${text} twice`);
     seenRanges.add(key);
   }
