@@ -283,12 +283,16 @@ function validateWorkloads(env: Environment, managed: Set<string>, c: Collector)
     }
   }
   // Least privilege per workload: no workload may take another's identity through the API.
+  // Only the few workloads with such access look at their namespace (no pass over every pair).
   for (const w of byId.values()) {
+    const grants = w.apiAccess.flatMap((perm) => {
+      const how = actsAsOthers(w, perm);
+      return how === undefined ? [] : [{ perm, how }];
+    });
+    if (grants.length === 0) continue;
     const others = [...byId.values()].filter((o) => o !== w && o.namespace === w.namespace && o.serviceAccount !== w.serviceAccount);
     if (others.length === 0) continue;
-    for (const perm of w.apiAccess) {
-      const how = actsAsOthers(w, perm);
-      if (how === undefined) continue;
+    for (const { perm, how } of grants) {
       const token = perm.resources.includes('serviceaccounts/token') ? `, or (for serviceaccounts/token) list only its own service account "${w.serviceAccount}" in resourceNames` : '';
       c.add(w.at, `workload ${workloadId(w)}`, `apiAccess to ${perm.resources.join(', ')} (${perm.verbs.join(', ')}) lets it ${how} in namespace ${w.namespace}, so it could act as ${others.map(workloadId).join(', ')} and take their identities, certificates, Vault roles and secrets; put this workload in a namespace of its own${token}`);
     }
