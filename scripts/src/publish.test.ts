@@ -153,7 +153,7 @@ describe('publish', () => {
     const changed = (await git(repo, 'diff', '--name-only', parent ?? '', commit ?? '')).split('\n');
     expect(changed.length).toBeGreaterThan(0);
     expect(changed.every((f) => f.startsWith('bundles/dev/'))).toBe(true);
-    expect(await git(repo, 'show', `${commit}:bundles/dev/manifest.json`)).toContain('"port": 5433');
+    expect(await git(repo, 'show', `${commit}:bundles/dev/manifest.json`)).toContain('"port":5433');
   });
 
   it('refuses a bundle with an extra allow-all NetworkPolicy, listed or not, with exit 1 and nothing committed', async () => {

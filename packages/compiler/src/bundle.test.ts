@@ -6,6 +6,7 @@ import { compileEnvironment } from './compile.ts';
 import { emitApplicationSet } from './emitters/argocd.ts';
 import { emitted } from './object.ts';
 import { knownKinds, schemaError } from './schema.ts';
+import { canonical, toJsonRows } from './serialize.ts';
 import { CLUSTER_CIDRS, env, irOf, SIDECAR, shop } from './testing.ts';
 
 describe('assembleBundle', () => {
@@ -34,6 +35,32 @@ describe('assembleBundle', () => {
 
   it('refuses a kind it has no schema for', () => {
     expect(schemaError({ apiVersion: 'example.com/v1', kind: 'Thing', metadata: { name: 'x' } })).toMatch(/no upstream schema is known/);
+  });
+
+  it('writes manifest.json with every key in canonical order and one line per entry', () => {
+    // labels declared out of order everywhere the manifest carries labels; every kind of peer
+    const web = workload({ namespace: 'shop', name: 'web', labels: { tier: 'front', app: 'web' }, ports: { http: { port: 8080, appProtocol: 'http' } } });
+    const db = workload({ namespace: 'shop', name: 'db', labels: { zone: 'a', app: 'db' }, ports: { pg: { port: 5432 }, ext: { port: 9000, mtls: 'DISABLE' } } });
+    const e = env({
+      workloads: [web, db],
+      clusterCidrs: CLUSTER_CIDRS,
+      dns: { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns', component: 'dns' }, port: 53 },
+      mesh: { ...SIDECAR, istiodLabels: { istio: 'pilot', app: 'istiod' } },
+      admission: [{ id: 'some-rules', description: 'rules' }],
+      flows: [
+        flow({ from: web, to: db, ports: ['pg'] }),
+        flow({ from: db, to: web, ports: ['http'], http: [{ methods: ['GET'], paths: ['/api/*'] }] }),
+        flow({ from: [fromCidr('203.0.113.0/24')], to: db, ports: ['ext'] }),
+      ],
+      egress: [egress({ from: web, to: toCidr('198.51.100.0/24'), ports: [443] })],
+    });
+    const text = compileEnvironment(e, '/repo').files.get('manifest.json') ?? '';
+    const parsed = JSON.parse(text) as { objects: unknown[]; files: unknown[] };
+    expect(parsed.objects.length).toBeGreaterThan(5);
+    expect(text).toBe(toJsonRows(canonical(parsed)));
+    // each entry of a list is one line that names itself
+    for (const o of parsed.objects) expect(text).toContain(`\n    ${JSON.stringify(canonical(o))}`);
+    expect(text.split('\n').filter((l) => l.includes('"sha256"')).length).toBe(parsed.objects.length + parsed.files.length);
   });
 
   it('lists admission modules in manifest.json only once the admission layer is on', () => {

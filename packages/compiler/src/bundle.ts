@@ -3,7 +3,7 @@ import { effectiveMtls, workloadId, type Layer } from '@ztp/model';
 import type { IR } from './ir.ts';
 import type { Emitted, K8sObject } from './object.ts';
 import { schemaError } from './schema.ts';
-import { sha256, toJson, toYaml } from './serialize.ts';
+import { canonical, sha256, toJsonRows, toYaml } from './serialize.ts';
 import { syncWave, withArgoAnnotations } from './sync-waves.ts';
 
 /** A compiled bundle, in memory: relative path → file content. Nothing is written yet. */
@@ -54,7 +54,15 @@ export function intendedConnectivity(ir: IR) {
     p.kind === 'workload' ? { workload: p.workload.id } : p.kind === 'namespace'
         ? { managed: p.managed, namespace: p.namespace }
         : { cidr: p.cidr, ...(p.except.length > 0 ? { except: [...p.except] } : {}) };
+  // keys in canonical order, as manifest.json writes them (see toJsonRows)
   return {
+    dns: { namespace: ir.env.dns.namespace, podLabels: sortedLabels(ir.env.dns.podLabels), port: ir.env.dns.port },
+    egress: ir.egress.map((e) => ({
+      from: e.from.kind === 'workload' ? { workload: e.from.workload.id } : { namespace: e.from.namespace },
+      ports: e.ports.map((p) => ({ port: p.port, protocol: p.protocol })),
+      source: e.origin,
+      to: e.to.type === 'cidr' ? { cidr: e.to.cidr, except: [...e.to.except] } : { fqdn: e.to.fqdn },
+    })),
     flows: ir.allows.map((a) => ({
       from: peer(a.source),
       ...(a.http !== undefined ? { http: a.http.map((r) => ({ ...(r.methods ? { methods: [...r.methods] } : {}), ...(r.paths ? { paths: [...r.paths] } : {}) })) } : {}),
@@ -63,14 +71,12 @@ export function intendedConnectivity(ir: IR) {
       source: a.origin,
       to: a.dest.id,
     })),
-    egress: ir.egress.map((e) => ({
-      from: e.from.kind === 'workload' ? { workload: e.from.workload.id } : { namespace: e.from.namespace },
-      ports: e.ports.map((p) => ({ port: p.port, protocol: p.protocol })),
-      source: e.origin,
-      to: e.to.type === 'cidr' ? { cidr: e.to.cidr, except: [...e.to.except] } : { fqdn: e.to.fqdn },
-    })),
-    dns: { namespace: ir.env.dns.namespace, podLabels: { ...ir.env.dns.podLabels }, port: ir.env.dns.port },
   };
+}
+
+/** Labels with their keys sorted (canonical order), as a new object. */
+function sortedLabels(labels: Readonly<Record<string, string>>): Record<string, string> {
+  return canonical(labels) as Record<string, string>;
 }
 
 /** The workloads as the verifiers need them: identity, selector labels and ports. */
@@ -78,7 +84,7 @@ function workloadsOf(ir: IR) {
   return ir.workloads.map((w) => ({
     id: workloadId(w),
     images: [...w.source.images],
-    labels: { ...w.labels },
+    labels: sortedLabels(w.labels),
     name: w.name,
     namespace: w.namespace,
     ports: w.ports.map((p) => ({ appProtocol: p.appProtocol, mtls: effectiveMtls(ir.env, p), name: p.name, port: p.port, protocol: p.protocol })),
@@ -102,13 +108,13 @@ export function assembleBundle(ir: IR, objects: readonly Emitted[], extraFiles: 
   for (const e of objects) {
     const object = withArgoAnnotations(e.object);
     const error = schemaError(object);
-    const id = `${object.kind} ${object.metadata.namespace ? object.metadata.namespace + '/' : ''}${object.metadata.name}`;
-    if (error !== undefined) problems.push(`${id} (from ${e.sources.join(', ')}): ${error}`);
+    const id = () => `${object.kind} ${object.metadata.namespace ? object.metadata.namespace + '/' : ''}${object.metadata.name}`;
+    if (error !== undefined) problems.push(`${id()} (from ${e.sources.join(', ')}): ${error}`);
     const file = `${e.layer}/${fileName(object)}`;
-    if (files.has(file)) problems.push(`${id} is emitted twice (${file})`);
+    if (files.has(file)) problems.push(`${id()} is emitted twice (${file})`);
     const text = toYaml(object);
     files.set(file, text);
-    // keys in manifest.json's order, so that writing it copies nothing (see toJson)
+    // keys in canonical order, as manifest.json writes them (see toJsonRows)
     manifest.push({
       apiVersion: object.apiVersion,
       kind: object.kind,
@@ -128,34 +134,35 @@ export function assembleBundle(ir: IR, objects: readonly Emitted[], extraFiles: 
     files.set(f.path, f.content);
   }
 
-  const resources = manifest.map((m) => m.file).sort();
-  files.set('kustomization.yaml', kustomization(resources));
   manifest.sort((a, b) => (a.file < b.file ? -1 : 1));
+  const resources = manifest.map((m) => m.file);
+  files.set('kustomization.yaml', kustomization(resources));
+  // keys in canonical order (toJsonRows writes them as they are; bundle.test.ts checks it)
   files.set(
     'manifest.json',
-    toJson({
-      schemaVersion: 1,
-      environment: ir.env.name,
+    toJsonRows({
+      // Only what the bundle carries: before phase 3 the admission layer is off.
+      admission: ir.layers.has('admission') ? ir.env.admission.map((m) => ({ description: m.description, id: m.id })) : [],
       cluster: ir.env.cluster,
-      trustDomain: ir.env.trustDomain,
-      cni: ir.env.cni,
       // only when declared, so bundles of environments without it keep their bytes
       ...(ir.env.clusterCidrs.length > 0 ? { clusterCidrs: [...ir.env.clusterCidrs] } : {}),
+      cni: ir.env.cni,
+      enforcement: ir.env.enforcement,
+      environment: ir.env.name,
+      files: extras.map((f) => ({ file: f.path, sha256: sha256(f.content) })),
+      intent: intendedConnectivity(ir),
+      layers: [...ir.layers].sort(),
       mesh:
         ir.env.mesh.mode === 'none'
           ? { mode: 'none' }
-          : { mode: ir.env.mesh.mode, mtls: ir.env.mesh.mtls, istiod: { namespace: ir.env.mesh.istiodNamespace, labels: { ...ir.env.mesh.istiodLabels } } },
-      enforcement: ir.env.enforcement,
-      phase: ir.env.phase,
-      layers: [...ir.layers].sort(),
-      source: ir.envOrigin,
+          : { istiod: { labels: sortedLabels(ir.env.mesh.istiodLabels), namespace: ir.env.mesh.istiodNamespace }, mode: ir.env.mesh.mode, mtls: ir.env.mesh.mtls },
       namespaces: ir.namespaces.map((n) => n.name),
-      workloads: workloadsOf(ir),
-      intent: intendedConnectivity(ir),
-      // Only what the bundle carries: before phase 3 the admission layer is off.
-      admission: ir.layers.has('admission') ? ir.env.admission.map((m) => ({ id: m.id, description: m.description })) : [],
       objects: manifest,
-      files: extras.map((f) => ({ file: f.path, sha256: sha256(f.content) })),
+      phase: ir.env.phase,
+      schemaVersion: 1,
+      source: ir.envOrigin,
+      trustDomain: ir.env.trustDomain,
+      workloads: workloadsOf(ir),
     }),
   );
   return { environment: ir.env.name, files: new Map([...files].sort((a, b) => (a[0] < b[0] ? -1 : 1))), objectFiles: resources };

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, stringify } from 'yaml';
-import { canonical, toJson, toYaml } from './serialize.ts';
+import { canonical, toJson, toJsonRows, toYaml } from './serialize.ts';
 
 /**
  * The reference: the `yaml` package's Document model, which `toYaml` replaced (same options). The
@@ -179,14 +179,7 @@ describe('toYaml', () => {
 });
 
 describe('toJson', () => {
-  it('gives back every example manifest byte for byte, and on random objects the content of JSON.stringify in canonical key order', () => {
-    const root = new URL('../../../environments/', import.meta.url).pathname;
-    const manifests = readdirSync(root).map((e) => join(root, e, '__golden__', 'manifest.json')).filter((f) => { try { readFileSync(f); return true; } catch { return false; } });
-    expect(manifests.length).toBeGreaterThan(0);
-    for (const f of manifests) {
-      const text = readFileSync(f, 'utf8');
-      expect(toJson(JSON.parse(text)), f).toBe(text);
-    }
+  it('writes the content of JSON.stringify in canonical key order (random objects)', () => {
     /** Every object's keys: index keys, then apiVersion, kind, metadata (or name, namespace, labels, annotations under a top-level metadata), then by code unit. */
     const ordered = (v: unknown, first: readonly string[]): boolean => {
       if (Array.isArray(v)) return v.every((x) => ordered(x, ['apiVersion', 'kind', 'metadata']));
@@ -218,5 +211,52 @@ describe('toJson', () => {
 
   it('is canonical JSON with a final newline', () => {
     expect(toJson({ b: 1, kind: 'K', a: [{ z: 1, apiVersion: 'v' }] })).toBe('{\n  "kind": "K",\n  "a": [\n    {\n      "apiVersion": "v",\n      "z": 1\n    }\n  ],\n  "b": 1\n}\n');
+  });
+});
+
+/** JSON text without the whitespace between tokens (JSON.stringify's form without indentation). */
+function withoutLayout(text: string): string {
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (inString) {
+      out += ch;
+      if (ch === '\\') out += text[++i];
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') {
+      inString = true;
+      out += ch;
+    } else if (ch !== ' ' && ch !== '\n') out += ch;
+  }
+  return out;
+}
+
+describe('toJsonRows', () => {
+  it('writes every example manifest as it is: keys in canonical order, one line per list entry', () => {
+    const root = new URL('../../../environments/', import.meta.url).pathname;
+    const manifests = readdirSync(root).map((e) => join(root, e, '__golden__', 'manifest.json')).filter((f) => { try { readFileSync(f); return true; } catch { return false; } });
+    expect(manifests.length).toBeGreaterThan(0);
+    for (const f of manifests) {
+      const text = readFileSync(f, 'utf8');
+      expect(toJsonRows(canonical(JSON.parse(text))), f).toBe(text);
+    }
+  });
+
+  it('has the content of JSON.stringify, keys in the order the objects have them (random objects)', () => {
+    const rnd = random(7);
+    for (let i = 0; i < 5_000; i++) {
+      const value = randomValue(rnd, 4);
+      const wrapped = i % 2 === 0 ? value : { kind: 'K', rows: [value, () => 1, undefined], f: () => 1, u: undefined, value };
+      const text = toJsonRows(wrapped);
+      expect(text.endsWith('\n')).toBe(true);
+      expect(withoutLayout(text)).toBe(JSON.stringify(wrapped));
+    }
+  });
+
+  it('indents objects by two and writes each list entry as compact JSON on a line of its own', () => {
+    expect(toJsonRows({ b: [{ x: 1, y: [1, 2] }, 'two', []], a: { c: [], d: {}, e: null } })).toBe(
+      '{\n  "b": [\n    {"x":1,"y":[1,2]},\n    "two",\n    []\n  ],\n  "a": {\n    "c": [],\n    "d": {},\n    "e": null\n  }\n}\n',
+    );
   });
 });

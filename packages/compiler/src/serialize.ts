@@ -398,6 +398,55 @@ export function toJson(value: unknown): string {
   return JSON.stringify(canonicalShared(value, ''), null, 2) + '\n';
 }
 
+/**
+ * JSON for a large document that programs read and people review in diffs (`manifest.json`):
+ * objects indented by two as by `toJson`, but every array element on a line of its own, as compact
+ * JSON, so that a changed entry is one changed line that names itself (and writing it costs about
+ * half the indented form). Keys are written in the order the objects have them, undefined values
+ * left out: the caller builds them in canonical order (bundle.test.ts checks `manifest.json`).
+ */
+export function toJsonRows(value: unknown): string {
+  const out: string[] = [];
+  writeRows(out, value, '');
+  out.push('\n');
+  return out.join('');
+}
+
+function writeRows(out: string[], value: unknown, indent: string): void {
+  if (Array.isArray(value)) {
+    if (value.length === 0) {
+      out.push('[]');
+      return;
+    }
+    const inner = `,\n${indent}  `;
+    out.push(`[\n${indent}  `);
+    for (let i = 0; i < value.length; i++) out.push(i > 0 ? inner : '', JSON.stringify(value[i]) ?? 'null');
+    out.push(`\n${indent}]`);
+    return;
+  }
+  if (value === null || typeof value !== 'object') {
+    out.push(JSON.stringify(value) ?? 'null');
+    return;
+  }
+  const obj = value as Record<string, unknown>;
+  // the keys JSON.stringify writes (not those of undefined, functions or symbols)
+  const keys = Object.keys(obj).filter((k) => {
+    const t = typeof obj[k];
+    return t !== 'undefined' && t !== 'function' && t !== 'symbol';
+  });
+  if (keys.length === 0) {
+    out.push('{}');
+    return;
+  }
+  const inner = `${indent}  `;
+  out.push('{');
+  for (let i = 0; i < keys.length; i++) {
+    out.push(i > 0 ? `,\n${inner}` : `\n${inner}`, JSON.stringify(keys[i]), ': ');
+    writeRows(out, obj[keys[i]!], inner);
+  }
+  out.push(`\n${indent}}`);
+}
+
 /** sha256 of a text, hex. */
 export function sha256(text: string): string {
   return hash('sha256', text, 'hex');
