@@ -196,9 +196,10 @@ export function toIR(env: Environment, repositoryRoot: string): IR {
       origin: originOf(w.at, root),
     }))
     .sort(byKey((w) => w.id));
-  const byId = new Map(workloads.map((w) => [w.id, w]));
+  // validated: flows and egress name the environment's own workload objects
+  const bySource = new Map(workloads.map((w) => [w.source, w]));
   const ir = (w: Workload): IRWorkload => {
-    const found = byId.get(workloadId(w));
+    const found = bySource.get(w);
     if (!found) throw new Error(`internal: workload ${workloadId(w)} missing from IR`);
     return found;
   };

@@ -18,7 +18,7 @@ export function ztpLabels(env: string): Record<string, string> {
 
 /** A bundle object of `layer`, from `sources`. */
 export function emitted(layer: Layer, object: K8sObject, sources: readonly string[]): Emitted {
-  return { layer, object, sources: [...new Set(sources)].sort() };
+  return { layer, object, sources: sources.length < 2 ? [...sources] : [...new Set(sources)].sort() };
 }
 
 /** Kubernetes label selector of exactly these labels. */

@@ -3,7 +3,7 @@ import { cidrContains, cidrKey, parseCidr, type Cidr } from './cidr.ts';
 import type { Environment } from './environment.ts';
 import { InputError, problemAt, type Problem } from './errors.ts';
 import { egressId } from './egress.ts';
-import { flowId, sourceId, type Flow, type HttpRule } from './flow.ts';
+import { flowId, sourceId, type Flow, type FlowSource, type HttpRule } from './flow.ts';
 import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue, checkPortName, checkPortNumber } from './names.ts';
 import { databaseRoleOf, parseDuration, type Secret } from './secret.ts';
 import { unknownKeys } from './unknown-keys.ts';
@@ -112,10 +112,13 @@ export function l7EnforcerOf(env: Environment, f: Flow): { enforcer: 'cilium' | 
   return { enforcer: 'cilium' };
 }
 
+/** The object a problem is about: its name, or a function that names it (when naming costs work most inputs never need). */
+type ObjectName = string | (() => string);
+
 class Collector {
   readonly problems: Problem[] = [];
-  add(at: SourceLocation, object: string, message: string | undefined): void {
-    if (message !== undefined) this.problems.push(problemAt(at, object, message));
+  add(at: SourceLocation, object: ObjectName, message: string | undefined): void {
+    if (message !== undefined) this.problems.push(problemAt(at, typeof object === 'string' ? object : object(), message));
   }
 }
 
@@ -146,7 +149,7 @@ const CLUSTER_CIDRS_EXAMPLE = `clusterCidrs: ['10.244.0.0/16', '10.96.0.0/12']`;
  * declared (ztp excepts them); and a CIDR inside a cluster range could only ever match the
  * cluster's own addresses.
  */
-function checkCidrPeers(env: Environment, c: Collector, at: SourceLocation, obj: string, cidrs: readonly string[], role: 'callers' | 'destination'): void {
+function checkCidrPeers(env: Environment, c: Collector, at: SourceLocation, obj: ObjectName, cidrs: readonly string[], role: 'callers' | 'destination'): void {
   if (cidrs.length === 0) return;
   const ranges = clusterRanges(env);
   if (env.cni === 'kubernetes' && (env.clusterCidrs ?? []).length === 0) {
@@ -340,7 +343,7 @@ function validateWorkloads(env: Environment, managed: Set<string>, c: Collector)
   return byId;
 }
 
-function checkHttpRules(c: Collector, at: SourceLocation, obj: string, rules: readonly HttpRule[]): void {
+function checkHttpRules(c: Collector, at: SourceLocation, obj: ObjectName, rules: readonly HttpRule[]): void {
   if (rules.length === 0) c.add(at, obj, `http: [] allows no request at all; remove http for an L4-only flow, or list the allowed requests`);
   for (const r of rules) {
     if (r.methods !== undefined) {
@@ -355,23 +358,37 @@ function checkHttpRules(c: Collector, at: SourceLocation, obj: string, rules: re
 }
 
 function validateFlows(env: Environment, byId: Map<string, Workload>, c: Collector): void {
-  const l4 = new Set<string>();
-  const l7 = new Set<string>();
+  // the environment's workloads, one per id (what byId holds): a flow must name these very objects
+  const known = new Set(byId.values());
+  // (caller, destination, port) declared without and with HTTP rules; callers that are workloads
+  // are keyed by the object (known ones are unique by id), others by their id
+  const l4 = new Map<unknown, Map<Workload, Set<string>>>();
+  const l7 = new Map<unknown, Map<Workload, Set<string>>>();
+  const declared = (seen: typeof l4, s: FlowSource, to: Workload, p: string) => seen.get(s.type === 'workload' ? s : sourceId(s))?.get(to)?.has(p) === true;
+  const declare = (seen: typeof l4, s: FlowSource, to: Workload, p: string) => {
+    const key = s.type === 'workload' ? s : sourceId(s);
+    let byTo = seen.get(key);
+    if (byTo === undefined) seen.set(key, (byTo = new Map()));
+    let ports = byTo.get(to);
+    if (ports === undefined) byTo.set(to, (ports = new Set()));
+    ports.add(p);
+  };
   for (const f of env.flows) {
     if (f?.type !== 'flow') {
       c.add(env.at, `environment ${env.name}`, `flows must be created with flow()`);
       continue;
     }
-    const obj = flowId(f);
-    const to = byId.get(workloadId(f.to));
-    if (to === undefined || to !== f.to) {
+    let name: string | undefined;
+    const obj = () => (name ??= flowId(f));
+    const to = f.to;
+    if (!known.has(to)) {
       c.add(f.at, obj, `destination ${workloadId(f.to)} is not one of the environment's workloads; add it to workloads`);
       continue;
     }
     if (f.from.length === 0) c.add(f.at, obj, `from is empty; name at least one caller`);
     for (const s of f.from) {
       if (s.type === 'workload') {
-        if (byId.get(workloadId(s)) !== s) c.add(f.at, obj, `caller ${workloadId(s)} is not one of the environment's workloads; add it to workloads, or use fromNamespace() for pods ztp does not manage`);
+        if (!known.has(s)) c.add(f.at, obj, `caller ${workloadId(s)} is not one of the environment's workloads; add it to workloads, or use fromNamespace() for pods ztp does not manage`);
       } else if (s.type === 'namespace') {
         c.add(f.at, obj, checkDnsLabel(s.namespace));
       } else if (s.type === 'cidr') {
@@ -381,9 +398,8 @@ function validateFlows(env: Environment, byId: Map<string, Workload>, c: Collect
       }
     }
     if (f.ports.length === 0) c.add(f.at, obj, `ports is empty; name at least one port of ${workloadId(to)}`);
-    const known = Object.keys(to.ports);
     for (const p of f.ports) {
-      if (to.ports[p] === undefined) c.add(f.at, obj, `port "${p}" is not a port of ${workloadId(to)} (its ports: ${known.join(', ') || 'none'})`);
+      if (to.ports[p] === undefined) c.add(f.at, obj, `port "${p}" is not a port of ${workloadId(to)} (its ports: ${Object.keys(to.ports).join(', ') || 'none'})`);
     }
     if (new Set(f.ports).size !== f.ports.length) c.add(f.at, obj, `lists a port twice`);
     if (!['auto', 'cilium', 'istio'].includes(f.l7)) c.add(f.at, obj, `l7 must be 'auto', 'cilium' or 'istio'`);
@@ -411,9 +427,8 @@ function validateFlows(env: Environment, byId: Map<string, Workload>, c: Collect
     }
     for (const s of f.from) {
       for (const p of f.ports) {
-        const key = `${sourceId(s)}|${workloadId(to)}|${p}`;
-        (f.http === undefined ? l4 : l7).add(key);
-        if (l4.has(key) && l7.has(key)) c.add(f.at, obj, `${sourceId(s)} -> ${workloadId(to)}:${p} is declared both with and without HTTP rules; the L4 flow would make the HTTP rules meaningless, so keep one of them`);
+        declare(f.http === undefined ? l4 : l7, s, to, p);
+        if (declared(l4, s, to, p) && declared(l7, s, to, p)) c.add(f.at, obj, `${sourceId(s)} -> ${workloadId(to)}:${p} is declared both with and without HTTP rules; the L4 flow would make the HTTP rules meaningless, so keep one of them`);
       }
     }
   }
