@@ -19,3 +19,15 @@ describe('measure cli', () => {
     expect(m.cpuMs).toBeGreaterThan(0);
   });
 });
+
+describe('measure compile', () => {
+  it('pairs every warm compile with the YAML floor measured right after it', async () => {
+    const m = await measure('compile', { root: ROOT, workloads: 20, seed: 3, repeats: 3 });
+    expect(m.repeats).toBe(3);
+    expect(m.warmMs).toBeGreaterThan(0);
+    expect(m.floorWarmMs).toBeGreaterThan(0);
+    // compile serialises the same objects and does more besides
+    expect(m.floorRatio).toBeGreaterThan(1);
+    expect(Number.isFinite(m.floorRatio)).toBe(true);
+  });
+});

@@ -47,6 +47,15 @@ export interface Measurement {
   readonly warmMs?: number;
   readonly warmCpuMs?: number;
   readonly repeats?: number;
+  /**
+   * Compile only: the median, over the warm runs, of the run's compile time divided by the time
+   * of serialising its objects with the YAML floor right after it (on objects emitted afresh,
+   * outside the clock). Measured back to back, both see the same machine: on a shared host, whose
+   * speed drifts over seconds, this ratio moves much less than the ratio of separate medians.
+   */
+  readonly floorRatio?: number;
+  /** Compile only: the median time of those back-to-back floor runs. */
+  readonly floorWarmMs?: number;
 }
 
 export type Task = 'compile' | 'cli' | 'yaml' | 'yamllib' | 'prepare' | 'ztp' | 'netpolicy' | 'cyclonus' | 'admission';
@@ -61,8 +70,18 @@ export interface TaskOptions extends GenerateOptions {
   readonly repeats?: number;
 }
 
-/** Times `work` once (cold), then `repeats` more times (each after its `prepare`, outside the clock); medians of the repeats. */
-function coldAndWarm<T>(prepare: () => T, work: (input: T) => number, repeats: number): Measurement {
+/** A second measurement run right after each warm run of the first (see Measurement.floorRatio). */
+interface Paired<U> {
+  readonly prepare: () => U;
+  readonly work: (input: U) => number;
+}
+
+/**
+ * Times `work` once (cold), then `repeats` more times (each after its `prepare`, outside the
+ * clock); medians of the repeats. With `paired`, each warm run is followed by one run of the
+ * paired work, and the median of the runs' ratios is reported.
+ */
+function coldAndWarm<T, U = never>(prepare: () => T, work: (input: T) => number, repeats: number, paired?: Paired<U>): Measurement {
   const baselineInput = prepare();
   const baselineRssKb = rssKb();
   const run = (input: T) => {
@@ -74,7 +93,20 @@ function coldAndWarm<T>(prepare: () => T, work: (input: T) => number, repeats: n
   const first = run(baselineInput);
   // the peak of the first run (the repeats' inputs and garbage would only add to it)
   const maxRssKb = rssKb();
-  const warm = Array.from({ length: repeats }, () => run(prepare()));
+  const warm: ReturnType<typeof run>[] = [];
+  const ratios: number[] = [];
+  const floors: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const w = run(prepare());
+    warm.push(w);
+    if (paired === undefined) continue;
+    const input = paired.prepare();
+    const started = performance.now();
+    paired.work(input);
+    const ms = performance.now() - started;
+    floors.push(ms);
+    ratios.push(w.ms / ms);
+  }
   return {
     milliseconds: first.ms,
     cpuMs: first.cpuMs,
@@ -82,7 +114,16 @@ function coldAndWarm<T>(prepare: () => T, work: (input: T) => number, repeats: n
     baselineRssKb,
     count: first.count,
     ...(repeats > 0 ? { warmMs: median(warm.map((w) => w.ms)), warmCpuMs: median(warm.map((w) => w.cpuMs)), repeats } : {}),
+    ...(ratios.length > 0 ? { floorRatio: median(ratios), floorWarmMs: median(floors) } : {}),
   };
+}
+
+/** The YAML floor: serialise the objects with `toYaml`, the compiler's canonical writer. */
+function serialiseFloor(os: readonly unknown[]): number {
+  let bytes = 0;
+  for (const o of os) bytes += toYaml(o).length;
+  if (bytes === 0) throw new Error('nothing serialised');
+  return os.length;
 }
 
 /** The objects compile serialises (emitted, sync waves annotated), keys in the order emitted. */
@@ -171,8 +212,12 @@ export async function measure(task: Task, options: TaskOptions): Promise<Measure
   const repeats = options.repeats ?? ((options.workloads ?? 0) <= 1000 ? 5 : 3);
   switch (task) {
     case 'compile': {
-      // each run compiles a freshly generated environment (generated outside the clock)
-      return coldAndWarm(() => generateEnvironment(options), (env) => compileEnvironment(env, options.root).files.size, repeats);
+      // each run compiles a freshly generated environment (generated outside the clock), and
+      // is followed by the YAML floor on freshly emitted objects (see Measurement.floorRatio)
+      return coldAndWarm(() => generateEnvironment(options), (env) => compileEnvironment(env, options.root).files.size, repeats, {
+        prepare: () => emittedObjects(options),
+        work: serialiseFloor,
+      });
     }
     case 'cli':
       return compileCli(options, repeats);
@@ -180,16 +225,7 @@ export async function measure(task: Task, options: TaskOptions): Promise<Measure
       // the floor: the objects compile serialises, as it has them (emitted, not yet ordered), freshly
       // emitted for every run as compile's are (serialising the same objects again would find their
       // strings already flattened and hashed by the run before)
-      return coldAndWarm(
-        () => emittedObjects(options),
-        (os) => {
-          let bytes = 0;
-          for (const o of os) bytes += toYaml(o).length;
-          if (bytes === 0) throw new Error('nothing serialised');
-          return os.length;
-        },
-        repeats,
-      );
+      return coldAndWarm(() => emittedObjects(options), serialiseFloor, repeats);
     }
     case 'yamllib': {
       // the same objects through the yaml package's Document model, with the options toYaml had

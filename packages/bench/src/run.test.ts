@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { report } from './report.ts';
+import { report, targetLines } from './report.ts';
 import { readResult, type BenchResult } from './run.ts';
 
 describe('readResult', () => {
@@ -35,5 +35,30 @@ describe('readResult', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('targetLines', () => {
+  const result = (compile: Record<string, number>) =>
+    ({
+      rows: [
+        { task: 'compile', n: 1000, runs: 3, milliseconds: 400, warmMs: 250, maxRssKb: 1, ...compile },
+        { task: 'yaml', n: 1000, runs: 3, milliseconds: 120, warmMs: 100, maxRssKb: 1 },
+      ],
+      problems: [],
+    }) as unknown as BenchResult;
+  const line = (r: BenchResult) => targetLines(r).find((l) => l.includes("ztp's own canonical writer")) ?? '';
+
+  it('judges compile against the floor by the back-to-back ratio when it was measured', () => {
+    const l = line(result({ floorRatio: 1.8, floorWarmMs: 130 }));
+    expect(l).toContain('warm 1.80x, each run against the floor right after it');
+    expect(l).toContain('as separate medians 2.50x');
+    expect(l).toContain('met warm');
+  });
+
+  it('judges by the separate medians without it', () => {
+    const l = line(result({}));
+    expect(l).toContain('warm 2.50x');
+    expect(l).toContain('**missed** warm');
   });
 });

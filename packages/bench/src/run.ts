@@ -60,6 +60,9 @@ export interface Row {
   readonly warmCpuMs?: number;
   /** Warm repetitions per run. */
   readonly repeats?: number;
+  /** Compile: median over the runs of each run's back-to-back ratio to the YAML floor (see Measurement.floorRatio), and of those floor times. */
+  readonly floorRatio?: number;
+  readonly floorWarmMs?: number;
   readonly minMs?: number;
   readonly maxMs?: number;
   readonly maxRssKb: number;
@@ -198,6 +201,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
           milliseconds: median(times),
           ...(results.every((r) => r.cpuMs !== undefined && !Number.isNaN(r.cpuMs)) ? { cpuMs: median(results.map((r) => r.cpuMs!)) } : {}),
           ...(results.every((r) => r.warmMs !== undefined) ? { warmMs: median(results.map((r) => r.warmMs!)), warmCpuMs: median(results.map((r) => r.warmCpuMs!)), repeats: results[0]!.repeats! } : {}),
+          ...(results.every((r) => r.floorRatio !== undefined) ? { floorRatio: median(results.map((r) => r.floorRatio!)), floorWarmMs: median(results.map((r) => r.floorWarmMs!)) } : {}),
           minMs: Math.min(...times),
           maxMs: Math.max(...times),
           maxRssKb: median(results.map((r) => r.maxRssKb)),
