@@ -22,7 +22,20 @@ describe('assembleBundle', () => {
     const { web } = shop();
     const ir = irOf({ workloads: [web] });
     const ns = emitted('identity', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } }, []);
-    expect(() => assembleBundle(ir, [ns, ns], [])).toThrow(/emitted twice/);
+    expect(() => assembleBundle(ir, [ns, ns], [])).toThrow(/Namespace shop is emitted twice \(identity\/namespace-shop.yaml\)/);
+  });
+
+  it('refuses a file emitted twice, or under the name of a file the bundle derives', () => {
+    const { web } = shop();
+    const ir = irOf({ workloads: [web] });
+    const ns = emitted('identity', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } }, []);
+    const file = (path: string) => ({ path, content: 'x' });
+    expect(() => assembleBundle(ir, [ns], [file('identity/namespace-shop.yaml')])).toThrow(/is emitted twice \(identity\/namespace-shop.yaml\)/);
+    expect(() => assembleBundle(ir, [], [file('audit/a.yaml'), file('audit/a.yaml')])).toThrow(/file is emitted twice \(audit\/a.yaml\)/);
+    expect(() => assembleBundle(ir, [], [file('manifest.json')])).toThrow(/file manifest.json is emitted by an emitter/);
+    expect(() => assembleBundle(ir, [], [file('kustomization.yaml')])).toThrow(/file kustomization.yaml is emitted by an emitter/);
+    // and lays out the others in order, the derived files among them
+    expect([...assembleBundle(ir, [ns], [file('vault/x.json'), file('audit/a.yaml')]).files.keys()]).toEqual(['audit/a.yaml', 'identity/namespace-shop.yaml', 'kustomization.yaml', 'manifest.json', 'vault/x.json']);
   });
 
   it('checks every kind it knows with that kind\'s validator (none passes an object whose name is a number)', () => {

@@ -102,8 +102,7 @@ function workloadsOf(ir: IR) {
  * object is checked against its upstream schema first; any mismatch throws a BundleError.
  */
 export function assembleBundle(ir: IR, objects: readonly Emitted[], extraFiles: readonly BundleFile[]): Bundle {
-  const files = new Map<string, string>();
-  const manifest: ManifestObject[] = [];
+  const entries: FileEntry[] = [];
   const problems: string[] = [];
   for (const e of objects) {
     const object = withArgoAnnotations(e.object);
@@ -111,59 +110,83 @@ export function assembleBundle(ir: IR, objects: readonly Emitted[], extraFiles: 
     const id = () => `${object.kind} ${object.metadata.namespace ? object.metadata.namespace + '/' : ''}${object.metadata.name}`;
     if (error !== undefined) problems.push(`${id()} (from ${e.sources.join(', ')}): ${error}`);
     const file = `${e.layer}/${fileName(object)}`;
-    if (files.has(file)) problems.push(`${id()} is emitted twice (${file})`);
     const text = toYaml(object);
-    files.set(file, text);
-    // keys in canonical order, as manifest.json writes them (see toJsonRows)
-    manifest.push({
-      apiVersion: object.apiVersion,
-      kind: object.kind,
-      file,
-      layer: e.layer,
-      name: object.metadata.name,
-      namespace: object.metadata.namespace,
-      sha256: sha256(text),
-      sources: e.sources,
-      syncWave: syncWave(object),
+    entries.push({
+      path: file,
+      content: text,
+      id,
+      // keys in canonical order, as manifest.json writes them (see toJsonRows)
+      object: {
+        apiVersion: object.apiVersion,
+        kind: object.kind,
+        file,
+        layer: e.layer,
+        name: object.metadata.name,
+        namespace: object.metadata.namespace,
+        sha256: sha256(text),
+        sources: e.sources,
+        syncWave: syncWave(object),
+      },
     });
   }
-  if (problems.length > 0) throw new BundleError(`environment ${ir.env.name}: emitted objects do not match their upstream schemas (a ztp bug; please report it):\n  ${problems.join('\n  ')}`);
-  const extras = [...extraFiles].map((f) => ({ path: f.path, content: f.content.endsWith('\n') ? f.content : f.content + '\n' })).sort((a, b) => (a.path < b.path ? -1 : 1));
-  for (const f of extras) {
-    if (files.has(f.path) || f.path === 'kustomization.yaml' || f.path === 'manifest.json') throw new BundleError(`environment ${ir.env.name}: file ${f.path} is emitted twice (a ztp bug)`);
-    files.set(f.path, f.content);
+  for (const f of extraFiles) {
+    if (f.path === 'kustomization.yaml' || f.path === 'manifest.json') problems.push(`file ${f.path} is emitted by an emitter`);
+    entries.push({ path: f.path, content: f.content.endsWith('\n') ? f.content : f.content + '\n' });
   }
-
-  manifest.sort((a, b) => (a.file < b.file ? -1 : 1));
+  // one sort: the files in order, and a file emitted twice next to its twin
+  entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (let i = 1; i < entries.length; i++) {
+    const e = entries[i]!;
+    if (e.path === entries[i - 1]!.path) problems.push(`${e.id === undefined ? 'file' : e.id()} is emitted twice (${e.path})`);
+  }
+  if (problems.length > 0) throw new BundleError(`environment ${ir.env.name}: the emitted objects are not valid (a ztp bug; please report it):\n  ${problems.join('\n  ')}`);
+  const manifest = entries.flatMap((e) => (e.object === undefined ? [] : [e.object]));
+  const extras = entries.filter((e) => e.object === undefined);
   const resources = manifest.map((m) => m.file);
-  files.set('kustomization.yaml', kustomization(resources));
   // keys in canonical order (toJsonRows writes them as they are; bundle.test.ts checks it)
-  files.set(
-    'manifest.json',
-    toJsonRows({
-      // Only what the bundle carries: before phase 3 the admission layer is off.
-      admission: ir.layers.has('admission') ? ir.env.admission.map((m) => ({ description: m.description, id: m.id })) : [],
-      cluster: ir.env.cluster,
-      // only when declared, so bundles of environments without it keep their bytes
-      ...(ir.env.clusterCidrs.length > 0 ? { clusterCidrs: [...ir.env.clusterCidrs] } : {}),
-      cni: ir.env.cni,
-      enforcement: ir.env.enforcement,
-      environment: ir.env.name,
-      files: extras.map((f) => ({ file: f.path, sha256: sha256(f.content) })),
-      intent: intendedConnectivity(ir),
-      layers: [...ir.layers].sort(),
-      mesh:
-        ir.env.mesh.mode === 'none'
-          ? { mode: 'none' }
-          : { istiod: { labels: sortedLabels(ir.env.mesh.istiodLabels), namespace: ir.env.mesh.istiodNamespace }, mode: ir.env.mesh.mode, mtls: ir.env.mesh.mtls },
-      namespaces: ir.namespaces.map((n) => n.name),
-      objects: manifest,
-      phase: ir.env.phase,
-      schemaVersion: 1,
-      source: ir.envOrigin,
-      trustDomain: ir.env.trustDomain,
-      workloads: workloadsOf(ir),
-    }),
-  );
-  return { environment: ir.env.name, files: new Map([...files].sort((a, b) => (a[0] < b[0] ? -1 : 1))), objectFiles: resources };
+  const manifestJson = toJsonRows({
+    // Only what the bundle carries: before phase 3 the admission layer is off.
+    admission: ir.layers.has('admission') ? ir.env.admission.map((m) => ({ description: m.description, id: m.id })) : [],
+    cluster: ir.env.cluster,
+    // only when declared, so bundles of environments without it keep their bytes
+    ...(ir.env.clusterCidrs.length > 0 ? { clusterCidrs: [...ir.env.clusterCidrs] } : {}),
+    cni: ir.env.cni,
+    enforcement: ir.env.enforcement,
+    environment: ir.env.name,
+    files: extras.map((f) => ({ file: f.path, sha256: sha256(f.content) })),
+    intent: intendedConnectivity(ir),
+    layers: [...ir.layers].sort(),
+    mesh:
+      ir.env.mesh.mode === 'none'
+        ? { mode: 'none' }
+        : { istiod: { labels: sortedLabels(ir.env.mesh.istiodLabels), namespace: ir.env.mesh.istiodNamespace }, mode: ir.env.mesh.mode, mtls: ir.env.mesh.mtls },
+    namespaces: ir.namespaces.map((n) => n.name),
+    objects: manifest,
+    phase: ir.env.phase,
+    schemaVersion: 1,
+    source: ir.envOrigin,
+    trustDomain: ir.env.trustDomain,
+    workloads: workloadsOf(ir),
+  });
+  // the two derived files, merged into the sorted files ('kustomization.yaml' < 'manifest.json')
+  const derived: [string, string][] = [
+    ['kustomization.yaml', kustomization(resources)],
+    ['manifest.json', manifestJson],
+  ];
+  const files = new Map<string, string>();
+  let d = 0;
+  for (const e of entries) {
+    for (; d < derived.length && derived[d]![0] < e.path; d++) files.set(...derived[d]!);
+    files.set(e.path, e.content);
+  }
+  for (; d < derived.length; d++) files.set(...derived[d]!);
+  return { environment: ir.env.name, files, objectFiles: resources };
+}
+
+/** A file of the bundle; an object's file carries its manifest entry and how to name it. */
+interface FileEntry {
+  readonly path: string;
+  readonly content: string;
+  readonly object?: ManifestObject;
+  readonly id?: () => string;
 }
