@@ -7,6 +7,7 @@ import {
   l7EnforcerOf,
   layersForPhase,
   parseCidr,
+  portOf,
   workloadId,
   type Cidr,
   type CidrDestination,
@@ -207,7 +208,13 @@ export function toIR(env: Environment, repositoryRoot: string): IR {
   const allows: IRAllow[] = [];
   for (const f of env.flows) {
     const dest = ir(f.to);
-    const ports = sortPorts(f.ports.map((name) => dest.source.ports[name] as Port));
+    const ports = sortPorts(
+      f.ports.map((name) => {
+        const port = portOf(dest.source, name);
+        if (port === undefined) throw new Error(`internal: flow to ${dest.id} names port "${name}", which it does not have`);
+        return port;
+      }),
+    );
     let l7: IRAllow['l7'];
     if (f.http !== undefined) {
       const e = l7EnforcerOf(env, f);

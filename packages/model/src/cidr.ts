@@ -31,9 +31,40 @@ function parseV6(text: string): bigint | undefined {
   return v;
 }
 
-/** Parses `a.b.c.d/n` or an IPv6 CIDR; `undefined` when it is not one. Host bits must be zero. */
+/**
+ * Whether an IPv6 network's address is IPv4-mapped (`::ffff:a.b.c.d`, written in hex as
+ * `::ffff:af4:0`): Go's `net` (Kubernetes, kube-network-policies, Calico) reads such a CIDR as the
+ * IPv4 range it maps, while Cilium and Envoy read it as IPv6, so one policy would mean two things.
+ */
+export function isIpv4Mapped(c: Cidr): boolean {
+  return c.family === 6 && c.network >> 32n === 0xffffn;
+}
+
+/**
+ * Parses `a.b.c.d/n` or an IPv6 CIDR; `undefined` when it is not one. Host bits must be zero, the
+ * prefix length has no leading zeros, and IPv4-mapped IPv6 networks are refused (see
+ * {@link isIpv4Mapped}; {@link cidrProblem} says why).
+ */
 export function parseCidr(text: string): Cidr | undefined {
-  const m = /^([^/]+)\/(\d{1,3})$/.exec(text);
+  const c = parseAnyCidr(text);
+  return c === undefined || isIpv4Mapped(c) ? undefined : c;
+}
+
+/**
+ * What is wrong with a CIDR, in words, or `undefined` when {@link parseCidr} accepts it.
+ * @param example shown when the text is no CIDR at all @default '203.0.113.0/24'
+ */
+export function cidrProblem(text: string, example = '203.0.113.0/24'): string | undefined {
+  const c = parseAnyCidr(text);
+  if (c === undefined) return `"${text}" is not a CIDR with zero host bits (e.g. ${example})`;
+  if (isIpv4Mapped(c)) {
+    return `"${text}" is an IPv4-mapped IPv6 range: Kubernetes and its Go dataplanes read it as the IPv4 range it maps, Cilium and Istio as IPv6, so it would allow different addresses on each; write the IPv4 range in dotted form`;
+  }
+  return undefined;
+}
+
+function parseAnyCidr(text: string): Cidr | undefined {
+  const m = /^([^/]+)\/(0|[1-9]\d{0,2})$/.exec(text);
   if (!m || m[1] === undefined || m[2] === undefined) return undefined;
   const prefix = Number(m[2]);
   const v4 = parseV4(m[1]);

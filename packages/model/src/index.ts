@@ -3,10 +3,10 @@
  * functions; `validateEnvironment` checks what the types cannot.
  */
 export { defineEnvironment, type Environment, type EnvironmentProps, type NamespaceProps } from './environment.ts';
-export { workload, workloadId, svidSecretName, type Workload, type WorkloadProps, type Port, type PortProps, type Protocol, type AppProtocol, type MtlsMode, type ApiPermission } from './workload.ts';
+export { workload, workloadId, svidSecretName, portOf, type Workload, type WorkloadProps, type Port, type PortProps, type Protocol, type AppProtocol, type MtlsMode, type ApiPermission } from './workload.ts';
 export { flow, flowId, sourceId, fromNamespace, fromCidr, type Flow, type FlowProps, type FlowSource, type NamespaceSource, type CidrSource, type HttpRule, type HttpMethod, type L7Enforcer } from './flow.ts';
 export { egress, egressId, toCidr, toFqdn, type Egress, type EgressProps, type EgressPort, type CidrDestination, type FqdnDestination } from './egress.ts';
-export { secret, databaseRoleOf, parseDuration, formatDuration, type DatabaseRole, type DatabaseRoleProps, type Secret, type SecretProps, type VaultCapability } from './secret.ts';
+export { secret, databaseRoleOf, secretStoreName, parseDuration, formatDuration, type DatabaseRole, type DatabaseRoleProps, type Secret, type SecretProps, type VaultCapability } from './secret.ts';
 export { runtime, type Runtime, type RuntimeProps } from './runtime.ts';
 export { AUDIT_LEVELS, type AuditRule, type AuditSettings } from './audit.ts';
 export { LAYERS, layersForPhase, type Layer, type RolloutPhase, type MeshSettings, type DnsSettings, type CertificateSettings, type VaultSettings } from './settings.ts';

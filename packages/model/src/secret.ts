@@ -121,6 +121,17 @@ export function secret(props: SecretProps): Secret {
  * Where a dynamic database credential's engine role lives: `<mount>/creds/<role>` gives its mount
  * and role name (a Vault name: letters, digits, `_`, `-`, `.`), anything else undefined.
  */
+/**
+ * The SecretStore through which a workload reads the static secrets of one KV mount:
+ * `ztp-<workload>-vault-<mount>`, the mount lower-cased with other characters as '-' and cut at 40.
+ * Different mounts can share a name (`kv_a` and `kv-a`): validation refuses them, or one secret
+ * would be read from the other mount.
+ */
+export function secretStoreName(workloadName: string, mount: string): string {
+  const label = mount.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'x';
+  return `ztp-${workloadName}-vault-${label}`;
+}
+
 export function databaseRoleOf(path: string): { mount: string; role: string } | undefined {
   const m = /^(.+)\/creds\/(\w(?:[\w.-]*\w)?)$/.exec(path);
   return m ? { mount: m[1] ?? '', role: m[2] ?? '' } : undefined;

@@ -287,8 +287,31 @@ describe('validateEnvironment', () => {
       expectProblem(kube({ clusterCidrs: cluster, egress: [egress({ from: web, to: toCidr('10.96.0.0/12'), ports: [443] })] }), /^egress shop\/web -> 10.96.0.0\/12$/, /10.96.0.0\/12 lies inside the cluster range 10.96.0.0\/12/);
       expectProblem(kube({ cni: 'cilium', clusterCidrs: cluster, egress: [egress({ from: web, to: toCidr('10.244.0.7/32'), ports: [443] })] }), /^egress/, /lies inside the cluster range 10.244.0.0\/16 \(clusterCidrs\): Cilium's CIDR rules never match pods, so it would match nothing/);
       // IPv6 ranges are compared within their family only
-      expect(problems(kube({ clusterCidrs: ['fd00:10:244::/56'], egress: [egress({ from: web, to: [toCidr('0.0.0.0/0'), toCidr('::/0')], ports: [443] })] }))).toEqual([]);
+      expect(problems(kube({ clusterCidrs: [...cluster, 'fd00:10:244::/56'], egress: [egress({ from: web, to: [toCidr('0.0.0.0/0'), toCidr('::/0')], ports: [443] })] }))).toEqual([]);
       expectProblem(kube({ clusterCidrs: ['fd00:10:244::/56'], egress: [egress({ from: web, to: toCidr('fd00:10:244:0:1::/80'), ports: [443] })] }), /^egress/, /lies inside the cluster range fd00:10:244::\/56/);
+    });
+
+    it('refuses a CIDR of a family clusterCidrs has no range of (a dual-stack cluster\'s pods would match it)', () => {
+      expectProblem(kube({ clusterCidrs: cluster, egress: [egress({ from: web, to: toCidr('::/0'), ports: [443] })] }), /^egress/, /::\/0 is an IPv6 range, and clusterCidrs has none: .*add them to clusterCidrs, or drop ::\/0/);
+      expectProblem(kube({ clusterCidrs: ['fd00:10:244::/56'], flows: [flow({ from: fromCidr('203.0.113.0/24'), to: web, ports: ['http'] })] }), /^flow/, /203.0.113.0\/24 is an IPv4 range, and clusterCidrs has none/);
+      // Cilium's CIDR rules never match pods: no range needed
+      expect(problems(kube({ cni: 'cilium', clusterCidrs: cluster, egress: [egress({ from: web, to: toCidr('::/0'), ports: [443] })] }))).toEqual([]);
+    });
+
+    it('refuses IPv4-mapped IPv6 ranges, which Go dataplanes read as the IPv4 range they map (::ffff:af4:0/112 is 10.244.0.0/16)', () => {
+      for (const mapped of ['::ffff:0:0/96', '::ffff:af4:0/112', '::ffff:a00:0/104']) {
+        expectProblem(kube({ clusterCidrs: cluster, egress: [egress({ from: web, to: toCidr(mapped), ports: [443] })] }), /^egress/, /is an IPv4-mapped IPv6 range: .*write the IPv4 range in dotted form/);
+        expectProblem(kube({ clusterCidrs: cluster, flows: [flow({ from: fromCidr(mapped), to: web, ports: ['http'] })] }), /^flow/, /IPv4-mapped/);
+      }
+      expectProblem(kube({ clusterCidrs: [...cluster, 'fd00::/8'], egress: [egress({ from: web, to: toCidr('::/0', ['::ffff:0:0/96']), ports: [443] })] }), /^egress/, /except "::ffff:0:0\/96" is an IPv4-mapped/);
+      expectProblem(kube({ clusterCidrs: ['::ffff:af4:0/112'] }), 'environment test', /clusterCidrs: "::ffff:af4:0\/112" is an IPv4-mapped/);
+      // other IPv6 ranges, ::/0 among them, are IPv6 to every reader
+      expect(problems(kube({ clusterCidrs: [...cluster, 'fd00::/8'], egress: [egress({ from: web, to: toCidr('::/0'), ports: [443] })] }))).toEqual([]);
+    });
+
+    it('refuses a prefix length with leading zeros (0.0.0.0/00), which Cilium refuses and others read as written', () => {
+      expectProblem(kube({ clusterCidrs: cluster, egress: [egress({ from: web, to: toCidr('0.0.0.0/00'), ports: [443] })] }), /^egress/, /"0.0.0.0\/00" is not a CIDR/);
+      expectProblem(kube({ clusterCidrs: cluster, flows: [flow({ from: fromCidr('203.0.113.0/024'), to: web, ports: ['http'] })] }), /^flow/, /"203.0.113.0\/024" is not a CIDR/);
     });
 
     it('refuses a cluster range that is not a CIDR with zero host bits, or is listed twice', () => {
@@ -485,5 +508,69 @@ describe('audit settings', () => {
       expect.stringMatching(/^audit rule 3: sets both resources and nonResourceURLs/),
     ]);
     for (const p of found) expect(p.file).toBe(THIS_FILE);
+  });
+});
+
+describe('validateEnvironment: inputs that would compile to more than they say', () => {
+  it('refuses the "default" service account, which every pod of the namespace that names none runs as', () => {
+    const web = workload({ namespace: 'shop', name: 'web', serviceAccount: 'default', ports: { http: { port: 8080 } } });
+    expectProblem(base({ workloads: [web], flows: [] }), 'workload shop/web', /service account "default" is the one every pod of the namespace runs as when it names none/);
+    // a workload named default takes it by default
+    const named = workload({ namespace: 'shop', name: 'default', ports: { http: { port: 8080 } } });
+    expectProblem(base({ workloads: [named], flows: [] }), 'workload shop/default', /service account "default"/);
+  });
+
+  it('finds only a workload\'s own ports: a flow naming an Object.prototype member is refused, a port of that name works', () => {
+    const a = workload({ namespace: 'shop', name: 'a' });
+    const b = workload({ namespace: 'shop', name: 'b', ports: { pg: { port: 5432 } } });
+    for (const name of Object.getOwnPropertyNames(Object.prototype)) {
+      const f = flow({ from: a, to: b, ports: [name as 'pg'] });
+      expectProblem(base({ workloads: [a, b], flows: [f] }), 'flow shop/a -> shop/b', new RegExp(`port "${name.replace(/[_$]/g, '\\$&')}" is not a port of shop/b`));
+    }
+    const c = workload({ namespace: 'shop', name: 'c', ports: { constructor: { port: 9000 } } });
+    expect(problems(base({ workloads: [a, c], flows: [flow({ from: a, to: c, ports: ['constructor'] })] }))).toEqual([]);
+  });
+
+  it('refuses selector labels that Cilium sets on every pod itself', () => {
+    const a = workload({ namespace: 'shop', name: 'a', labels: { 'io.kubernetes.pod.namespace': 'shop' } });
+    expectProblem(base({ workloads: [a], flows: [] }), 'workload shop/a', /labels: label "io.kubernetes.pod.namespace" is set by Cilium on every pod/);
+    const b = workload({ namespace: 'shop', name: 'b', labels: { app: 'b', 'io.cilium.k8s.policy.serviceaccount': 'c' } });
+    expectProblem(base({ workloads: [b], flows: [] }), 'workload shop/b', /label "io.cilium.k8s.policy.serviceaccount" is set by Cilium/);
+    expectProblem(base({ dns: { ...dns, podLabels: { 'io.kubernetes.pod.namespace': 'kube-system' } } }), 'environment test', /dns.podLabels: label "io.kubernetes.pod.namespace"/);
+  });
+
+  it('refuses empty or invalid istiod labels, which would open 15012 to every pod of its namespace', () => {
+    expectProblem(base({ mesh: { ...sidecar, istiodLabels: {} } }), 'environment test', /mesh.istiodLabels must not be empty: an empty selector would open port 15012/);
+    expectProblem(base({ mesh: { ...sidecar, istiodLabels: { app: 'not valid!' } } }), 'environment test', /not valid!/);
+    // without a mesh they are not used
+    expect(problems(base({ mesh: { ...none, istiodLabels: {} }, phase: 1 }))).toEqual([]);
+  });
+
+  it('refuses callers and destinations with properties their builders do not make', () => {
+    const web = workload({ namespace: 'shop', name: 'web', ports: { http: { port: 8080 } } });
+    const gateway = { type: 'namespace', namespace: 'ingress', podLabels: { app: 'gateway' } } as unknown as ReturnType<typeof fromNamespace>;
+    expectProblem(base({ workloads: [web], flows: [flow({ from: gateway, to: web, ports: ['http'] })] }), /^flow/, /fromNamespace\(\) has no property 'podLabels'/);
+    const net = { type: 'cidr', cidr: '203.0.113.0/24', except: ['203.0.113.0/25'] } as unknown as ReturnType<typeof fromCidr>;
+    expect(problems(base({ mesh: none, phase: 1, workloads: [web], flows: [flow({ from: net, to: web, ports: ['http'] })] })).map((p) => p.message)).toEqual([expect.stringMatching(/fromCidr\(\) has no property 'except'/)]);
+    const fqdn = { type: 'fqdn', fqdn: 'api.example.com', port: 8443 } as unknown as ReturnType<typeof toFqdn>;
+    expectProblem(base({ workloads: [web], flows: [], egress: [egress({ from: web, to: fqdn, ports: [443] })] }), /^egress/, /toFqdn\(\) has no property 'port'/);
+    const noExcept = { type: 'cidr', cidr: '203.0.113.0/24' } as unknown as ReturnType<typeof toCidr>;
+    expectProblem(base({ workloads: [web], flows: [], egress: [egress({ from: web, to: noExcept, ports: [443] })] }), /^egress/, /has no except list; build it with toCidr\(\)/);
+  });
+
+  it('refuses two KV mounts whose SecretStores would share a name, within a workload or across two', () => {
+    const vault = { server: 'https://vault:8200' };
+    const a = workload({ namespace: 'shop', name: 'a' });
+    const kv = (name: string, path: string, w = a) => secret({ workload: w, name, kind: 'static', path });
+    expectProblem(base({ workloads: [a], flows: [], vault, secrets: [kv('s1', 'kv_a/one'), kv('s2', 'kv-a/two')] }), 'secret shop/a/s2', /SecretStore would be named "ztp-a-vault-kv-a", as is the one for mount "kv_a" of shop\/a/);
+    const b = workload({ namespace: 'shop', name: 'a-vault-b' });
+    expectProblem(base({ workloads: [a, b], flows: [], vault, secrets: [kv('s1', 'b-vault-c/one'), kv('s2', 'c/two', b)] }), 'secret shop/a-vault-b/s2', /"ztp-a-vault-b-vault-c", as is the one for mount "b-vault-c" of shop\/a/);
+    // the same mount twice is one store
+    expect(problems(base({ workloads: [a], flows: [], vault, secrets: [kv('s1', 'kv/one'), kv('s2', 'kv/two')] }))).toEqual([]);
+  });
+
+  it('refuses mtls on a UDP or SCTP port (per-port mTLS is keyed by number, and would change the TCP port of that number)', () => {
+    const s = workload({ namespace: 'shop', name: 's', ports: { web: { port: 5000 }, zq: { port: 5000, protocol: 'UDP', mtls: 'DISABLE' } } });
+    expectProblem(base({ workloads: [s], flows: [] }), 'workload shop/s', /port "zq": mtls applies to TCP ports only/);
   });
 });

@@ -1,14 +1,14 @@
 import { AUDIT_LEVELS, type AuditRule } from './audit.ts';
-import { cidrContains, cidrKey, parseCidr, type Cidr } from './cidr.ts';
+import { cidrContains, cidrKey, cidrProblem, parseCidr, type Cidr } from './cidr.ts';
 import type { Environment } from './environment.ts';
 import { InputError, problemAt, type Problem } from './errors.ts';
 import { egressId } from './egress.ts';
 import { flowId, sourceId, type Flow, type FlowSource, type HttpRule } from './flow.ts';
 import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue, checkPortName, checkPortNumber } from './names.ts';
-import { databaseRoleOf, parseDuration, type Secret } from './secret.ts';
+import { databaseRoleOf, parseDuration, secretStoreName, type Secret } from './secret.ts';
 import { unknownKeys } from './unknown-keys.ts';
 import type { SourceLocation } from './source.ts';
-import { svidSecretName, workloadId, type MtlsMode, type Port, type Workload } from './workload.ts';
+import { portOf, svidSecretName, workloadId, type MtlsMode, type Port, type Workload } from './workload.ts';
 
 const PROTOCOLS = new Set(['TCP', 'UDP', 'SCTP']);
 const APP_PROTOCOLS = new Set(['http', 'grpc', 'tcp']);
@@ -74,7 +74,7 @@ export function effectiveMtls(env: Environment, port: Port): MtlsMode | undefine
  */
 export function l7EnforcerOf(env: Environment, f: Flow): { enforcer: 'cilium' | 'istio' } | { error: string } {
   const modes = f.ports.flatMap((name) => {
-    const port = f.to.ports[name];
+    const port = portOf(f.to, name);
     return port === undefined ? [] : [{ name, port, mode: effectiveMtls(env, port) }];
   });
   const describe = (ps: typeof modes) => ps.map((p) => `"${p.name}" (${p.port.port})`).join(', ');
@@ -129,6 +129,24 @@ function checkLabels(c: Collector, at: SourceLocation, object: string, labels: R
   }
 }
 
+/**
+ * Label keys a CNI sets on every pod itself, whatever the pod says: Cilium strips pod labels under
+ * `io.cilium.k8s.` and sets `io.kubernetes.pod.namespace` and `io.cilium.k8s.policy.*` from the
+ * pod's namespace and service account (its identity labels, which every selector is matched
+ * against). As a selector such a key picks every pod of a namespace, or pods by service account.
+ */
+function reservedSelectorKey(key: string): boolean {
+  return key === 'io.kubernetes.pod.namespace' || key.startsWith('io.cilium.k8s.');
+}
+
+/** `checkLabels` for labels that become a pod selector: also refuses the keys CNIs set themselves. */
+function checkSelectorLabels(c: Collector, at: SourceLocation, object: string, labels: Readonly<Record<string, string>>, what: string): void {
+  checkLabels(c, at, object, labels);
+  for (const k of Object.keys(labels)) {
+    if (reservedSelectorKey(k)) c.add(at, object, `${what}: label "${k}" is set by Cilium on every pod from its namespace or service account, not by the pod, so as a selector it would pick every pod of the namespace (or every pod of a service account); select by the pod's own labels`);
+  }
+}
+
 function isSubset(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
   return Object.entries(a).every(([k, v]) => b[k] === v);
 }
@@ -163,6 +181,10 @@ function checkCidrPeers(env: Environment, c: Collector, at: SourceLocation, obj:
   for (const text of cidrs) {
     const cidr = parseCidr(text);
     if (cidr === undefined) continue; // reported by the caller
+    if (env.cni === 'kubernetes' && ranges.length > 0 && !ranges.some((r) => r.cidr.family === cidr.family)) {
+      // ztp can except only the ranges it is told of: a dual-stack cluster's IPv6 pods would match
+      c.add(at, obj, `${text} is an IPv${cidr.family} range, and clusterCidrs has none: with cni 'kubernetes' an ipBlock also matches pod IPs, so ztp must except the cluster's IPv${cidr.family} pod and service ranges; add them to clusterCidrs, or drop ${text} if the cluster has no IPv${cidr.family} addresses`);
+    }
     const range = ranges.find((r) => cidrContains(r.cidr, cidr));
     if (range === undefined) continue;
     const why =
@@ -185,7 +207,7 @@ function validateSettings(env: Environment, c: Collector): void {
   for (const text of env.clusterCidrs ?? []) {
     const cidr = typeof text === 'string' ? parseCidr(text) : undefined;
     if (cidr === undefined) {
-      c.add(at, obj, `clusterCidrs: ${JSON.stringify(text)} is not a CIDR with zero host bits (e.g. 10.244.0.0/16 for the pods, 10.96.0.0/12 for the services)`);
+      c.add(at, obj, `clusterCidrs: ${cidrProblem(String(text), '10.244.0.0/16 for the pods, 10.96.0.0/12 for the services')}`);
       continue;
     }
     const key = cidrKey(cidr);
@@ -201,6 +223,11 @@ function validateSettings(env: Environment, c: Collector): void {
     c.add(at, obj, `mesh.mtls 'DISABLE' is not supported by Istio ambient (PeerAuthentication reference: ztunnel and HBONE always use mTLS, so "DISABLE mode is not supported"), and ztp would then drop the callers' identities from its authorization; use mtls 'STRICT' (or 'PERMISSIVE' while migrating), or the istio-sidecar mesh`);
   }
   if (env.mesh?.mode !== 'none' && env.mesh?.istiodNamespace !== undefined) c.add(at, obj, checkDnsLabel(env.mesh.istiodNamespace));
+  if (env.mesh?.mode !== 'none' && env.mesh !== undefined) {
+    const labels = env.mesh.istiodLabels ?? {};
+    if (Object.keys(labels).length === 0) c.add(at, obj, `mesh.istiodLabels must not be empty: an empty selector would open port 15012 from every managed pod to every pod of ${env.mesh.istiodNamespace} (gateways included); name istiod's labels (e.g. { app: 'istiod' })`);
+    checkSelectorLabels(c, at, obj, labels, 'mesh.istiodLabels');
+  }
   if (env.enforcement !== 'audit' && env.enforcement !== 'enforce') c.add(at, obj, `enforcement must be 'audit' or 'enforce', not '${String(env.enforcement)}'`);
   if (![1, 2, 3, 4].includes(env.phase)) c.add(at, obj, `phase must be 1, 2, 3 or 4, not ${String(env.phase)}`);
   if (!env.dns) c.add(at, obj, `dns is required; use kubeDns() from @ztp/policy-network-baseline`);
@@ -208,7 +235,7 @@ function validateSettings(env: Environment, c: Collector): void {
     c.add(at, obj, checkDnsLabel(env.dns.namespace));
     c.add(at, obj, checkPortNumber(env.dns.port));
     if (Object.keys(env.dns.podLabels).length === 0) c.add(at, obj, `dns.podLabels must not be empty: an empty selector would open port ${env.dns.port} to every pod`);
-    checkLabels(c, at, obj, env.dns.podLabels);
+    checkSelectorLabels(c, at, obj, env.dns.podLabels, 'dns.podLabels');
   }
   if (env.mesh?.mode === 'none' && env.phase >= 2 && env.certificates === undefined) {
     c.add(at, obj, `without a mesh, phase ${env.phase} issues each workload a SPIFFE certificate: set certificates (issuer, duration, renewBefore)`);
@@ -256,8 +283,11 @@ function validateWorkloads(env: Environment, managed: Set<string>, c: Collector)
     if (byId.has(id)) c.add(w.at, obj, `is declared twice; workload names must be unique within a namespace`);
     byId.set(id, w);
     c.add(w.at, obj, checkDnsSubdomain(w.serviceAccount) && `service account ${checkDnsSubdomain(w.serviceAccount)}`);
+    if (w.serviceAccount === 'default') {
+      c.add(w.at, obj, `service account "default" is the one every pod of the namespace runs as when it names none, so every undeclared pod would get this workload's identity, API access and secrets; give the workload a service account of its own (serviceAccount, which defaults to the workload's name)`);
+    }
     if (Object.keys(w.labels).length === 0) c.add(w.at, obj, `labels must not be empty: an empty selector would select every pod of the namespace`);
-    checkLabels(c, w.at, obj, w.labels);
+    checkSelectorLabels(c, w.at, obj, w.labels, 'labels');
     const seen = new Map<string, string>();
     for (const p of Object.values<Port>(w.ports)) {
       c.add(w.at, obj, checkPortName(p.name));
@@ -266,6 +296,8 @@ function validateWorkloads(env: Environment, managed: Set<string>, c: Collector)
       if (!APP_PROTOCOLS.has(p.appProtocol)) c.add(w.at, obj, `port "${p.name}": appProtocol must be http, grpc or tcp, not '${p.appProtocol}'`);
       if (p.appProtocol !== 'tcp' && p.protocol !== 'TCP') c.add(w.at, obj, `port "${p.name}": appProtocol ${p.appProtocol} needs protocol TCP`);
       if (p.mtls !== undefined && !MTLS_MODES.has(p.mtls)) c.add(w.at, obj, `port "${p.name}": mtls must be STRICT, PERMISSIVE or DISABLE`);
+      // PeerAuthentication's portLevelMtls is keyed by port number alone, and Istio captures TCP only
+      if (p.mtls !== undefined && p.protocol !== 'TCP') c.add(w.at, obj, `port "${p.name}": mtls applies to TCP ports only (Istio does not capture ${p.protocol}, and its per-port mTLS is keyed by number, so it would also change a TCP port ${p.port}); remove it`);
       if (p.mtls !== undefined && env.mesh?.mode === 'none') c.add(w.at, obj, `port "${p.name}": mtls is set but the environment has no mesh`);
       if (p.mtls !== undefined && env.mesh?.mode === 'istio-ambient') c.add(w.at, obj, `port "${p.name}": per-port mtls is not supported by Istio ambient (ztunnel applies one mode per workload); remove it`);
       const key = `${p.protocol}/${p.port}`;
@@ -357,6 +389,15 @@ function checkHttpRules(c: Collector, at: SourceLocation, obj: ObjectName, rules
   }
 }
 
+/**
+ * A flow's caller or an egress destination with properties its builder does not make (a cast or
+ * plain JavaScript): dropping them silently could allow more than they say (a namespace caller
+ * with pod labels would admit every pod of the namespace).
+ */
+function unknownSourceKeys(c: Collector, at: SourceLocation, obj: ObjectName, value: object, known: readonly string[], builder: string): void {
+  for (const k of unknownKeys(value, known)) c.add(at, obj, `${builder} has no property '${k}', and ztp would ignore it; build it with ${builder}`);
+}
+
 function validateFlows(env: Environment, byId: Map<string, Workload>, c: Collector): void {
   // the environment's workloads, one per id (what byId holds): a flow must name these very objects
   const known = new Set(byId.values());
@@ -391,25 +432,27 @@ function validateFlows(env: Environment, byId: Map<string, Workload>, c: Collect
         if (!known.has(s)) c.add(f.at, obj, `caller ${workloadId(s)} is not one of the environment's workloads; add it to workloads, or use fromNamespace() for pods ztp does not manage`);
       } else if (s.type === 'namespace') {
         c.add(f.at, obj, checkDnsLabel(s.namespace));
+        unknownSourceKeys(c, f.at, obj, s, ['type', 'namespace'], 'fromNamespace()');
       } else if (s.type === 'cidr') {
-        if (parseCidr(s.cidr) === undefined) c.add(f.at, obj, `"${s.cidr}" is not a CIDR with zero host bits (e.g. 203.0.113.0/24)`);
+        c.add(f.at, obj, cidrProblem(s.cidr));
+        unknownSourceKeys(c, f.at, obj, s, ['type', 'cidr'], 'fromCidr()');
       } else {
         c.add(f.at, obj, `unknown caller ${JSON.stringify(s)}; use a workload, fromNamespace() or fromCidr()`);
       }
     }
     if (f.ports.length === 0) c.add(f.at, obj, `ports is empty; name at least one port of ${workloadId(to)}`);
     for (const p of f.ports) {
-      if (to.ports[p] === undefined) c.add(f.at, obj, `port "${p}" is not a port of ${workloadId(to)} (its ports: ${Object.keys(to.ports).join(', ') || 'none'})`);
+      if (portOf(to, p) === undefined) c.add(f.at, obj, `port "${p}" is not a port of ${workloadId(to)} (its ports: ${Object.keys(to.ports).join(', ') || 'none'})`);
     }
     if (new Set(f.ports).size !== f.ports.length) c.add(f.at, obj, `lists a port twice`);
     if (!['auto', 'cilium', 'istio'].includes(f.l7)) c.add(f.at, obj, `l7 must be 'auto', 'cilium' or 'istio'`);
     if (f.http !== undefined) {
       checkHttpRules(c, f.at, obj, f.http);
       for (const p of f.ports) {
-        const port = to.ports[p];
+        const port = portOf(to, p);
         if (port && port.appProtocol === 'tcp') c.add(f.at, obj, `HTTP rules on port "${p}", which is not an HTTP port; set appProtocol 'http' or 'grpc' on it, or drop the HTTP rules`);
       }
-      if (f.ports.every((p) => to.ports[p] !== undefined)) {
+      if (f.ports.every((p) => portOf(to, p) !== undefined)) {
         const e = l7EnforcerOf(env, f);
         if ('error' in e) c.add(f.at, obj, e.error);
       }
@@ -419,7 +462,7 @@ function validateFlows(env: Environment, byId: Map<string, Workload>, c: Collect
     for (const s of f.from) {
       if (s.type !== 'cidr' || !meshOn) continue;
       for (const p of f.ports) {
-        const port = to.ports[p];
+        const port = portOf(to, p);
         if (port && effectiveMtls(env, port) === 'STRICT') {
           c.add(f.at, obj, `callers from ${s.cidr} are outside the mesh, and mTLS is STRICT on port "${p}", so they could never connect; route them through an ingress gateway (fromNamespace) or set that port's mtls`);
         }
@@ -445,14 +488,20 @@ function validateEgress(env: Environment, managed: Set<string>, byId: Map<string
     if (e.to.length === 0) c.add(e.at, obj, `to is empty`);
     for (const d of e.to) {
       if (d.type === 'cidr') {
+        unknownSourceKeys(c, e.at, obj, d, ['type', 'cidr', 'except'], 'toCidr()');
         const outer = parseCidr(d.cidr);
-        if (outer === undefined) c.add(e.at, obj, `"${d.cidr}" is not a CIDR with zero host bits`);
+        c.add(e.at, obj, cidrProblem(d.cidr));
+        if (!Array.isArray(d.except)) {
+          c.add(e.at, obj, `the destination ${d.cidr} has no except list; build it with toCidr()`);
+          continue;
+        }
         for (const x of d.except) {
           const inner = parseCidr(x);
-          if (inner === undefined) c.add(e.at, obj, `except "${x}" is not a CIDR with zero host bits`);
+          if (inner === undefined) c.add(e.at, obj, `except ${cidrProblem(x)}`);
           else if (outer && !(cidrContains(outer, inner) && inner.prefix > outer.prefix)) c.add(e.at, obj, `except "${x}" is not strictly inside ${d.cidr}`);
         }
       } else if (d.type === 'fqdn') {
+        unknownSourceKeys(c, e.at, obj, d, ['type', 'fqdn'], 'toFqdn()');
         if (!FQDN.test(d.fqdn) || d.fqdn.length > 253) c.add(e.at, obj, `"${d.fqdn}" is not a DNS name (a leading '*.' is allowed)`);
         if (env.cni !== 'cilium') c.add(e.at, obj, `egress to a DNS name needs the Cilium CNI (toFQDNs); use toCidr() with cni '${env.cni}'`);
       } else {
@@ -499,6 +548,8 @@ function validateSecrets(env: Environment, byId: Map<string, Workload>, c: Colle
   // The certificate Secrets of every workload (written without a mesh), by namespace/name. Reserved
   // in every environment, so a switch to no mesh cannot hand one workload's key to another.
   const svidOwners = new Map([...byId.values()].map((w) => [`${w.namespace}/${svidSecretName(w)}`, w]));
+  // each static secret's SecretStore, by namespace/name: the (workload, mount) it is for
+  const stores = new Map<string, { workload: Workload; mount: string }>();
   for (const s of env.secrets) {
     const obj = `secret ${s.workload ? workloadId(s.workload) : '?'}/${s.name}`;
     if (!s.workload || byId.get(workloadId(s.workload)) !== s.workload) {
@@ -532,6 +583,13 @@ function validateSecrets(env: Environment, byId: Map<string, Workload>, c: Colle
         c.add(s.at, obj, `static path "${s.path}" is a KV v2 API path; write the plain KV path (${mount}/${path.split('/').slice(2).join('/')}) and ztp adds ${second}/ where Vault needs it`);
       }
       if (s.capabilities.length !== 1 || s.capabilities[0] !== 'read') c.add(s.at, obj, `static secrets are only read; capabilities must be ['read']`);
+      if (mount !== undefined && second !== undefined) {
+        const store = secretStoreName(s.workload.name, mount);
+        const other = stores.get(`${s.workload.namespace}/${store}`);
+        if (other !== undefined && (other.workload !== s.workload || other.mount !== mount)) {
+          c.add(s.at, obj, `its SecretStore would be named "${store}", as is the one for mount "${other.mount}" of ${workloadId(other.workload)}, so one of them would read from the other's mount; rename the KV mount or the workload`);
+        } else stores.set(`${s.workload.namespace}/${store}`, { workload: s.workload, mount });
+      }
     } else {
       c.add(s.at, obj, `kind must be 'dynamic' or 'static'`);
     }

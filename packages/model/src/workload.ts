@@ -106,7 +106,8 @@ export interface Workload<P extends string = string> {
  *   ports: { postgres: { port: 5432 } } });
  */
 export function workload<P extends string = never>(props: WorkloadProps<P>): Workload<P> {
-  const ports = {} as Record<P, Port>;
+  // no prototype: a port name such as "constructor" or "__proto__" is the workload's own or nothing
+  const ports = Object.create(null) as Record<P, Port>;
   for (const [name, spec] of Object.entries(props.ports ?? {}) as [P, PortProps][]) {
     ports[name] = {
       name,
@@ -131,6 +132,15 @@ export function workload<P extends string = never>(props: WorkloadProps<P>): Wor
     ],
     at: callSite(),
   };
+}
+
+/**
+ * The workload's port of that name, or `undefined`: its own ports only, never a member of
+ * `Object.prototype` (a flow naming "constructor" would otherwise find a function, and compile to
+ * a NetworkPolicy port without a number, which Kubernetes reads as every port).
+ */
+export function portOf(w: { readonly ports: Readonly<Record<string, Port>> }, name: string): Port | undefined {
+  return Object.hasOwn(w.ports, name) ? w.ports[name] : undefined;
 }
 
 /** `namespace/name`, the way ztp names a workload in messages. */

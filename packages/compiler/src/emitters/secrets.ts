@@ -1,4 +1,4 @@
-import { parseDuration, formatDuration, svidSecretName, type Secret, type VaultSettings } from '@ztp/model';
+import { parseDuration, formatDuration, secretStoreName, svidSecretName, type Secret, type VaultSettings } from '@ztp/model';
 import { originOf, type IR, type IRWorkload } from '../ir.ts';
 import { emitted, ztpLabels, type Emitted } from '../object.ts';
 import { certificatesIssued } from './certificates.ts';
@@ -50,10 +50,6 @@ export function refreshInterval(ttl: string): string {
 
 const GENERATORS = 'generators.external-secrets.io/v1alpha1';
 
-function dnsLabel(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'x';
-}
-
 /**
  * External Secrets objects per declared secret. Static secrets: a SecretStore per (workload,
  * KV mount) that logs in to Vault as the workload's own service account, and an ExternalSecret
@@ -89,7 +85,8 @@ export function emitSecrets(ir: IR): Emitted[] {
           continue;
         }
         const { mount, key } = splitKvPath(s.path);
-        const store = `ztp-${wl.name}-vault-${dnsLabel(mount)}`;
+        // one per (workload, mount); validation refuses two mounts that would share a name
+        const store = secretStoreName(wl.name, mount);
         if (!stores.has(store)) {
           stores.add(store);
           out.push(object('external-secrets.io/v1', 'SecretStore', store, { provider: { vault: { server: vault.server, path: mount, version: 'v2', auth } } }, s));
