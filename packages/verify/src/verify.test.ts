@@ -77,6 +77,58 @@ describe('verifyBundle', () => {
     expect(m.failures.some((f) => f.layer === 'mesh' && f.observed === 'allowed' && f.expected === 'denied')).toBe(true);
   });
 
+  it('finds an undeclared connection the NetworkPolicies allow at any port, protocol or pair, not only at the sampled ones', () => {
+    const np = (name: string, namespace: string, spec: string) => `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: ${name}, namespace: ${namespace}}\nspec: ${spec}\n`;
+    const cases: [string, string, RegExp][] = [
+      // an extra port on a declared pair
+      ['data', np('p22', 'data', "{podSelector: {}, policyTypes: [Ingress], ingress: [{from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ingress}}}], ports: [{port: 22}]}]}"), /^ingress\/ztp-probe\[Deployment\] => data\/db\[Deployment\] : TCP 22$/],
+      // a port range under the sampled undeclared port
+      ['data', np('range', 'data', '{podSelector: {}, policyTypes: [Ingress], ingress: [{ports: [{port: 1, endPort: 1024}]}]}'), /=> data\/db\[Deployment\] : TCP 1$/],
+      // any UDP port
+      ['data', np('udp', 'data', '{podSelector: {}, policyTypes: [Ingress], ingress: [{ports: [{protocol: UDP, port: 5000}]}]}'), /=> data\/db\[Deployment\] : UDP 5000$/],
+      // from the cluster's own namespace, where no caller was sampled
+      ['data', np('sys', 'data', "{podSelector: {}, policyTypes: [Ingress], ingress: [{from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}}]}]}"), /^kube-system\/ztp-cluster-dns\[Deployment\] => data\/db\[Deployment\] : TCP 1$/],
+      // to an undeclared pod of a managed namespace
+      ['shop', np('rogue', 'shop', '{podSelector: {matchLabels: {ztp.dev/verify: rogue}}, policyTypes: [Ingress], ingress: [{}]}'), /=> shop\/ztp-rogue\[Deployment\] : TCP 1$/],
+      // egress to every pod of every namespace
+      ['shop', np('everywhere', 'shop', '{podSelector: {}, policyTypes: [Egress], egress: [{to: [{namespaceSelector: {}}]}]}'), /^shop\/\w+(-\w+)*\[Deployment\] => .* : (TCP|UDP|SCTP) 1$/],
+    ];
+    for (const [namespace, yaml, id] of cases) {
+      const r = verifyBundle(plus(shop(), `network/extra-${namespace}.yaml`, yaml));
+      const exact = r.failures.filter((f) => f.id.startsWith('[NetworkPolicy, every port]'));
+      expect(exact.map((f) => f.id.replace('[NetworkPolicy, every port] ', '')), yaml).toContainEqual(expect.stringMatching(id));
+    }
+    // the DNS allowance with its destination removed: DNS to anywhere
+    const b = shop();
+    const dnsFile = [...b.files.keys()].find((f) => f.endsWith('networkpolicy-shop-ztp-allow-dns.yaml'))!;
+    const open = new Map(b.files);
+    const dnsAnywhere = parse(open.get(dnsFile) ?? '') as { spec: { egress: { to?: unknown }[] } };
+    delete dnsAnywhere.spec.egress[0]!.to;
+    open.set(dnsFile, stringify(dnsAnywhere));
+    const r = verifyBundle({ ...b, files: open });
+    expect(r.failures.map((f) => f.id)).toContainEqual(expect.stringMatching(/^\[NetworkPolicy, every port\] shop\/\w+\[Deployment\] => [\d.]+-[\d.]+\[External\] : (TCP|UDP) 53$/));
+    // and a correct bundle passes it
+    expect(verifyBundle(shop()).checks.find((c) => c.id.startsWith('[NetworkPolicy, every port] every connection'))?.ok).toBe(true);
+  });
+
+  it('counts what ambient\'s baseline opens as declared in the exact check: kubelet probes from ztunnel, HBONE on 15008', () => {
+    const web = workload({ namespace: 'shop', name: 'web', ports: { http: { port: 8080, appProtocol: 'http' } } });
+    const db = workload({ namespace: 'data', name: 'db', ports: { pg: { port: 5432 } } });
+    const b = shop({ mesh: { ...SIDECAR, mode: 'istio-ambient' }, workloads: [web, db], flows: [flow({ from: web, to: db, ports: ['pg'] })], egress: [] });
+    expect(b.files.get('network/networkpolicy-data-ztp-allow-ambient-probes.yaml')).toContain('169.254.7.127/32');
+    expect(b.files.get('network/networkpolicy-data-ztp-db-ingress.yaml')).toContain('15008');
+    // (ambient authorization itself is undecided for the engine: those checks fail, these do not)
+    expect(verifyBundle(b).failures.filter((f) => f.id.startsWith('[NetworkPolicy, every port]'))).toEqual([]);
+  });
+
+  it('reads istiod\'s namespace as the mesh root, as the compiler does: an ALLOW there applies to every workload', () => {
+    const b = shop({ mesh: { ...SIDECAR, istiodNamespace: 'istio' } });
+    expect(verifyBundle(b).ok).toBe(true);
+    const open = 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: open, namespace: istio}\nspec: {action: ALLOW, rules: [{}]}\n';
+    const r = verifyBundle(plus(b, 'mesh/open.yaml', open));
+    expect(r.failures.some((f) => f.layer === 'mesh' && f.observed === 'allowed' && f.decidedBy.join(' ').includes('AuthorizationPolicy istio/open'))).toBe(true);
+  });
+
   it('fails when an HTTP rule is widened', () => {
     const b = shop();
     const file = 'mesh/authorizationpolicy-shop-ztp-api.yaml';

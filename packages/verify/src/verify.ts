@@ -1,6 +1,7 @@
 import { buildResources, judge, type Judgement, type Resources } from '@ztp/reachability';
 import { readBundle, type BundleFiles, type BundleManifest } from './bundle-manifest.ts';
 import { egressProbeAddresses, externalCallerAddresses, flowsToPort, intendedAllowed, fqdnProbeAddress, intendedEgressToFqdn, intendedEgressToIp, matchingFlows, probeRequests, type Caller, type Layer, type ProbeRequest } from './expectations.ts';
+import { undeclaredConnections } from './exact.ts';
 import { synthesize, type PodPeer } from './synthesize.ts';
 
 /** One connection the proof checked. */
@@ -49,7 +50,10 @@ function callerName(c: Caller): string {
  * mesh, the network layer and the mesh layer are also each proven on their own. When the
  * environment declares `clusterCidrs`, the pods have addresses in the cluster's range, so an
  * ipBlock (NetworkPolicy) or `ipBlocks` (Istio) that covers pod IPs admits them here as it does on
- * the dataplane, and the proof fails unless the cluster ranges are excepted.
+ * the dataplane, and the proof fails unless the cluster ranges are excepted. The NetworkPolicies
+ * are also checked exactly (see {@link undeclaredConnections}): every connection they allow, at
+ * every protocol and port and between every pair of those pods and address ranges, must be
+ * declared; Cilium and Istio policies are judged at the sampled ports and callers above.
  */
 export function verifyBundle(bundle: BundleFiles): VerifyReport {
   const { manifest: m, objects } = readBundle(bundle);
@@ -65,7 +69,9 @@ export function verifyBundle(bundle: BundleFiles): VerifyReport {
     mesh: buildResources([...objects.filter((o) => !isNetwork(o)), ...synthetic.objects], {}),
   };
   const checks: Check[] = [];
-  const options = { trustDomain: m.trustDomain, dataplane: m.cni === 'cilium' ? ('cilium' as const) : ('kubernetes' as const) };
+  // the compiler makes istiod's namespace the mesh's root namespace (its mesh-wide PeerAuthentication is there)
+  const rootNamespace = 'istiod' in m.mesh ? m.mesh.istiod.namespace : undefined;
+  const options = { trustDomain: m.trustDomain, dataplane: m.cni === 'cilium' ? ('cilium' as const) : ('kubernetes' as const), ...(rootNamespace !== undefined ? { istioRootNamespace: rootNamespace } : {}) };
   const mtlsOf = new Map(m.workloads.flatMap((w) => w.ports.map((p) => [`${w.id}|${p.protocol}/${p.port}`, p.mtls] as const)));
 
   const run = (layer: Layer, caller: Caller, dst: string | { fqdn: string; ip?: string }, dstName: string, protocol: 'TCP' | 'UDP' | 'SCTP', port: number, expected: boolean, declaredBy: string[], request?: ProbeRequest) => {
@@ -155,6 +161,19 @@ export function verifyBundle(bundle: BundleFiles): VerifyReport {
         }
       }
     }
+  }
+
+  // Every connection the NetworkPolicies allow, at every port and protocol and between every pair
+  // of pods and address ranges, must be declared (the checks above sample ports and callers).
+  // Under Cilium the pods carry no address: its CIDR rules never match pods.
+  const exactPods = m.cni === 'cilium' ? synthesize(m) : synthetic;
+  const exactResources = buildResources([...objects.filter((o) => o.kind === 'NetworkPolicy' || o.kind === 'Namespace'), ...exactPods.objects], {});
+  const undeclared = undeclaredConnections(m, exactResources, exactPods.peers);
+  for (const u of undeclared) {
+    checks.push({ layer: 'network', id: `[NetworkPolicy, every port] ${u.id}`, expected: 'denied', observed: 'allowed', ok: false, declaredBy: [], decidedBy: ['NetworkPolicy: allowed (every connection the NetworkPolicies allow, listed exactly)'] });
+  }
+  if (undeclared.length === 0) {
+    checks.push({ layer: 'network', id: '[NetworkPolicy, every port] every connection the NetworkPolicies allow is declared (every protocol, port and pair of pods and address ranges)', expected: 'denied', observed: 'denied', ok: true, declaredBy: [], decidedBy: [] });
   }
 
   const failures = checks.filter((c) => !c.ok);
