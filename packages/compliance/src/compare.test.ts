@@ -39,6 +39,20 @@ describe('differences', () => {
     expect(differences(desired, live, 'exact').map(formatDifference)).toEqual(['metadata.labels["b"]: "2" -> (absent)', 'metadata.annotations["x/y"]: "z" -> "w"']);
   });
 
+  it('sees an added label or annotation that an enforcer reads, in either mode (istio.io/dry-run turns an AuthorizationPolicy off)', () => {
+    const ap = (annotations: Record<string, string>, labels: Record<string, string> = {}) => ({ apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'ztp-allow-nothing', namespace: 'dev', annotations, labels }, spec: {} });
+    const desired = ap({ 'argocd.argoproj.io/sync-wave': '10' });
+    const live = ap({ 'argocd.argoproj.io/sync-wave': '10', 'argocd.argoproj.io/tracking-id': 't', 'istio.io/dry-run': 'true' }, { 'istio-injection': 'disabled', 'policy.cilium.io/x': 'y', 'pod-security.kubernetes.io/enforce': 'privileged', 'pod-security.kubernetes.io/audit': 'restricted', team: 'a' });
+    for (const mode of ['exact', 'subset'] as const) {
+      expect(differences(desired, live, mode).map(formatDifference)).toEqual([
+        'metadata.labels["istio-injection"]: (absent) -> "disabled"',
+        'metadata.labels["pod-security.kubernetes.io/enforce"]: (absent) -> "privileged"',
+        'metadata.labels["policy.cilium.io/x"]: (absent) -> "y"',
+        'metadata.annotations["istio.io/dry-run"]: (absent) -> "true"',
+      ]);
+    }
+  });
+
   it('compares top-level fields other than spec (data, rules) and quotes keys that are not identifiers', () => {
     const desired = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { 'rules.yaml': 'a' } };
     const live = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { 'rules.yaml': 'b' }, binaryData: { x: 'AA==' } };

@@ -11,9 +11,11 @@
  *   When the server refuses that dry run the comparison falls back to `subset` (every field the
  *   bundle sets must be there, equal; fields only the live object has are not seen) and the
  *   report says so.
- * - Of `metadata`, only the bundle's labels and annotations, each present and equal: the server
+ * - Of `metadata`, the bundle's labels and annotations, each present and equal: the server
  *   and other tools add their own (uid, resourceVersion, managedFields, Argo CD's tracking
- *   annotation, `kubernetes.io/metadata.name`), which are not drift.
+ *   annotation, `kubernetes.io/metadata.name`), which are not drift. But an added label or
+ *   annotation that an enforcer reads is drift (see {@link changesEnforcement}): Istio stops
+ *   enforcing an AuthorizationPolicy annotated `istio.io/dry-run: "true"`.
  * - `status` is the controllers' own and never compared.
  */
 
@@ -62,6 +64,26 @@ function walk(expected: unknown, actual: unknown, path: string, mode: CompareMod
   if (expected !== actual) out.push({ path, expected, actual });
 }
 
+/**
+ * Label and annotation keys that change what an enforcer does with the object or its namespace:
+ * Istio's (`istio.io/dry-run` turns an AuthorizationPolicy off, `istio-injection` and
+ * `istio.io/*` move a namespace in or out of the mesh), Cilium's, Pod Security admission's
+ * enforcing level (its audit and warn labels change nothing) and Gatekeeper's (`admission.gatekeeper.sh/ignore` exempts a namespace). Added by hand to a ztp
+ * object, they are drift.
+ */
+export function changesEnforcement(key: string): boolean {
+  const slash = key.indexOf('/');
+  const domain = slash < 0 ? '' : key.slice(0, slash);
+  const name = slash < 0 ? key : key.slice(slash + 1);
+  return (
+    name === 'istio-injection' ||
+    domain === 'istio.io' || domain.endsWith('.istio.io') ||
+    domain === 'cilium.io' || domain.endsWith('.cilium.io') ||
+    (domain === 'pod-security.kubernetes.io' && name.startsWith('enforce')) ||
+    domain === 'admission.gatekeeper.sh'
+  );
+}
+
 /** The differences between a bundle object (`desired`) and the live one, per the rules above. */
 export function differences(desired: Readonly<Record<string, unknown>>, live: Readonly<Record<string, unknown>>, mode: CompareMode): Difference[] {
   const out: Difference[] = [];
@@ -71,6 +93,9 @@ export function differences(desired: Readonly<Record<string, unknown>>, live: Re
     for (const [k, v] of Object.entries(dm[field] ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       const got = lm[field]?.[k];
       if (got !== v) out.push({ path: `metadata.${field}[${JSON.stringify(k)}]`, expected: v, actual: got });
+    }
+    for (const [k, got] of Object.entries(lm[field] ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      if (dm[field]?.[k] === undefined && changesEnforcement(k)) out.push({ path: `metadata.${field}[${JSON.stringify(k)}]`, expected: undefined, actual: got });
     }
   }
   const keys = new Set(Object.keys(desired).filter((k) => !IGNORED_TOP_LEVEL.has(k)));
