@@ -33,6 +33,8 @@ export interface BundleSpec {
   readonly namespaces: readonly string[];
   /** In apply order: sync wave, then the bundle's own order. */
   readonly objects: readonly ManagedObject[];
+  /** The Istio root namespace (istiod's, as the compiler treats it), when the environment has a mesh: its policies apply mesh-wide. */
+  readonly meshRootNamespace?: string;
 }
 
 /** The group of an apiVersion (`''` for the core group). */
@@ -54,7 +56,7 @@ export function objectKey(apiVersion: string, kind: string, name: string, namesp
 export function bundleSpec(bundle: BundleFiles): BundleSpec {
   const manifestText = bundle.files.get('manifest.json');
   if (manifestText === undefined) throw new BundleReadError(`the bundle of ${bundle.environment} has no manifest.json`);
-  let manifest: { namespaces?: string[]; environment?: string };
+  let manifest: { namespaces?: string[]; environment?: string; mesh?: { mode?: string; istiod?: { namespace?: string } } };
   try {
     manifest = JSON.parse(manifestText) as typeof manifest;
   } catch (error) {
@@ -75,5 +77,6 @@ export function bundleSpec(bundle: BundleFiles): BundleSpec {
   });
   const order = new Map(objects.map((o, i) => [o, i]));
   objects.sort((a, b) => a.syncWave - b.syncWave || (order.get(a) ?? 0) - (order.get(b) ?? 0));
-  return { environment: bundle.environment, namespaces: [...(manifest.namespaces ?? [])].sort(), objects };
+  const root = manifest.mesh?.mode !== 'none' ? manifest.mesh?.istiod?.namespace : undefined;
+  return { environment: bundle.environment, namespaces: [...(manifest.namespaces ?? [])].sort(), objects, ...(root !== undefined ? { meshRootNamespace: root } : {}) };
 }

@@ -74,6 +74,25 @@ describe('judging one environment', () => {
     ]);
   });
 
+  it('flags the policies that reach into managed namespaces from outside: cluster-wide Cilium, Istio in the mesh root, Kyverno exceptions', () => {
+    const CCNP = res('cilium.io/v2', 'CiliumClusterwideNetworkPolicy', 'ciliumclusterwidenetworkpolicies', false);
+    const AP = res('security.istio.io/v1', 'AuthorizationPolicy', 'authorizationpolicies', true);
+    const PEX = res('kyverno.io/v2', 'PolicyException', 'policyexceptions', true);
+    const extra: LiveKind[] = [
+      { resource: CCNP, objects: [live(CCNP, 'open')] },
+      { resource: AP, objects: [live(AP, 'open', 'istio-system'), live(AP, 'theirs', 'elsewhere')] },
+      { resource: PEX, objects: [live(PEX, 'skip', 'kyverno')] },
+    ];
+    const drift = named({ ...input({}), spec: { ...spec, meshRootNamespace: 'istio-system' }, policyKinds: [...input({}).policyKinds, ...extra] }).filter((d) => d.startsWith('added'));
+    expect(drift).toEqual([
+      'added AuthorizationPolicy istio-system/open: not in the bundle (added by hand, or by something other than ztp)',
+      'added CiliumClusterwideNetworkPolicy /open: not in the bundle (added by hand, or by something other than ztp)',
+      'added PolicyException kyverno/skip: not in the bundle (added by hand, or by something other than ztp)',
+    ]);
+    // without a mesh, istio-system is not the environment's root
+    expect(named({ ...input({}), policyKinds: [...input({}).policyKinds, ...extra] }).filter((d) => d.includes('istio-system'))).toEqual([]);
+  });
+
   it('does not flag an object another bundle checked at the same time holds', () => {
     const other = live(NP, 'shared', 'app');
     const held = new Set([...heldKeys([spec]), 'networking.k8s.io|NetworkPolicy|app|shared']);

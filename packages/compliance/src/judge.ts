@@ -125,7 +125,11 @@ export function judgeEnvironment(input: JudgeInput): EnvironmentCompliance {
   }
 
   // Added by hand: policy objects in managed namespaces, and any object of a bundle or policy
-  // kind labelled for this environment, that no bundle checked here holds.
+  // kind labelled for this environment, that no bundle checked here holds. Also, wherever they
+  // are, the policies that reach into managed namespaces from outside: cluster-wide Cilium
+  // policies (they select pods of every namespace, and their allows add to the bundle's), Istio
+  // policies in the mesh's root namespace (they apply to every workload), and Kyverno policy
+  // exceptions (in any namespace unless Kyverno is told otherwise, they exempt pods from ztp's rules).
   const seen = new Set<string>();
   const kinds = [...input.policyKinds, ...[...input.bundleKinds.values()].filter((k): k is LiveKind => k !== undefined)];
   for (const { resource, objects } of kinds) {
@@ -135,7 +139,7 @@ export function judgeEnvironment(input: JudgeInput): EnvironmentCompliance {
       if (seen.has(key) || input.held.has(key)) continue;
       const labelled = o.metadata.labels?.[ENVIRONMENT_LABEL] === spec.environment;
       const inManaged = resource.namespaced && o.metadata.namespace !== undefined && managed.has(o.metadata.namespace);
-      if (!(labelled || (policy && inManaged))) continue;
+      if (!(labelled || (policy && (inManaged || reachesIn(resource.group, resource.kind, o.metadata.namespace, spec.meshRootNamespace))))) continue;
       seen.add(key);
       drift.push({
         kind: 'added',
@@ -183,4 +187,11 @@ export function judgeEnvironment(input: JudgeInput): EnvironmentCompliance {
 /** The objectKeys of every object of `specs` (the `held` of JudgeInput). */
 export function heldKeys(specs: readonly BundleSpec[]): Set<string> {
   return new Set(specs.flatMap((s) => s.objects.map((m) => objectKey(m.object.apiVersion, m.object.kind, m.object.metadata.name, m.object.metadata.namespace))));
+}
+
+/** Whether a policy object outside the managed namespaces still applies inside them (see the "added" check). */
+function reachesIn(group: string, kind: string, namespace: string | undefined, meshRoot: string | undefined): boolean {
+  if (group === 'cilium.io' && kind === 'CiliumClusterwideNetworkPolicy') return true;
+  if (kind === 'PolicyException' && (group === 'kyverno.io' || group === 'policies.kyverno.io')) return true;
+  return group === 'security.istio.io' && meshRoot !== undefined && namespace === meshRoot;
 }
