@@ -569,6 +569,12 @@ describe('validateEnvironment: inputs that would compile to more than they say',
     expect(problems(base({ workloads: [a], flows: [], vault, secrets: [kv('s1', 'kv/one'), kv('s2', 'kv/two')] }))).toEqual([]);
   });
 
+  it('refuses an IP address written as a DNS name', () => {
+    const web = workload({ namespace: 'shop', name: 'web' });
+    expectProblem(base({ workloads: [web], flows: [], egress: [egress({ from: web, to: toFqdn('203.0.113.7'), ports: [443] })] }), /^egress/, /"203.0.113.7" is an IP address, not a DNS name; use toCidr\('203.0.113.7\/32'\)/);
+    expect(problems(base({ workloads: [web], flows: [], egress: [egress({ from: web, to: toFqdn('api.example.com'), ports: [443] })] }))).toEqual([]);
+  });
+
   it('refuses mtls on a UDP or SCTP port (per-port mTLS is keyed by number, and would change the TCP port of that number)', () => {
     const s = workload({ namespace: 'shop', name: 's', ports: { web: { port: 5000 }, zq: { port: 5000, protocol: 'UDP', mtls: 'DISABLE' } } });
     expectProblem(base({ workloads: [s], flows: [] }), 'workload shop/s', /port "zq": mtls applies to TCP ports only/);

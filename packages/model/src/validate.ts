@@ -503,6 +503,8 @@ function validateEgress(env: Environment, managed: Set<string>, byId: Map<string
       } else if (d.type === 'fqdn') {
         unknownSourceKeys(c, e.at, obj, d, ['type', 'fqdn'], 'toFqdn()');
         if (!FQDN.test(d.fqdn) || d.fqdn.length > 253) c.add(e.at, obj, `"${d.fqdn}" is not a DNS name (a leading '*.' is allowed)`);
+        // an address written as a name: toFQDNs would match a DNS answer for that name, not the address
+        else if (/^\d+$/.test(d.fqdn.slice(d.fqdn.lastIndexOf('.') + 1))) c.add(e.at, obj, `"${d.fqdn}" is an IP address, not a DNS name; use toCidr('${d.fqdn}/32')`);
         if (env.cni !== 'cilium') c.add(e.at, obj, `egress to a DNS name needs the Cilium CNI (toFQDNs); use toCidr() with cni '${env.cni}'`);
       } else {
         c.add(e.at, obj, `unknown destination; use toCidr() or toFqdn()`);
