@@ -74,18 +74,36 @@ export function intendedAllowed(m: BundleManifest, caller: Caller, dest: string,
  */
 export type Layer = 'all' | 'network' | 'mesh';
 
-/** Requests that probe a set of HTTP rules: one each rule admits, and ones none of them should. */
+/** Every method a request may carry in a probe (the model's, and HEAD and OPTIONS). */
+const PROBE_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+/**
+ * Requests that probe a set of HTTP rules: every method and every path each rule admits, and ones
+ * just outside it: every other method, a path outside every rule, and next to each path the ones a
+ * slightly wider rule would admit (`/api/*` without its slash, `/api/`; an exact path with a
+ * suffix or a subpath).
+ */
 export function probeRequests(flows: readonly ManifestFlow[]): ProbeRequest[] {
   const out: ProbeRequest[] = [];
   for (const f of flows) {
     for (const r of f.http ?? []) {
-      const method = r.methods?.[0] ?? 'GET';
-      const path = r.paths?.[0] === undefined ? '/' : r.paths[0].endsWith('/*') ? `${r.paths[0].slice(0, -1)}ztp-probe` : r.paths[0];
-      out.push({ method, path });
-      // The same method on a path outside the rule, and a method outside it on the same path.
+      const methods = r.methods ?? ['GET'];
+      const paths = (r.paths ?? ['/']).map((p) => (p.endsWith('/*') ? `${p.slice(0, -1)}ztp-probe` : p));
+      const method = methods[0]!;
+      const path = paths[0]!;
+      for (const m of methods) out.push({ method: m, path });
+      for (const p of paths) out.push({ method, path: p });
+      // outside the rule: another path, every other method, and the neighbours of each path
       out.push({ method, path: '/ztp-verify-forbidden' });
-      const other = ['DELETE', 'PATCH', 'PUT', 'POST', 'GET'].find((x) => r.methods !== undefined && !r.methods.includes(x));
-      if (other !== undefined) out.push({ method: other, path });
+      if (r.methods !== undefined) for (const m of PROBE_METHODS) if (!r.methods.includes(m)) out.push({ method: m, path });
+      for (const p of r.paths ?? []) {
+        if (p.endsWith('/*')) {
+          const prefix = p.slice(0, -2);
+          out.push({ method, path: `${prefix}ztp-probe` }, { method, path: prefix === '' ? '/' : prefix });
+        } else {
+          out.push({ method, path: `${p}ztp-probe` }, { method, path: `${p.endsWith('/') ? p : `${p}/`}ztp-probe` });
+        }
+      }
     }
   }
   const seen = new Set<string>();

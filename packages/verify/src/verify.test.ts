@@ -138,6 +138,21 @@ describe('verifyBundle', () => {
     expect(r.failures.some((f) => f.id.includes('GET /ztp-verify-forbidden') && f.observed === 'allowed')).toBe(true);
   });
 
+  it('fails when an HTTP rule is widened by a method or just past its prefix, probing every method and the neighbours of each path', () => {
+    const b = shop();
+    const file = 'mesh/authorizationpolicy-shop-ztp-api.yaml';
+    const widened = (edit: (yaml: string) => string) => {
+      const files = new Map(b.files);
+      files.set(file, edit(files.get(file) ?? ''));
+      return verifyBundle({ ...b, files }).failures.filter((f) => f.observed === 'allowed' && f.expected === 'denied').map((f) => f.id);
+    };
+    // one more method than declared (the first outside it was DELETE, the only one probed before)
+    expect(widened((y) => y.replace('              - GET\n', '              - GET\n              - PUT\n'))).toContainEqual(expect.stringMatching(/shop\/web\[Deployment\] => shop\/api\[Deployment\]:8080\/TCP PUT \/api\/ztp-probe$/));
+    // a prefix without its slash: /api* admits /apiadmin
+    expect(widened((y) => y.replace('/api/*', '/api*'))).toContainEqual(expect.stringMatching(/GET \/apiztp-probe$/));
+    expect(widened((y) => y)).toEqual([]);
+  });
+
   it("fails when an HTTP rule lost its caller, by sending each caller the other callers' requests", () => {
     const api = workload({ namespace: 'shop', name: 'api', ports: { http: { port: 8080, appProtocol: 'http' } } });
     const web = workload({ namespace: 'shop', name: 'web' });
