@@ -63,6 +63,13 @@ export interface JudgeOptions {
   readonly istioRootNamespace?: string;
   /** Istio trust domain of workload principals; default `cluster.local`. */
   readonly trustDomain?: string;
+  /**
+   * Whether Istio's STRICT mTLS refuses a source without a sidecar. `false` judges the network
+   * layer on its own (a proof of defence in depth): the refusal is noted and passed over, while
+   * whether traffic is encrypted still decides what Cilium L7 rules can read.
+   * @default true
+   */
+  readonly mtlsRefusal?: boolean;
 }
 
 /** How the attempt ends. */
@@ -209,7 +216,7 @@ function judgePath(
   engine: Engine,
   dataplane: 'kubernetes' | 'cilium',
   ctx: CiliumContext,
-  options: Required<Pick<JudgeOptions, 'istioRootNamespace' | 'trustDomain'>>,
+  options: Required<Pick<JudgeOptions, 'istioRootNamespace' | 'trustDomain' | 'mtlsRefusal'>>,
   src: MeshPeer,
   dst: MeshPeer,
   srcEp: Endpoint,
@@ -302,15 +309,19 @@ function judgePath(
     return result('allowed');
   }
   if (mtls.mode === 'STRICT' && !srcSidecar) {
-    stages.push({ layer: 'Istio mTLS', result: 'deny', reason: 'the destination requires mTLS (STRICT) and the source has no sidecar to provide it', decidedBy: mtls.decidedBy });
-    return result('mtls-refused');
+    if (options.mtlsRefusal) {
+      stages.push({ layer: 'Istio mTLS', result: 'deny', reason: 'the destination requires mTLS (STRICT) and the source has no sidecar to provide it', decidedBy: mtls.decidedBy });
+      return result('mtls-refused');
+    }
+    stages.push({ layer: 'Istio mTLS', result: 'not applicable', reason: 'STRICT would refuse a source without a sidecar; passed over to judge the network layer on its own', decidedBy: mtls.decidedBy });
+  } else {
+    stages.push({
+      layer: 'Istio mTLS',
+      result: 'allow',
+      reason: `mode ${mtls.mode}; ${mutual ? 'the source sidecar uses mTLS' : 'plain text (no peer identity)'}${mtls.notes.length ? `; ${mtls.notes.join('; ')}` : ''}`,
+      decidedBy: mtls.decidedBy,
+    });
   }
-  stages.push({
-    layer: 'Istio mTLS',
-    result: 'allow',
-    reason: `mode ${mtls.mode}; ${mutual ? 'the source sidecar uses mTLS' : 'plain text (no peer identity)'}${mtls.notes.length ? `; ${mtls.notes.join('; ')}` : ''}`,
-    decidedBy: mtls.decidedBy,
-  });
   const principal = mutual && src.type === 'pod' ? `${options.trustDomain}/ns/${src.workload.namespace}/sa/${src.pod.serviceAccount}` : undefined;
   const policies = applicablePolicies(resources.authorizationPolicies, dst.pod, dst.workload.namespace, options.istioRootNamespace);
   const decision = evaluateAuthorization(policies, {
@@ -350,7 +361,7 @@ export function judge(resources: Resources, query: RequestQuery, options: JudgeO
   // On Cilium, NetworkPolicy selectors match Cilium security identities (filtered labels).
   const engine = dataplane === 'cilium' ? compile(resources, 'as-node', 'cilium-identity') : compile(resources, options.hostNetwork);
   const ctx: CiliumContext = { engine, policies: resources.ciliumPolicies, anyProtocols: options.ciliumSctp ? ['TCP', 'UDP', 'SCTP'] : ['TCP', 'UDP'] };
-  const istio = { istioRootNamespace: options.istioRootNamespace ?? 'istio-system', trustDomain: options.trustDomain ?? 'cluster.local' };
+  const istio = { istioRootNamespace: options.istioRootNamespace ?? 'istio-system', trustDomain: options.trustDomain ?? 'cluster.local', mtlsRefusal: options.mtlsRefusal ?? true };
   const src = resolvePeer(engine, query.src);
   const dst = resolveDestination(engine, query.dst);
   if (src.type === 'external' && dst.peers.every((p) => p.mesh.type === 'external')) {

@@ -24,7 +24,8 @@ export function inCidr(ip: string, cidr: string): boolean {
 
 function callerMatches(from: FlowFrom, c: Caller): boolean {
   if ('workload' in from) return c.kind === 'workload' && c.workload === from.workload;
-  if ('namespace' in from) return c.kind !== 'external' && c.kind !== 'dns' && c.kind !== 'istiod' && c.namespace === from.namespace;
+  // every pod of the namespace: the cluster DNS and istiod too, when a flow admits theirs
+  if ('namespace' in from) return c.kind !== 'external' && c.namespace === from.namespace;
   return c.kind === 'external' && inBlock(c.ip, from.cidr, from.except ?? []);
 }
 

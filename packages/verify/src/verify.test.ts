@@ -111,6 +111,18 @@ describe('verifyBundle', () => {
     expect(verifyBundle(shop()).checks.find((c) => c.id.startsWith('[NetworkPolicy, every port] every connection'))?.ok).toBe(true);
   });
 
+  it('sends the cluster DNS and istiod as callers, and probes the undeclared pods as destinations, in the Cilium and Istio layers too', () => {
+    const toRogue = 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: debug, namespace: shop}\nspec: {action: ALLOW, selector: {matchLabels: {ztp.dev/verify: rogue}}, rules: [{}]}\n';
+    const r = verifyBundle(plus(shop(), 'mesh/debug.yaml', toRogue));
+    expect(r.failures.some((f) => f.layer === 'mesh' && f.id.includes('=> shop/ztp-rogue[Deployment]') && f.observed === 'allowed')).toBe(true);
+    const fromSystem = 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: sys, namespace: data}\nspec: {endpointSelector: {}, ingress: [{fromEndpoints: [{matchLabels: {k8s:io.kubernetes.pod.namespace: kube-system}}]}]}\n';
+    const s = verifyBundle(plus(shop(), 'network/sys.yaml', fromSystem));
+    expect(s.failures.some((f) => f.layer === 'network' && f.id.startsWith('[network layer] kube-system/ztp-cluster-dns[Deployment] => data/db[Deployment]') && f.observed === 'allowed')).toBe(true);
+    const cnp = 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: open, namespace: shop}\nspec: {endpointSelector: {matchLabels: {ztp.dev/verify: rogue}}, ingress: [{fromEntities: [all]}]}\n';
+    const c = verifyBundle(plus(shop(), 'network/open.yaml', cnp));
+    expect(c.failures.some((f) => f.layer === 'network' && f.id.includes('=> shop/ztp-rogue[Deployment]') && f.observed === 'allowed')).toBe(true);
+  });
+
   it('counts what ambient\'s baseline opens as declared in the exact check: kubelet probes from ztunnel, HBONE on 15008', () => {
     const web = workload({ namespace: 'shop', name: 'web', ports: { http: { port: 8080, appProtocol: 'http' } } });
     const db = workload({ namespace: 'data', name: 'db', ports: { pg: { port: 5432 } } });

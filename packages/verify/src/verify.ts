@@ -76,7 +76,8 @@ export function verifyBundle(bundle: BundleFiles): VerifyReport {
 
   const run = (layer: Layer, caller: Caller, dst: string | { fqdn: string; ip?: string }, dstName: string, protocol: 'TCP' | 'UDP' | 'SCTP', port: number, expected: boolean, declaredBy: string[], request?: ProbeRequest) => {
     const src = caller.kind === 'external' ? caller.ip : caller.ref;
-    const j = judge(resourcesOf[layer], { src, dst, protocol, port, ...(request ? { http: { method: request.method, path: request.path } } : {}) }, options);
+    // the network layer on its own: STRICT mTLS does not hide what the network policies let through
+    const j = judge(resourcesOf[layer], { src, dst, protocol, port, ...(request ? { http: { method: request.method, path: request.path } } : {}) }, layer === 'network' ? { ...options, mtlsRefusal: false } : options);
     const observed = j.outcome;
     checks.push({
       layer,
@@ -94,7 +95,8 @@ export function verifyBundle(bundle: BundleFiles): VerifyReport {
   // each range excepted from it (the cluster's own, with cni 'kubernetes'), and one outside every
   // declared range. No pod has one of them (synthesize keeps them free).
   const externalCallers: Caller[] = externalCallerAddresses(m).map((ip) => ({ kind: 'external', ip }));
-  const callers: Caller[] = [...pods.filter((p) => p.kind !== 'dns' && p.kind !== 'istiod'), ...externalCallers];
+  // The cluster DNS and istiod call too: nothing in their namespaces may reach a workload undeclared.
+  const callers: Caller[] = [...pods, ...externalCallers];
 
   // Every caller to every workload port, plus one port the workload does not declare: end to end,
   // then each layer on its own. The mesh layer is not asked about ports without mTLS (it cannot
@@ -124,6 +126,23 @@ export function verifyBundle(bundle: BundleFiles): VerifyReport {
           run(layer, c, dst, dst, p.protocol, p.port, intendedAllowed(m, c, w.id, p.protocol, p.port, undefined, layer), declaredBy);
           if (flows.length === 0) probe(probeRequests(others));
         }
+      }
+    }
+  }
+
+  // The undeclared pod of each managed namespace as a destination: nothing may reach it, at any
+  // port a workload of the environment serves or the undeclared one (the NetworkPolicies are checked
+  // at every port below; this is for Cilium and Istio).
+  const anyPorts = new Map<string, { port: number; protocol: 'TCP' | 'UDP' | 'SCTP' }>();
+  for (const w of m.workloads) for (const p of w.ports) anyPorts.set(`${p.protocol}/${p.port}`, { port: p.port, protocol: p.protocol });
+  const undeclaredAnywhere = Math.max(1024, ...[...anyPorts.values()].map((p) => p.port)) + 1;
+  anyPorts.set(`TCP/${undeclaredAnywhere}`, { port: undeclaredAnywhere, protocol: 'TCP' });
+  for (const layer of layers) for (const rogue of pods.filter((p) => p.kind === 'rogue')) {
+    for (const c of callers) {
+      if (c.kind === 'rogue' && c.ref === rogue.ref) continue;
+      for (const p of anyPorts.values()) {
+        if (layer === 'mesh' && p.protocol !== 'TCP') continue;
+        run(layer, c, rogue.ref, rogue.ref, p.protocol, p.port, false, []);
       }
     }
   }
