@@ -123,6 +123,15 @@ describe('verifyBundle', () => {
     expect(c.failures.some((f) => f.layer === 'network' && f.id.includes('=> shop/ztp-rogue[Deployment]') && f.observed === 'allowed')).toBe(true);
   });
 
+  it('fails on what the engine cannot read: a kind that may grant traffic, and a Cilium rule it reads as allowing nothing', () => {
+    const anp = 'apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata: {name: open}\nspec: {priority: 1, subject: {namespaces: {}}, ingress: [{action: Allow, from: [{namespaces: {}}]}]}\n';
+    expect(verifyBundle(plus(shop(), 'network/anp.yaml', anp)).failures.map((f) => f.id)).toContainEqual(expect.stringMatching(/^AdminNetworkPolicy (default\/)?open is not analysed .*may allow traffic$/));
+    const group = 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: group, namespace: data}\nspec: {endpointSelector: {}, ingress: [{fromCIDRSet: [{cidrGroupRef: internet}]}]}\n';
+    expect(verifyBundle(plus(shop(), 'network/group.yaml', group)).failures.map((f) => f.id)).toContainEqual(expect.stringMatching(/^not analysed, and may allow traffic: .*cidrGroupRef/));
+    // the kinds ztp emits besides the policies pass
+    expect(verifyBundle(shop({ phase: 4 })).failures).toEqual([]);
+  });
+
   it('counts what ambient\'s baseline opens as declared in the exact check: kubelet probes from ztunnel, HBONE on 15008', () => {
     const web = workload({ namespace: 'shop', name: 'web', ports: { http: { port: 8080, appProtocol: 'http' } } });
     const db = workload({ namespace: 'data', name: 'db', ports: { pg: { port: 5432 } } });

@@ -32,6 +32,20 @@ export interface VerifyReport {
 
 const PUBLIC_PROBE_FQDN = 'ztp-undeclared.example.net';
 
+/**
+ * The kinds a bundle may hold that the engine does not read and that grant no traffic: identities,
+ * configuration, certificates and secrets, admission policies, Argo CD. Any other kind the engine
+ * passes over (an AdminNetworkPolicy, a CiliumCIDRGroup, an EnvoyFilter, a Calico policy) fails the
+ * proof: it may open what the proof says is closed.
+ */
+const NO_TRAFFIC_GROUPS = new Set(['rbac.authorization.k8s.io', 'admissionregistration.k8s.io', 'kyverno.io', 'policies.kyverno.io', 'templates.gatekeeper.sh', 'constraints.gatekeeper.sh', 'cert-manager.io', 'external-secrets.io', 'generators.external-secrets.io', 'argoproj.io']);
+const NO_TRAFFIC_CORE_KINDS = new Set(['ServiceAccount', 'ConfigMap', 'Secret']);
+
+function grantsNoTraffic(apiVersion: string | undefined, kind: string): boolean {
+  const group = apiVersion === undefined || !apiVersion.includes('/') ? '' : apiVersion.slice(0, apiVersion.indexOf('/'));
+  return group === '' ? NO_TRAFFIC_CORE_KINDS.has(kind) : NO_TRAFFIC_GROUPS.has(group);
+}
+
 function describeJudgement(j: Judgement): string[] {
   return j.stages.filter((s) => s.result !== 'not applicable').map((s) => `${s.layer}: ${s.result}${s.decidedBy.length ? ` by ${s.decidedBy.map((d) => `${d.kind} ${d.namespace ? d.namespace + '/' : ''}${d.name}${'rule' in d && d.rule ? ` ${d.rule}` : ''}`).join(', ')}` : ''} (${s.reason})`);
 }
@@ -193,6 +207,16 @@ export function verifyBundle(bundle: BundleFiles): VerifyReport {
   }
   if (undeclared.length === 0) {
     checks.push({ layer: 'network', id: '[NetworkPolicy, every port] every connection the NetworkPolicies allow is declared (every protocol, port and pair of pods and address ranges)', expected: 'denied', observed: 'denied', ok: true, declaredBy: [], decidedBy: [] });
+  }
+
+  // What the engine could not read must not pass for closed: unread kinds that may grant traffic,
+  // and rules it reads as allowing nothing because it does not support them.
+  for (const i of resourcesOf.all.ignored) {
+    if (grantsNoTraffic(i.apiVersion, i.kind)) continue;
+    checks.push({ layer: 'all', id: `${i.kind} ${i.namespace ? `${i.namespace}/` : ''}${i.name ?? ''} is not analysed (${i.reason}), and may allow traffic`, expected: 'denied', observed: 'undecided', ok: false, declaredBy: [], decidedBy: [] });
+  }
+  for (const w of resourcesOf.all.warnings) {
+    if (/allows nothing here/.test(w)) checks.push({ layer: 'all', id: `not analysed, and may allow traffic: ${w}`, expected: 'denied', observed: 'undecided', ok: false, declaredBy: [], decidedBy: [] });
   }
 
   const failures = checks.filter((c) => !c.ok);
