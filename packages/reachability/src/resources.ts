@@ -188,6 +188,12 @@ export function buildResourcesFromDocuments(docs: readonly ManifestDocument[], o
       continue;
     }
     if (kind === 'AuthorizationPolicy' && inGroup(object, ['security.istio.io'])) {
+      // Istio does not enforce a policy annotated istio.io/dry-run: "true" (it only logs its verdict)
+      const annotations = (object.metadata as { annotations?: Record<string, unknown> } | undefined)?.annotations;
+      if (annotations?.['istio.io/dry-run'] === 'true') {
+        ignored.push({ ...ref, reason: 'annotated istio.io/dry-run: Istio does not enforce it' });
+        continue;
+      }
       const r = readAuthorizationPolicy(object, origin);
       if (!r.ok) errors.push(...r.errors.map((e) => e + at));
       else if (!duplicate(`AuthorizationPolicy ${r.value.namespace}/${r.value.name}`, at)) authorizationPolicies.push(r.value);

@@ -128,6 +128,14 @@ describe('verifyBundle', () => {
     expect(verifyBundle(plus(shop(), 'network/anp.yaml', anp)).failures.map((f) => f.id)).toContainEqual(expect.stringMatching(/^AdminNetworkPolicy (default\/)?open is not analysed .*may allow traffic$/));
     const group = 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: group, namespace: data}\nspec: {endpointSelector: {}, ingress: [{fromCIDRSet: [{cidrGroupRef: internet}]}]}\n';
     expect(verifyBundle(plus(shop(), 'network/group.yaml', group)).failures.map((f) => f.id)).toContainEqual(expect.stringMatching(/^not analysed, and may allow traffic: .*cidrGroupRef/));
+    // an AuthorizationPolicy Istio would not enforce (istio.io/dry-run) is no longer counted on
+    const b = shop();
+    const file = 'mesh/authorizationpolicy-shop-ztp-allow-nothing.yaml';
+    const ap = parse(b.files.get(file) ?? '') as { metadata: { annotations: Record<string, string> } };
+    ap.metadata.annotations['istio.io/dry-run'] = 'true';
+    const files = new Map(b.files);
+    files.set(file, stringify(ap));
+    expect(verifyBundle({ ...b, files }).failures.map((f) => f.id)).toContainEqual(expect.stringMatching(/^AuthorizationPolicy shop\/ztp-allow-nothing is not analysed \(annotated istio.io\/dry-run/));
     // the kinds ztp emits besides the policies pass
     expect(verifyBundle(shop({ phase: 4 })).failures).toEqual([]);
   });

@@ -221,3 +221,22 @@ describe('Istio string matching', () => {
     expect(matchPath('/ip', '/ip?x=1')).toBe(true);
   });
 });
+
+describe('what the analysis does not read', () => {
+  it('refuses a Source or Operation field it does not read, such as serviceAccounts, rather than drop it', () => {
+    // dropped, this DENY would read as "deny everyone but sleep" and hide the open ALLOW; Istio denies nobody here
+    const deny = authz('foo', 'deny', { action: 'DENY', rules: [{ from: [{ source: { serviceAccounts: ['nobody/nobody'], notPrincipals: ['cluster.local/ns/foo/sa/sleep'] } }] }] });
+    expect(() => world(authz('foo', 'open', { rules: [{}] }), deny)).toThrow(ManifestError);
+    expect(() => world(authz('foo', 'open', { rules: [{}] }), deny)).toThrow(/from\[0\]\.source\.serviceAccounts: not supported by this analysis/);
+    expect(() => world(authz('foo', 'x', { rules: [{ to: [{ operation: { ports: ['8000'], sni: ['a'] } }] }] }))).toThrow(/operation\.sni: not supported/);
+  });
+
+  it('passes over a policy annotated istio.io/dry-run, which Istio does not enforce, and says so', () => {
+    const nothing = { ...authz('foo', 'nothing', {}), metadata: { name: 'nothing', namespace: 'foo', annotations: { 'istio.io/dry-run': 'true' } } };
+    const r = world(nothing);
+    expect(judge(r, tcp('bar/sleep')).outcome).toBe('allowed');
+    expect(r.ignored).toContainEqual(expect.objectContaining({ kind: 'AuthorizationPolicy', name: 'nothing', reason: expect.stringMatching(/istio.io\/dry-run/) }));
+    // enforced, the same policy denies
+    expect(judge(world(authz('foo', 'nothing', {})), tcp('bar/sleep')).outcome).not.toBe('allowed');
+  });
+});

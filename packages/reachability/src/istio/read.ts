@@ -56,6 +56,20 @@ function checkPorts(f: MatchField | undefined, at: string, errors: string[]): vo
   }
 }
 
+/** The fields of a Source and an Operation this analysis reads (each with its `not` form). */
+const SOURCE_FIELDS = ['principals', 'requestPrincipals', 'namespaces', 'ipBlocks', 'remoteIpBlocks'];
+const OPERATION_FIELDS = ['hosts', 'ports', 'methods', 'paths'];
+
+/**
+ * Refuses a field the analysis does not read (such as `serviceAccounts`): dropping it would read
+ * an ALLOW or a DENY as matching other peers than Istio does, so a DENY that hides an open ALLOW
+ * could pass for closed.
+ */
+function unsupported(obj: Record<string, unknown>, fields: readonly string[], at: string, errors: string[]): void {
+  const known = new Set(fields.flatMap((f) => [f, `not${f[0]!.toUpperCase()}${f.slice(1)}`]));
+  for (const k of Object.keys(obj)) if (!known.has(k)) errors.push(`${at}.${k}: not supported by this analysis (it reads ${[...known].join(', ')})`);
+}
+
 function readRule(raw: unknown, at: string, errors: string[]): AuthzRule {
   if (raw === null || raw === undefined) return {};
   if (!isObject(raw)) {
@@ -71,6 +85,7 @@ function readRule(raw: unknown, at: string, errors: string[]): AuthzRule {
         errors.push(`${where}: required`);
         return {};
       }
+      unsupported(s, SOURCE_FIELDS, where, errors);
       const src: AuthzSource = {
         ...optional('principals', field(s, 'principals', where, errors)),
         ...optional('requestPrincipals', field(s, 'requestPrincipals', where, errors)),
@@ -91,6 +106,7 @@ function readRule(raw: unknown, at: string, errors: string[]): AuthzRule {
         errors.push(`${where}: required`);
         return {};
       }
+      unsupported(o, OPERATION_FIELDS, where, errors);
       const op: AuthzOperation = {
         ...optional('hosts', field(o, 'hosts', where, errors)),
         ...optional('ports', field(o, 'ports', where, errors)),
