@@ -74,20 +74,29 @@ describe('judging one environment', () => {
     ]);
   });
 
-  it('flags the policies that reach into managed namespaces from outside: cluster-wide Cilium, Istio in the mesh root, Kyverno exceptions', () => {
+  it('flags the policies that reach into managed namespaces from outside (cluster-wide Cilium, admin network policies, Istio in the mesh root, Kyverno exceptions) and hand-made role bindings', () => {
     const CCNP = res('cilium.io/v2', 'CiliumClusterwideNetworkPolicy', 'ciliumclusterwidenetworkpolicies', false);
     const AP = res('security.istio.io/v1', 'AuthorizationPolicy', 'authorizationpolicies', true);
     const PEX = res('kyverno.io/v2', 'PolicyException', 'policyexceptions', true);
+    const ANP = res('policy.networking.k8s.io/v1alpha1', 'AdminNetworkPolicy', 'adminnetworkpolicies', false);
+    const EF = res('networking.istio.io/v1alpha3', 'EnvoyFilter', 'envoyfilters', true);
+    const RB = res('rbac.authorization.k8s.io/v1', 'RoleBinding', 'rolebindings', true);
     const extra: LiveKind[] = [
+      { resource: ANP, objects: [live(ANP, 'allow-all')] },
+      { resource: EF, objects: [live(EF, 'no-rbac', 'istio-system'), live(EF, 'theirs', 'elsewhere')] },
+      { resource: RB, objects: [live(RB, 'admin', 'app'), live(RB, 'theirs', 'elsewhere')] },
       { resource: CCNP, objects: [live(CCNP, 'open')] },
       { resource: AP, objects: [live(AP, 'open', 'istio-system'), live(AP, 'theirs', 'elsewhere')] },
       { resource: PEX, objects: [live(PEX, 'skip', 'kyverno')] },
     ];
     const drift = named({ ...input({}), spec: { ...spec, meshRootNamespace: 'istio-system' }, policyKinds: [...input({}).policyKinds, ...extra] }).filter((d) => d.startsWith('added'));
     expect(drift).toEqual([
+      'added AdminNetworkPolicy /allow-all: not in the bundle (added by hand, or by something other than ztp)',
       'added AuthorizationPolicy istio-system/open: not in the bundle (added by hand, or by something other than ztp)',
       'added CiliumClusterwideNetworkPolicy /open: not in the bundle (added by hand, or by something other than ztp)',
+      'added EnvoyFilter istio-system/no-rbac: not in the bundle (added by hand, or by something other than ztp)',
       'added PolicyException kyverno/skip: not in the bundle (added by hand, or by something other than ztp)',
+      'added RoleBinding app/admin: not in the bundle (added by hand, or by something other than ztp)',
     ]);
     // without a mesh, istio-system is not the environment's root
     expect(named({ ...input({}), policyKinds: [...input({}).policyKinds, ...extra] }).filter((d) => d.includes('istio-system'))).toEqual([]);

@@ -126,10 +126,11 @@ export function judgeEnvironment(input: JudgeInput): EnvironmentCompliance {
 
   // Added by hand: policy objects in managed namespaces, and any object of a bundle or policy
   // kind labelled for this environment, that no bundle checked here holds. Also, wherever they
-  // are, the policies that reach into managed namespaces from outside: cluster-wide Cilium
-  // policies (they select pods of every namespace, and their allows add to the bundle's), Istio
-  // policies in the mesh's root namespace (they apply to every workload), and Kyverno policy
-  // exceptions (in any namespace unless Kyverno is told otherwise, they exempt pods from ztp's rules).
+  // are, the policies that reach into managed namespaces from outside: cluster-wide Cilium and
+  // Calico policies and admin network policies (they select pods of every namespace, and their
+  // allows add to or beat the bundle's), Istio policies and Envoy filters in the mesh's root
+  // namespace (they apply to every workload), and Kyverno policy exceptions (in any namespace
+  // unless Kyverno is told otherwise, they exempt pods from ztp's rules).
   const seen = new Set<string>();
   const kinds = [...input.policyKinds, ...[...input.bundleKinds.values()].filter((k): k is LiveKind => k !== undefined)];
   for (const { resource, objects } of kinds) {
@@ -192,6 +193,9 @@ export function heldKeys(specs: readonly BundleSpec[]): Set<string> {
 /** Whether a policy object outside the managed namespaces still applies inside them (see the "added" check). */
 function reachesIn(group: string, kind: string, namespace: string | undefined, meshRoot: string | undefined): boolean {
   if (group === 'cilium.io' && kind === 'CiliumClusterwideNetworkPolicy') return true;
+  if (group === 'policy.networking.k8s.io') return true; // admin network policies select namespaces cluster-wide
+  if (kind === 'GlobalNetworkPolicy' && (group === 'projectcalico.org' || group === 'crd.projectcalico.org')) return true;
   if (kind === 'PolicyException' && (group === 'kyverno.io' || group === 'policies.kyverno.io')) return true;
-  return group === 'security.istio.io' && meshRoot !== undefined && namespace === meshRoot;
+  const istio = group === 'security.istio.io' || (group === 'networking.istio.io' && kind === 'EnvoyFilter');
+  return istio && meshRoot !== undefined && namespace === meshRoot;
 }
