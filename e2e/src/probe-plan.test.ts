@@ -83,7 +83,10 @@ describe('the probe plan of each example environment', () => {
     expect(metrics.map((c) => [c.request?.method, c.request?.path, c.expected])).toEqual([
       ['GET', '/metrics', 'connected'],
       ['GET', '/ztp-verify-forbidden', 'http-403'],
-      ['DELETE', '/metrics', 'http-403'],
+      // every other method, and the paths just past the exact one
+      ...['HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].map((m) => [m, '/metrics', 'http-403']),
+      ['GET', '/metricsztp-probe', 'http-403'],
+      ['GET', '/metrics/ztp-probe', 'http-403'],
     ]);
     expect(plan.cells.find((c) => c.id === 'dev/ztp-rogue => dev/api-server:9090/TCP')?.expected).toBe('dropped');
     expect(plan.layer).toBe('network');
@@ -125,6 +128,14 @@ describe('the probe plan of each example environment', () => {
     const { plan } = prepareEnvironment(staging.bundle, []);
     expect(plan.layer).toBe('all');
     const api = plan.cells.filter((c) => c.source === 'staging/frontend' && c.target === 'staging/api-server' && c.port === 8080);
-    expect(api.map((c) => c.expected)).toEqual(['connected', 'http-403', 'http-403']);
+    // the rule: GET and POST on /api/*
+    expect(api.map((c) => `${c.request?.method} ${c.request?.path} ${c.expected}`)).toEqual([
+      'GET /api/ztp-probe connected',
+      'POST /api/ztp-probe connected',
+      'GET /ztp-verify-forbidden http-403',
+      ...['HEAD', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].map((m) => `${m} /api/ztp-probe http-403`),
+      'GET /apiztp-probe http-403',
+      'GET /api http-403',
+    ]);
   });
 });
