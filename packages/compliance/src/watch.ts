@@ -57,9 +57,18 @@ export async function watchCompliance(checker: ComplianceChecker, options: Watch
     return out;
   };
 
+  // Informers whose list or watch failed and has not come back: their caches may be stale, so a
+  // report built on them must not pass for complete (the drift they hide would go unseen).
+  const broken = new Map<Cache, string>();
+  const withBroken = (report: ComplianceReport): ComplianceReport => {
+    if (broken.size === 0) return report;
+    const text = `the watch of ${[...broken.values()].sort().join(', ')} failed and has not recovered, so this check read a cache that may be stale`;
+    return { ...report, environments: report.environments.map((e) => ({ ...e, notes: [...e.notes, { level: 'incomplete' as const, text }] })) };
+  };
+
   const runCheck = async (): Promise<ComplianceReport | undefined> => {
     try {
-      const report = await checker.check(snapshot());
+      const report = withBroken(await checker.check(snapshot()));
       options.onReport(report);
       return report;
     } catch (error) {
@@ -100,9 +109,13 @@ export async function watchCompliance(checker: ComplianceChecker, options: Watch
       informer.on('add', () => schedule(debounceMs));
       informer.on('update', () => schedule(debounceMs));
       informer.on('delete', () => schedule(debounceMs));
-      informer.on('connect', () => (backoff = 1000));
+      informer.on('connect', () => {
+        backoff = 1000;
+        broken.delete(informer);
+      });
       informer.on('error', (error: unknown) => {
         if (stopped) return;
+        broken.set(informer, `${resource.kind}${namespace ? ` in ${namespace}` : ''}`);
         options.onError(new Error(`watching ${resource.kind}${namespace ? ` in ${namespace}` : ''}: ${error instanceof Error ? error.message : String(error)}; restarting in ${backoff / 1000} s`));
         const t = setTimeout(() => {
           restartTimers.delete(t);

@@ -183,4 +183,26 @@ describe.skipIf(reason !== undefined)('ztp compliance on the local cluster', () 
     }
     await expect(get(url)).rejects.toThrow(/ECONNREFUSED/);
   });
+
+  it('--watch says a check is incomplete while a watch it reads from is broken (its cache may be stale)', async () => {
+    const io = capture();
+    const stop = new AbortController();
+    const run = runCompliance([...args, '--watch', '--metrics-address', '127.0.0.1:0', '--interval', '1'], io, { signal: stop.signal });
+    let url = '';
+    await eventually('the metrics address to be printed', 60_000, async () => {
+      url = /metrics at (http:\/\/\S+)/.exec(io.stderr.join('\n'))?.[1] ?? '';
+      return url !== '';
+    });
+    const incomplete = 'ztp_compliance_check_incomplete{environment="production"}';
+    try {
+      await eventually('a first, complete check', 60_000, async () => sample((await get(url)).body, incomplete) === 0);
+      // the AuthorizationPolicy kind goes away under the watch: its informer can no longer list
+      await cluster.rest.delete({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'authorizationpolicies.security.istio.io' } } as KubeObject);
+      await eventually('the broken watch in the metrics', 90_000, async () => sample((await get(url)).body, incomplete) === 1);
+      expect(io.stdout.join('')).toMatch(/NOT CHECKED: the watch of AuthorizationPolicy.* failed and has not recovered/);
+    } finally {
+      stop.abort();
+      await run;
+    }
+  }, 240_000);
 });
