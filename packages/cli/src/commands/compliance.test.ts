@@ -143,7 +143,8 @@ describe.skipIf(reason !== undefined)('ztp compliance on the local cluster', () 
     expect(unreachable.stderr.join('')).not.toMatch(/\n\s+at /); // no stack trace
   });
 
-  it('--watch serves the drift as Prometheus metrics over HTTP, follows changes through informers, and stops when asked', async () => {
+  /** `ztp compliance --watch`, checking every second, once it has printed its metrics address. */
+  const startWatch = async () => {
     const io = capture();
     const stop = new AbortController();
     const run = runCompliance([...args, '--watch', '--metrics-address', '127.0.0.1:0', '--interval', '1'], io, { signal: stop.signal });
@@ -152,6 +153,11 @@ describe.skipIf(reason !== undefined)('ztp compliance on the local cluster', () 
       url = /metrics at (http:\/\/\S+)/.exec(io.stderr.join('\n'))?.[1] ?? '';
       return url !== '';
     });
+    return { io, stop, run, url };
+  };
+
+  it('--watch serves the drift as Prometheus metrics over HTTP, follows changes through informers, and stops when asked', async () => {
+    const { io, stop, run, url } = await startWatch();
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
     const drift = 'ztp_compliance_drift{environment="production",kind="missing"}';
     try {
@@ -185,14 +191,7 @@ describe.skipIf(reason !== undefined)('ztp compliance on the local cluster', () 
   });
 
   it('--watch says a check is incomplete while a watch it reads from is broken (its cache may be stale)', async () => {
-    const io = capture();
-    const stop = new AbortController();
-    const run = runCompliance([...args, '--watch', '--metrics-address', '127.0.0.1:0', '--interval', '1'], io, { signal: stop.signal });
-    let url = '';
-    await eventually('the metrics address to be printed', 60_000, async () => {
-      url = /metrics at (http:\/\/\S+)/.exec(io.stderr.join('\n'))?.[1] ?? '';
-      return url !== '';
-    });
+    const { io, stop, run, url } = await startWatch();
     const incomplete = 'ztp_compliance_check_incomplete{environment="production"}';
     try {
       await eventually('a first, complete check', 60_000, async () => sample((await get(url)).body, incomplete) === 0);
