@@ -1,14 +1,12 @@
-import { connlist, formatIp, formatIpRange, type ConnlistEntry, type ConnlistPeer, type Protocol, type Resources } from '@ztp/reachability';
+import { connlist, formatIp, formatIpRange, type ConnlistPeer, type ConnSet, type Protocol, type Resources } from '@ztp/reachability';
 import type { BundleManifest } from './bundle-manifest.ts';
 import { intendedAllowed, intendedEgressToIp, type Caller } from './expectations.ts';
 import type { PodPeer } from './synthesize.ts';
 
 /** A connection the NetworkPolicies allow that nothing declares. */
 export interface Undeclared {
-  /** `source => destination : protocol ports`. */
+  /** `source => destination : protocol port`, at the first undeclared port. */
   readonly id: string;
-  /** Where the first undeclared port of it is. */
-  readonly port: number;
 }
 
 /** The port istiod serves sidecars on (the mesh baseline's egress allowance). */
@@ -63,8 +61,9 @@ export function undeclaredConnections(m: BundleManifest, resources: Resources, p
     if (src !== undefined && dst !== undefined && !managed(src) && !managed(dst)) continue;
     // ambient: kubelet probes reach every managed pod from ztunnel's address (ztp-allow-ambient-probes)
     if (ambient && src?.kind === 'external' && src.name === `${AMBIENT_PROBE_IP}-${AMBIENT_PROBE_IP}`) continue;
-    const first = firstUndeclared(e, declared);
-    if (first !== undefined) out.push({ id: `${name(src, e.src)} => ${name(dst, e.dst)} : ${first.protocol} ${first.port}`, port: first.port });
+    // what only some pod pairs of the two have counts too
+    const first = firstUndeclared(e.conns, declared) ?? (e.partial !== undefined ? firstUndeclared(e.partial, declared) : undefined);
+    if (first !== undefined) out.push({ id: `${name(src, e.src)} => ${name(dst, e.dst)} : ${first.protocol} ${first.port}` });
   }
   return out;
 }
@@ -73,8 +72,8 @@ function managed(p: PodPeer | { kind: 'external' }): boolean {
   return p.kind !== 'external' && p.managed;
 }
 
-function firstUndeclared(e: ConnlistEntry, declared: (protocol: Protocol, port: number) => boolean): { protocol: Protocol; port: number } | undefined {
-  for (const [protocol, ranges] of Object.entries(e.conns.byProtocol) as [Protocol, readonly (readonly [number, number])[]][]) {
+function firstUndeclared(conns: ConnSet, declared: (protocol: Protocol, port: number) => boolean): { protocol: Protocol; port: number } | undefined {
+  for (const [protocol, ranges] of Object.entries(conns.byProtocol) as [Protocol, readonly (readonly [number, number])[]][]) {
     for (const [start, end] of ranges) {
       if (end - start >= MAX_DECLARED_RANGE) return { protocol, port: start };
       for (let port = start; port <= end; port++) if (!declared(protocol, port)) return { protocol, port };
