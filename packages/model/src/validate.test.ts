@@ -569,6 +569,12 @@ describe('validateEnvironment: inputs that would compile to more than they say',
     expect(problems(base({ workloads: [a], flows: [], vault, secrets: [kv('s1', 'kv/one'), kv('s2', 'kv/two')] }))).toEqual([]);
   });
 
+  it('sees the same CIDR caller declared with and without HTTP rules however its range is written', () => {
+    const api = workload({ namespace: 'shop', name: 'api', ports: { http: { port: 8080, appProtocol: 'http', mtls: 'DISABLE' } } });
+    const flows = [flow({ from: fromCidr('::/0'), to: api, ports: ['http'] }), flow({ from: fromCidr('0::/0'), to: api, ports: ['http'], http: [{ methods: ['GET'] }], l7: 'cilium' })];
+    expectProblem(base({ workloads: [api], flows }), /^flow/, /is declared both with and without HTTP rules/);
+  });
+
   it('refuses an IP address written as a DNS name', () => {
     const web = workload({ namespace: 'shop', name: 'web' });
     expectProblem(base({ workloads: [web], flows: [], egress: [egress({ from: web, to: toFqdn('203.0.113.7'), ports: [443] })] }), /^egress/, /"203.0.113.7" is an IP address, not a DNS name; use toCidr\('203.0.113.7\/32'\)/);

@@ -405,9 +405,15 @@ function validateFlows(env: Environment, byId: Map<string, Workload>, c: Collect
   // are keyed by the object (known ones are unique by id), others by their id
   const l4 = new Map<unknown, Map<Workload, Set<string>>>();
   const l7 = new Map<unknown, Map<Workload, Set<string>>>();
-  const declared = (seen: typeof l4, s: FlowSource, to: Workload, p: string) => seen.get(s.type === 'workload' ? s : sourceId(s))?.get(to)?.has(p) === true;
+  // a CIDR by its range, however it is written (::/0 and 0::/0)
+  const keyOf = (s: FlowSource): unknown => {
+    if (s.type === 'workload') return s;
+    const cidr = s.type === 'cidr' ? parseCidr(s.cidr) : undefined;
+    return cidr !== undefined ? `cidr ${cidrKey(cidr)}` : sourceId(s);
+  };
+  const declared = (seen: typeof l4, s: FlowSource, to: Workload, p: string) => seen.get(keyOf(s))?.get(to)?.has(p) === true;
   const declare = (seen: typeof l4, s: FlowSource, to: Workload, p: string) => {
-    const key = s.type === 'workload' ? s : sourceId(s);
+    const key = keyOf(s);
     let byTo = seen.get(key);
     if (byTo === undefined) seen.set(key, (byTo = new Map()));
     let ports = byTo.get(to);
