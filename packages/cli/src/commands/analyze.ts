@@ -61,6 +61,8 @@ export async function runAnalyze(args: readonly string[], io: Io): Promise<numbe
   if (format !== 'txt' && format !== 'json' && format !== 'md') throw new UsageError(`-o must be txt, json or md, not '${format}'`);
   if (values.dataplane !== undefined && values.dataplane !== 'kubernetes' && values.dataplane !== 'cilium') throw new UsageError(`--dataplane must be kubernetes or cilium`);
   let dataplane = values.dataplane as 'kubernetes' | 'cilium' | undefined;
+  // a ztp bundle's mesh: its trust domain, and istiod's namespace as the root (as the compiler has it)
+  let mesh: { trustDomain?: string; istioRootNamespace?: string } = {};
   let r: Resources;
   try {
     const paths = positionals.map((p) => resolve(io.cwd, p));
@@ -71,6 +73,7 @@ export async function runAnalyze(args: readonly string[], io: Io): Promise<numbe
       const { manifest, objects: bundleObjects } = readBundle(readBundleDir(p));
       objects.push(...bundleObjects, ...synthesize(manifest).objects);
       dataplane ??= manifest.cni;
+      mesh = { trustDomain: manifest.trustDomain, ...('istiod' in manifest.mesh ? { istioRootNamespace: manifest.mesh.istiod.namespace } : {}) };
     }
     r = buildResourcesFromDocuments([...docs, ...objects.map((object) => ({ object }))], {});
   } catch (e) {
@@ -86,7 +89,7 @@ export async function runAnalyze(args: readonly string[], io: Io): Promise<numbe
     if ((values.method === undefined) !== (values.path === undefined)) throw new UsageError('--method and --path go together');
     let j;
     try {
-      j = judge(r, { src: values.src, dst: values.dst, protocol, port, ...(values.method && values.path ? { http: { method: values.method, path: values.path } } : {}) }, dataplane ? { dataplane } : {});
+      j = judge(r, { src: values.src, dst: values.dst, protocol, port, ...(values.method && values.path ? { http: { method: values.method, path: values.path } } : {}) }, { ...mesh, ...(dataplane ? { dataplane } : {}) });
     } catch (e) {
       if (e instanceof PeerError) throw new UsageError(e.message);
       throw e;
