@@ -144,17 +144,17 @@ export function verifyBundle(bundle: BundleFiles): VerifyReport {
     }
   }
 
-  // The undeclared pod of each managed namespace as a destination: nothing may reach it, at any
-  // port a workload of the environment serves or the undeclared one (the NetworkPolicies are checked
-  // at every port below; this is for Cilium and Istio).
-  const anyPorts = new Map<string, { port: number; protocol: 'TCP' | 'UDP' | 'SCTP' }>();
-  for (const w of m.workloads) for (const p of w.ports) anyPorts.set(`${p.protocol}/${p.port}`, { port: p.port, protocol: p.protocol });
-  const undeclaredAnywhere = Math.max(1024, ...[...anyPorts.values()].map((p) => p.port)) + 1;
-  anyPorts.set(`TCP/${undeclaredAnywhere}`, { port: undeclaredAnywhere, protocol: 'TCP' });
+  // The undeclared pod of each managed namespace as a destination: nothing may reach it, at the
+  // ports its namespace's workloads serve or an undeclared one (the NetworkPolicies are checked at
+  // every port below; this is for Cilium and Istio, whose rules name the ports of that namespace).
   for (const layer of layers) for (const rogue of pods.filter((p) => p.kind === 'rogue')) {
+    const ports = new Map<string, { port: number; protocol: 'TCP' | 'UDP' | 'SCTP' }>();
+    for (const w of m.workloads) if (w.namespace === rogue.namespace) for (const p of w.ports) ports.set(`${p.protocol}/${p.port}`, { port: p.port, protocol: p.protocol });
+    const undeclared = Math.max(1024, ...[...ports.values()].map((p) => p.port)) + 1;
+    ports.set(`TCP/${undeclared}`, { port: undeclared, protocol: 'TCP' });
     for (const c of callers) {
       if (c.kind === 'rogue' && c.ref === rogue.ref) continue;
-      for (const p of anyPorts.values()) {
+      for (const p of ports.values()) {
         if (layer === 'mesh' && p.protocol !== 'TCP') continue;
         run(layer, c, rogue.ref, rogue.ref, p.protocol, p.port, false, []);
       }
