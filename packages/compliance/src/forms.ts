@@ -12,7 +12,11 @@ import { collectionPath, type ClusterClient, type KubeResource } from './kube.ts
 /** The prefix of the generated names of the dry runs. */
 export const DRY_RUN_PREFIX = 'ztp-compliance-';
 
-/** Server forms of bundle objects, each asked once per client (the bundle does not change). */
+/**
+ * Server forms of bundle objects, each asked once per client (the bundle does not change). A
+ * refusal that may pass (throttling, a server or webhook error, no answer) is not kept: the next
+ * check asks again, so one bad moment does not leave a whole `--watch` comparing subsets.
+ */
 export class ServerForms {
   readonly #client: ClusterClient;
   readonly #cache = new Map<string, Promise<ComparableForm>>();
@@ -26,13 +30,18 @@ export class ServerForms {
     const key = JSON.stringify([resource.apiVersion, resource.kind, object]);
     let cached = this.#cache.get(key);
     if (cached === undefined) {
-      cached = this.#ask(resource, object);
+      const asked = this.#ask(resource, object);
+      cached = asked.then((a) => a.form);
       this.#cache.set(key, cached);
+      asked.then(
+        (a) => a.transient && this.#cache.delete(key),
+        () => this.#cache.delete(key),
+      );
     }
     return cached;
   }
 
-  async #ask(resource: KubeResource, object: ManagedObject['object']): Promise<ComparableForm> {
+  async #ask(resource: KubeResource, object: ManagedObject['object']): Promise<{ form: ComparableForm; transient: boolean }> {
     const { name: _name, ...metadata } = object.metadata;
     const body = { ...object, metadata: { ...metadata, generateName: DRY_RUN_PREFIX } };
     const reply = await this.#client.request('POST', collectionPath(resource, object.metadata.namespace), {
@@ -41,9 +50,10 @@ export class ServerForms {
     });
     if (reply.status >= 300 || typeof reply.body !== 'object' || reply.body === null) {
       const reason = typeof reply.body?.reason === 'string' && reply.body.reason !== '' ? reply.body.reason : typeof reply.body?.message === 'string' ? reply.body.message : 'no reason given';
-      return { object, mode: 'subset', reason: `${resource.kind}: HTTP ${reply.status} ${reason}` };
+      // 429 and 5xx (a webhook that failed or timed out is a 500) may pass; a 4xx refusal stays
+      return { form: { object, mode: 'subset', reason: `${resource.kind}: HTTP ${reply.status} ${reason}` }, transient: reply.status === 429 || reply.status >= 500 };
     }
     // The bundle's own metadata: only its labels and annotations are compared.
-    return { object: { ...(reply.body as Record<string, unknown>), metadata: object.metadata }, mode: 'exact' };
+    return { form: { object: { ...(reply.body as Record<string, unknown>), metadata: object.metadata }, mode: 'exact' }, transient: false };
   }
 }
