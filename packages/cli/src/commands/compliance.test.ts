@@ -3,7 +3,7 @@
  * processes) with the production example applied: the verdicts and exit codes of every output
  * format, the errors, and `--watch` with its Prometheus metrics read over HTTP.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -58,8 +58,16 @@ describe.skipIf(reason !== undefined)('ztp compliance on the local cluster', () 
     await applyBundle(cluster.rest, spec);
     args = ['production', '--context', 'ztp-local', '--kubeconfig', cluster.kubeconfigPath];
   }, 300_000);
+  const scratches: string[] = [];
+  /** A new temporary directory, removed after the tests. */
+  const scratch = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ztp-compliance-'));
+    scratches.push(dir);
+    return dir;
+  };
   afterAll(async () => {
     await cluster?.stop();
+    for (const d of scratches) rmSync(d, { recursive: true, force: true });
   });
 
   it('exits 0 on a cluster in line with the bundle, in every output format', async () => {
@@ -84,7 +92,7 @@ describe.skipIf(reason !== undefined)('ztp compliance on the local cluster', () 
     expect(junit.stdout.join('')).toMatch(/<testsuites name="ztp compliance" tests="6" failures="0">/);
 
     // The published bundle (--dir) instead of the source: the same verdict.
-    const dir = join(mkdtempSync(join(tmpdir(), 'ztp-compliance-')), 'bundles', 'production');
+    const dir = join(scratch(), 'bundles', 'production');
     for (const [file, content] of files) {
       mkdirSync(dirname(join(dir, file)), { recursive: true });
       writeFileSync(join(dir, file), content);
@@ -124,7 +132,7 @@ describe.skipIf(reason !== undefined)('ztp compliance on the local cluster', () 
     expect(await main(['compliance', 'production', '--context', 'nope', '--kubeconfig', cluster.kubeconfigPath], unknown)).toBe(2);
     expect(unknown.stderr.join('')).toMatch(/has no context 'nope'; it has ztp-local/);
 
-    const dir = mkdtempSync(join(tmpdir(), 'ztp-compliance-'));
+    const dir = scratch();
     const dead = join(dir, 'kubeconfig');
     writeFileSync(
       dead,
