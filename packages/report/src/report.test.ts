@@ -95,7 +95,7 @@ describe('renderReport', () => {
     expect(r).toContain('**❌ Not proven: dev**');
     expect(r).toMatch(/\| ❌ \d+ of \d+ checks fail \|/);
     expect(r).toMatch(/\*\*❌ The head bundle fails its proof\*\* \(\d+ of \d+ checks\):\n\n- `/);
-    expect(r).toMatch(/\n- `[^`\n]+ => shop\/db\[Deployment\]:5432\/TCP: declared denied, bundle says allowed`\n/);
+    expect(r).toMatch(/\n- `[^`\n]+ => shop\/[\w-]+\[Deployment\]:\d+\/(TCP|UDP|SCTP): declared denied, bundle says allowed`\n/);
   });
 
   it('is deterministic: the same bytes whatever the order of bundles and files', () => {

@@ -24,8 +24,8 @@ const MAX_DECLARED_RANGE = 1024;
  * (from a workload, a namespace or an address), declared egress out of a managed pod, the cluster
  * DNS and istiod out of managed pods. Traffic between namespaces ztp does not manage is not its
  * business. Cilium and Istio policies are not read here (`connlist` reads NetworkPolicies only;
- * the sampled checks judge them), and under Cilium the pods carry no address, as Cilium's CIDR
- * rules never match pods.
+ * `verifyBundle`'s checks judge them at one port of every class), and under Cilium the pods carry
+ * no address, as Cilium's CIDR rules never match pods.
  */
 export function undeclaredConnections(m: BundleManifest, resources: Resources, peers: readonly PodPeer[]): Undeclared[] {
   const byName = new Map(peers.map((p) => [p.ref.replace(/\[[^\]]*\]$/, ''), p]));

@@ -123,6 +123,30 @@ describe('verifyBundle', () => {
     expect(c.failures.some((f) => f.layer === 'network' && f.id.includes('=> shop/ztp-rogue[Deployment]') && f.observed === 'allowed')).toBe(true);
   });
 
+  it('judges Cilium and Istio policies at every port: one of each class of ports the policies tell apart, at each protocol', () => {
+    const cnp = (name: string, namespace: string, spec: string) => `apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: ${name}, namespace: ${namespace}}\nspec: ${spec}\n`;
+    // callers in kube-system: nothing restricts their egress, so the destination's rules alone decide
+    const fromSystem = '{matchLabels: {k8s:io.kubernetes.pod.namespace: kube-system}}';
+    const cases: [string, RegExp][] = [
+      // an extra port on a declared pair (the sample was the declared port and one above it)
+      [cnp('p22', 'data', `{endpointSelector: {}, ingress: [{fromEndpoints: [${fromSystem}], toPorts: [{ports: [{port: '22', protocol: TCP}]}]}]}`), /^\[network layer\] kube-system\/ztp-cluster-dns\[Deployment\] => data\/db\[Deployment\]:22\/TCP$/],
+      // a range ending below the declared port
+      [cnp('low', 'data', `{endpointSelector: {}, ingress: [{fromEndpoints: [${fromSystem}], toPorts: [{ports: [{port: '1', endPort: 1024, protocol: TCP}]}]}]}`), /^\[network layer\] kube-system\/ztp-cluster-dns\[Deployment\] => data\/db\[Deployment\]:1\/TCP$/],
+      // a UDP port
+      [cnp('udp', 'data', `{endpointSelector: {}, ingress: [{fromEndpoints: [${fromSystem}], toPorts: [{ports: [{port: '5000', protocol: UDP}]}]}]}`), /^kube-system\/ztp-cluster-dns\[Deployment\] => data\/db\[Deployment\]:5000\/UDP$/],
+      // egress to the world at a port nobody declared
+      [cnp('out', 'shop', "{endpointSelector: {}, egress: [{toEntities: [world], toPorts: [{ports: [{port: '8443', protocol: TCP}]}]}]}"), /^shop\/api\[Deployment\] => [\d.]+:8443\/TCP$/],
+    ];
+    for (const [yaml, id] of cases) {
+      const r = verifyBundle(plus(shop(), 'network/extra.yaml', yaml));
+      expect(r.failures.filter((f) => f.observed === 'allowed').map((f) => f.id), yaml).toContainEqual(expect.stringMatching(id));
+    }
+    // an Istio ALLOW at a port the workloads do not serve
+    const ap = "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: p2222, namespace: data}\nspec: {action: ALLOW, rules: [{from: [{source: {principals: ['cluster.local/ns/shop/sa/web']}}], to: [{operation: {ports: ['2222']}}]}]}\n";
+    const m = verifyBundle(plus(shop(), 'mesh/extra.yaml', ap));
+    expect(m.failures.filter((f) => f.observed === 'allowed').map((f) => f.id)).toContainEqual('[mesh layer] shop/web[Deployment] => data/db[Deployment]:2222/TCP');
+  });
+
   it('fails on what the engine cannot read: a kind that may grant traffic, and a Cilium rule it reads as allowing nothing', () => {
     const anp = 'apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata: {name: open}\nspec: {priority: 1, subject: {namespaces: {}}, ingress: [{action: Allow, from: [{namespaces: {}}]}]}\n';
     expect(verifyBundle(plus(shop(), 'network/anp.yaml', anp)).failures.map((f) => f.id)).toContainEqual(expect.stringMatching(/^AdminNetworkPolicy (default\/)?open is not analysed .*may allow traffic$/));

@@ -2,6 +2,7 @@ import { buildResources, judge, type Judgement, type Resources } from '@ztp/reac
 import { readBundle, type BundleFiles, type BundleManifest } from './bundle-manifest.ts';
 import { egressProbeAddresses, externalCallerAddresses, flowsToPort, intendedAllowed, fqdnProbeAddress, intendedEgressToFqdn, intendedEgressToIp, matchingFlows, probeRequests, type Caller, type Layer, type ProbeRequest } from './expectations.ts';
 import { undeclaredConnections } from './exact.ts';
+import { portBoundaries, representativePorts } from './port-partition.ts';
 import { synthesize, type PodPeer } from './synthesize.ts';
 
 /** One connection the proof checked. */
@@ -31,6 +32,10 @@ export interface VerifyReport {
 }
 
 const PUBLIC_PROBE_FQDN = 'ztp-undeclared.example.net';
+/** The port istiod serves sidecars on (the mesh baseline's egress allowance). */
+const ISTIOD_XDS_PORT = 15012;
+/** Istio ambient: the HBONE port meshed traffic arrives on. */
+const HBONE_PORT = 15008;
 
 /**
  * The kinds a bundle may hold that the engine does not read and that grant no traffic: identities,
@@ -59,15 +64,16 @@ function callerName(c: Caller): string {
  * NetworkPolicy, Cilium and Istio layers): every declared flow allowed (and, where it has HTTP
  * rules, only the requests they admit, even the requests other callers of the same port may
  * send), every declared egress allowed, DNS reachable, and every
- * other pair of callers and workload ports denied: other workloads, an undeclared pod in each
- * managed namespace, callers in other namespaces, external addresses, undeclared ports. With a
+ * other pair of callers and ports denied: other workloads, an undeclared pod in each managed
+ * namespace, callers in other namespaces, external addresses, every other port (one of each class
+ * of ports the policies' port numbers tell apart, at each protocol: see port-partition.ts). With a
  * mesh, the network layer and the mesh layer are also each proven on their own. When the
  * environment declares `clusterCidrs`, the pods have addresses in the cluster's range, so an
  * ipBlock (NetworkPolicy) or `ipBlocks` (Istio) that covers pod IPs admits them here as it does on
  * the dataplane, and the proof fails unless the cluster ranges are excepted. The NetworkPolicies
  * are also checked exactly (see {@link undeclaredConnections}): every connection they allow, at
  * every protocol and port and between every pair of those pods and address ranges, must be
- * declared; Cilium and Istio policies are judged at the sampled ports and callers above.
+ * declared; Cilium and Istio policies are judged at every port as above, from the callers above.
  */
 export function verifyBundle(bundle: BundleFiles): VerifyReport {
   const { manifest: m, objects } = readBundle(bundle);
@@ -87,6 +93,26 @@ export function verifyBundle(bundle: BundleFiles): VerifyReport {
   const rootNamespace = 'istiod' in m.mesh ? m.mesh.istiod.namespace : undefined;
   const options = { trustDomain: m.trustDomain, dataplane: m.cni === 'cilium' ? ('cilium' as const) : ('kubernetes' as const), ...(rootNamespace !== undefined ? { istioRootNamespace: rootNamespace } : {}) };
   const mtlsOf = new Map(m.workloads.flatMap((w) => w.ports.map((p) => [`${w.id}|${p.protocol}/${p.port}`, p.mtls] as const)));
+  // Every port is judged, not a sample: the policies decide a port only by the numbers they name (and
+  // the pods' ports), so one port of each class those numbers leave, at each protocol, stands for
+  // all of its class (see port-partition.ts).
+  const boundaries = portBoundaries(objects);
+  for (const w of m.workloads) for (const p of w.ports) boundaries.add(p.port);
+  for (const e of m.intent.egress) for (const p of e.ports) boundaries.add(p.port);
+  for (const n of [m.intent.dns.port, 443, ISTIOD_XDS_PORT, HBONE_PORT]) boundaries.add(n);
+  const classPorts = (['TCP', 'UDP', 'SCTP'] as const).flatMap((protocol) => representativePorts(boundaries).map((port) => ({ port, protocol })));
+  /** `declared` (in their order) and then every class port not among them. */
+  const withEveryClass = (declared: readonly { port: number; protocol: 'TCP' | 'UDP' | 'SCTP' }[]) => {
+    const seen = new Set<string>();
+    const out: { port: number; protocol: 'TCP' | 'UDP' | 'SCTP' }[] = [];
+    for (const p of [...declared, ...classPorts]) {
+      const key = `${p.protocol}/${p.port}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ port: p.port, protocol: p.protocol });
+    }
+    return out;
+  };
 
   const run = (layer: Layer, caller: Caller, dst: string | { fqdn: string; ip?: string }, dstName: string, protocol: 'TCP' | 'UDP' | 'SCTP', port: number, expected: boolean, declaredBy: string[], request?: ProbeRequest) => {
     const src = caller.kind === 'external' ? caller.ip : caller.ref;
@@ -112,7 +138,7 @@ export function verifyBundle(bundle: BundleFiles): VerifyReport {
   // The cluster DNS and istiod call too: nothing in their namespaces may reach a workload undeclared.
   const callers: Caller[] = [...pods, ...externalCallers];
 
-  // Every caller to every workload port, plus one port the workload does not declare: end to end,
+  // Every caller to every workload port, and to one port of every other class: end to end,
   // then each layer on its own. The mesh layer is not asked about ports without mTLS (it cannot
   // know the caller there; the network layer alone restricts them) nor about non-TCP ports.
   // A caller limited to HTTP requests, or with no flow at all, is also sent the requests of every
@@ -121,8 +147,7 @@ export function verifyBundle(bundle: BundleFiles): VerifyReport {
   const layers: Layer[] = meshOn ? ['all', 'network', 'mesh'] : ['all'];
   for (const layer of layers) for (const w of m.workloads) {
     const dst = `${w.namespace}/${w.name}[Deployment]`;
-    const undeclared = Math.max(1024, ...w.ports.map((p) => p.port)) + 1;
-    const ports = [...w.ports.map((p) => ({ port: p.port, protocol: p.protocol })), { port: undeclared, protocol: 'TCP' as const }];
+    const ports = withEveryClass(w.ports);
     for (const c of callers) {
       if (c.kind === 'workload' && c.workload === w.id) continue; // a pod to itself is not a network path
       for (const p of ports) {
@@ -144,17 +169,13 @@ export function verifyBundle(bundle: BundleFiles): VerifyReport {
     }
   }
 
-  // The undeclared pod of each managed namespace as a destination: nothing may reach it, at the
-  // ports its namespace's workloads serve or an undeclared one (the NetworkPolicies are checked at
-  // every port below; this is for Cilium and Istio, whose rules name the ports of that namespace).
+  // The undeclared pod of each managed namespace as a destination: nothing may reach it, at any
+  // port (the NetworkPolicies are also checked exactly below; this is for Cilium and Istio).
   for (const layer of layers) for (const rogue of pods.filter((p) => p.kind === 'rogue')) {
-    const ports = new Map<string, { port: number; protocol: 'TCP' | 'UDP' | 'SCTP' }>();
-    for (const w of m.workloads) if (w.namespace === rogue.namespace) for (const p of w.ports) ports.set(`${p.protocol}/${p.port}`, { port: p.port, protocol: p.protocol });
-    const undeclared = Math.max(1024, ...[...ports.values()].map((p) => p.port)) + 1;
-    ports.set(`TCP/${undeclared}`, { port: undeclared, protocol: 'TCP' });
+    const ports = withEveryClass(m.workloads.flatMap((w) => (w.namespace === rogue.namespace ? w.ports : [])));
     for (const c of callers) {
       if (c.kind === 'rogue' && c.ref === rogue.ref) continue;
-      for (const p of ports.values()) {
+      for (const p of ports) {
         if (layer === 'mesh' && p.protocol !== 'TCP') continue;
         run(layer, c, rogue.ref, rogue.ref, p.protocol, p.port, false, []);
       }
@@ -169,9 +190,8 @@ export function verifyBundle(bundle: BundleFiles): VerifyReport {
   const egressIps = egressProbeAddresses(m);
   for (const c of managedPods) {
     if (dnsPod) for (const protocol of ['UDP', 'TCP'] as const) run('all', c, dnsPod.ref, dnsPod.ref, protocol, m.intent.dns.port, true, ['cluster DNS (network baseline)']);
-    if (istiod) run('all', c, istiod.ref, istiod.ref, 'TCP', 15012, true, ['istiod (mesh baseline)']);
-    const egressPorts = new Set<string>(['TCP/443']);
-    for (const e of m.intent.egress) for (const p of e.ports) egressPorts.add(`${p.protocol}/${p.port}`);
+    if (istiod) run('all', c, istiod.ref, istiod.ref, 'TCP', ISTIOD_XDS_PORT, true, ['istiod (mesh baseline)']);
+    const egressPorts = new Set<string>(classPorts.map((p) => `${p.protocol}/${p.port}`));
     for (const ip of egressIps) {
       for (const pp of egressPorts) {
         const [protocol, port] = pp.split('/') as ['TCP' | 'UDP' | 'SCTP', string];
@@ -197,7 +217,7 @@ export function verifyBundle(bundle: BundleFiles): VerifyReport {
   }
 
   // Every connection the NetworkPolicies allow, at every port and protocol and between every pair
-  // of pods and address ranges, must be declared (the checks above sample ports and callers).
+  // of pods and address ranges, must be declared (the checks above take one pod of each kind).
   // Under Cilium the pods carry no address: its CIDR rules never match pods.
   const exactPods = m.cni === 'cilium' ? synthesize(m) : synthetic;
   const exactResources = buildResources([...objects.filter((o) => o.kind === 'NetworkPolicy' || o.kind === 'Namespace'), ...exactPods.objects], {});

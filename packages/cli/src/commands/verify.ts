@@ -13,7 +13,8 @@ export const VERIFY_HELP = `Usage: ztp verify [env...] [--dir DIR] [-o txt|json|
 Proves that each environment's compiled bundle allows exactly its declared connectivity: every
 declared flow and egress allowed (only the declared HTTP requests, where a flow has HTTP rules),
 DNS reachable, and everything else denied: other workloads, an undeclared pod in every managed
-namespace, callers in other namespaces and outside the cluster, undeclared ports and addresses.
+namespace, callers in other namespaces and outside the cluster, every other port (one of each
+class of ports the policies tell apart, at TCP, UDP and SCTP) and undeclared addresses.
 With a mesh, the network layer and the mesh layer are each proven on their own too. Uses ztp's
 reachability engine (Kubernetes NetworkPolicy, Cilium and Istio semantics).
 
