@@ -1,5 +1,5 @@
 /** @ztp/verify: proves a compiled bundle allows exactly its declared connectivity. */
-export { verifyBundle, type Check, type VerifyReport } from './verify.ts';
+export { verifyBundle, type Check, type VerifyOptions, type VerifyReport } from './verify.ts';
 export { formatReport } from './format.ts';
 export { readBundle, BundleReadError, type BundleFiles, type BundleManifest, type ManifestFlow, type ManifestEgress, type ManifestWorkload } from './bundle-manifest.ts';
 export { synthesize, OUTSIDER_NAMESPACE, type PodPeer } from './synthesize.ts';

@@ -145,6 +145,14 @@ describe('verifyBundle', () => {
     const ap = "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: p2222, namespace: data}\nspec: {action: ALLOW, rules: [{from: [{source: {principals: ['cluster.local/ns/shop/sa/web']}}], to: [{operation: {ports: ['2222']}}]}]}\n";
     const m = verifyBundle(plus(shop(), 'mesh/extra.yaml', ap));
     expect(m.failures.filter((f) => f.observed === 'allowed').map((f) => f.id)).toContainEqual('[mesh layer] shop/web[Deployment] => data/db[Deployment]:2222/TCP');
+    expect(m.notCovered.join('\n')).not.toMatch(/at every port/);
+  });
+
+  it('past its budget of judgements, judges Cilium and Istio at the declared ports and one other, and says so', () => {
+    const r = verifyBundle(shop(), { portClassBudget: 1 });
+    expect(r.failures).toEqual([]);
+    expect(r.notCovered).toContainEqual(expect.stringMatching(/^Cilium and Istio policies at every port: \d+ judgements would be needed \(more than 1\), so they were judged at each destination's declared ports and one other/));
+    expect(r.checks.length).toBeLessThan(verifyBundle(shop()).checks.length);
   });
 
   it('fails on what the engine cannot read: a kind that may grant traffic, and a Cilium rule it reads as allowing nothing', () => {

@@ -36,6 +36,8 @@ const PUBLIC_PROBE_FQDN = 'ztp-undeclared.example.net';
 const ISTIOD_XDS_PORT = 15012;
 /** Istio ambient: the HBONE port meshed traffic arrives on. */
 const HBONE_PORT = 15008;
+/** See VerifyOptions.portClassBudget. */
+const PORT_CLASS_BUDGET = 400_000;
 
 /**
  * The kinds a bundle may hold that the engine does not read and that grant no traffic: identities,
@@ -59,6 +61,17 @@ function callerName(c: Caller): string {
   return c.kind === 'external' ? c.ip : c.ref;
 }
 
+/** Options of `verifyBundle`. */
+export interface VerifyOptions {
+  /**
+   * The most judgements of every port class from every caller (they grow with pods x pods x port
+   * classes); beyond, Cilium and Istio policies are judged at each destination's declared ports and
+   * one other, and `notCovered` says so.
+   * @default 400,000 (about 20 s)
+   */
+  readonly portClassBudget?: number;
+}
+
 /**
  * Proves a compiled bundle against its own declared intent, with ztp's reachability engine (the
  * NetworkPolicy, Cilium and Istio layers): every declared flow allowed (and, where it has HTTP
@@ -75,7 +88,8 @@ function callerName(c: Caller): string {
  * every protocol and port and between every pair of those pods and address ranges, must be
  * declared; Cilium and Istio policies are judged at every port as above, from the callers above.
  */
-export function verifyBundle(bundle: BundleFiles): VerifyReport {
+export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions = {}): VerifyReport {
+  const budget = verifyOptions.portClassBudget ?? PORT_CLASS_BUDGET;
   const { manifest: m, objects } = readBundle(bundle);
   const synthetic = synthesize(m, { addresses: true });
   const meshOn = m.mesh.mode !== 'none' && m.layers.includes('mesh');
@@ -93,27 +107,6 @@ export function verifyBundle(bundle: BundleFiles): VerifyReport {
   const rootNamespace = 'istiod' in m.mesh ? m.mesh.istiod.namespace : undefined;
   const options = { trustDomain: m.trustDomain, dataplane: m.cni === 'cilium' ? ('cilium' as const) : ('kubernetes' as const), ...(rootNamespace !== undefined ? { istioRootNamespace: rootNamespace } : {}) };
   const mtlsOf = new Map(m.workloads.flatMap((w) => w.ports.map((p) => [`${w.id}|${p.protocol}/${p.port}`, p.mtls] as const)));
-  // Every port is judged, not a sample: the policies decide a port only by the numbers they name (and
-  // the pods' ports), so one port of each class those numbers leave, at each protocol, stands for
-  // all of its class (see port-partition.ts).
-  const boundaries = portBoundaries(objects);
-  for (const w of m.workloads) for (const p of w.ports) boundaries.add(p.port);
-  for (const e of m.intent.egress) for (const p of e.ports) boundaries.add(p.port);
-  for (const n of [m.intent.dns.port, 443, ISTIOD_XDS_PORT, HBONE_PORT]) boundaries.add(n);
-  const classPorts = (['TCP', 'UDP', 'SCTP'] as const).flatMap((protocol) => representativePorts(boundaries).map((port) => ({ port, protocol })));
-  /** `declared` (in their order) and then every class port not among them. */
-  const withEveryClass = (declared: readonly { port: number; protocol: 'TCP' | 'UDP' | 'SCTP' }[]) => {
-    const seen = new Set<string>();
-    const out: { port: number; protocol: 'TCP' | 'UDP' | 'SCTP' }[] = [];
-    for (const p of [...declared, ...classPorts]) {
-      const key = `${p.protocol}/${p.port}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push({ port: p.port, protocol: p.protocol });
-    }
-    return out;
-  };
-
   const run = (layer: Layer, caller: Caller, dst: string | { fqdn: string; ip?: string }, dstName: string, protocol: 'TCP' | 'UDP' | 'SCTP', port: number, expected: boolean, declaredBy: string[], request?: ProbeRequest) => {
     const src = caller.kind === 'external' ? caller.ip : caller.ref;
     // the network layer on its own: STRICT mTLS does not hide what the network policies let through
@@ -145,9 +138,36 @@ export function verifyBundle(bundle: BundleFiles): VerifyReport {
   // other caller's HTTP rules on that port: a rule that lost (or never had) its caller would admit
   // them, and only the caller's own declared flows may.
   const layers: Layer[] = meshOn ? ['all', 'network', 'mesh'] : ['all'];
+  // Every port is judged, not a sample: the policies decide a port only by the numbers they name (and
+  // the pods' ports), so one port of each class those numbers leave, at each protocol, stands for
+  // all of its class (see port-partition.ts). Judging every class from every caller grows with
+  // pods x pods x classes; past `portClassBudget` judgements each destination is judged at its
+  // declared ports and one other only, and the report says so.
+  const boundaries = portBoundaries(objects);
+  for (const w of m.workloads) for (const p of w.ports) boundaries.add(p.port);
+  for (const e of m.intent.egress) for (const p of e.ports) boundaries.add(p.port);
+  for (const n of [m.intent.dns.port, 443, ISTIOD_XDS_PORT, HBONE_PORT]) boundaries.add(n);
+  const classPorts = (['TCP', 'UDP', 'SCTP'] as const).flatMap((protocol) => representativePorts(boundaries).map((port) => ({ port, protocol })));
+  const destinations = m.workloads.length + pods.filter((p) => p.kind === 'rogue').length;
+  const judgements = layers.length * destinations * callers.length * classPorts.length;
+  const everyPort = judgements <= budget;
+  /** `declared` (in their order), then every class port not among them (or, past the budget, one undeclared TCP port). */
+  const portsFor = (declared: readonly { port: number; protocol: 'TCP' | 'UDP' | 'SCTP' }[]) => {
+    const extra = everyPort ? classPorts : [{ port: Math.max(1024, ...declared.map((p) => p.port)) + 1, protocol: 'TCP' as const }];
+    const seen = new Set<string>();
+    const out: { port: number; protocol: 'TCP' | 'UDP' | 'SCTP' }[] = [];
+    for (const p of [...declared, ...extra]) {
+      const key = `${p.protocol}/${p.port}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ port: p.port, protocol: p.protocol });
+    }
+    return out;
+  };
+
   for (const layer of layers) for (const w of m.workloads) {
     const dst = `${w.namespace}/${w.name}[Deployment]`;
-    const ports = withEveryClass(w.ports);
+    const ports = portsFor(w.ports);
     for (const c of callers) {
       if (c.kind === 'workload' && c.workload === w.id) continue; // a pod to itself is not a network path
       for (const p of ports) {
@@ -172,7 +192,7 @@ export function verifyBundle(bundle: BundleFiles): VerifyReport {
   // The undeclared pod of each managed namespace as a destination: nothing may reach it, at any
   // port (the NetworkPolicies are also checked exactly below; this is for Cilium and Istio).
   for (const layer of layers) for (const rogue of pods.filter((p) => p.kind === 'rogue')) {
-    const ports = withEveryClass(m.workloads.flatMap((w) => (w.namespace === rogue.namespace ? w.ports : [])));
+    const ports = portsFor(m.workloads.flatMap((w) => (w.namespace === rogue.namespace ? w.ports : [])));
     for (const c of callers) {
       if (c.kind === 'rogue' && c.ref === rogue.ref) continue;
       for (const p of ports) {
@@ -191,7 +211,9 @@ export function verifyBundle(bundle: BundleFiles): VerifyReport {
   for (const c of managedPods) {
     if (dnsPod) for (const protocol of ['UDP', 'TCP'] as const) run('all', c, dnsPod.ref, dnsPod.ref, protocol, m.intent.dns.port, true, ['cluster DNS (network baseline)']);
     if (istiod) run('all', c, istiod.ref, istiod.ref, 'TCP', ISTIOD_XDS_PORT, true, ['istiod (mesh baseline)']);
-    const egressPorts = new Set<string>(classPorts.map((p) => `${p.protocol}/${p.port}`));
+    const egressPorts = new Set<string>(['TCP/443']);
+    for (const e of m.intent.egress) for (const p of e.ports) egressPorts.add(`${p.protocol}/${p.port}`);
+    if (everyPort) for (const p of classPorts) egressPorts.add(`${p.protocol}/${p.port}`);
     for (const ip of egressIps) {
       for (const pp of egressPorts) {
         const [protocol, port] = pp.split('/') as ['TCP' | 'UDP' | 'SCTP', string];
@@ -242,6 +264,7 @@ export function verifyBundle(bundle: BundleFiles): VerifyReport {
   const failures = checks.filter((c) => !c.ok);
   const notCovered = [
     'traffic from a workload pod to itself',
+    ...(everyPort ? [] : [`Cilium and Istio policies at every port: ${judgements} judgements would be needed (more than ${budget}), so they were judged at each destination's declared ports and one other (the NetworkPolicies at every port)`]),
     ...(pods.some((p) => p.ip === undefined)
       ? [`ipBlocks (NetworkPolicy) and Istio ipBlocks against pod IPs: ${(m.clusterCidrs ?? []).length === 0 ? 'the environment declares no clusterCidrs, so' : 'the clusterCidrs hold too few IPv4 addresses (or none), so some of'} the verifier's pods have no address`]
       : []),
