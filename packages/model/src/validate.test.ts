@@ -581,6 +581,16 @@ describe('validateEnvironment: inputs that would compile to more than they say',
     expect(problems(base({ workloads: [web], flows: [], egress: [egress({ from: web, to: toFqdn('api.example.com'), ports: [443] })] }))).toEqual([]);
   });
 
+  it('refuses a wildcard DNS name directly under a public suffix, where anybody registers domains', () => {
+    const web = workload({ namespace: 'shop', name: 'web' });
+    const to = (fqdn: string) => problems(base({ workloads: [web], flows: [], egress: [egress({ from: web, to: toFqdn(fqdn), ports: [443] })] })).map((p) => p.message);
+    expect(to('*.co.uk').join('\n')).toMatch(/"\*\.co\.uk" matches every domain registered under the public suffix "co\.uk".*\*\.example\.co\.uk/);
+    // the Public Suffix List's private section: subdomains of different owners
+    for (const fqdn of ['*.github.io', '*.s3.amazonaws.com']) expect(to(fqdn).join('\n'), fqdn).toMatch(/matches every domain registered under the public suffix/);
+    // a wildcard under a registrable domain, or a plain name that is a public suffix, has one owner
+    for (const fqdn of ['*.example.co.uk', '*.cdn.example.com', '*.svc.cluster.local', 'co.uk', 'mybucket.s3.amazonaws.com']) expect(to(fqdn), fqdn).toEqual([]);
+  });
+
   it('refuses mtls on a UDP or SCTP port (per-port mTLS is keyed by number, and would change the TCP port of that number)', () => {
     const s = workload({ namespace: 'shop', name: 's', ports: { web: { port: 5000 }, zq: { port: 5000, protocol: 'UDP', mtls: 'DISABLE' } } });
     expectProblem(base({ workloads: [s], flows: [] }), 'workload shop/s', /port "zq": mtls applies to TCP ports only/);

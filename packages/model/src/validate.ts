@@ -6,6 +6,7 @@ import { egressId } from './egress.ts';
 import { flowId, sourceId, type Flow, type FlowSource, type HttpRule } from './flow.ts';
 import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue, checkPortName, checkPortNumber } from './names.ts';
 import { databaseRoleOf, parseDuration, secretStoreName, type Secret } from './secret.ts';
+import { publicWildcardProblem } from './fqdn.ts';
 import { unknownKeys } from './unknown-keys.ts';
 import type { SourceLocation } from './source.ts';
 import { portOf, svidSecretName, workloadId, type MtlsMode, type Port, type Workload } from './workload.ts';
@@ -511,6 +512,10 @@ function validateEgress(env: Environment, managed: Set<string>, byId: Map<string
         if (!FQDN.test(d.fqdn) || d.fqdn.length > 253) c.add(e.at, obj, `"${d.fqdn}" is not a DNS name (a leading '*.' is allowed)`);
         // an address written as a name: toFQDNs would match a DNS answer for that name, not the address
         else if (/^\d+$/.test(d.fqdn.slice(d.fqdn.lastIndexOf('.') + 1))) c.add(e.at, obj, `"${d.fqdn}" is an IP address, not a DNS name; use toCidr('${d.fqdn}/32')`);
+        else {
+          const problem = publicWildcardProblem(d.fqdn);
+          if (problem !== undefined) c.add(e.at, obj, problem);
+        }
         if (env.cni !== 'cilium') c.add(e.at, obj, `egress to a DNS name needs the Cilium CNI (toFQDNs); use toCidr() with cni '${env.cni}'`);
       } else {
         c.add(e.at, obj, `unknown destination; use toCidr() or toFqdn()`);
