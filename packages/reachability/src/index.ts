@@ -24,7 +24,7 @@ export { ConnSet, PROTOCOLS, MIN_PORT, MAX_PORT, isProtocol } from './ports.ts';
 export type { Protocol, PortRange } from './ports.ts';
 export { matchesSelector, isEmptySelector } from './selectors.ts';
 export type { LabelSelector, LabelSelectorRequirement, Labels } from './selectors.ts';
-export { IpSet, parseIp, parseCidr, formatIp, formatIpRange } from './ip.ts';
+export { IpSet, disjointRanges, parseIp, parseCidr, formatIp, formatIpRange } from './ip.ts';
 export type { IpAddress, IpFamily, IpRange } from './ip.ts';
 export { verdict, checkConnection } from './verdict.ts';
 export type { Decision, DecisionRef, DirectionVerdict, PathVerdict, Verdict, VerdictOptions, VerdictQuery } from './verdict.ts';

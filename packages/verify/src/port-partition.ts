@@ -9,8 +9,8 @@
 const MIN_PORT = 1;
 const MAX_PORT = 65535;
 
-/** The kinds whose verdicts depend on a port: every number in them (outside metadata) counts. */
-const PORT_KINDS = new Set(['NetworkPolicy', 'CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy', 'AuthorizationPolicy', 'PeerAuthentication']);
+/** The kinds whose verdicts depend on a port or an address: every number and range in them (outside metadata) counts. */
+export const PORT_KINDS = new Set(['NetworkPolicy', 'CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy', 'AuthorizationPolicy', 'PeerAuthentication']);
 
 /**
  * Every port number the policies among `objects` could compare a port with: each integer from 1

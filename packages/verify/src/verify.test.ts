@@ -148,10 +148,26 @@ describe('verifyBundle', () => {
     expect(m.notCovered.join('\n')).not.toMatch(/at every port/);
   });
 
+  it('judges Cilium and Istio policies from and to an address of every range they name, not only the declared ones', () => {
+    const cnp = (name: string, namespace: string, spec: string) => `apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: ${name}, namespace: ${namespace}}\nspec: ${spec}\n`;
+    // from a range no flow declares (the sampled outside address was elsewhere)
+    const from = verifyBundle(plus(shop(), 'network/extra.yaml', cnp('cidr', 'data', "{endpointSelector: {}, ingress: [{fromCIDR: [203.0.113.0/24], toPorts: [{ports: [{port: '5432', protocol: TCP}]}]}]}")));
+    expect(from.failures.filter((f) => f.observed === 'allowed').map((f) => f.id)).toContainEqual('[network layer] 203.0.113.1 => data/db[Deployment]:5432/TCP');
+    // egress to a range nobody declared, from a pod with no declared egress
+    const to = verifyBundle(plus(shop(), 'network/extra.yaml', cnp('out', 'shop', "{endpointSelector: {}, egress: [{toCIDR: [192.0.2.0/24], toPorts: [{ports: [{port: '443', protocol: TCP}]}]}]}")));
+    expect(to.failures.filter((f) => f.observed === 'allowed').map((f) => f.id)).toContainEqual('shop/web[Deployment] => 192.0.2.1:443/TCP');
+    // an Istio ALLOW for an address range (PERMISSIVE: STRICT mTLS would refuse plaintext callers first)
+    const ap = "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: range, namespace: data}\nspec: {action: ALLOW, rules: [{from: [{source: {ipBlocks: ['203.0.113.0/24']}}]}]}\n";
+    const permissive = shop({ mesh: { ...SIDECAR, mtls: 'PERMISSIVE' } });
+    expect(verifyBundle(permissive).failures).toEqual([]);
+    const mesh = verifyBundle(plus(permissive, 'mesh/extra.yaml', ap));
+    expect(mesh.failures.filter((f) => f.observed === 'allowed').map((f) => f.id)).toContainEqual('[mesh layer] 203.0.113.1 => data/db[Deployment]:5432/TCP');
+  });
+
   it('past its budget of judgements, judges Cilium and Istio at the declared ports and one other, and says so', () => {
     const r = verifyBundle(shop(), { portClassBudget: 1 });
     expect(r.failures).toEqual([]);
-    expect(r.notCovered).toContainEqual(expect.stringMatching(/^Cilium and Istio policies at every port: \d+ judgements would be needed \(more than 1\), so they were judged at each destination's declared ports and one other/));
+    expect(r.notCovered).toContainEqual(expect.stringMatching(/^Cilium and Istio policies at every port and address: \d+ judgements would be needed \(more than 1\), so they were judged at each destination's declared ports and one other, from an address of each declared range and one outside them/));
     expect(r.checks.length).toBeLessThan(verifyBundle(shop()).checks.length);
   });
 

@@ -1,7 +1,8 @@
-import { buildResources, judge, type Judgement, type Resources } from '@ztp/reachability';
+import { buildResources, judge, parseCidr, type Judgement, type Resources } from '@ztp/reachability';
 import { readBundle, type BundleFiles, type BundleManifest } from './bundle-manifest.ts';
 import { egressProbeAddresses, externalCallerAddresses, flowsToPort, intendedAllowed, fqdnProbeAddress, intendedEgressToFqdn, intendedEgressToIp, matchingFlows, probeRequests, type Caller, type Layer, type ProbeRequest } from './expectations.ts';
 import { undeclaredConnections } from './exact.ts';
+import { namedRanges, representativeAddresses } from './address-partition.ts';
 import { portBoundaries, representativePorts } from './port-partition.ts';
 import { synthesize, type PodPeer } from './synthesize.ts';
 
@@ -34,8 +35,9 @@ export interface VerifyReport {
 const PUBLIC_PROBE_FQDN = 'ztp-undeclared.example.net';
 /** The port istiod serves sidecars on (the mesh baseline's egress allowance). */
 const ISTIOD_XDS_PORT = 15012;
-/** Istio ambient: the HBONE port meshed traffic arrives on. */
+/** Istio ambient: the HBONE port meshed traffic arrives on, and the address kubelet probes come from. */
 const HBONE_PORT = 15008;
+const AMBIENT_PROBE_IP = '169.254.7.127';
 /** See VerifyOptions.portClassBudget. */
 const PORT_CLASS_BUDGET = 400_000;
 
@@ -78,7 +80,8 @@ export interface VerifyOptions {
  * rules, only the requests they admit, even the requests other callers of the same port may
  * send), every declared egress allowed, DNS reachable, and every
  * other pair of callers and ports denied: other workloads, an undeclared pod in each managed
- * namespace, callers in other namespaces, external addresses, every other port (one of each class
+ * namespace, callers in other namespaces, external addresses (one of each part of the address
+ * space the policies' ranges leave: see address-partition.ts), every other port (one of each class
  * of ports the policies' port numbers tell apart, at each protocol: see port-partition.ts). With a
  * mesh, the network layer and the mesh layer are also each proven on their own. When the
  * environment declares `clusterCidrs`, the pods have addresses in the cluster's range, so an
@@ -126,10 +129,9 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
   const pods = synthetic.peers;
   // An address of each declared caller range (outside its except and the cluster's ranges), one of
   // each range excepted from it (the cluster's own, with cni 'kubernetes'), and one outside every
-  // declared range. No pod has one of them (synthesize keeps them free).
-  const externalCallers: Caller[] = externalCallerAddresses(m).map((ip) => ({ kind: 'external', ip }));
-  // The cluster DNS and istiod call too: nothing in their namespaces may reach a workload undeclared.
-  const callers: Caller[] = [...pods, ...externalCallers];
+  // declared range. No pod has one of them (synthesize keeps them free). Below, within the budget,
+  // one address of every part the policies' ranges leave joins them.
+  const declaredCallerIps = externalCallerAddresses(m);
 
   // Every caller to every workload port, and to one port of every other class: end to end,
   // then each layer on its own. The mesh layer is not asked about ports without mTLS (it cannot
@@ -138,19 +140,32 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
   // other caller's HTTP rules on that port: a rule that lost (or never had) its caller would admit
   // them, and only the caller's own declared flows may.
   const layers: Layer[] = meshOn ? ['all', 'network', 'mesh'] : ['all'];
-  // Every port is judged, not a sample: the policies decide a port only by the numbers they name (and
-  // the pods' ports), so one port of each class those numbers leave, at each protocol, stands for
-  // all of its class (see port-partition.ts). Judging every class from every caller grows with
-  // pods x pods x classes; past `portClassBudget` judgements each destination is judged at its
-  // declared ports and one other only, and the report says so.
+  // Every port and address is judged, not a sample: the policies decide a port only by the numbers
+  // they name (and the pods' ports), and an address only by the ranges they name, so one port of
+  // each class those numbers leave, at each protocol, and one address of each part those ranges
+  // leave stand for all of their class (see port-partition.ts, address-partition.ts). Judging every
+  // class grows with pods x (pods + addresses) x ports; past `portClassBudget` judgements each
+  // destination is judged at its declared ports and one other, from the declared ranges' addresses
+  // and one outside them, and the report says so.
   const boundaries = portBoundaries(objects);
   for (const w of m.workloads) for (const p of w.ports) boundaries.add(p.port);
   for (const e of m.intent.egress) for (const p of e.ports) boundaries.add(p.port);
   for (const n of [m.intent.dns.port, 443, ISTIOD_XDS_PORT, HBONE_PORT]) boundaries.add(n);
   const classPorts = (['TCP', 'UDP', 'SCTP'] as const).flatMap((protocol) => representativePorts(boundaries).map((port) => ({ port, protocol })));
+  const podIps = new Set(pods.flatMap((p) => (p.ip === undefined ? [] : [p.ip])));
+  // ambient's kubelet probes come from this address, and the baseline admits them (see exact.ts)
+  if (m.mesh.mode === 'istio-ambient' && m.layers.includes('mesh')) podIps.add(AMBIENT_PROBE_IP);
+  const clusterRanges = (m.clusterCidrs ?? []).flatMap((c) => parseCidr(c) ?? []);
+  const classIps = representativeAddresses(namedRanges(objects), clusterRanges, podIps);
+  const managedPods = pods.filter((p): p is PodPeer => (p.kind === 'workload' || p.kind === 'rogue') && p.managed);
+  const egressIpsDeclared = egressProbeAddresses(m);
   const destinations = m.workloads.length + pods.filter((p) => p.kind === 'rogue').length;
-  const judgements = layers.length * destinations * callers.length * classPorts.length;
+  const judgements =
+    classPorts.length * (layers.length * destinations * (pods.length + new Set([...declaredCallerIps, ...classIps]).size) + managedPods.length * new Set([...egressIpsDeclared, ...classIps]).size);
   const everyPort = judgements <= budget;
+  // The cluster DNS and istiod call too: nothing in their namespaces may reach a workload undeclared.
+  const callers: Caller[] = [...pods, ...[...new Set([...declaredCallerIps, ...(everyPort ? classIps : [])])].map((ip): Caller => ({ kind: 'external', ip }))];
+  const egressIps = [...new Set([...egressIpsDeclared, ...(everyPort ? classIps : [])])];
   /** `declared` (in their order), then every class port not among them (or, past the budget, one undeclared TCP port). */
   const portsFor = (declared: readonly { port: number; protocol: 'TCP' | 'UDP' | 'SCTP' }[]) => {
     const extra = everyPort ? classPorts : [{ port: Math.max(1024, ...declared.map((p) => p.port)) + 1, protocol: 'TCP' as const }];
@@ -204,10 +219,8 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
 
   // Egress of managed pods: the cluster DNS, istiod for sidecars, declared external egress, and
   // addresses and names nobody declared.
-  const managedPods = pods.filter((p): p is PodPeer => (p.kind === 'workload' || p.kind === 'rogue') && p.managed);
   const dnsPod = pods.find((p) => p.kind === 'dns');
   const istiod = pods.find((p) => p.kind === 'istiod');
-  const egressIps = egressProbeAddresses(m);
   for (const c of managedPods) {
     if (dnsPod) for (const protocol of ['UDP', 'TCP'] as const) run('all', c, dnsPod.ref, dnsPod.ref, protocol, m.intent.dns.port, true, ['cluster DNS (network baseline)']);
     if (istiod) run('all', c, istiod.ref, istiod.ref, 'TCP', ISTIOD_XDS_PORT, true, ['istiod (mesh baseline)']);
@@ -264,7 +277,7 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
   const failures = checks.filter((c) => !c.ok);
   const notCovered = [
     'traffic from a workload pod to itself',
-    ...(everyPort ? [] : [`Cilium and Istio policies at every port: ${judgements} judgements would be needed (more than ${budget}), so they were judged at each destination's declared ports and one other (the NetworkPolicies at every port)`]),
+    ...(everyPort ? [] : [`Cilium and Istio policies at every port and address: ${judgements} judgements would be needed (more than ${budget}), so they were judged at each destination's declared ports and one other, from an address of each declared range and one outside them (the NetworkPolicies at every port and address)`]),
     ...(pods.some((p) => p.ip === undefined)
       ? [`ipBlocks (NetworkPolicy) and Istio ipBlocks against pod IPs: ${(m.clusterCidrs ?? []).length === 0 ? 'the environment declares no clusterCidrs, so' : 'the clusterCidrs hold too few IPv4 addresses (or none), so some of'} the verifier's pods have no address`]
       : []),
