@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { disjointRanges, formatIp, formatIpRange, IpSet, parseCidr, parseIp } from './ip.ts';
+import { ambiguousIpProblem, disjointRanges, formatIp, formatIpRange, IpSet, parseCidr, parseIp } from './ip.ts';
 
 describe('IP addresses', () => {
+  it('names the forms dataplanes read differently: IPv4-mapped IPv6, leading zeros', () => {
+    expect(ambiguousIpProblem('::ffff:10.0.0.0/104')).toMatch(/IPv4-mapped IPv6 range, which dataplanes read differently \(as 10\.0\.0\.0\/8, or as IPv6 only\); write the IPv4 form/);
+    expect(ambiguousIpProblem('::ffff:a00:1')).toMatch(/IPv4-mapped IPv6 address, .*as 10\.0\.0\.1,/);
+    expect(ambiguousIpProblem('010.0.0.0/8')).toMatch(/leading zero/);
+    expect(ambiguousIpProblem('::ffff:010.0.0.1')).toMatch(/leading zero/);
+    expect(ambiguousIpProblem('10.0.0.0/08')).toMatch(/prefix length with a leading zero/);
+    for (const ok of ['10.0.0.0/8', '0.0.0.0/0', '10.0.0.0', '::/0', '2001:db8::/32', '::ffff:0:0:0/96', '::1', '100.64.0.0/10']) expect(ambiguousIpProblem(ok), ok).toBeUndefined();
+  });
+
   it('parses and formats IPv4', () => {
     expect(parseIp('10.0.0.1')).toEqual({ family: 4, value: 0x0a000001n });
     expect(formatIp(parseIp('255.255.255.255')!)).toBe('255.255.255.255');

@@ -97,6 +97,29 @@ export function parseIp(text: string): IpAddress | undefined {
   return value === undefined ? undefined : { family: 4, value };
 }
 
+/**
+ * Why an address or CIDR as written is read differently by different dataplanes, or `undefined`.
+ * IPv4 parts or a prefix length with a leading zero (`010.0.0.0/8`): decimal to Kubernetes'
+ * lenient parser, refused by Go's `net` and `netip`, octal to C's `inet_aton`. IPv4-mapped IPv6
+ * (`::ffff:10.0.0.0/104`): an IPv4 range to Go's `net` (kube-network-policies), an IPv6 one to
+ * `netip`. The analysis refuses such text rather than pick one reading.
+ */
+export function ambiguousIpProblem(text: string): string | undefined {
+  const slash = text.indexOf('/');
+  const address = slash < 0 ? text : text.slice(0, slash);
+  const prefix = slash < 0 ? undefined : text.slice(slash + 1);
+  const dotted = address.slice(address.lastIndexOf(':') + 1);
+  if (dotted.includes('.') && dotted.split('.').some((p) => p.length > 1 && p.startsWith('0'))) return `"${text}" has an IPv4 part with a leading zero, which dataplanes read differently (decimal, octal or not at all); write it without`;
+  if (prefix !== undefined && prefix.length > 1 && prefix.startsWith('0')) return `"${text}" has a prefix length with a leading zero, which dataplanes read differently; write it without`;
+  const ip = parseIp(address);
+  if (ip !== undefined && ip.family === 6 && ip.value >> 32n === 0xffffn) {
+    const v4 = formatIp({ family: 4, value: ip.value & 0xffffffffn });
+    const bits = prefix === undefined ? '' : `/${Math.max(0, Number(prefix) - 96)}`;
+    return `"${text}" is an IPv4-mapped IPv6 ${prefix === undefined ? 'address' : 'range'}, which dataplanes read differently (as ${v4}${bits}, or as IPv6 only); write the IPv4 form`;
+  }
+  return undefined;
+}
+
 /** Parses a CIDR (`10.0.0.0/8`, `2001:db8::/32`) into its address range; host bits are ignored. */
 export function parseCidr(text: string): IpRange | undefined {
   const slash = text.indexOf('/');

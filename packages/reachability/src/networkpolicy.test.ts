@@ -40,6 +40,11 @@ describe('reading NetworkPolicies', () => {
     ['a bad CIDR', { ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/40' } }] }] }],
     ['an except outside the cidr', { ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['11.0.0.0/8'] } }] }] }],
     ['an except equal to the cidr', { ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.0.0.0/8'] } }] }] }],
+    // read differently by dataplanes: refused rather than read one way
+    ['an IPv4-mapped IPv6 cidr', { ingress: [{ from: [{ ipBlock: { cidr: '::ffff:10.0.0.0/104' } }] }] }],
+    ['an IPv4-mapped IPv6 except', { ingress: [{ from: [{ ipBlock: { cidr: '::/0', except: ['::ffff:0:0/96'] } }] }] }],
+    ['a leading zero in an address', { ingress: [{ from: [{ ipBlock: { cidr: '010.0.0.0/8' } }] }] }],
+    ['a leading zero in a prefix length', { ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/08' } }] }] }],
     ['an unknown protocol', { ingress: [{ ports: [{ protocol: 'ICMP' }] }] }],
     ['port 0', { ingress: [{ ports: [{ port: 0 }] }] }],
     ['port 65536', { ingress: [{ ports: [{ port: 65536 }] }] }],

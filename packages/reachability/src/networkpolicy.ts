@@ -2,7 +2,7 @@
  * Reading NetworkPolicy (networking.k8s.io/v1) manifests with the API server's defaulting and
  * validation (ValidateNetworkPolicySpec): policyTypes defaults, peers, ipBlocks, ports.
  */
-import { parseCidr, IpSet } from './ip.ts';
+import { ambiguousIpProblem, parseCidr, IpSet } from './ip.ts';
 import type { NetworkPolicy, Origin, PolicyPeer, PolicyPort, PolicyRule } from './model.ts';
 import { isProtocol, MAX_PORT, MIN_PORT } from './ports.ts';
 import type { Protocol } from './ports.ts';
@@ -93,6 +93,11 @@ function readPeer(raw: unknown, at: string, errors: string[]): PolicyPeer | unde
       return undefined;
     }
     const cidr = parseCidr(block.cidr);
+    const ambiguous = ambiguousIpProblem(block.cidr);
+    if (ambiguous !== undefined) {
+      errors.push(`${at}.ipBlock.cidr: ${ambiguous}`);
+      return undefined;
+    }
     if (cidr === undefined) {
       errors.push(`${at}.ipBlock.cidr: "${block.cidr}" is not a valid CIDR`);
       return undefined;
@@ -106,6 +111,11 @@ function readPeer(raw: unknown, at: string, errors: string[]): PolicyPeer | unde
     const whole = IpSet.of([cidr]);
     for (const [i, e] of exceptRaw.entries()) {
       const range = typeof e === 'string' ? parseCidr(e) : undefined;
+      const ambiguousExcept = typeof e === 'string' ? ambiguousIpProblem(e) : undefined;
+      if (ambiguousExcept !== undefined) {
+        errors.push(`${at}.ipBlock.except[${i}]: ${ambiguousExcept}`);
+        return undefined;
+      }
       if (range === undefined) {
         errors.push(`${at}.ipBlock.except[${i}]: "${String(e)}" is not a valid CIDR`);
         return undefined;

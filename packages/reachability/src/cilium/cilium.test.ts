@@ -292,6 +292,8 @@ describe('Cilium validation', () => {
     ['DNS rules on ingress', { endpointSelector: {}, ingress: [{ toPorts: [{ ports: [{ port: '53', protocol: 'UDP' }], rules: { dns: [{ matchPattern: '*' }] } }] }] }],
     ['fromRequires', { endpointSelector: {}, ingress: [{ fromRequires: [{ matchLabels: { env: 'prod' } }] }] }],
     ['an unknown entity', { endpointSelector: {}, ingress: [{ fromEntities: ['moon'] }] }],
+    ['an IPv4-mapped IPv6 fromCIDR', { endpointSelector: {}, ingress: [{ fromCIDR: ['::ffff:10.0.0.0/104'] }] }],
+    ['a leading zero in a toCIDRSet', { endpointSelector: {}, egress: [{ toCIDRSet: [{ cidr: '0.0.0.0/0', except: ['010.0.0.0/8'] }] }] }],
     ['no rule section', { endpointSelector: {} }],
     ['both selectors', { endpointSelector: {}, nodeSelector: {}, ingress: [{}] }],
     ['a bad regex', { endpointSelector: {}, ingress: [{ toPorts: [{ ports: [{ port: '80', protocol: 'TCP' }], rules: { http: [{ path: '(' }] } }] }] }],

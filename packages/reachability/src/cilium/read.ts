@@ -7,7 +7,7 @@
  * - enableDefaultDeny defaults to true for a direction that has (allow or deny) rules;
  * - a rule with no L3 member but with toPorts applies to every peer;
  */
-import { IpSet, parseCidr, parseIp } from '../ip.ts';
+import { ambiguousIpProblem, IpSet, parseCidr, parseIp } from '../ip.ts';
 import type { IpRange } from '../ip.ts';
 import type { Origin } from '../model.ts';
 import type { ReadResult } from '../networkpolicy.ts';
@@ -110,7 +110,9 @@ function readCidrs(raw: unknown, at: string, errors: string[]): IpRange[] {
   raw.forEach((c, i) => {
     const text = typeof c === 'string' ? c : '';
     const range = text.includes('/') ? parseCidr(text) : parseIp(text) !== undefined ? parseCidr(`${text}/${parseIp(text)!.family === 4 ? 32 : 128}`) : undefined;
-    if (range === undefined) errors.push(`${at}[${i}]: "${String(c)}" is not a CIDR or IP`);
+    const ambiguous = ambiguousIpProblem(text);
+    if (ambiguous !== undefined) errors.push(`${at}[${i}]: ${ambiguous}`);
+    else if (range === undefined) errors.push(`${at}[${i}]: "${String(c)}" is not a CIDR or IP`);
     else out.push(range);
   });
   return out;
@@ -134,6 +136,11 @@ function readCidrSet(raw: unknown, at: string, errors: string[], warnings: strin
       continue;
     }
     const cidr = typeof entry.cidr === 'string' ? parseCidr(entry.cidr) : undefined;
+    const ambiguous = typeof entry.cidr === 'string' ? ambiguousIpProblem(entry.cidr) : undefined;
+    if (ambiguous !== undefined) {
+      errors.push(`${where}.cidr: ${ambiguous}`);
+      continue;
+    }
     if (cidr === undefined) {
       errors.push(`${where}.cidr: "${String(entry.cidr)}" is not a CIDR`);
       continue;
@@ -141,6 +148,11 @@ function readCidrSet(raw: unknown, at: string, errors: string[], warnings: strin
     const excepts: IpRange[] = [];
     for (const [j, e] of (Array.isArray(entry.except) ? entry.except : []).entries()) {
       const r = typeof e === 'string' ? parseCidr(e) : undefined;
+      const ambiguousExcept = typeof e === 'string' ? ambiguousIpProblem(e) : undefined;
+      if (ambiguousExcept !== undefined) {
+        errors.push(`${where}.except[${j}]: ${ambiguousExcept}`);
+        continue;
+      }
       if (r === undefined || r.family !== cidr.family || r.start < cidr.start || r.start > cidr.end) {
         errors.push(`${where}.except[${j}]: "${String(e)}" is not a CIDR inside ${String(entry.cidr)}`);
         continue;

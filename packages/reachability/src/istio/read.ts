@@ -2,7 +2,7 @@
  * Reading Istio AuthorizationPolicy and PeerAuthentication manifests (security.istio.io
  * v1 / v1beta1), with the validation istiod applies (known `when` keys, port and IP formats).
  */
-import { parseCidr, parseIp } from '../ip.ts';
+import { ambiguousIpProblem, parseCidr, parseIp } from '../ip.ts';
 import type { Origin } from '../model.ts';
 import type { ReadResult } from '../networkpolicy.ts';
 import type { AuthorizationPolicy, AuthzCondition, AuthzOperation, AuthzRule, AuthzSource, MatchField, MtlsMode, PeerAuthentication } from './model.ts';
@@ -46,7 +46,9 @@ function field(obj: Record<string, unknown>, name: string, at: string, errors: s
 
 function checkIps(f: MatchField | undefined, at: string, errors: string[]): void {
   for (const v of [...(f?.values ?? []), ...(f?.notValues ?? [])]) {
-    if (parseIp(v) === undefined && parseCidr(v) === undefined) errors.push(`${at}: "${v}" is not an IP or CIDR`);
+    const ambiguous = ambiguousIpProblem(v);
+    if (ambiguous !== undefined) errors.push(`${at}: ${ambiguous}`);
+    else if (parseIp(v) === undefined && parseCidr(v) === undefined) errors.push(`${at}: "${v}" is not an IP or CIDR`);
   }
 }
 
