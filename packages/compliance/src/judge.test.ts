@@ -74,17 +74,43 @@ describe('judging one environment', () => {
     ]);
   });
 
-  it('flags the policies that reach into managed namespaces from outside (cluster-wide Cilium, admin network policies, Istio in the mesh root, Kyverno exceptions) and hand-made role bindings', () => {
+  it('flags the policies that reach into managed namespaces from outside (cluster-wide Cilium, admin network policies, Istio in the mesh root, Kyverno exceptions, bindings for their service accounts) and hand-made role bindings', () => {
     const CCNP = res('cilium.io/v2', 'CiliumClusterwideNetworkPolicy', 'ciliumclusterwidenetworkpolicies', false);
     const AP = res('security.istio.io/v1', 'AuthorizationPolicy', 'authorizationpolicies', true);
     const PEX = res('kyverno.io/v2', 'PolicyException', 'policyexceptions', true);
     const ANP = res('policy.networking.k8s.io/v1alpha1', 'AdminNetworkPolicy', 'adminnetworkpolicies', false);
     const EF = res('networking.istio.io/v1alpha3', 'EnvoyFilter', 'envoyfilters', true);
     const RB = res('rbac.authorization.k8s.io/v1', 'RoleBinding', 'rolebindings', true);
+    const CRB = res('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', 'clusterrolebindings', false);
+    const binding = (r: KubeResource, name: string, namespace: string | undefined, subjects: unknown[]): LiveObject => ({ ...live(r, name, namespace), roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' }, subjects });
     const extra: LiveKind[] = [
       { resource: ANP, objects: [live(ANP, 'allow-all')] },
       { resource: EF, objects: [live(EF, 'no-rbac', 'istio-system'), live(EF, 'theirs', 'elsewhere')] },
-      { resource: RB, objects: [live(RB, 'admin', 'app'), live(RB, 'theirs', 'elsewhere')] },
+      {
+        resource: RB,
+        objects: [
+          live(RB, 'admin', 'app'),
+          live(RB, 'theirs', 'elsewhere'),
+          // elsewhere, but for a service account of a managed namespace: its workload gets more than its apiAccess
+          binding(RB, 'lends', 'elsewhere', [{ kind: 'ServiceAccount', name: 'web', namespace: 'app' }]),
+        ],
+      },
+      {
+        resource: CRB,
+        objects: [
+          binding(CRB, 'web-admin', undefined, [{ kind: 'ServiceAccount', name: 'web', namespace: 'app' }]),
+          binding(CRB, 'app-sas', undefined, [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'system:serviceaccounts:app' }]),
+          binding(CRB, 'all-sas', undefined, [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'system:serviceaccounts' }]),
+          // the cluster's own: other namespaces' accounts, and every user's discovery
+          binding(CRB, 'system:controller:x', undefined, [{ kind: 'ServiceAccount', name: 'x', namespace: 'kube-system' }]),
+          binding(CRB, 'system:discovery', undefined, [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'system:authenticated' }]),
+          binding(CRB, 'other-sas', undefined, [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'system:serviceaccounts:elsewhere' }]),
+          {
+            ...binding(CRB, 'system:service-account-issuer-discovery', undefined, [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'system:serviceaccounts' }]),
+            metadata: { name: 'system:service-account-issuer-discovery', labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' } },
+          },
+        ],
+      },
       { resource: CCNP, objects: [live(CCNP, 'open')] },
       { resource: AP, objects: [live(AP, 'open', 'istio-system'), live(AP, 'theirs', 'elsewhere')] },
       { resource: PEX, objects: [live(PEX, 'skip', 'kyverno')] },
@@ -94,9 +120,13 @@ describe('judging one environment', () => {
       'added AdminNetworkPolicy /allow-all: not in the bundle (added by hand, or by something other than ztp)',
       'added AuthorizationPolicy istio-system/open: not in the bundle (added by hand, or by something other than ztp)',
       'added CiliumClusterwideNetworkPolicy /open: not in the bundle (added by hand, or by something other than ztp)',
+      'added ClusterRoleBinding /all-sas: not in the bundle (added by hand, or by something other than ztp)',
+      'added ClusterRoleBinding /app-sas: not in the bundle (added by hand, or by something other than ztp)',
+      'added ClusterRoleBinding /web-admin: not in the bundle (added by hand, or by something other than ztp)',
       'added EnvoyFilter istio-system/no-rbac: not in the bundle (added by hand, or by something other than ztp)',
       'added PolicyException kyverno/skip: not in the bundle (added by hand, or by something other than ztp)',
       'added RoleBinding app/admin: not in the bundle (added by hand, or by something other than ztp)',
+      'added RoleBinding elsewhere/lends: not in the bundle (added by hand, or by something other than ztp)',
     ]);
     // without a mesh, istio-system is not the environment's root
     expect(named({ ...input({}), policyKinds: [...input({}).policyKinds, ...extra] }).filter((d) => d.includes('istio-system'))).toEqual([]);

@@ -129,8 +129,10 @@ export function judgeEnvironment(input: JudgeInput): EnvironmentCompliance {
   // are, the policies that reach into managed namespaces from outside: cluster-wide Cilium and
   // Calico policies and admin network policies (they select pods of every namespace, and their
   // allows add to or beat the bundle's), Istio policies and Envoy filters in the mesh's root
-  // namespace (they apply to every workload), and Kyverno policy exceptions (in any namespace
-  // unless Kyverno is told otherwise, they exempt pods from ztp's rules).
+  // namespace (they apply to every workload), Kyverno policy exceptions (in any namespace
+  // unless Kyverno is told otherwise, they exempt pods from ztp's rules), and role bindings and
+  // cluster role bindings that grant a managed namespace's service accounts anything (the bundle's
+  // RBAC is each workload's declared apiAccess, and nothing else).
   const seen = new Set<string>();
   const kinds = [...input.policyKinds, ...[...input.bundleKinds.values()].filter((k): k is LiveKind => k !== undefined)];
   for (const { resource, objects } of kinds) {
@@ -140,7 +142,7 @@ export function judgeEnvironment(input: JudgeInput): EnvironmentCompliance {
       if (seen.has(key) || input.held.has(key)) continue;
       const labelled = o.metadata.labels?.[ENVIRONMENT_LABEL] === spec.environment;
       const inManaged = resource.namespaced && o.metadata.namespace !== undefined && managed.has(o.metadata.namespace);
-      if (!(labelled || (policy && (inManaged || reachesIn(resource.group, resource.kind, o.metadata.namespace, spec.meshRootNamespace))))) continue;
+      if (!(labelled || (policy && (inManaged || reachesIn(resource.group, resource.kind, o, spec.meshRootNamespace, managed))))) continue;
       seen.add(key);
       drift.push({
         kind: 'added',
@@ -191,11 +193,34 @@ export function heldKeys(specs: readonly BundleSpec[]): Set<string> {
 }
 
 /** Whether a policy object outside the managed namespaces still applies inside them (see the "added" check). */
-function reachesIn(group: string, kind: string, namespace: string | undefined, meshRoot: string | undefined): boolean {
+function reachesIn(group: string, kind: string, o: LiveObject, meshRoot: string | undefined, managed: ReadonlySet<string>): boolean {
+  const namespace = o.metadata.namespace;
+  if (group === 'rbac.authorization.k8s.io' && (kind === 'RoleBinding' || kind === 'ClusterRoleBinding')) return bindsManaged(o, managed);
   if (group === 'cilium.io' && kind === 'CiliumClusterwideNetworkPolicy') return true;
   if (group === 'policy.networking.k8s.io') return true; // admin network policies select namespaces cluster-wide
   if (kind === 'GlobalNetworkPolicy' && (group === 'projectcalico.org' || group === 'crd.projectcalico.org')) return true;
   if (kind === 'PolicyException' && (group === 'kyverno.io' || group === 'policies.kyverno.io')) return true;
   const istio = group === 'security.istio.io' || (group === 'networking.istio.io' && kind === 'EnvoyFilter');
   return istio && meshRoot !== undefined && namespace === meshRoot;
+}
+
+/**
+ * Whether a (cluster) role binding grants something to service accounts of a managed namespace:
+ * one of them by name, or a group of them (`system:serviceaccounts:<namespace>`, or every service
+ * account of the cluster, `system:serviceaccounts`). Groups of every user (`system:authenticated`)
+ * are left out, and so are the apiserver's own default bindings (`system:` names labelled
+ * `kubernetes.io/bootstrapping: rbac-defaults`, such as `system:service-account-issuer-discovery`
+ * for every service account): every cluster has them.
+ */
+function bindsManaged(o: LiveObject, managed: ReadonlySet<string>): boolean {
+  const subjects = (o as { subjects?: unknown }).subjects;
+  if (!Array.isArray(subjects)) return false;
+  if (o.metadata.name.startsWith('system:') && o.metadata.labels?.['kubernetes.io/bootstrapping'] === 'rbac-defaults') return false;
+  return subjects.some((raw) => {
+    if (raw === null || typeof raw !== 'object') return false;
+    const s = raw as { kind?: unknown; name?: unknown; namespace?: unknown };
+    if (s.kind === 'ServiceAccount') return typeof s.namespace === 'string' && managed.has(s.namespace);
+    if (s.kind !== 'Group' || typeof s.name !== 'string') return false;
+    return s.name === 'system:serviceaccounts' || (s.name.startsWith('system:serviceaccounts:') && managed.has(s.name.slice('system:serviceaccounts:'.length)));
+  });
 }

@@ -31,7 +31,7 @@ export const POLICY_KINDS: readonly PolicyKind[] = [
   // Not in ztp's bundles, but they open what the bundle closes where the cluster serves them:
   // admin network policies (an Allow there beats every NetworkPolicy), Calico's own policies (an
   // earlier order wins), Envoy filters (one can remove Istio's authorization filter), and role
-  // bindings (the bundle's RBAC is the declared apiAccess).
+  // and cluster role bindings (the bundle's RBAC is the declared apiAccess).
   { group: 'policy.networking.k8s.io', kind: 'AdminNetworkPolicy' },
   { group: 'policy.networking.k8s.io', kind: 'BaselineAdminNetworkPolicy' },
   { group: 'policy.networking.k8s.io', kind: 'ClusterNetworkPolicy' },
@@ -41,6 +41,7 @@ export const POLICY_KINDS: readonly PolicyKind[] = [
   { group: 'crd.projectcalico.org', kind: 'GlobalNetworkPolicy' },
   { group: 'networking.istio.io', kind: 'EnvoyFilter' },
   { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
+  { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
 ];
 
 /** Gatekeeper's constraints: every kind of this group is a policy kind (their kinds come from the templates). */
