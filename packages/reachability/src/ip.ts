@@ -112,7 +112,9 @@ export function ambiguousIpProblem(text: string): string | undefined {
   if (dotted.includes('.') && dotted.split('.').some((p) => p.length > 1 && p.startsWith('0'))) return `"${text}" has an IPv4 part with a leading zero, which dataplanes read differently (decimal, octal or not at all); write it without`;
   if (prefix !== undefined && prefix.length > 1 && prefix.startsWith('0')) return `"${text}" has a prefix length with a leading zero, which dataplanes read differently; write it without`;
   const ip = parseIp(address);
-  if (ip !== undefined && ip.family === 6 && ip.value >> 32n === 0xffffn) {
+  // a range is IPv4-mapped when its masked start is (Go's net masks before it looks): ::ffff:0:0/80 is ::/80
+  const masked = prefix === undefined ? ip : parseCidr(text) === undefined || Number(prefix) < 96 ? undefined : { family: 6 as const, value: parseCidr(text)!.start };
+  if (ip !== undefined && ip.family === 6 && masked !== undefined && masked.value >> 32n === 0xffffn) {
     const v4 = formatIp({ family: 4, value: ip.value & 0xffffffffn });
     const bits = prefix === undefined ? '' : `/${Math.max(0, Number(prefix) - 96)}`;
     return `"${text}" is an IPv4-mapped IPv6 ${prefix === undefined ? 'address' : 'range'}, which dataplanes read differently (as ${v4}${bits}, or as IPv6 only); write the IPv4 form`;

@@ -294,6 +294,8 @@ describe('Cilium validation', () => {
     ['an unknown entity', { endpointSelector: {}, ingress: [{ fromEntities: ['moon'] }] }],
     ['an IPv4-mapped IPv6 fromCIDR', { endpointSelector: {}, ingress: [{ fromCIDR: ['::ffff:10.0.0.0/104'] }] }],
     ['a leading zero in a toCIDRSet', { endpointSelector: {}, egress: [{ toCIDRSet: [{ cidr: '0.0.0.0/0', except: ['010.0.0.0/8'] }] }] }],
+    // Cilium reads port text as Go's ParseUint(s, 0, 16): octal
+    ['a port with a leading zero', { endpointSelector: {}, ingress: [{ toPorts: [{ ports: [{ port: '05432', protocol: 'TCP' }] }] }] }],
     ['no rule section', { endpointSelector: {} }],
     ['both selectors', { endpointSelector: {}, nodeSelector: {}, ingress: [{}] }],
     ['a bad regex', { endpointSelector: {}, ingress: [{ toPorts: [{ ports: [{ port: '80', protocol: 'TCP' }], rules: { http: [{ path: '(' }] } }] }] }],

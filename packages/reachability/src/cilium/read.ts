@@ -297,6 +297,11 @@ function readPortRules(
         ports.push({ protocols, port: { name: portText.toLowerCase() } });
         continue;
       }
+      // Cilium parses port text with strconv.ParseUint(s, 0, 16): a leading zero makes it octal
+      if (/^0[0-9]/.test(portText)) {
+        errors.push(`${w}.port: "${portText}" has a leading zero, which Cilium reads as an octal number; write the port in decimal without it`);
+        continue;
+      }
       if (!/^[0-9]+$/.test(portText) || Number(portText) > 65535) {
         errors.push(`${w}.port: "${portText}" is not a port number or name`);
         continue;

@@ -144,6 +144,7 @@ describe('AuthorizationPolicy', () => {
     expect(() => world(authz('foo', 'bad', { rules: [{ when: [{ key: 'source.planet', values: ['earth'] }] }] }))).toThrow(ManifestError);
     expect(() => world(authz('foo', 'bad', { rules: [{ to: [{ operation: { ports: ['http'] } }] }] }))).toThrow(ManifestError);
     expect(() => world(authz('foo', 'bad', { action: 'MAYBE' }))).toThrow(ManifestError);
+    expect(() => world(authz('foo', 'bad', { rules: [{ to: [{ operation: { ports: ['02222'] } }] }] }))).toThrow(/"02222" has a leading zero, which istiod reads away \(port 2222\)/);
     expect(() => world(authz('foo', 'bad', { rules: [{ from: [{ source: { ipBlocks: ['::ffff:10.0.0.1'] } }] }] }))).toThrow(/IPv4-mapped IPv6 address, which dataplanes read differently \(as 10\.0\.0\.1, or as IPv6 only\)/);
   });
 

@@ -54,7 +54,9 @@ function checkIps(f: MatchField | undefined, at: string, errors: string[]): void
 
 function checkPorts(f: MatchField | undefined, at: string, errors: string[]): void {
   for (const v of [...(f?.values ?? []), ...(f?.notValues ?? [])]) {
-    if (!/^[0-9]+$/.test(v) || Number(v) > 65535) errors.push(`${at}: "${v}" is not a port number`);
+    // matched as text here, as a number by istiod: "02222" would be port 2222 there and nothing here
+    if (/^0[0-9]/.test(v)) errors.push(`${at}: "${v}" has a leading zero, which istiod reads away (port ${Number(v)}); write it without`);
+    else if (!/^[0-9]+$/.test(v) || Number(v) > 65535) errors.push(`${at}: "${v}" is not a port number`);
   }
 }
 
@@ -216,7 +218,7 @@ export function readPeerAuthentication(obj: Record<string, unknown>, origin?: Or
       errors.push(`${where}: portLevelMtls requires a non-empty workload selector`);
     }
     for (const [port, m] of Object.entries(spec.portLevelMtls)) {
-      if (!/^[0-9]+$/.test(port) || Number(port) < 1 || Number(port) > 65535) errors.push(`${where}: portLevelMtls key "${port}" is not a port`);
+      if (!/^[1-9][0-9]*$/.test(port) || Number(port) > 65535) errors.push(`${where}: portLevelMtls key "${port}" is not a port (digits, no leading zero)`);
       else portLevel.set(Number(port), readMode(m, `${where}: spec.portLevelMtls.${port}`, errors));
     }
   }
