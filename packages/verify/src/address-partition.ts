@@ -24,7 +24,9 @@ export function namedRanges(objects: readonly Record<string, unknown>[]): IpRang
   return out;
 }
 
-function rangeOf(text: string): IpRange | undefined {
+function rangeOf(raw: string): IpRange | undefined {
+  // as the readers take it (they trim)
+  const text = raw.trim();
   if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(text) || !/[.:]/.test(text)) return undefined;
   if (text.includes('/')) return parseCidr(text);
   const ip = parseIp(text);
@@ -32,12 +34,13 @@ function rangeOf(text: string): IpRange | undefined {
 }
 
 /**
- * One address of each part of the address space the `ranges` leave (IPv4 always, IPv6 when a
- * range is IPv6), outside the cluster's own ranges (an address there is a pod's) and never one of
- * `avoid` (the pods' addresses). A part with no such address has none.
+ * One address of each part of the address space the `ranges` leave, in both families (Cilium's
+ * `world-ipv6` and dual-stack entities tell the families apart without naming a range), outside
+ * the cluster's own ranges (an address there is a pod's) and never one of `avoid` (the pods'
+ * addresses). A part with no such address has none.
  */
 export function representativeAddresses(ranges: readonly IpRange[], cluster: readonly IpRange[], avoid: ReadonlySet<string>): string[] {
-  const families: IpFamily[] = ranges.some((r) => r.family === 6) || cluster.some((r) => r.family === 6) ? [4, 6] : [4];
+  const families: IpFamily[] = [4, 6];
   // the cluster's ranges split the space too, so that no part is half pods, half outside
   const parts = disjointRanges([...ranges, ...cluster], families);
   const out: string[] = [];

@@ -22,8 +22,10 @@ export function portBoundaries(objects: readonly Record<string, unknown>[]): Set
   const add = (n: number) => {
     if (Number.isInteger(n) && n >= MIN_PORT && n <= MAX_PORT) out.add(n);
   };
+  // any length: the readers take "000022" as 22 (Cilium and Istio refuse a leading zero, but a
+  // boundary too many costs nothing)
   const digits = (s: string) => {
-    if (/^\d{1,5}$/.test(s)) add(Number(s));
+    if (/^\d+$/.test(s)) add(Number(s));
   };
   const walk = (v: unknown): void => {
     if (typeof v === 'number') add(v);

@@ -164,6 +164,24 @@ describe('verifyBundle', () => {
     expect(mesh.failures.filter((f) => f.observed === 'allowed').map((f) => f.id)).toContainEqual('[mesh layer] 203.0.113.1 => data/db[Deployment]:5432/TCP');
   });
 
+  it("judges Cilium egress to the pods ztp does not manage, IPv6 addresses, and fails on entities no peer stands for", () => {
+    const cnp = (name: string, namespace: string, spec: string) => `apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: ${name}, namespace: ${namespace}}\nspec: ${spec}\n`;
+    const allowed = (yaml: string) => verifyBundle(plus(shop(), 'network/extra.yaml', yaml)).failures.filter((f) => f.observed === 'allowed').map((f) => f.id);
+    // to the cluster DNS at a port that is not DNS, and to every pod of the cluster
+    expect(allowed(cnp('sys', 'shop', "{endpointSelector: {}, egress: [{toEndpoints: [{matchLabels: {k8s:io.kubernetes.pod.namespace: kube-system}}], toPorts: [{ports: [{port: '22', protocol: TCP}]}]}]}"))).toContainEqual('shop/web[Deployment] => kube-system/ztp-cluster-dns[Deployment]:22/TCP');
+    expect(allowed(cnp('cluster', 'shop', "{endpointSelector: {}, egress: [{toEntities: [cluster], toPorts: [{ports: [{port: '22', protocol: TCP}]}]}]}"))).toContainEqual('shop/web[Deployment] => ztp-verify-outsider/ztp-outsider[Deployment]:22/TCP');
+    // IPv6 though no policy names an IPv6 range
+    expect(allowed(cnp('v6', 'shop', "{endpointSelector: {}, egress: [{toEntities: [world-ipv6], toPorts: [{ports: [{port: '22', protocol: TCP}]}]}]}"))).toContainEqual('shop/web[Deployment] => ::1:22/TCP');
+    // SCTP through a port-less rule, where the agent enables SCTP
+    expect(allowed(cnp('any', 'data', "{endpointSelector: {}, ingress: [{fromEndpoints: [{matchLabels: {k8s:io.kubernetes.pod.namespace: kube-system}}]}]}"))).toContainEqual(expect.stringMatching(/^\[network layer\] kube-system\/ztp-cluster-dns\[Deployment\] => data\/db\[Deployment\]:\d+\/SCTP$/));
+    const host = verifyBundle(plus(shop(), 'network/extra.yaml', cnp('host', 'data', '{endpointSelector: {}, ingress: [{fromEntities: [host, remote-node]}]}')));
+    expect(host.failures.map((f) => f.id)).toEqual([
+      'CiliumNetworkPolicy data/host allows the Cilium entity "host", which no peer of the proof stands for, and may allow traffic',
+      'CiliumNetworkPolicy data/host allows the Cilium entity "remote-node", which no peer of the proof stands for, and may allow traffic',
+    ]);
+    expect(verifyBundle(shop()).notCovered).toContainEqual(expect.stringMatching(/^Istio sidecars' own ports \(15020, 15021, 15090\)/));
+  });
+
   it('past its budget of judgements, judges Cilium and Istio at the declared ports and one other, and says so', () => {
     const r = verifyBundle(shop(), { portClassBudget: 1 });
     expect(r.failures).toEqual([]);

@@ -38,6 +38,10 @@ const ISTIOD_XDS_PORT = 15012;
 /** Istio ambient: the HBONE port meshed traffic arrives on, and the address kubelet probes come from. */
 const HBONE_PORT = 15008;
 const AMBIENT_PROBE_IP = '169.254.7.127';
+/** Ports an Istio sidecar's inbound capture lets past Envoy's authorization (health, merged metrics, Envoy's stats). */
+const SIDECAR_OWN_PORTS = [15020, 15021, 15090];
+/** Cilium entities some peer of the proof stands for (pods of every kind, external addresses of both families). */
+const PROBED_ENTITIES = new Set(['all', 'world', 'world-ipv4', 'world-ipv6', 'cluster']);
 /** See VerifyOptions.portClassBudget. */
 const PORT_CLASS_BUDGET = 400_000;
 
@@ -108,7 +112,8 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
   const checks: Check[] = [];
   // the compiler makes istiod's namespace the mesh's root namespace (its mesh-wide PeerAuthentication is there)
   const rootNamespace = 'istiod' in m.mesh ? m.mesh.istiod.namespace : undefined;
-  const options = { trustDomain: m.trustDomain, dataplane: m.cni === 'cilium' ? ('cilium' as const) : ('kubernetes' as const), ...(rootNamespace !== undefined ? { istioRootNamespace: rootNamespace } : {}) };
+  // Cilium's ANY and port-less rules include SCTP where the agent enables it: judged as if it does
+  const options = { trustDomain: m.trustDomain, dataplane: m.cni === 'cilium' ? ('cilium' as const) : ('kubernetes' as const), ciliumSctp: true, ...(rootNamespace !== undefined ? { istioRootNamespace: rootNamespace } : {}) };
   const mtlsOf = new Map(m.workloads.flatMap((w) => w.ports.map((p) => [`${w.id}|${p.protocol}/${p.port}`, p.mtls] as const)));
   const run = (layer: Layer, caller: Caller, dst: string | { fqdn: string; ip?: string }, dstName: string, protocol: 'TCP' | 'UDP' | 'SCTP', port: number, expected: boolean, declaredBy: string[], request?: ProbeRequest) => {
     const src = caller.kind === 'external' ? caller.ip : caller.ref;
@@ -150,7 +155,7 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
   const boundaries = portBoundaries(objects);
   for (const w of m.workloads) for (const p of w.ports) boundaries.add(p.port);
   for (const e of m.intent.egress) for (const p of e.ports) boundaries.add(p.port);
-  for (const n of [m.intent.dns.port, 443, ISTIOD_XDS_PORT, HBONE_PORT]) boundaries.add(n);
+  for (const n of [m.intent.dns.port, 443, ISTIOD_XDS_PORT, HBONE_PORT, ...SIDECAR_OWN_PORTS]) boundaries.add(n);
   const classPorts = (['TCP', 'UDP', 'SCTP'] as const).flatMap((protocol) => representativePorts(boundaries).map((port) => ({ port, protocol })));
   const podIps = new Set(pods.flatMap((p) => (p.ip === undefined ? [] : [p.ip])));
   // ambient's kubelet probes come from this address, and the baseline admits them (see exact.ts)
@@ -158,10 +163,12 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
   const clusterRanges = (m.clusterCidrs ?? []).flatMap((c) => parseCidr(c) ?? []);
   const classIps = representativeAddresses(namedRanges(objects), clusterRanges, podIps);
   const managedPods = pods.filter((p): p is PodPeer => (p.kind === 'workload' || p.kind === 'rogue') && p.managed);
+  const unmanagedPods = pods.filter((p) => !p.managed);
   const egressIpsDeclared = egressProbeAddresses(m);
   const destinations = m.workloads.length + pods.filter((p) => p.kind === 'rogue').length;
   const judgements =
-    classPorts.length * (layers.length * destinations * (pods.length + new Set([...declaredCallerIps, ...classIps]).size) + managedPods.length * new Set([...egressIpsDeclared, ...classIps]).size);
+    classPorts.length *
+    (layers.length * destinations * (pods.length + new Set([...declaredCallerIps, ...classIps]).size) + managedPods.length * (unmanagedPods.length + new Set([...egressIpsDeclared, ...classIps]).size));
   const everyPort = judgements <= budget;
   // The cluster DNS and istiod call too: nothing in their namespaces may reach a workload undeclared.
   const callers: Caller[] = [...pods, ...[...new Set([...declaredCallerIps, ...(everyPort ? classIps : [])])].map((ip): Caller => ({ kind: 'external', ip }))];
@@ -224,6 +231,15 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
   for (const c of managedPods) {
     if (dnsPod) for (const protocol of ['UDP', 'TCP'] as const) run('all', c, dnsPod.ref, dnsPod.ref, protocol, m.intent.dns.port, true, ['cluster DNS (network baseline)']);
     if (istiod) run('all', c, istiod.ref, istiod.ref, 'TCP', ISTIOD_XDS_PORT, true, ['istiod (mesh baseline)']);
+    // the pods ztp does not manage (the cluster DNS and istiod at every other port, the probes and
+    // the outsider): a Cilium egress rule to another namespace or to the cluster entity must not
+    // reach them (the NetworkPolicies are listed exactly below)
+    for (const d of unmanagedPods) {
+      for (const p of portsFor([])) {
+        const baseline = (d.kind === 'dns' && p.port === m.intent.dns.port && p.protocol !== 'SCTP') || (d.kind === 'istiod' && p.protocol === 'TCP' && p.port === ISTIOD_XDS_PORT);
+        if (!baseline) run('all', c, d.ref, d.ref, p.protocol, p.port, false, []);
+      }
+    }
     const egressPorts = new Set<string>(['TCP/443']);
     for (const e of m.intent.egress) for (const p of e.ports) egressPorts.add(`${p.protocol}/${p.port}`);
     if (everyPort) for (const p of classPorts) egressPorts.add(`${p.protocol}/${p.port}`);
@@ -270,6 +286,9 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
     if (grantsNoTraffic(i.apiVersion, i.kind)) continue;
     checks.push({ layer: 'all', id: `${i.kind} ${i.namespace ? `${i.namespace}/` : ''}${i.name ?? ''} is not analysed (${i.reason}), and may allow traffic`, expected: 'denied', observed: 'undecided', ok: false, declaredBy: [], decidedBy: [] });
   }
+  for (const u of unprobedEntities(objects)) {
+    checks.push({ layer: 'network', id: `${u.where} allows the Cilium entity "${u.entity}", which no peer of the proof stands for, and may allow traffic`, expected: 'denied', observed: 'undecided', ok: false, declaredBy: [], decidedBy: [] });
+  }
   for (const w of resourcesOf.all.warnings) {
     if (/allows nothing here/.test(w)) checks.push({ layer: 'all', id: `not analysed, and may allow traffic: ${w}`, expected: 'denied', observed: 'undecided', ok: false, declaredBy: [], decidedBy: [] });
   }
@@ -277,7 +296,8 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
   const failures = checks.filter((c) => !c.ok);
   const notCovered = [
     'traffic from a workload pod to itself',
-    ...(everyPort ? [] : [`Cilium and Istio policies at every port and address: ${judgements} judgements would be needed (more than ${budget}), so they were judged at each destination's declared ports and one other, from an address of each declared range and one outside them (the NetworkPolicies at every port and address)`]),
+    ...(everyPort ? [] : [`Cilium and Istio policies at every port and address: ${judgements} judgements would be needed (more than ${budget}), so they were judged at each destination's declared ports and one other, from an address of each declared range and one outside them, and egress at TCP 443 and the declared egress ports (the NetworkPolicies at every port and address)`]),
+    ...(m.mesh.mode === 'istio-sidecar' && meshOn ? [`Istio sidecars' own ports (${SIDECAR_OWN_PORTS.join(', ')}), which skip their authorization: the engine applies it there, so at them only the network layer's own proof counts`] : []),
     ...(pods.some((p) => p.ip === undefined)
       ? [`ipBlocks (NetworkPolicy) and Istio ipBlocks against pod IPs: ${(m.clusterCidrs ?? []).length === 0 ? 'the environment declares no clusterCidrs, so' : 'the clusterCidrs hold too few IPv4 addresses (or none), so some of'} the verifier's pods have no address`]
       : []),
@@ -285,4 +305,30 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
     'Services, Ingress and Gateway routing (policies are proven pod to pod)',
   ];
   return { environment: m.environment, ok: failures.length === 0, checks, failures, notCovered };
+}
+
+/**
+ * The entities Cilium allow rules name that no peer of the proof stands for (the nodes, the
+ * apiserver, the ingress proxy, health and unmanaged endpoints): what they admit is not judged.
+ * Deny rules only take away, so they are left out.
+ */
+function unprobedEntities(objects: readonly Record<string, unknown>[]): { where: string; entity: string }[] {
+  const out: { where: string; entity: string }[] = [];
+  for (const o of objects) {
+    if (o.kind !== 'CiliumNetworkPolicy' && o.kind !== 'CiliumClusterwideNetworkPolicy') continue;
+    const meta = (o.metadata ?? {}) as { name?: string; namespace?: string };
+    const where = `${String(o.kind)} ${meta.namespace ? `${meta.namespace}/` : ''}${meta.name ?? ''}`;
+    const specs = [o.spec, ...(Array.isArray(o.specs) ? o.specs : [])].filter((x): x is Record<string, unknown> => x !== null && typeof x === 'object');
+    for (const spec of specs) {
+      for (const [section, member] of [['ingress', 'fromEntities'], ['egress', 'toEntities']] as const) {
+        const rules = Array.isArray(spec[section]) ? (spec[section] as unknown[]) : [];
+        for (const r of rules) {
+          const entities = r !== null && typeof r === 'object' ? (r as Record<string, unknown>)[member] : undefined;
+          if (!Array.isArray(entities)) continue;
+          for (const e of entities) if (typeof e === 'string' && !PROBED_ENTITIES.has(e)) out.push({ where, entity: e });
+        }
+      }
+    }
+  }
+  return out;
 }
