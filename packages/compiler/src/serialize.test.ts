@@ -1,15 +1,42 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse, parseAllDocuments, stringify } from 'yaml';
+import { Document, parse, parseAllDocuments, visit } from 'yaml';
 import { canonical, toJson, toJsonRows, toYaml } from './serialize.ts';
 
 /**
- * The reference: the `yaml` package's Document model, which `toYaml` replaced (same options). The
- * direct writer must produce exactly its bytes.
+ * go-yaml v2's `resolve` (sigs.k8s.io/yaml, the YAML reader of the apiserver, kubectl and Argo
+ * CD), written out again from its source for the test: whether it reads a plain scalar as
+ * something other than a string.
  */
+function kubernetesReadsAsNonString(s: string): boolean {
+  const words = ['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON', 'n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF', '', '~', 'null', 'Null', 'NULL'];
+  const floats = ['.nan', '.NaN', '.NAN', ...['', '+', '-'].flatMap((sign) => ['.inf', '.Inf', '.INF'].map((w) => sign + w))];
+  if ([...words, ...floats, '<<'].includes(s)) return true;
+  if (!/^[-+.0-9]/.test(s)) return false;
+  if (/^\d{4}-\d{1,2}-\d{1,2}/.test(s)) return true; // every form parseTimestamp takes starts with a date
+  const plain = s.replaceAll('_', '');
+  if (/^[-+]?(0x[0-9a-f]+|0o[0-7]+|0b[01]+|0[0-7]*|[1-9][0-9]*)$/i.test(plain)) return true; // strconv.ParseInt(plain, 0, 64)
+  return /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(plain); // yamlStyleFloat
+}
+
+/**
+ * The reference: the `yaml` package's Document model, which `toYaml` replaced (same options), told
+ * to double-quote the strings Kubernetes would not read as strings (YAML 1.2 reads them plain as
+ * strings, so the package alone leaves them plain). The direct writer must produce exactly its bytes.
+ */
+function packageYaml(value: unknown, sortKeys: boolean): string {
+  const doc = new Document(sortKeys ? canonical(value) : value, { aliasDuplicateObjects: false });
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && kubernetesReadsAsNonString(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  return doc.toString({ lineWidth: 0, minContentWidth: 0 });
+}
+
 function reference(value: unknown): string {
-  return stringify(canonical(value), { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false, sortMapEntries: false });
+  return packageYaml(value, true);
 }
 
 /** The value as YAML reads it back: undefined members dropped, undefined array items null. */
@@ -146,9 +173,22 @@ describe('toYaml', () => {
     }
   });
 
+  it("quotes the strings Kubernetes' YAML 1.1 reader (go-yaml v2) would read as booleans, numbers or timestamps", () => {
+    const samples = ['on', 'Off', 'no', 'NO', 'y', 'N', 'yes', '~', '<<', '1_000', '0o17', '0b101', '-0b11', '0X1F', '08', '.5', '+5', '1e3', '2001-12-14', '2001-12-14T21:59:43.10-05:00'];
+    for (const s of samples) {
+      const text = toYaml({ metadata: { name: s, labels: { [s]: s } } });
+      expect(text, s).not.toMatch(new RegExp(`name: ${s.replace(/[.+*?^$()[\]{}|\\]/g, '\\$&')}\n`));
+      // read as YAML 1.1 (the yaml package's 1.1 schema) and as 1.2: the same strings
+      expect(parse(text, { version: '1.1' }), s).toEqual({ metadata: { name: s, labels: { [s]: s } } });
+      expect(parse(text), s).toEqual({ metadata: { name: s, labels: { [s]: s } } });
+    }
+    // what both read as strings stays plain
+    expect(toYaml({ a: 'shop', b: 'x-1', c: '1.0.0', d: '1:30', e: 'nope' })).toBe('a: shop\nb: x-1\nc: 1.0.0\nd: 1:30\ne: nope\n');
+  });
+
   it('orders apiVersion, kind, metadata (name, namespace, labels, annotations) first, then by code unit', () => {
     const text = toYaml({ spec: { b: 1, a: 2, kind: 'k' }, metadata: { labels: { b: 'x', a: 'y' }, z: 1, name: 'n' }, kind: 'K', apiVersion: 'v1', B: 0, a: 0 });
-    expect(text).toBe('apiVersion: v1\nkind: K\nmetadata:\n  name: n\n  labels:\n    a: y\n    b: x\n  z: 1\nB: 0\na: 0\nspec:\n  a: 2\n  b: 1\n  kind: k\n');
+    expect(text).toBe('apiVersion: v1\nkind: K\nmetadata:\n  name: "n"\n  labels:\n    a: "y"\n    b: x\n  z: 1\nB: 0\na: 0\nspec:\n  a: 2\n  b: 1\n  kind: k\n');
   });
 
   it('drops undefined members, writes undefined array items as null, refuses functions and symbols', () => {
@@ -159,14 +199,14 @@ describe('toYaml', () => {
 
   it("keeps each object's own key order with keyOrder 'insertion', writing the bytes of the yaml package unsorted", () => {
     expect(toYaml({ rule: 'r', desc: 'd', tags: ['b', 'a'], skip: undefined, metadata: { z: 1, name: 'n' } }, { keyOrder: 'insertion' })).toBe(
-      'rule: r\ndesc: d\ntags:\n  - b\n  - a\nmetadata:\n  z: 1\n  name: n\n',
+      'rule: r\ndesc: d\ntags:\n  - b\n  - a\nmetadata:\n  z: 1\n  name: "n"\n',
     );
     const rnd = random(31);
     let differences = 0;
     for (let i = 0; i < 5_000; i++) {
       const value = [randomValue(rnd, 4)];
       const ours = toYaml(value, { keyOrder: 'insertion' });
-      const theirs = stringify(value, { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false });
+      const theirs = packageYaml(value, false);
       if (ours !== theirs) {
         // the same deliberate difference as in canonical order: where theirs does not read back, ours does
         differences++;

@@ -99,14 +99,16 @@ export function canonical(value: unknown, parentKey = ''): unknown {
 // collections indented by two (sequences too), no line folding, plain scalars where YAML 1.2 core
 // would read them back as the same string, otherwise the `yaml` package's choice of double
 // quotes, single quotes or a literal block scalar. It skips the package's Document model, which
-// was half of the compile time. One deliberate difference: whitespace-only strings that the
-// package would write in a form that does not read back (see `block`) are quoted.
+// was half of the compile time. Two deliberate differences: whitespace-only strings that the
+// package would write in a form that does not read back (see `block`) are quoted, and so are the
+// strings Kubernetes' YAML 1.1 reader would take for booleans, numbers or timestamps (`on`, `no`,
+// `1_000`, `0o17`, `2001-12-14`: see `yaml11NonString`), which YAML 1.2 reads as strings.
 // serialize.test.ts compares both on every example bundle and on random objects built to hit
-// every branch below.
+// every branch below (the package told to quote those strings too).
 
 /** Strings plain in any position: a letter, then letters, digits and `_./-` (not null or a boolean). */
 const SIMPLE = /^[A-Za-z][\w./-]*$/;
-const RESERVED = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE']);
+const RESERVED = new Set(['null', 'Null', 'NULL', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE', ...yaml11Words()]);
 /** Control characters and lone surrogates: double quotes. */
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
 /** Not allowed in a plain scalar (indicators, `: `, ` #`, leading or trailing space...). */
@@ -122,6 +124,43 @@ const CORE_TAGS: readonly RegExp[] = [
   /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
   /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
 ];
+/**
+ * Plain scalars Kubernetes reads as something other than a string (YAML11_INT, YAML11_FLOAT and
+ * YAML11_TIMESTAMP with yaml11Words). The apiserver, kubectl and
+ * Argo CD read YAML with sigs.k8s.io/yaml, that is go-yaml v2 (YAML 1.1): its `resolve` takes the
+ * words of `yaml11Words` as booleans, nulls and special floats, and a scalar that starts with a
+ * digit or a sign as a timestamp, an integer (underscores dropped; 0x, 0o, 0b and leading-zero
+ * octal: strconv.ParseInt(s, 0, 64)) or a float (its yamlStyleFloat). A name like `on` or `no`, or a value like `1_000`, must be quoted; a quoted
+ * string is a string in every version (over-quoting costs a pair of quotes).
+ */
+const YAML11_INT = /^[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|[0-9]+)$/;
+const YAML11_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
+const YAML11_TIMESTAMP = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}/;
+
+/** go-yaml v2's `resolveMap`: the booleans, nulls, special floats and merge key of YAML 1.1 it reads plain. */
+function yaml11Words(): string[] {
+  const cases = (w: string) => [w, w[0]!.toUpperCase() + w.slice(1), w.toUpperCase()];
+  return [
+    ...['y', 'yes', 'on', 'n', 'no', 'off'].flatMap(cases),
+    '',
+    '~',
+    ...['.nan', '.NaN', '.NAN'],
+    ...['', '+', '-'].flatMap((sign) => ['.inf', '.Inf', '.INF'].map((w) => sign + w)),
+    '<<',
+  ];
+}
+
+/** Whether go-yaml v2 reads the plain scalar `value` as something other than a string (see YAML11_INT). */
+function yaml11NonString(value: string): boolean {
+  if (RESERVED.has(value)) return true;
+  const c = value.charCodeAt(0);
+  // digits, '+', '-' and '.' are where its resolver looks for numbers and timestamps
+  if (!((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)) return false;
+  if (YAML11_TIMESTAMP.test(value)) return true;
+  const plain = value.replaceAll('_', '');
+  return YAML11_INT.test(plain) || YAML11_FLOAT.test(plain);
+}
+
 const DOCUMENT_MARKER = /^(%|---|\.\.\.)/m;
 const BLOCK_END_NEWLINES = /(^|(?<!\n))\n+(?!\n|$)/g;
 const STEP = '  ';
@@ -248,6 +287,7 @@ function scalarString(value: string, indent: string, implicitKey: boolean): stri
     if (implicitKey && indent === STEP) return quoted(value, indent, implicitKey);
   }
   for (const tag of CORE_TAGS) if (tag.test(value)) return quoted(value, indent, implicitKey);
+  if (yaml11NonString(value)) return quoted(value, indent, implicitKey);
   return value;
 }
 
