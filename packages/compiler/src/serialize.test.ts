@@ -15,6 +15,7 @@ function kubernetesReadsAsNonString(s: string): boolean {
   if ([...words, ...floats, '<<'].includes(s)) return true;
   if (!/^[-+.0-9]/.test(s)) return false;
   if (/^\d{4}-\d{1,2}-\d{1,2}/.test(s)) return true; // every form parseTimestamp takes starts with a date
+  if (/^[-+]?\d[\d_]*(:[0-5]?\d)+(\.[\d_]*)?$/.test(s)) return true; // base 60: not go-yaml v2's, but other YAML 1.1 readers'
   const plain = s.replaceAll('_', '');
   if (/^[-+]?(0x[0-9a-f]+|0o[0-7]+|0b[01]+|0[0-7]*|[1-9][0-9]*)$/i.test(plain)) return true; // strconv.ParseInt(plain, 0, 64)
   return /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(plain); // yamlStyleFloat
@@ -182,8 +183,8 @@ describe('toYaml', () => {
       expect(parse(text, { version: '1.1' }), s).toEqual({ metadata: { name: s, labels: { [s]: s } } });
       expect(parse(text), s).toEqual({ metadata: { name: s, labels: { [s]: s } } });
     }
-    // what both read as strings stays plain
-    expect(toYaml({ a: 'shop', b: 'x-1', c: '1.0.0', d: '1:30', e: 'nope' })).toBe('a: shop\nb: x-1\nc: 1.0.0\nd: 1:30\ne: nope\n');
+    // what both read as strings stays plain (base 60 is quoted for the 1.1 readers that take it)
+    expect(toYaml({ a: 'shop', b: 'x-1', c: '1.0.0', d: '1:30', e: 'nope', f: 'a:1' })).toBe('a: shop\nb: x-1\nc: 1.0.0\nd: "1:30"\ne: nope\nf: a:1\n');
   });
 
   it('orders apiVersion, kind, metadata (name, namespace, labels, annotations) first, then by code unit', () => {

@@ -136,6 +136,8 @@ const CORE_TAGS: readonly RegExp[] = [
 const YAML11_INT = /^[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|[0-9]+)$/;
 const YAML11_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
 const YAML11_TIMESTAMP = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}/;
+/** YAML 1.1's base 60 (`1:30`): go-yaml v2 reads it as a string, other 1.1 readers (the yaml package's) as a number. */
+const YAML11_BASE60 = /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/;
 
 /** go-yaml v2's `resolveMap`: the booleans, nulls, special floats and merge key of YAML 1.1 it reads plain. */
 function yaml11Words(): string[] {
@@ -156,7 +158,7 @@ function yaml11NonString(value: string): boolean {
   const c = value.charCodeAt(0);
   // digits, '+', '-' and '.' are where its resolver looks for numbers and timestamps
   if (!((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46)) return false;
-  if (YAML11_TIMESTAMP.test(value)) return true;
+  if (YAML11_TIMESTAMP.test(value) || YAML11_BASE60.test(value)) return true;
   const plain = value.replaceAll('_', '');
   return YAML11_INT.test(plain) || YAML11_FLOAT.test(plain);
 }

@@ -77,7 +77,8 @@ export function readBundle(bundle: BundleFiles): { manifest: BundleManifest; obj
   const objects = resources.map((file) => {
     const text = bundle.files.get(file);
     if (text === undefined) throw new BundleReadError(`kustomization.yaml lists ${file}, which is not in the bundle`);
-    return parse(text) as Record<string, unknown>;
+    // as Kubernetes reads it (YAML 1.1: a hand-edited `endPort: 010` is 8 there, not 10)
+    return parse(text, { version: '1.1' }) as Record<string, unknown>;
   });
   return { manifest, objects };
 }

@@ -111,6 +111,13 @@ describe('verifyBundle', () => {
     expect(verifyBundle(shop()).checks.find((c) => c.id.startsWith('[NetworkPolicy, every port] every connection'))?.ok).toBe(true);
   });
 
+  it('reads the objects as Kubernetes does (YAML 1.1): a port written 020 is 16', () => {
+    const np = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: octal, namespace: data}\nspec: {podSelector: {}, policyTypes: [Ingress], ingress: [{ports: [{port: 020}]}]}\n";
+    const ids = verifyBundle(plus(shop(), 'network/octal.yaml', np)).failures.map((f) => f.id);
+    expect(ids).toContainEqual(expect.stringMatching(/=> data\/db\[Deployment\] : TCP 16$/));
+    expect(ids).not.toContainEqual(expect.stringMatching(/ : TCP 20$/));
+  });
+
   it('sends the cluster DNS and istiod as callers, and probes the undeclared pods as destinations, in the Cilium and Istio layers too', () => {
     const toRogue = 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: debug, namespace: shop}\nspec: {action: ALLOW, selector: {matchLabels: {ztp.dev/verify: rogue}}, rules: [{}]}\n';
     const r = verifyBundle(plus(shop(), 'mesh/debug.yaml', toRogue));
