@@ -575,6 +575,21 @@ describe('validateEnvironment: inputs that would compile to more than they say',
     expectProblem(base({ workloads: [api], flows }), /^flow/, /is declared both with and without HTTP rules/);
   });
 
+  it("refuses a workload's HTTP rules that an L4 flow from its whole namespace makes void, in either order", () => {
+    const web = workload({ namespace: 'shop', name: 'web' });
+    const api = workload({ namespace: 'shop', name: 'api', ports: { http: { port: 8080, appProtocol: 'http' } } });
+    const narrow = flow({ from: web, to: api, ports: ['http'], http: [{ methods: ['GET'], paths: ['/api/*'] }] });
+    const wide = flow({ from: fromNamespace('shop'), to: api, ports: ['http'] });
+    for (const flows of [[narrow, wide], [wide, narrow]]) {
+      expectProblem(base({ workloads: [web, api], flows }), /^flow/, /shop\/web -> shop\/api:http has HTTP rules, but the flow from namespace shop to the same port allows every request from every pod of shop, shop\/web included/);
+    }
+    // HTTP rules on the namespace flow too, or another namespace, or another port: nothing void
+    const other = workload({ namespace: 'shop', name: 'other', ports: { http: { port: 8080, appProtocol: 'http' }, admin: { port: 9000, appProtocol: 'http' } } });
+    expect(problems(base({ workloads: [web, api], flows: [narrow, flow({ from: fromNamespace('shop'), to: api, ports: ['http'], http: [{ methods: ['HEAD'] }] })] }))).toEqual([]);
+    expect(problems(base({ workloads: [web, api], flows: [narrow, flow({ from: fromNamespace('ingress'), to: api, ports: ['http'] })] }))).toEqual([]);
+    expect(problems(base({ workloads: [web, other], flows: [flow({ from: web, to: other, ports: ['http'], http: [{ methods: ['GET'] }] }), flow({ from: fromNamespace('shop'), to: other, ports: ['admin'] })] }))).toEqual([]);
+  });
+
   it('refuses an IP address written as a DNS name', () => {
     const web = workload({ namespace: 'shop', name: 'web' });
     expectProblem(base({ workloads: [web], flows: [], egress: [egress({ from: web, to: toFqdn('203.0.113.7'), ports: [443] })] }), /^egress/, /"203.0.113.7" is an IP address, not a DNS name; use toCidr\('203.0.113.7\/32'\)/);

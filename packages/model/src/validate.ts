@@ -479,9 +479,21 @@ function validateFlows(env: Environment, byId: Map<string, Workload>, c: Collect
       for (const p of f.ports) {
         declare(f.http === undefined ? l4 : l7, s, to, p);
         if (declared(l4, s, to, p) && declared(l7, s, to, p)) c.add(f.at, obj, `${sourceId(s)} -> ${workloadId(to)}:${p} is declared both with and without HTTP rules; the L4 flow would make the HTTP rules meaningless, so keep one of them`);
+        // a workload's HTTP rules under an L4 flow from its whole namespace restrict nothing
+        if (f.http !== undefined && s.type === 'workload' && declared(l4, { type: 'namespace', namespace: s.namespace }, to, p)) c.add(f.at, obj, namespaceVoids(s, to, p));
+        if (f.http === undefined && s.type === 'namespace') {
+          for (const [caller, byTo] of l7) {
+            if (typeof caller === 'object' && (caller as Workload).namespace === s.namespace && byTo.get(to)?.has(p) === true) c.add(f.at, obj, namespaceVoids(caller as Workload, to, p));
+          }
+        }
       }
     }
   }
+}
+
+/** The problem of HTTP rules from `w` that an L4 flow from `w`'s whole namespace makes void. */
+function namespaceVoids(w: Workload, to: Workload, port: string): string {
+  return `${workloadId(w)} -> ${workloadId(to)}:${port} has HTTP rules, but the flow from namespace ${w.namespace} to the same port allows every request from every pod of ${w.namespace}, ${workloadId(w)} included, so those HTTP rules restrict nothing; give the namespace flow HTTP rules of its own, or drop one of the two`;
 }
 
 function validateEgress(env: Environment, managed: Set<string>, byId: Map<string, Workload>, c: Collector): void {
