@@ -23,15 +23,13 @@
  *
  * Exit codes: 0 published or already up to date, 1 refused or push rejected, 2 usage error.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
-import { parse } from 'yaml';
-import { compileEnvironments, discoverEnvironments, findRoot, kustomization, listFiles, loadEnvironment, loadGitOpsSettings, type CompiledRepository } from '@ztp/compiler';
-import { verifyBundle } from '@ztp/verify';
+import { compileEnvironments, discoverEnvironments, findRoot, listFiles, loadEnvironment, loadGitOpsSettings, type CompiledRepository } from '@ztp/compiler';
+import { checkIntegrity, verifyBundle } from '@ztp/verify';
 
 /** Where the ApplicationSet goes on the publish branch. */
 export const APPLICATION_SET_PATH = 'argocd/applicationset.yaml';
@@ -135,51 +133,6 @@ function readFolder(dir: string): Files {
   return new Map(listFiles(dir).map((f) => [f, readFileSync(join(dir, f))] as const));
 }
 
-const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
-/**
- * Whether a bundle is whole: UTF-8 text, a manifest for this environment listing every file with
- * its hash, and a kustomization listing exactly the manifest's objects. Problems, if any.
- */
-export function checkIntegrity(environment: string, files: Files): string[] {
-  const problems: string[] = [];
-  const text = (f: string) => files.get(f)?.toString('utf8');
-  for (const [f, bytes] of files) {
-    try {
-      new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    } catch {
-      problems.push(`${f} is not UTF-8 text`);
-    }
-  }
-  let manifest: { environment?: string; objects?: { file: string; sha256: string }[]; files?: { file: string; sha256: string }[] };
-  let resources: string[];
-  try {
-    manifest = JSON.parse(text('manifest.json') ?? 'null') as typeof manifest;
-    resources = ((parse(text('kustomization.yaml') ?? 'null') as { resources?: string[] } | null)?.resources ?? []).slice().sort();
-  } catch (e) {
-    return [...problems, `manifest.json or kustomization.yaml cannot be read: ${(e as Error).message}`];
-  }
-  if (manifest === null || !Array.isArray(manifest.objects) || !files.has('kustomization.yaml')) return [...problems, 'not a ztp bundle: manifest.json (with objects) or kustomization.yaml is missing'];
-  if (manifest.environment !== environment) problems.push(`manifest.json says environment ${manifest.environment}, the folder is ${environment}`);
-  const listed = new Map([...manifest.objects, ...(manifest.files ?? [])].map((o) => [o.file, o.sha256]));
-  for (const [f, bytes] of files) {
-    if (f === 'manifest.json' || f === 'kustomization.yaml') continue;
-    const expected = listed.get(f);
-    if (expected === undefined) problems.push(`${f} is not listed in manifest.json (an object the compiler did not emit)`);
-    else if (expected !== sha256(bytes)) problems.push(`${f} does not match its sha256 in manifest.json (edited after compiling)`);
-  }
-  for (const f of listed.keys()) if (!files.has(f)) problems.push(`${f} is listed in manifest.json but missing`);
-  const objects = manifest.objects.map((o) => o.file).sort();
-  if (JSON.stringify(objects) !== JSON.stringify(resources)) {
-    const extra = resources.filter((r) => !objects.includes(r));
-    const missing = objects.filter((o) => !resources.includes(o));
-    problems.push(`kustomization.yaml does not list exactly the manifest's objects${extra.length ? `; extra: ${extra.join(', ')}` : ''}${missing.length ? `; missing: ${missing.join(', ')}` : ''}`);
-  } else if (text('kustomization.yaml') !== kustomization(objects)) {
-    // kustomize would apply any other field too (patches, namePrefix, components...), and the proof reads only resources
-    problems.push(`kustomization.yaml is not the one the compiler writes for the manifest's objects (it holds more than their list, e.g. patches, which Argo CD would apply and the proof never saw)`);
-  }
-  return problems;
-}
 
 /** Whether the bundle allows exactly its declared intent, judged on these bytes. Problems, if any. */
 export function checkProof(environment: string, files: Files): { problems: string[]; summary: string } {

@@ -9,14 +9,17 @@ export interface BundleOnDisk {
   readonly environment: string;
   readonly dir: string;
   readonly files: ReadonlyMap<string, string>;
+  /** The same files as read, byte for byte (to check them against `manifest.json`). */
+  readonly bytes: ReadonlyMap<string, Uint8Array>;
 }
 
 /** Reads one bundle folder (the one holding `manifest.json`). */
 export function readBundleDir(dir: string): BundleOnDisk {
   if (!existsSync(join(dir, 'manifest.json'))) throw new UsageError(`${dir} is not a ztp bundle (no manifest.json); run 'ztp compile' first`);
-  const files = new Map(listFiles(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+  const bytes = new Map(listFiles(dir).map((f) => [f, readFileSync(join(dir, f))] as const));
+  const files = new Map([...bytes].map(([f, b]) => [f, b.toString('utf8')] as const));
   const environment = (JSON.parse(files.get('manifest.json') ?? '{}') as { environment?: string }).environment ?? dir;
-  return { environment, dir, files };
+  return { environment, dir, files, bytes };
 }
 
 /** The bundles under a folder: the folder itself if it is one, else each sub-folder that is. */
@@ -39,7 +42,7 @@ export async function selectBundles(
   cwd: string,
   names: readonly string[],
   options: { dir?: string | undefined; root?: string | undefined } = {},
-): Promise<{ environment: string; files: ReadonlyMap<string, string> }[]> {
+): Promise<{ environment: string; files: ReadonlyMap<string, string>; bytes?: ReadonlyMap<string, Uint8Array> }[]> {
   if (options.dir !== undefined) {
     const bundles = readBundlesDir(resolve(cwd, options.dir)).filter((b) => names.length === 0 || names.includes(b.environment));
     const missing = names.filter((e) => !bundles.some((b) => b.environment === e));

@@ -150,6 +150,8 @@ describe('ztp CLI', () => {
     expect(removed.code).toBe(1);
     expect(removed.stdout).toContain('FAIL production: production/api-server[Deployment] => production/database[Deployment]:5432/TCP: declared allowed by environments/production/src/environment.ts:');
     expect(removed.stdout).toContain('bundle says dropped');
+    // and the edited file is named: the bytes are not the ones the compiler wrote
+    expect(removed.stdout).toContain('FAIL production: bundle integrity: network/networkpolicy-production-ztp-database-ingress.yaml does not match its sha256 in manifest.json (edited after compiling)');
     expect(readFileSync(join(repo, 'verify.xml'), 'utf8')).toMatch(/<testsuites name="ztp verify" tests="\d+" failures="[1-9]/);
     expect((await ztp(repo, 'compile')).code).toBe(0);
     const extra = join(bundles, 'staging', 'network', 'oops.yaml');
@@ -162,6 +164,15 @@ describe('ztp CLI', () => {
     expect(report.find((r) => r.environment === 'production')?.ok).toBe(true);
     const staging = report.find((r) => r.environment === 'staging');
     expect(staging?.failures.some((f) => f.id === 'ztp-verify-outsider/ztp-outsider[Deployment] => staging/database[Deployment]:5432/TCP' && f.expected === 'denied' && f.observed === 'allowed')).toBe(true);
+    expect((staging as unknown as { integrity: string[] }).integrity).toEqual([
+      'network/oops.yaml is not listed in manifest.json (an object the compiler did not emit)',
+      "kustomization.yaml does not list exactly the manifest's objects; extra: network/oops.yaml",
+    ]);
+    // bytes as compiled: whole, and proven
+    expect((await ztp(repo, 'compile')).code).toBe(0);
+    const clean = await ztp(repo, 'verify', '--dir', bundles, '-o', 'json');
+    expect(clean.code).toBe(0);
+    expect((JSON.parse(clean.stdout) as { integrity: string[] }[]).every((r) => r.integrity.length === 0)).toBe(true);
   });
 
   it('analyze judges one connection through every layer, and lists a bundle\'s connections', async () => {

@@ -5,3 +5,4 @@ export { readBundle, BundleReadError, type BundleFiles, type BundleManifest, typ
 export { synthesize, OUTSIDER_NAMESPACE, type PodPeer } from './synthesize.ts';
 export { flowsToPort, intendedAllowed, matchingFlows, probeRequests, sampleAddress, type Caller, type Layer, type ProbeRequest } from './expectations.ts';
 export { diffBundles, formatDiff, type EnvironmentDiff, type NamedBundle } from './diff.ts';
+export { checkIntegrity, type BundleBytes } from './integrity.ts';

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatReport, verifyBundle, type VerifyReport } from '@ztp/verify';
+import { checkIntegrity, formatReport, verifyBundle, type VerifyReport } from '@ztp/verify';
 import { selectBundles } from '../bundles.ts';
 import type { Command } from '../command.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
@@ -19,7 +19,9 @@ With a mesh, the network layer and the mesh layer are each proven on their own t
 reachability engine (Kubernetes NetworkPolicy, Cilium and Istio semantics).
 
   (default)     compile the environments from source, in memory, and verify that
-  --dir DIR     verify the bundles written in DIR instead (DIR/<env>/ or one bundle folder)
+  --dir DIR     verify the bundles written in DIR instead (DIR/<env>/ or one bundle folder);
+                each must also be whole: every file listed in manifest.json with its sha256,
+                and kustomization.yaml exactly the one the compiler writes
   -o FORMAT     txt (default), json, md
   --junit FILE  also write a JUnit XML report (one test case per environment and failure)
 
@@ -38,21 +40,30 @@ export async function runVerify(args: readonly string[], io: Io): Promise<number
   if (format !== 'txt' && format !== 'json' && format !== 'md') throw new UsageError(`-o must be txt, json or md, not '${format}'`);
   const bundles = await selectBundles(io.cwd, positionals, { dir: values.dir, root: values.root });
   const reports: VerifyReport[] = bundles.map((b) => verifyBundle(b));
-  if (format === 'json') io.out(JSON.stringify(reports.map((r) => ({ environment: r.environment, ok: r.ok, checks: r.checks.length, failures: r.failures, notCovered: r.notCovered })), null, 2));
-  else io.out(reports.map((r) => formatReport(r, format)).join(format === 'md' ? '\n' : ''));
+  // bundles read from disk must be whole: the files manifest.json lists, with their hashes, and
+  // the kustomization the compiler writes (what Argo CD would apply beyond them is never proven)
+  const integrity = bundles.map((b) => (b.bytes === undefined ? [] : checkIntegrity(b.environment, b.bytes)));
+  const whole = (i: number) => integrity[i]!.length === 0;
+  if (format === 'json') io.out(JSON.stringify(reports.map((r, i) => ({ environment: r.environment, ok: r.ok && whole(i), checks: r.checks.length, failures: r.failures, integrity: integrity[i], notCovered: r.notCovered })), null, 2));
+  else {
+    const integrityText = (i: number) =>
+      format === 'md' ? integrity[i]!.map((p) => `- **bundle integrity**: ${p}\n`).join('') + (whole(i) ? '' : '\n') : integrity[i]!.map((p) => `FAIL ${reports[i]!.environment}: bundle integrity: ${p}\n`).join('');
+    io.out(reports.map((r, i) => integrityText(i) + formatReport(r, format)).join(format === 'md' ? '\n' : ''));
+  }
   if (values.junit !== undefined) {
     writeFileSync(
       resolve(io.cwd, values.junit),
       junitXml(
         'ztp verify',
-        reports.flatMap((r) => [
+        reports.flatMap((r, i) => [
           { suite: r.environment, name: `${r.environment}: ${r.checks.length} connections as declared`, failure: r.ok ? undefined : `${r.failures.length} connections differ from the declared intent` },
+          ...integrity[i]!.map((p) => ({ suite: r.environment, name: `${r.environment}: bundle integrity`, failure: p })),
           ...r.failures.map((f) => ({ suite: r.environment, name: f.id, failure: `declared ${f.expected}${f.declaredBy.length ? ` by ${f.declaredBy.join(', ')}` : ''}, bundle says ${f.observed}\n${f.decidedBy.join('\n')}` })),
         ]),
       ),
     );
   }
-  return reports.every((r) => r.ok) ? EXIT.ok : EXIT.failure;
+  return reports.every((r, i) => r.ok && whole(i)) ? EXIT.ok : EXIT.failure;
 }
 
 export const verifyCommand: Command = {
