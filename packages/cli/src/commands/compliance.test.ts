@@ -149,6 +149,16 @@ describe.skipIf(reason !== undefined)('ztp compliance on the local cluster', () 
     expect(await main(['compliance', 'production', '--context', 'dead', '--kubeconfig', dead], unreachable)).toBe(2);
     expect(unreachable.stderr.join('')).toMatch(/^error: cannot reach the cluster of context 'dead' at https:\/\/127\.0\.0\.1:1: .*ECONNREFUSED/);
     expect(unreachable.stderr.join('')).not.toMatch(/\n\s+at /); // no stack trace
+
+    // a published bundle edited after compiling: refused before the cluster is asked anything
+    const published = join(scratch(), 'bundles', 'production');
+    for (const [file, content] of files) {
+      mkdirSync(dirname(join(published, file)), { recursive: true });
+      writeFileSync(join(published, file), file === NP_FILE ? content.replace('ingress:', 'ingress:\n    - {}') : content);
+    }
+    const edited = capture();
+    expect(await main(['compliance', 'production', '--context', 'dead', '--kubeconfig', dead, '--dir', dirname(published)], edited)).toBe(2);
+    expect(edited.stderr.join('')).toContain(`production: ${NP_FILE} does not match its sha256 in manifest.json (edited after compiling)`);
   });
 
   /** `ztp compliance --watch`, checking every second, once it has printed its metrics address. */

@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { ENGINES, type AdmissionModule, type EngineName } from '@ztp/admission';
 import type { ComplianceReport, MetricsState } from '@ztp/compliance';
+import { BundleReadError } from '@ztp/compliance/errors';
+import { checkIntegrity } from '@ztp/verify';
 import { selectBundles } from '../bundles.ts';
 import type { Command } from '../command.ts';
 import { loadAllEnvironments } from '../environments.ts';
@@ -28,7 +30,8 @@ Compares the live cluster of a kubeconfig context with each environment's bundle
                  summary of the reports is printed too)
 
   (default)       compile the environments from source, in memory, and compare with that
-  --dir DIR       compare with the bundles written in DIR (DIR/<env>/ or one bundle folder)
+  --dir DIR       compare with the bundles written in DIR (DIR/<env>/ or one bundle folder;
+                  each must be whole: its files as manifest.json lists them, with their sha256)
   --context C     the kubeconfig context of the cluster (required)
   --kubeconfig F  the kubeconfig file (default: KUBECONFIG, else ~/.kube/config)
   -o FORMAT       txt (default), json, md, junit
@@ -121,6 +124,9 @@ export async function runCompliance(args: readonly string[], io: Io, options: { 
   }
   const client = c.ClusterClient.fromKubeconfig({ context: values.context, kubeconfig: values.kubeconfig });
   const bundles = await selectBundles(io.cwd, positionals, { dir: values.dir, root: values.root });
+  // a bundle read from --dir must be the one the compiler wrote: drift against edited bytes means nothing
+  const broken = bundles.flatMap((b) => (b.bytes === undefined ? [] : checkIntegrity(b.environment, b.bytes).map((p) => `${b.environment}: ${p}`)));
+  if (broken.length > 0) throw new BundleReadError(`the bundles in ${values.dir} are not whole, so they are not what was compiled and proven:\n  ${broken.join('\n  ')}`);
   const specs = bundles.map((b) => c.bundleSpec(b));
   const modules = await modulesOf(specs.map((s) => s.environment), io, values.root);
   const checker = new c.ComplianceChecker({ client, engine, environments: specs.map((spec) => ({ spec, modules: modules.get(spec.environment) ?? 'unknown environment' })) });
