@@ -18,7 +18,12 @@ export function readBundleDir(dir: string): BundleOnDisk {
   if (!existsSync(join(dir, 'manifest.json'))) throw new UsageError(`${dir} is not a ztp bundle (no manifest.json); run 'ztp compile' first`);
   const bytes = new Map(listFiles(dir).map((f) => [f, readFileSync(join(dir, f))] as const));
   const files = new Map([...bytes].map(([f, b]) => [f, b.toString('utf8')] as const));
-  const environment = (JSON.parse(files.get('manifest.json') ?? '{}') as { environment?: string }).environment ?? dir;
+  let environment: string;
+  try {
+    environment = (JSON.parse(files.get('manifest.json') ?? '{}') as { environment?: string }).environment ?? dir;
+  } catch (e) {
+    throw new UsageError(`${join(dir, 'manifest.json')} is not JSON (${(e as Error).message}); compile the bundle again`);
+  }
   return { environment, dir, files, bytes };
 }
 

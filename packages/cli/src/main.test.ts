@@ -168,6 +168,15 @@ describe('ztp CLI', () => {
       'network/oops.yaml is not listed in manifest.json (an object the compiler did not emit)',
       "kustomization.yaml does not list exactly the manifest's objects; extra: network/oops.yaml",
     ]);
+    // a listed file gone: named, not proven, and no crash
+    rmSync(join(bundles, 'staging', 'kustomization.yaml').replace('kustomization.yaml', 'network/oops.yaml'));
+    const db2 = readFileSync(kust, 'utf8').split('\n').find((l) => l.includes('networkpolicy-staging-'))!.trim().slice(2);
+    rmSync(join(bundles, 'staging', db2));
+    const gone = await ztp(repo, 'verify', '--dir', bundles, 'staging');
+    expect(gone.code).toBe(1);
+    expect(gone.stdout).toContain(`FAIL staging: bundle integrity: ${db2} is listed in manifest.json but missing`);
+    expect(gone.stdout).toMatch(/FAIL staging: bundle integrity: not proven: the bundle cannot be read \(kustomization.yaml lists \S+, which is not in the bundle\)/);
+    expect(gone.stdout).toMatch(/^staging: NOT verified: 0 of 0 checks as declared$/m);
     // bytes as compiled: whole, and proven
     expect((await ztp(repo, 'compile')).code).toBe(0);
     const clean = await ztp(repo, 'verify', '--dir', bundles, '-o', 'json');

@@ -18,6 +18,7 @@ function kubernetesReadsAsNonString(s: string): boolean {
   if (/^[-+]?\d[\d_]*(:[0-5]?\d)+(\.[\d_]*)?$/.test(s)) return true; // base 60: not go-yaml v2's, but other YAML 1.1 readers'
   const plain = s.replaceAll('_', '');
   if (/^[-+]?(0x[0-9a-f]+|0o[0-7]+|0b[01]+|0[0-7]*|[1-9][0-9]*)$/i.test(plain)) return true; // strconv.ParseInt(plain, 0, 64)
+  if (/^0b[-+][01]+$/.test(plain)) return true; // then, after "0b", strconv.ParseInt(plain[2:], 2, 64)
   return /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(plain); // yamlStyleFloat
 }
 
@@ -174,8 +175,20 @@ describe('toYaml', () => {
     }
   });
 
+  it("quotes every string Kubernetes' own YAML reader (sigs.k8s.io/yaml) reads as something else, as a value and as a key", () => {
+    // verdicts.json: written by the real reader (go run in __fixtures__/kube-yaml) for 18,000 candidates
+    const v = JSON.parse(readFileSync(new URL('./__fixtures__/kube-yaml/verdicts.json', import.meta.url), 'utf8')) as { candidates: string[]; notStringAsValue: string[]; notStringAsKey: string[] };
+    expect(v.notStringAsValue).toEqual(expect.arrayContaining(['on', 'no', '1_000', '0b-0', '0o17', '08']));
+    const plainValue = v.notStringAsValue.filter((s) => toYaml({ k: s }) === `k: ${s}\n`);
+    const plainKey = v.notStringAsKey.filter((s) => toYaml({ [s]: 'v' }) === `${s}: v\n`);
+    expect({ plainValue, plainKey }).toEqual({ plainValue: [], plainKey: [] });
+    // and what it reads as the string stays plain unless YAML 1.2 or another 1.1 reader would misread it
+    const quoted = v.candidates.filter((s) => !v.notStringAsValue.includes(s) && /^[A-Za-z]\w*$/.test(s) && toYaml({ k: s }) !== `k: ${s}\n`);
+    expect(quoted.filter((s) => !['true', 'True', 'TRUE', 'false', 'False', 'FALSE', 'null', 'Null', 'NULL'].includes(s))).toEqual([]);
+  });
+
   it("quotes the strings Kubernetes' YAML 1.1 reader (go-yaml v2) would read as booleans, numbers or timestamps", () => {
-    const samples = ['on', 'Off', 'no', 'NO', 'y', 'N', 'yes', '~', '<<', '1_000', '0o17', '0b101', '-0b11', '0X1F', '08', '.5', '+5', '1e3', '2001-12-14', '2001-12-14T21:59:43.10-05:00'];
+    const samples = ['on', 'Off', 'no', 'NO', 'y', 'N', 'yes', '~', '<<', '1_000', '0o17', '0b101', '-0b11', '0b-0', '0b+1', '0__b-1', '0X1F', '08', '.5', '+5', '1e3', '2001-12-14', '2001-12-14T21:59:43.10-05:00'];
     for (const s of samples) {
       const text = toYaml({ metadata: { name: s, labels: { [s]: s } } });
       expect(text, s).not.toMatch(new RegExp(`name: ${s.replace(/[.+*?^$()[\]{}|\\]/g, '\\$&')}\n`));

@@ -101,8 +101,8 @@ export function canonical(value: unknown, parentKey = ''): unknown {
 // quotes, single quotes or a literal block scalar. It skips the package's Document model, which
 // was half of the compile time. Two deliberate differences: whitespace-only strings that the
 // package would write in a form that does not read back (see `block`) are quoted, and so are the
-// strings Kubernetes' YAML 1.1 reader would take for booleans, numbers or timestamps (`on`, `no`,
-// `1_000`, `0o17`, `2001-12-14`: see `yaml11NonString`), which YAML 1.2 reads as strings.
+// strings Kubernetes' YAML 1.1 reader would take for booleans or numbers (`on`, `no`, `1_000`,
+// `0o17`, `0b-1`: see `yaml11NonString`), which YAML 1.2 reads as strings.
 // serialize.test.ts compares both on every example bundle and on random objects built to hit
 // every branch below (the package told to quote those strings too).
 
@@ -124,16 +124,19 @@ const CORE_TAGS: readonly RegExp[] = [
   /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
   /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
 ];
+
 /**
- * Plain scalars Kubernetes reads as something other than a string (YAML11_INT, YAML11_FLOAT and
- * YAML11_TIMESTAMP with yaml11Words). The apiserver, kubectl and
- * Argo CD read YAML with sigs.k8s.io/yaml, that is go-yaml v2 (YAML 1.1): its `resolve` takes the
+ * Plain scalars Kubernetes reads as something other than a string. The apiserver, kubectl and
+ * Argo CD read YAML with sigs.k8s.io/yaml, that is go-yaml v2 (YAML 1.1). Its `resolve` takes the
  * words of `yaml11Words` as booleans, nulls and special floats, and a scalar that starts with a
- * digit or a sign as a timestamp, an integer (underscores dropped; 0x, 0o, 0b and leading-zero
- * octal: strconv.ParseInt(s, 0, 64)) or a float (its yamlStyleFloat). A name like `on` or `no`, or a value like `1_000`, must be quoted; a quoted
- * string is a string in every version (over-quoting costs a pair of quotes).
+ * digit, a sign or a dot, underscores dropped, as an integer (strconv.ParseInt(s, 0, 64): 0x, 0o,
+ * 0b, leading-zero octal; then, after `0b`, a base-2 number with a sign: `0b-1`) or a float (its
+ * yamlStyleFloat). A name like `on` or `no`, or a value like `1_000`, must be quoted; a quoted
+ * string is a string in every version (over-quoting costs a pair of quotes). Timestamps (which it
+ * leaves strings when decoding into interface{}) and base 60 (which it does not read) are quoted
+ * for the other YAML 1.1 readers, which take them for dates and numbers.
  */
-const YAML11_INT = /^[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|[0-9]+)$/;
+const YAML11_INT = /^[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|[0-9]+)$|^0b[-+][01]+$/;
 const YAML11_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
 const YAML11_TIMESTAMP = /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}/;
 /** YAML 1.1's base 60 (`1:30`): go-yaml v2 reads it as a string, other 1.1 readers (the yaml package's) as a number. */

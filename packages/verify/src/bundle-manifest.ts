@@ -77,8 +77,10 @@ export function readBundle(bundle: BundleFiles): { manifest: BundleManifest; obj
   const objects = resources.map((file) => {
     const text = bundle.files.get(file);
     if (text === undefined) throw new BundleReadError(`kustomization.yaml lists ${file}, which is not in the bundle`);
-    // as Kubernetes reads it (YAML 1.1: a hand-edited `endPort: 010` is 8 there, not 10)
-    return parse(text, { version: '1.1' }) as Record<string, unknown>;
+    // YAML 1.2 reads ztp's bytes as Kubernetes does: the writer quotes every string go-yaml v2
+    // (YAML 1.1) would read otherwise, and writes numbers in JSON's form. Hand-edited bytes are
+    // refused before (checkIntegrity) where they come from disk.
+    return parse(text) as Record<string, unknown>;
   });
   return { manifest, objects };
 }

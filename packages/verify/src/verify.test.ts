@@ -111,11 +111,13 @@ describe('verifyBundle', () => {
     expect(verifyBundle(shop()).checks.find((c) => c.id.startsWith('[NetworkPolicy, every port] every connection'))?.ok).toBe(true);
   });
 
-  it('reads the objects as Kubernetes does (YAML 1.1): a port written 020 is 16', () => {
-    const np = "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: octal, namespace: data}\nspec: {podSelector: {}, policyTypes: [Ingress], ingress: [{ports: [{port: 020}]}]}\n";
-    const ids = verifyBundle(plus(shop(), 'network/octal.yaml', np)).failures.map((f) => f.id);
-    expect(ids).toContainEqual(expect.stringMatching(/=> data\/db\[Deployment\] : TCP 16$/));
-    expect(ids).not.toContainEqual(expect.stringMatching(/ : TCP 20$/));
+  it('proves bundles whose names and labels YAML readers disagree on (e5, e-1, on, 0b-0) as the strings they are', () => {
+    const web = workload({ namespace: 'e-1', name: 'e5', labels: { app: 'on', tier: '0b-0' }, ports: { http: { port: 8080, appProtocol: 'http' } } });
+    const db = workload({ namespace: 'no', name: 'y', labels: { e5: 'e1' }, ports: { pg: { port: 5432 } } });
+    const b = shop({ namespaces: ['e-1', 'no'], workloads: [web, db], flows: [flow({ from: web, to: db, ports: ['pg'] })], egress: [] });
+    const r = verifyBundle(b);
+    expect(r.failures).toEqual([]);
+    expect(r.checks.find((c) => c.id === 'e-1/e5[Deployment] => no/y[Deployment]:5432/TCP')?.observed).toBe('allowed');
   });
 
   it('sends the cluster DNS and istiod as callers, and probes the undeclared pods as destinations, in the Cilium and Istio layers too', () => {

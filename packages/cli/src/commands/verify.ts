@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkIntegrity, formatReport, verifyBundle, type VerifyReport } from '@ztp/verify';
+import { ManifestError } from '@ztp/reachability';
+import { BundleReadError, checkIntegrity, formatReport, verifyBundle, type VerifyReport } from '@ztp/verify';
 import { selectBundles } from '../bundles.ts';
 import type { Command } from '../command.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
@@ -39,10 +40,22 @@ export async function runVerify(args: readonly string[], io: Io): Promise<number
   const format = values.output;
   if (format !== 'txt' && format !== 'json' && format !== 'md') throw new UsageError(`-o must be txt, json or md, not '${format}'`);
   const bundles = await selectBundles(io.cwd, positionals, { dir: values.dir, root: values.root });
-  const reports: VerifyReport[] = bundles.map((b) => verifyBundle(b));
   // bundles read from disk must be whole: the files manifest.json lists, with their hashes, and
   // the kustomization the compiler writes (what Argo CD would apply beyond them is never proven)
   const integrity = bundles.map((b) => (b.bytes === undefined ? [] : checkIntegrity(b.environment, b.bytes)));
+  // a bundle from disk that cannot even be read (a listed file missing, objects the engine
+  // refuses) is not proven, and says why; the others are proven even when not whole, so that an
+  // edit's effect is shown too
+  const reports: VerifyReport[] = bundles.map((b, i) => {
+    try {
+      return verifyBundle(b);
+    } catch (e) {
+      if (b.bytes === undefined || !(e instanceof BundleReadError || e instanceof ManifestError)) throw e;
+      const why = e instanceof ManifestError ? e.problems.join('; ') : e.message;
+      integrity[i]!.push(`not proven: the bundle cannot be read (${why})`);
+      return { environment: b.environment, ok: false, checks: [], failures: [], notCovered: ['every connection: the bundle could not be read, so nothing was proven'] };
+    }
+  });
   const whole = (i: number) => integrity[i]!.length === 0;
   if (format === 'json') io.out(JSON.stringify(reports.map((r, i) => ({ environment: r.environment, ok: r.ok && whole(i), checks: r.checks.length, failures: r.failures, integrity: integrity[i], notCovered: r.notCovered })), null, 2));
   else {
