@@ -5,22 +5,15 @@
  * address gets the same verdict, so one address of each part stands for all of it.
  */
 import { disjointRanges, formatIp, parseCidr, parseIp, type IpFamily, type IpRange } from '@ztp/reachability';
-import { PORT_KINDS } from './port-partition.ts';
+import { forEachPolicyValue } from './policy-values.ts';
 
 /** Every address range the policies among `objects` name (a CIDR, or an address as its /32 or /128), metadata aside. */
 export function namedRanges(objects: readonly Record<string, unknown>[]): IpRange[] {
   const out: IpRange[] = [];
-  const walk = (v: unknown): void => {
-    if (typeof v === 'string') {
-      const r = rangeOf(v);
-      if (r !== undefined) out.push(r);
-    } else if (Array.isArray(v)) for (const x of v) walk(x);
-    else if (v !== null && typeof v === 'object') for (const x of Object.values(v)) walk(x);
-  };
-  for (const o of objects) {
-    if (!PORT_KINDS.has(String(o.kind))) continue;
-    for (const [k, v] of Object.entries(o)) if (k !== 'metadata') walk(v);
-  }
+  forEachPolicyValue(objects, (v) => {
+    const r = typeof v === 'string' ? rangeOf(v) : undefined;
+    if (r !== undefined) out.push(r);
+  });
   return out;
 }
 

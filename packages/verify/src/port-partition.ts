@@ -6,11 +6,10 @@
  * one port of each gap between them judges every port from 1 to 65535.
  */
 
+import { forEachPolicyValue } from './policy-values.ts';
+
 const MIN_PORT = 1;
 const MAX_PORT = 65535;
-
-/** The kinds whose verdicts depend on a port or an address: every number and range in them (outside metadata) counts. */
-export const PORT_KINDS = new Set(['NetworkPolicy', 'CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy', 'AuthorizationPolicy', 'PeerAuthentication']);
 
 /**
  * Every port number the policies among `objects` could compare a port with: each integer from 1
@@ -19,29 +18,12 @@ export const PORT_KINDS = new Set(['NetworkPolicy', 'CiliumNetworkPolicy', 'Cili
  */
 export function portBoundaries(objects: readonly Record<string, unknown>[]): Set<number> {
   const out = new Set<number>();
-  const add = (n: number) => {
+  forEachPolicyValue(objects, (v) => {
+    // digits of any length: the readers take "000022" as 22 (Cilium and Istio refuse a leading
+    // zero, but a boundary too many costs nothing)
+    const n = typeof v === 'number' ? v : /^\d+$/.test(v) ? Number(v) : Number.NaN;
     if (Number.isInteger(n) && n >= MIN_PORT && n <= MAX_PORT) out.add(n);
-  };
-  // any length: the readers take "000022" as 22 (Cilium and Istio refuse a leading zero, but a
-  // boundary too many costs nothing)
-  const digits = (s: string) => {
-    if (/^\d+$/.test(s)) add(Number(s));
-  };
-  const walk = (v: unknown): void => {
-    if (typeof v === 'number') add(v);
-    else if (typeof v === 'string') digits(v);
-    else if (Array.isArray(v)) for (const x of v) walk(x);
-    else if (v !== null && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) {
-        digits(k);
-        walk(x);
-      }
-    }
-  };
-  for (const o of objects) {
-    if (!PORT_KINDS.has(String(o.kind))) continue;
-    for (const [k, v] of Object.entries(o)) if (k !== 'metadata') walk(v);
-  }
+  });
   return out;
 }
 
