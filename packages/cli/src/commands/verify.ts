@@ -60,8 +60,9 @@ export async function runVerify(args: readonly string[], io: Io): Promise<number
   if (format === 'json') io.out(JSON.stringify(reports.map((r, i) => ({ environment: r.environment, ok: r.ok && whole(i), checks: r.checks.length, failures: r.failures, integrity: integrity[i], notCovered: r.notCovered })), null, 2));
   else {
     const integrityText = (i: number) =>
-      format === 'md' ? integrity[i]!.map((p) => `- **bundle integrity**: ${p}\n`).join('') + (whole(i) ? '' : '\n') : integrity[i]!.map((p) => `FAIL ${reports[i]!.environment}: bundle integrity: ${p}\n`).join('');
-    io.out(reports.map((r, i) => integrityText(i) + formatReport(r, format)).join(format === 'md' ? '\n' : ''));
+      format === 'md' ? integrity[i]!.map((p) => `- **bundle integrity**: ${p}\n`).join('') : integrity[i]!.map((p) => `FAIL ${reports[i]!.environment}: bundle integrity: ${p}\n`).join('');
+    // markdown: under the environment's heading; text: the FAIL lines first, as the proof's are
+    io.out(reports.map((r, i) => (format === 'md' ? formatReport(r, format) + integrityText(i) : integrityText(i) + formatReport(r, format))).join(format === 'md' ? '\n' : ''));
   }
   if (values.junit !== undefined) {
     writeFileSync(
