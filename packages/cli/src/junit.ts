@@ -12,7 +12,11 @@ function esc(text: string): string {
 /** JUnit XML, one `testsuite` per suite name, in the order the cases come. */
 export function junitXml(name: string, cases: readonly JunitCase[]): string {
   const suites = new Map<string, JunitCase[]>();
-  for (const c of cases) suites.set(c.suite, [...(suites.get(c.suite) ?? []), c]);
+  for (const c of cases) {
+    const suite = suites.get(c.suite);
+    if (suite === undefined) suites.set(c.suite, [c]);
+    else suite.push(c);
+  }
   const failures = cases.filter((c) => c.failure !== undefined).length;
   const body = [...suites]
     .map(([suite, cs]) => {

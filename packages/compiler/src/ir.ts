@@ -52,7 +52,10 @@ function groupBy<K, T>(list: readonly T[], key: (t: T) => K | undefined): Map<K,
   const out = new Map<K, T[]>();
   for (const t of list) {
     const k = key(t);
-    if (k !== undefined) out.set(k, [...(out.get(k) ?? []), t]);
+    if (k === undefined) continue;
+    const group = out.get(k);
+    if (group === undefined) out.set(k, [t]);
+    else group.push(t);
   }
   return out;
 }

@@ -145,7 +145,11 @@ async function runKyvernoTest(
   rules: readonly string[],
 ): Promise<EngineReport> {
   const byRule = new Map<string, EngineInput['cases'][number][]>();
-  for (const c of input.cases) byRule.set(c.ruleKey!, [...(byRule.get(c.ruleKey!) ?? []), c]);
+  for (const c of input.cases) {
+    const cases = byRule.get(c.ruleKey!);
+    if (cases === undefined) byRule.set(c.ruleKey!, [c]);
+    else cases.push(c);
+  }
   const testsDir = join(input.workDir, 'tests');
   let n = 0;
   for (const [ruleKey, cases] of byRule) {
