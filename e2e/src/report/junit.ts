@@ -7,8 +7,9 @@ const esc = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').
  * JUnit XML: one `testsuite` per environment, one `testcase` per probe. A failing probe's
  * `failure` carries the expectation, the observation and the policies that apply. Probes that
  * were not run are `skipped` with the reason, so a run that did not happen never shows as passed.
+ * `integrity`: per environment, why its bundle read from disk is not whole; each fails a case.
  */
-export function renderJunit(reports: readonly EnvironmentReport[], name = 'ztp e2e'): string {
+export function renderJunit(reports: readonly EnvironmentReport[], name = 'ztp e2e', integrity: ReadonlyMap<string, readonly string[]> = new Map()): string {
   let tests = 0;
   let failed = 0;
   let skipped = 0;
@@ -31,7 +32,12 @@ export function renderJunit(reports: readonly EnvironmentReport[], name = 'ztp e
       const body = [`expected: ${f.expected}`, `observed: ${f.observed}`, ...(f.policies.length ? ['policies that apply:', ...f.policies.map((p) => `  ${p}`)] : [])].join('\n');
       return `${head}\n      <failure message="${esc(`expected ${c.expected}, observed ${x.observed.outcome}`)}" type="${esc(x.observed.outcome)}">${esc(body)}</failure>\n    </testcase>`;
     });
-    return `  <testsuite name="e2e ${esc(r.environment)}" tests="${t.total}" failures="${t.failed}" skipped="${t.notRun}" errors="0" time="${seconds}">\n${cases.join('\n')}\n  </testsuite>`;
+    // a bundle read from disk that is not whole: each problem fails a case of its own
+    const problems = integrity.get(r.environment) ?? [];
+    for (const p of problems) cases.push(`    <testcase classname="e2e.${esc(r.environment)}" name="bundle integrity" time="0.000">\n      <failure message="${esc(p)}" type="integrity">${esc(p)}</failure>\n    </testcase>`);
+    tests += problems.length;
+    failed += problems.length;
+    return `  <testsuite name="e2e ${esc(r.environment)}" tests="${t.total + problems.length}" failures="${t.failed + problems.length}" skipped="${t.notRun}" errors="0" time="${seconds}">\n${cases.join('\n')}\n  </testsuite>`;
   });
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${esc(name)}" tests="${tests}" failures="${failed}" skipped="${skipped}" errors="0">\n${suites.join('\n')}\n</testsuites>\n`;
 }

@@ -80,6 +80,16 @@ describe('reports', () => {
     expect(xml).not.toMatch(/=>|<(?!\/?(testsuites|testsuite|testcase|failure|skipped|\?xml)[ >/])/);
   });
 
+  it('fails a passed run in JUnit too when its bundle read from disk is not whole, a case per problem', () => {
+    const passed = report({ ...runWithFailures(), results: runWithFailures().results.map((r) => ({ ...r, ok: true })) });
+    expect(renderJunit([passed])).toContain('failures="0"');
+    const xml = renderJunit([passed], 'ztp prove', new Map([['dev', ['network/x.yaml does not match its sha256 in manifest.json (edited after compiling)', 'network/stray.yaml is not listed in manifest.json']]]));
+    expect(xml).toMatch(new RegExp(`<testsuites name="ztp prove" tests="${plan.cells.length + 2}" failures="2"`));
+    expect(xml).toMatch(new RegExp(`<testsuite name="e2e dev" tests="${plan.cells.length + 2}" failures="2"`));
+    expect(xml.match(/<testcase classname="e2e.dev" name="bundle integrity"/g)).toHaveLength(2);
+    expect(xml).toContain('<failure message="network/stray.yaml is not listed in manifest.json" type="integrity">');
+  });
+
   it('never reports a run that did not happen as passed', () => {
     const notRun = report(undefined, { reason: 'Docker is missing' });
     expect(notRun.status).toBe('not-run');

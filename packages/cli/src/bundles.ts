@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { compileEnvironments, listFiles, loadGitOpsSettings } from '@ztp/compiler';
+import { checkIntegrity } from '@ztp/verify/integrity';
 import { loadAllEnvironments } from './environments.ts';
 import { UsageError } from './exit-codes.ts';
 
@@ -59,4 +60,13 @@ export async function selectBundles(
   if (unknown.length > 0) throw new UsageError(`unknown environment ${unknown.join(', ')}; the repository has ${all.map((s) => s.name).join(', ')}`);
   const chosen = names.length === 0 ? all : all.filter((e) => names.includes(e.name));
   return [...compileEnvironments(chosen, root, loadGitOpsSettings(root), all).bundles];
+}
+
+/**
+ * Why a bundle read from disk is not whole (every file listed in `manifest.json` with its sha256,
+ * the compiler's kustomization), or nothing: what a command checks there is then not all that
+ * Argo CD would apply. Bundles compiled in memory are whole by construction.
+ */
+export function integrityProblems(bundle: { environment: string; bytes?: ReadonlyMap<string, Uint8Array> | undefined }): string[] {
+  return bundle.bytes === undefined ? [] : checkIntegrity(bundle.environment, bundle.bytes);
 }

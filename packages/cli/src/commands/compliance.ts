@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { ENGINES, type AdmissionModule, type EngineName } from '@ztp/admission';
 import type { ComplianceReport, MetricsState } from '@ztp/compliance';
 import { BundleReadError } from '@ztp/compliance/errors';
-import { checkIntegrity } from '@ztp/verify';
+import { checkIntegrity } from '@ztp/verify/integrity';
 import { selectBundles } from '../bundles.ts';
 import type { Command } from '../command.ts';
 import { loadAllEnvironments } from '../environments.ts';

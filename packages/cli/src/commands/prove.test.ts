@@ -1,3 +1,6 @@
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { dataplaneUnavailable } from '@ztp/local-cluster';
 import { describe, expect, it } from 'vitest';
 import { main } from '../main.ts';
@@ -33,5 +36,28 @@ describe.skipIf(reason !== undefined)('ztp prove staging (real packets)', () => 
     expect(code, `${text}\n${x.stderr.join('\n')}`).toBe(0);
     expect(text).toMatch(/not covered by this run \(decided by CiliumNetworkPolicy staging\/ztp-api-server-l7/);
     expect(text).toMatch(/local kube-apiserver v1\.35\.4 \+ kube-network-policies/);
+  }, 300_000);
+});
+
+describe.skipIf(reason !== undefined)('ztp prove --dir (real packets)', () => {
+  it('fails a bundle that is not whole, naming each file, though every probe passes', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'ztp-prove-dir-'));
+    try {
+      expect(await main(['compile', 'dev', '--out', out], io())).toBe(0);
+      // a comment changes no verdict, but the bytes are not those compiled; a stray file would be applied by nobody ztp knows
+      appendFileSync(join(out, 'dev', 'network', 'networkpolicy-dev-ztp-default-deny.yaml'), '# edited\n');
+      writeFileSync(join(out, 'dev', 'network', 'stray.yaml'), 'kind: ConfigMap\n');
+      const x = io();
+      const junit = join(out, 'prove.xml');
+      const code = await main(['prove', 'dev', '--dir', out, '--junit', junit], x);
+      const text = x.stdout.join('\n');
+      expect(code, `${text}\n${x.stderr.join('\n')}`).toBe(1);
+      expect(text).toMatch(/^dev: PASSED/m);
+      expect(text).toContain('FAIL dev: bundle integrity: network/networkpolicy-dev-ztp-default-deny.yaml does not match its sha256 in manifest.json (edited after compiling)');
+      expect(text).toContain('FAIL dev: bundle integrity: network/stray.yaml is not listed in manifest.json');
+      expect(readFileSync(junit, 'utf8').match(/name="bundle integrity"/g)).toHaveLength(2);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   }, 300_000);
 });

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { prepareEnvironment, renderJunit, renderMarkdown, renderText, runOnLocalCluster, type EnvironmentReport } from '@ztp/e2e';
 import { podNetworkUnavailable } from '@ztp/local-cluster';
 import { resolveTool } from '@ztp/tools';
-import { selectBundles } from '../bundles.ts';
+import { integrityProblems, selectBundles } from '../bundles.ts';
 import type { Command } from '../command.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
 import type { Io } from '../io.ts';
@@ -24,7 +24,9 @@ Not covered by this run, and reported by name, never as passed: cells a CiliumNe
 decides (L7 HTTP rules, FQDN egress), Istio mTLS and authorization, admission.
 
   (default)        compile the environments from source, in memory, and prove that
-  --dir DIR        prove the bundles written in DIR instead
+  --dir DIR        prove the bundles written in DIR instead; each must also be whole
+                   (every file listed in manifest.json with its sha256, and the compiler's
+                   kustomization.yaml), or the run fails naming the file
   -o FORMAT        txt (default) or md
   --junit FILE     also write a JUnit XML report
   --concurrency N  probes in flight at once (default 6)
@@ -32,7 +34,8 @@ decides (L7 HTTP rules, FQDN egress), Istio mTLS and authorization, admission.
 Needs root, network namespaces and iptables (NFQUEUE), and etcd, kube-apiserver and
 kube-network-policies (node scripts/src/install-tools.ts etcd kube-apiserver kube-network-policies).
 Exit 1 if any cell differs from the declared intent (the cell, the expectation and the
-observation are printed); 2 if this machine cannot run it (what is missing is printed).
+observation are printed), or a bundle read with --dir is not whole; 2 if this machine cannot
+run it (what is missing is printed).
 `;
 
 export async function runProve(args: readonly string[], io: Io): Promise<number> {
@@ -61,9 +64,17 @@ export async function runProve(args: readonly string[], io: Io): Promise<number>
     const env = prepareEnvironment(bundle, []);
     reports.push(await runOnLocalCluster(env, { concurrency, log: (line) => io.err(line) }));
   }
-  io.out(values.output === 'md' ? renderMarkdown(reports, 'ztp prove (local kube-apiserver + kube-network-policies)') : reports.map((r) => renderText(r)).join('\n'));
-  if (values.junit !== undefined) writeFileSync(resolve(io.cwd, values.junit), renderJunit(reports, 'ztp prove'));
-  if (reports.some((r) => r.status === 'failed')) return EXIT.failure;
+  // bundles read from disk must be whole: what Argo CD would apply beyond them is never proven
+  // (they are still proven, to show an edit's effect)
+  const integrity = new Map(bundles.map((b) => [b.environment, integrityProblems(b)] as const));
+  const integrityText = [...integrity]
+    .flatMap(([env, problems]) => problems.map((p) => (values.output === 'md' ? `- **${env}: bundle integrity**: ${p}\n` : `FAIL ${env}: bundle integrity: ${p}\n`)))
+    .join('');
+  // as ztp verify: markdown after the report, text FAIL lines first
+  io.out(values.output === 'md' ? renderMarkdown(reports, 'ztp prove (local kube-apiserver + kube-network-policies)') + integrityText : integrityText + reports.map((r) => renderText(r)).join('\n'));
+  if (values.junit !== undefined) writeFileSync(resolve(io.cwd, values.junit), renderJunit(reports, 'ztp prove', integrity));
+  const whole = integrityText === '';
+  if (reports.some((r) => r.status === 'failed') || !whole) return EXIT.failure;
   if (reports.some((r) => r.status !== 'passed')) return EXIT.internal;
   return EXIT.ok;
 }

@@ -153,3 +153,35 @@ describe.skipIf(reason !== undefined)('ztp compile --validate', () => {
     }
   }, 240_000);
 });
+
+describe.skipIf(reason !== undefined)('ztp validate --dir', () => {
+  it('fails a bundle that is not whole, naming each file, though the apiserver accepts every object', async () => {
+    const { appendFileSync, mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { main } = await import('../main.ts');
+    const out = mkdtempSync(join(tmpdir(), 'ztp-validate-dir-'));
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    const io = { out: (t: string) => stdout.push(t), err: (t: string) => stderr.push(t), cwd: process.cwd() };
+    try {
+      expect(await main(['compile', 'dev', '--out', out], io)).toBe(0);
+      stdout.length = 0;
+      appendFileSync(join(out, 'dev', 'network', 'networkpolicy-dev-ztp-default-deny.yaml'), '# edited\n');
+      writeFileSync(join(out, 'dev', 'kustomization.yaml'), `${(await import('node:fs')).readFileSync(join(out, 'dev', 'kustomization.yaml'), 'utf8')}namePrefix: x-\n`);
+      const code = await main(['validate', 'dev', '--dir', out], io);
+      const text = stdout.join('\n');
+      expect(code, `${text}\n${stderr.join('\n')}`).toBe(1);
+      expect(text).toMatch(/^dev: not whole \(\d+ objects accepted by kube-apiserver\)/);
+      expect(text).toContain('  bundle integrity: network/networkpolicy-dev-ztp-default-deny.yaml does not match its sha256 in manifest.json (edited after compiling)');
+      expect(text).toContain('  bundle integrity: kustomization.yaml is not the one the compiler writes');
+      stdout.length = 0;
+      expect(await main(['validate', 'dev', '--dir', out, '-o', 'json'], io)).toBe(1);
+      const [json] = JSON.parse(stdout.join('')) as BundleValidation[];
+      expect(json!.rejected).toEqual([]);
+      expect(json!.integrity).toHaveLength(2);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 240_000);
+});

@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { crdsDir } from '@ztp/crd-schema';
 import { bundleObjects, readCrdSources } from '@ztp/e2e';
 import { constraintCrd, installCrds, startLocalCluster, validateObjects, type KubeObject, type ValidationResult } from '@ztp/local-cluster';
-import { selectBundles } from '../bundles.ts';
+import { integrityProblems, selectBundles } from '../bundles.ts';
 import type { Command } from '../command.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
 import type { Io } from '../io.ts';
@@ -20,17 +20,21 @@ dryRun=All and strict field validation, in sync-wave order. Schema errors, unkno
 CRDs' CEL rules come back in the apiserver's own words, with the bundle file and the object.
 
   (default)     compile the environments from source, in memory, and validate that
-  --dir DIR     validate the bundles written in DIR instead (DIR/<env>/ or one bundle folder)
+  --dir DIR     validate the bundles written in DIR instead (DIR/<env>/ or one bundle folder);
+                each must also be whole (every file listed in manifest.json with its sha256,
+                and the compiler's kustomization.yaml), or the run fails naming the file
   --crds DIR    the CRDs to install (default: ZTP_CRDS_DIR, else ../shared/crds beside the repository)
   -o FORMAT     txt (default) or json
 
 Needs etcd and kube-apiserver (node scripts/src/install-tools.ts etcd kube-apiserver).
-Exit 1 if the apiserver rejects any object.
+Exit 1 if the apiserver rejects any object, or a bundle read with --dir is not whole.
 `;
 
 /** One bundle's validation. */
 export interface BundleValidation extends ValidationResult {
   readonly environment: string;
+  /** For a bundle read from disk: why it is not whole (then not all that Argo CD would apply was checked). */
+  readonly integrity?: readonly string[];
 }
 
 /**
@@ -70,10 +74,12 @@ export async function validateBundles(
 export function formatValidation(results: readonly BundleValidation[]): string {
   const lines: string[] = [];
   for (const r of results) {
-    const verdict = r.rejected.length === 0 ? 'valid' : `${r.rejected.length} rejected`;
+    const integrity = r.integrity ?? [];
+    const verdict = r.rejected.length === 0 && integrity.length === 0 ? 'valid' : [r.rejected.length > 0 ? `${r.rejected.length} rejected` : [], integrity.length > 0 ? 'not whole' : []].flat().join(', ');
     lines.push(`${r.environment}: ${verdict} (${r.accepted.length} objects accepted by kube-apiserver)`);
     if (r.createdNamespaces.length > 0) lines.push(`  namespaces the bundle uses but does not create (made for the check): ${r.createdNamespaces.join(', ')}`);
     for (const x of r.rejected) lines.push(`  ${x.file}: ${x.object}: ${x.message}`);
+    for (const p of integrity) lines.push(`  bundle integrity: ${p}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -88,9 +94,12 @@ export async function runValidate(args: readonly string[], io: Io): Promise<numb
   if (values.output !== 'txt' && values.output !== 'json') throw new UsageError(`-o must be txt or json, not '${values.output}'`);
   const bundles = await selectBundles(io.cwd, positionals, { dir: values.dir, root: values.root });
   const crds = values.crds !== undefined ? resolve(io.cwd, values.crds) : crdsDir();
-  const results = await validateBundles(bundles, crds, values.output === 'txt' ? (line) => io.err(line) : undefined);
+  const validated = await validateBundles(bundles, crds, values.output === 'txt' ? (line) => io.err(line) : undefined);
+  // bundles read from disk must be whole: the apiserver saw only what they hold, not what a
+  // changed kustomization or an unlisted file would make Argo CD apply
+  const results = validated.map((r, i): BundleValidation => ({ ...r, integrity: integrityProblems(bundles[i]!) }));
   io.out(values.output === 'json' ? JSON.stringify(results, null, 2) : formatValidation(results));
-  return results.every((r) => r.rejected.length === 0) ? EXIT.ok : EXIT.failure;
+  return results.every((r) => r.rejected.length === 0 && r.integrity?.length === 0) ? EXIT.ok : EXIT.failure;
 }
 
 export const validateCommand: Command = {
