@@ -35,8 +35,20 @@ export function findWorkload(engine: Engine, ref: string): Workload {
   throw new PeerError(`no workload "${ref}" (expected ns/name[Kind] or ns/name)`);
 }
 
+/** Peers resolved on each engine, by spec (a proof names the same few peers in every query). */
+const resolved = new WeakMap<Engine, Map<string, ResolvedPeer>>();
+
 /** Resolves a peer spec into the endpoints it stands for. */
 export function resolvePeer(engine: Engine, spec: PeerSpec): ResolvedPeer {
+  const key = typeof spec === 'string' ? `s ${spec}` : 'ip' in spec ? `i ${spec.ip}` : `w ${spec.workload}`;
+  let byKey = resolved.get(engine);
+  if (byKey === undefined) resolved.set(engine, (byKey = new Map()));
+  let peer = byKey.get(key);
+  if (peer === undefined) byKey.set(key, (peer = resolveUncached(engine, spec)));
+  return peer;
+}
+
+function resolveUncached(engine: Engine, spec: PeerSpec): ResolvedPeer {
   let ipText: string | undefined;
   let workloadRef: string | undefined;
   if (typeof spec === 'string') {

@@ -42,9 +42,25 @@ function pathMatches(rule: { paths?: readonly string[] }, path: string): boolean
   return rule.paths === undefined || rule.paths.some((p) => (p.endsWith('/*') ? path.startsWith(p.slice(0, -1)) : path === p));
 }
 
+/** The flows of each manifest's intent by destination and port (`dest|protocol/port`), in declaration order. */
+const flowIndex = new WeakMap<readonly ManifestFlow[], Map<string, ManifestFlow[]>>();
+
 /** The declared flows to `dest` on `protocol/port`, whoever their caller. */
 export function flowsToPort(m: BundleManifest, dest: string, protocol: string, port: number): ManifestFlow[] {
-  return m.intent.flows.filter((f) => f.to === dest && f.ports.some((p) => p.port === port && p.protocol === protocol));
+  // asked for every caller, destination and port: an index instead of a pass over every flow
+  let index = flowIndex.get(m.intent.flows);
+  if (index === undefined) {
+    index = new Map();
+    for (const f of m.intent.flows) {
+      for (const key of new Set(f.ports.map((p) => `${f.to}|${p.protocol}/${p.port}`))) {
+        const list = index.get(key);
+        if (list === undefined) index.set(key, [f]);
+        else list.push(f);
+      }
+    }
+    flowIndex.set(m.intent.flows, index);
+  }
+  return [...(index.get(`${dest}|${protocol}/${port}`) ?? [])];
 }
 
 /** The declared flows that admit `caller` to `dest` on `protocol/port`. */
