@@ -16,7 +16,18 @@ export const CAPTURE_ANNOTATIONS: readonly string[] = [
   'traffic.sidecar.istio.io/includeOutboundPorts',
   'traffic.sidecar.istio.io/excludeOutboundIPRanges',
   'traffic.sidecar.istio.io/includeOutboundIPRanges',
+  // the injector leaves the status port (15020 unless this says otherwise) out of the inbound capture
+  'status.sidecar.istio.io/port',
 ];
+
+/** The sidecar's interception mode: `NONE` captures nothing (the injector adds no iptables rules). */
+const INTERCEPTION_MODE = 'sidecar.istio.io/interceptionMode';
+/**
+ * Per-pod ProxyConfig, merged into the mesh's by the injector: its interception mode and status port
+ * change the capture as the annotations above do (field names as protobuf JSON reads them).
+ */
+const PROXY_CONFIG = 'proxy.istio.io/config';
+const PROXY_CONFIG_CAPTURE_FIELDS = 'interceptionMode|interception_mode|statusPort|status_port';
 
 const INJECT = 'sidecar.istio.io/inject';
 const DATAPLANE = 'istio.io/dataplane-mode';
@@ -49,11 +60,29 @@ export const noCaptureBypassRule = validationRule({
   title: "No pod takes ports or addresses out of its sidecar's capture",
   message: "capture bypass: pods must not change which traffic their sidecar captures",
   target: { kind: 'pods' },
-  violations: CAPTURE_ANNOTATIONS.map((a) => violationWithMessage(`annotation ${a} takes traffic past the sidecar's mTLS and authorization`, meta.field('annotations').hasKey(a))),
+  violations: [
+    ...CAPTURE_ANNOTATIONS.map((a) => violationWithMessage(`annotation ${a} takes traffic past the sidecar's mTLS and authorization`, meta.field('annotations').hasKey(a))),
+    violationWithMessage(
+      `annotation ${INTERCEPTION_MODE} must be absent, REDIRECT or TPROXY: NONE captures no traffic, so none passes the sidecar's mTLS and authorization`,
+      meta.field('annotations').hasKey(INTERCEPTION_MODE),
+      meta.key('annotations', INTERCEPTION_MODE).notOneOf(['REDIRECT', 'TPROXY']),
+    ),
+    violationWithMessage(
+      `annotation ${PROXY_CONFIG} must not set interceptionMode or statusPort: they change which traffic passes the sidecar's mTLS and authorization`,
+      meta.field('annotations').hasKey(PROXY_CONFIG),
+      meta.key('annotations', PROXY_CONFIG).matches(PROXY_CONFIG_CAPTURE_FIELDS),
+    ),
+  ],
   examples: [
     allow('plain', pod('plain', {}, { annotations: { 'prometheus.io/scrape': 'true' } })),
     deny('exclude-inbound', pod('exclude-inbound', {}, { annotations: { 'traffic.sidecar.istio.io/excludeInboundPorts': '8080' } }), { message: 'annotation traffic.sidecar.istio.io/excludeInboundPorts' }),
     deny('include-inbound-empty', pod('include-inbound-empty', {}, { annotations: { 'traffic.sidecar.istio.io/includeInboundPorts': '' } }), { message: 'annotation traffic.sidecar.istio.io/includeInboundPorts' }),
+    allow('interception-tproxy', pod('interception-tproxy', {}, { annotations: { [INTERCEPTION_MODE]: 'TPROXY' } })),
+    allow('proxy-config-hold', pod('proxy-config-hold', {}, { annotations: { [PROXY_CONFIG]: '{"holdApplicationUntilProxyStarts": true}' } })),
+    deny('interception-none', pod('interception-none', {}, { annotations: { [INTERCEPTION_MODE]: 'NONE' } }), { message: `annotation ${INTERCEPTION_MODE} must be absent, REDIRECT or TPROXY` }),
+    deny('status-port', pod('status-port', {}, { annotations: { 'status.sidecar.istio.io/port': '8080' } }), { message: 'annotation status.sidecar.istio.io/port' }),
+    deny('proxy-config-interception', workload('Deployment', pod('proxy-config-interception', {}, { annotations: { [PROXY_CONFIG]: 'interceptionMode: NONE' } })), { message: `annotation ${PROXY_CONFIG} must not set interceptionMode or statusPort` }),
+    deny('proxy-config-status-port', pod('proxy-config-status-port', {}, { annotations: { [PROXY_CONFIG]: '{"status_port": 8080}' } }), { message: `annotation ${PROXY_CONFIG} must not set interceptionMode or statusPort` }),
     deny('exclude-outbound-ranges', workload('StatefulSet', pod('exclude-outbound-ranges', {}, { annotations: { 'traffic.sidecar.istio.io/excludeOutboundIPRanges': '10.0.0.0/8' } })), { message: 'annotation traffic.sidecar.istio.io/excludeOutboundIPRanges' }),
   ],
 });

@@ -80,3 +80,29 @@ deny contains msg if {
 	lib.has_key(object.get(meta, ["annotations"], null), "traffic.sidecar.istio.io/includeOutboundIPRanges")
 	msg := "mesh-integrity/no-capture-bypass: annotation traffic.sidecar.istio.io/includeOutboundIPRanges takes traffic past the sidecar's mTLS and authorization"
 }
+
+deny contains msg if {
+	obj := input
+	lib.is_pod_bearing(obj)
+	meta := lib.pod_meta(obj)
+	lib.has_key(object.get(meta, ["annotations"], null), "status.sidecar.istio.io/port")
+	msg := "mesh-integrity/no-capture-bypass: annotation status.sidecar.istio.io/port takes traffic past the sidecar's mTLS and authorization"
+}
+
+deny contains msg if {
+	obj := input
+	lib.is_pod_bearing(obj)
+	meta := lib.pod_meta(obj)
+	lib.has_key(object.get(meta, ["annotations"], null), "sidecar.istio.io/interceptionMode")
+	not object.get(meta, ["annotations", "sidecar.istio.io/interceptionMode"], null) in {"REDIRECT", "TPROXY"}
+	msg := "mesh-integrity/no-capture-bypass: annotation sidecar.istio.io/interceptionMode must be absent, REDIRECT or TPROXY: NONE captures no traffic, so none passes the sidecar's mTLS and authorization"
+}
+
+deny contains msg if {
+	obj := input
+	lib.is_pod_bearing(obj)
+	meta := lib.pod_meta(obj)
+	lib.has_key(object.get(meta, ["annotations"], null), "proxy.istio.io/config")
+	lib.matches(object.get(meta, ["annotations", "proxy.istio.io/config"], null), "interceptionMode|interception_mode|statusPort|status_port")
+	msg := "mesh-integrity/no-capture-bypass: annotation proxy.istio.io/config must not set interceptionMode or statusPort: they change which traffic passes the sidecar's mTLS and authorization"
+}

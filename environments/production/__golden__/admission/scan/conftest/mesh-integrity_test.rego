@@ -67,6 +67,46 @@ test_mesh_integrity__no_capture_bypass__include_inbound_empty if {
 	contains(m, "annotation traffic.sidecar.istio.io/includeInboundPorts")
 }
 
+# mesh-integrity/no-capture-bypass interception-tproxy: allow
+test_mesh_integrity__no_capture_bypass__interception_tproxy if {
+	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-capture-bypass: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"interception-tproxy","annotations":{"sidecar.istio.io/interceptionMode":"TPROXY"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
+	count(denials) == 0
+}
+
+# mesh-integrity/no-capture-bypass proxy-config-hold: allow
+test_mesh_integrity__no_capture_bypass__proxy_config_hold if {
+	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-capture-bypass: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"proxy-config-hold","annotations":{"proxy.istio.io/config":"{\"holdApplicationUntilProxyStarts\": true}"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
+	count(denials) == 0
+}
+
+# mesh-integrity/no-capture-bypass interception-none: deny
+test_mesh_integrity__no_capture_bypass__interception_none if {
+	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-capture-bypass: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"interception-none","annotations":{"sidecar.istio.io/interceptionMode":"NONE"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
+	some m in denials
+	contains(m, "annotation sidecar.istio.io/interceptionMode must be absent, REDIRECT or TPROXY")
+}
+
+# mesh-integrity/no-capture-bypass status-port: deny
+test_mesh_integrity__no_capture_bypass__status_port if {
+	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-capture-bypass: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"status-port","annotations":{"status.sidecar.istio.io/port":"8080"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
+	some m in denials
+	contains(m, "annotation status.sidecar.istio.io/port")
+}
+
+# mesh-integrity/no-capture-bypass proxy-config-interception: deny
+test_mesh_integrity__no_capture_bypass__proxy_config_interception if {
+	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-capture-bypass: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"proxy-config-interception"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"proxy-config-interception"}},"template":{"metadata":{"annotations":{"proxy.istio.io/config":"interceptionMode: NONE"},"labels":{"ztp.dev/example":"proxy-config-interception"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}}}
+	some m in denials
+	contains(m, "annotation proxy.istio.io/config must not set interceptionMode or statusPort")
+}
+
+# mesh-integrity/no-capture-bypass proxy-config-status-port: deny
+test_mesh_integrity__no_capture_bypass__proxy_config_status_port if {
+	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-capture-bypass: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"proxy-config-status-port","annotations":{"proxy.istio.io/config":"{\"status_port\": 8080}"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
+	some m in denials
+	contains(m, "annotation proxy.istio.io/config must not set interceptionMode or statusPort")
+}
+
 # mesh-integrity/no-capture-bypass exclude-outbound-ranges: deny
 test_mesh_integrity__no_capture_bypass__exclude_outbound_ranges if {
 	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-capture-bypass: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"exclude-outbound-ranges"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"exclude-outbound-ranges"}},"template":{"metadata":{"annotations":{"traffic.sidecar.istio.io/excludeOutboundIPRanges":"10.0.0.0/8"},"labels":{"ztp.dev/example":"exclude-outbound-ranges"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}}}
