@@ -384,6 +384,17 @@ describe('validateEnvironment', () => {
     expectProblem(base({ mesh: { ...sidecar, mode: 'istio-ambient' }, workloads: [w], flows: [] }), 'workload shop/web', /per-port mtls is not supported by Istio ambient/);
   });
 
+  it("refuses a workload port Istio's proxies take in the pod, per mesh mode", () => {
+    const at = (port: number) => workload({ namespace: 'shop', name: 'web', ports: { p: { port } } });
+    expectProblem(base({ mesh: sidecar, workloads: [at(15021)], flows: [] }), 'workload shop/web', /port "p": 15021 is one of the ports Istio's sidecar takes in every pod of the mesh \(15000, .*15090\); serve the workload on another port/);
+    expectProblem(base({ mesh: { ...sidecar, mode: 'istio-ambient' }, workloads: [at(15008)], flows: [] }), 'workload shop/web', /15008 is one of the ports Istio's ztunnel takes/);
+    // the sidecar's own listeners are not ztunnel's, and without a mesh every port is the workload's
+    const ofWorkload = (env: Parameters<typeof problems>[0]) => problems(env).filter((p) => p.object === 'workload shop/web');
+    expect(ofWorkload(base({ mesh: { ...sidecar, mode: 'istio-ambient' }, workloads: [at(15021)], flows: [] }))).toEqual([]);
+    expect(ofWorkload(base({ mesh: { ...sidecar, mode: 'none' }, workloads: [at(15021)], flows: [] }))).toEqual([]);
+    expect(ofWorkload(base({ mesh: sidecar, workloads: [at(15022)], flows: [] }))).toEqual([]);
+  });
+
   it('refuses API access with wildcards', () => {
     const w = workload({ namespace: 'shop', name: 'op', apiAccess: [{ apiGroups: [''], resources: ['*'], verbs: ['get'] }] });
     expectProblem(base({ workloads: [w], flows: [] }), 'workload shop/op', /may not use '\*'/);

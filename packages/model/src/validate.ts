@@ -14,6 +14,17 @@ import { portOf, svidSecretName, workloadId, type MtlsMode, type Port, type Work
 const PROTOCOLS = new Set(['TCP', 'UDP', 'SCTP']);
 const APP_PROTOCOLS = new Set(['http', 'grpc', 'tcp']);
 const MTLS_MODES = new Set(['STRICT', 'PERMISSIVE', 'DISABLE']);
+/**
+ * Ports Istio's proxies take in every pod of the mesh (istio.io, "Ports used by Istio"): the
+ * sidecar's admin, outbound, debug, inbound, HBONE, merged metrics, health, DNS and Envoy stats
+ * ports; ambient's ztunnel listens in the pod's network namespace on its outbound, inbound, HBONE
+ * and DNS ports. A workload cannot serve them, and the sidecar captures none of 15020, 15021 and
+ * 15090, so no mTLS or authorization would apply there.
+ */
+const ISTIO_PORTS: Readonly<Record<'istio-sidecar' | 'istio-ambient', ReadonlySet<number>>> = {
+  'istio-sidecar': new Set([15000, 15001, 15004, 15006, 15008, 15009, 15020, 15021, 15053, 15090]),
+  'istio-ambient': new Set([15001, 15006, 15008, 15053]),
+};
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 const VERBS = new Set(['get', 'list', 'watch', 'create', 'update', 'patch', 'delete']);
 /** Namespaces that run the cluster itself: default deny there would break it. */
@@ -301,6 +312,10 @@ function validateWorkloads(env: Environment, managed: Set<string>, c: Collector)
       if (p.mtls !== undefined && p.protocol !== 'TCP') c.add(w.at, obj, `port "${p.name}": mtls applies to TCP ports only (Istio does not capture ${p.protocol}, and its per-port mTLS is keyed by number, so it would also change a TCP port ${p.port}); remove it`);
       if (p.mtls !== undefined && env.mesh?.mode === 'none') c.add(w.at, obj, `port "${p.name}": mtls is set but the environment has no mesh`);
       if (p.mtls !== undefined && env.mesh?.mode === 'istio-ambient') c.add(w.at, obj, `port "${p.name}": per-port mtls is not supported by Istio ambient (ztunnel applies one mode per workload); remove it`);
+      const meshMode = env.mesh?.mode;
+      if ((meshMode === 'istio-sidecar' || meshMode === 'istio-ambient') && ISTIO_PORTS[meshMode].has(p.port)) {
+        c.add(w.at, obj, `port "${p.name}": ${p.port} is one of the ports Istio's ${meshMode === 'istio-sidecar' ? 'sidecar' : 'ztunnel'} takes in every pod of the mesh (${[...ISTIO_PORTS[meshMode]].join(', ')}); serve the workload on another port`);
+      }
       const key = `${p.protocol}/${p.port}`;
       const other = seen.get(key);
       if (other !== undefined) c.add(w.at, obj, `ports "${other}" and "${p.name}" are both ${key}`);

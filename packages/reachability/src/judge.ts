@@ -27,7 +27,7 @@ import { formatIp, parseIp } from './ip.ts';
 import type { IpFamily } from './ip.ts';
 import { applicablePolicies, evaluateAuthorization } from './istio/authz.ts';
 import { effectiveMtls } from './istio/mtls.ts';
-import { meshMode } from './istio/sidecar.ts';
+import { inboundCapture, meshMode } from './istio/sidecar.ts';
 import type { Resources } from './model.ts';
 import { resolvePeer, PeerError } from './peers.ts';
 import type { PeerSpec } from './peers.ts';
@@ -306,6 +306,17 @@ function judgePath(
   }
   if (mtls === undefined) {
     if (hasIstioPolicy) stages.push({ layer: 'Istio authorization', result: 'not applicable', reason: 'the destination has no Istio sidecar', decidedBy: [] });
+    return result('allowed');
+  }
+  // a port the sidecar does not capture reaches the application (or the sidecar's own listener)
+  // directly, past mTLS and authorization
+  const capture = inboundCapture(dst.pod, port);
+  if (capture.captured === 'unknown') {
+    stages.push({ layer: 'Istio authorization', result: 'undecided', reason: `whether the sidecar captures port ${port} is unknown: ${capture.reason}`, decidedBy: [] });
+    return result('undecided');
+  }
+  if (!capture.captured) {
+    stages.push({ layer: 'Istio authorization', result: 'not applicable', reason: `the sidecar does not capture port ${port} (${capture.reason}): neither mTLS nor authorization applies`, decidedBy: [] });
     return result('allowed');
   }
   if (mtls.mode === 'STRICT' && !srcSidecar) {

@@ -44,6 +44,11 @@ export interface Pod {
   readonly containers: readonly string[];
   /** `spec.hostNetwork`: the pod uses its node's network and IP. */
   readonly hostNetwork: boolean;
+  /**
+   * The pod's annotations (the Istio sidecar injector reads its capture settings from them).
+   * @default {} (none)
+   */
+  readonly annotations?: Labels;
 }
 
 /** A workload kind as netpol-analyzer prints it (`Deployment`, `Pod`, owner kinds...). */

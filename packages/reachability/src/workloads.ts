@@ -37,18 +37,18 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function readLabels(raw: unknown, at: string, errors: string[]): Record<string, string> {
+function readLabels(raw: unknown, at: string, errors: string[], what: 'label' | 'annotation' = 'label'): Record<string, string> {
   const labels: Record<string, string> = {};
   if (raw === undefined || raw === null) return labels;
   if (!isObject(raw)) {
-    errors.push(`${at}: labels must be a map`);
+    errors.push(`${at}: ${what}s must be a map`);
     return labels;
   }
   for (const [k, v] of Object.entries(raw)) {
     if (typeof v === 'string') labels[k] = v;
     else if (typeof v === 'number' || typeof v === 'boolean') {
-      errors.push(`${at}: label "${k}" must be a string (quote ${String(v)})`);
-    } else errors.push(`${at}: label "${k}" must be a string`);
+      errors.push(`${at}: ${what} "${k}" must be a string (quote ${String(v)})`);
+    } else errors.push(`${at}: ${what} "${k}" must be a string`);
   }
   return labels;
 }
@@ -135,6 +135,7 @@ export function readWorkload(obj: Record<string, unknown>, origin?: Origin): Rea
 
   if (kind === 'Pod') {
     const labels = readLabels(metadata.labels, `${where}: metadata.labels`, errors);
+    const annotations = readLabels(metadata.annotations, `${where}: metadata.annotations`, errors, 'annotation');
     const ports = readContainerPorts(spec, `${where}: spec`, warnings);
     const ips = readPodIps(obj.status, where, errors);
     let ownerKind = 'Pod';
@@ -154,7 +155,7 @@ export function readWorkload(obj: Record<string, unknown>, origin?: Origin): Rea
         kind: ownerKind,
         name: ownerName,
         namespace,
-        pod: { name, labels, ports, ips, serviceAccount, containers: containerNames(spec), hostNetwork: spec.hostNetwork === true },
+        pod: { name, labels, ports, ips, serviceAccount, containers: containerNames(spec), hostNetwork: spec.hostNetwork === true, annotations },
         ...(origin ? { origin } : {}),
       },
     };
@@ -168,6 +169,7 @@ export function readWorkload(obj: Record<string, unknown>, origin?: Origin): Rea
   const templateMeta = isObject(template.metadata) ? template.metadata : {};
   const templateSpec = isObject(template.spec) ? template.spec : {};
   const labels = readLabels(templateMeta.labels, `${where}: pod template labels`, errors);
+  const annotations = readLabels(templateMeta.annotations, `${where}: pod template annotations`, errors, 'annotation');
   const ports = readContainerPorts(templateSpec, `${where}: pod template spec`, warnings);
   if (errors.length > 0) return { ok: false, errors };
   return {
@@ -177,7 +179,7 @@ export function readWorkload(obj: Record<string, unknown>, origin?: Origin): Rea
       kind,
       name,
       namespace,
-      pod: { name, labels, ports, ips: [], serviceAccount: serviceAccountOf(templateSpec), containers: containerNames(templateSpec), hostNetwork: templateSpec.hostNetwork === true },
+      pod: { name, labels, ports, ips: [], serviceAccount: serviceAccountOf(templateSpec), containers: containerNames(templateSpec), hostNetwork: templateSpec.hostNetwork === true, annotations },
       ...(origin ? { origin } : {}),
     },
   };

@@ -188,7 +188,22 @@ describe('verifyBundle', () => {
       'CiliumNetworkPolicy data/host allows the Cilium entity "host", which no peer of the proof stands for, and may allow traffic',
       'CiliumNetworkPolicy data/host allows the Cilium entity "remote-node", which no peer of the proof stands for, and may allow traffic',
     ]);
-    expect(verifyBundle(shop()).notCovered).toContainEqual(expect.stringMatching(/^Istio sidecars' own ports \(15020, 15021, 15090\)/));
+    expect(verifyBundle(shop()).notCovered).toContainEqual(expect.stringMatching(/^the mesh layer at the sidecars' own ports \(15020, 15021, 15090\): the sidecar does not capture them/));
+  });
+
+  it('at the sidecars\' own ports, which Istio cannot restrict, proves the network layer alone and fails when it lets a caller in', () => {
+    const checks = verifyBundle(shop()).checks;
+    const at15021 = checks.filter((c) => c.id.includes('=> shop/api[Deployment]:15021/TCP'));
+    expect(at15021.some((c) => c.layer === 'network')).toBe(true);
+    expect(at15021.some((c) => c.layer === 'all')).toBe(true);
+    expect(at15021.filter((c) => c.layer === 'mesh')).toEqual([]);
+    // the mesh layer is still asked at every other port
+    expect(checks.some((c) => c.layer === 'mesh' && c.id.includes('=> shop/api[Deployment]:15022/TCP'))).toBe(true);
+    // a NetworkPolicy opening the health port: Istio lets it through (not captured), so the connection is allowed end to end
+    const open = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: health, namespace: shop}\nspec: {podSelector: {}, policyTypes: [Ingress], ingress: [{ports: [{port: 15021, protocol: TCP}]}]}\n';
+    const failures = verifyBundle(plus(shop(), 'network/health.yaml', open)).failures.filter((f) => f.observed === 'allowed').map((f) => f.id);
+    expect(failures).toContainEqual('ztp-verify-outsider/ztp-outsider[Deployment] => shop/api[Deployment]:15021/TCP');
+    expect(failures).toContainEqual('[network layer] ztp-verify-outsider/ztp-outsider[Deployment] => shop/api[Deployment]:15021/TCP');
   });
 
   it('past its budget of judgements, judges Cilium and Istio at the declared ports and one other, and says so', () => {

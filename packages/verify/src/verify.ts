@@ -1,4 +1,4 @@
-import { buildResources, judge, parseCidr, type Judgement, type Resources } from '@ztp/reachability';
+import { buildResources, DEFAULT_STATUS_PORT, judge, parseCidr, SIDECAR_UNCAPTURED_PORTS, type Judgement, type Resources } from '@ztp/reachability';
 import { readBundle, type BundleFiles, type BundleManifest } from './bundle-manifest.ts';
 import { egressProbeAddresses, externalCallerAddresses, flowsToPort, intendedAllowed, fqdnProbeAddress, intendedEgressToFqdn, intendedEgressToIp, matchingFlows, probeRequests, type Caller, type Layer, type ProbeRequest } from './expectations.ts';
 import { undeclaredConnections } from './exact.ts';
@@ -38,8 +38,8 @@ const ISTIOD_XDS_PORT = 15012;
 /** Istio ambient: the HBONE port meshed traffic arrives on, and the address kubelet probes come from. */
 const HBONE_PORT = 15008;
 const AMBIENT_PROBE_IP = '169.254.7.127';
-/** Ports an Istio sidecar's inbound capture lets past Envoy's authorization (health, merged metrics, Envoy's stats). */
-const SIDECAR_OWN_PORTS = [15020, 15021, 15090];
+/** Ports an Istio sidecar does not capture (its own listeners and status port): no mTLS or authorization there. */
+const SIDECAR_OWN_PORTS = [DEFAULT_STATUS_PORT, ...SIDECAR_UNCAPTURED_PORTS].sort((a, b) => a - b);
 /** Cilium entities some peer of the proof stands for (pods of every kind, external addresses of both families). */
 const PROBED_ENTITIES = new Set(['all', 'world', 'world-ipv4', 'world-ipv6', 'cluster']);
 /** See VerifyOptions.portClassBudget. */
@@ -145,6 +145,10 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
   // other caller's HTTP rules on that port: a rule that lost (or never had) its caller would admit
   // them, and only the caller's own declared flows may.
   const layers: Layer[] = meshOn ? ['all', 'network', 'mesh'] : ['all'];
+  // The sidecar does not capture its own ports (Istio applies neither mTLS nor authorization
+  // there, and the engine models that): the mesh layer is not asked about them, the network layer
+  // alone restricts them (proven, as everywhere).
+  const meshCannotRestrict = (port: number) => m.mesh.mode === 'istio-sidecar' && SIDECAR_OWN_PORTS.includes(port);
   // Every port and address is judged, not a sample: the policies decide a port only by the numbers
   // they name (and the pods' ports), and an address only by the ranges they name, so one port of
   // each class those numbers leave, at each protocol, and one address of each part those ranges
@@ -193,7 +197,7 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
     for (const c of callers) {
       if (c.kind === 'workload' && c.workload === w.id) continue; // a pod to itself is not a network path
       for (const p of ports) {
-        if (layer === 'mesh' && (p.protocol !== 'TCP' || mtlsOf.get(`${w.id}|${p.protocol}/${p.port}`) === 'DISABLE')) continue;
+        if (layer === 'mesh' && (p.protocol !== 'TCP' || mtlsOf.get(`${w.id}|${p.protocol}/${p.port}`) === 'DISABLE' || meshCannotRestrict(p.port))) continue;
         const flows = matchingFlows(m, c, w.id, p.protocol, p.port);
         const declaredBy = flows.map((f) => f.source);
         const others = p.protocol === 'TCP' ? flowsToPort(m, w.id, p.protocol, p.port).filter((f) => f.http !== undefined && !flows.includes(f)) : [];
@@ -218,7 +222,7 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
     for (const c of callers) {
       if (c.kind === 'rogue' && c.ref === rogue.ref) continue;
       for (const p of ports) {
-        if (layer === 'mesh' && p.protocol !== 'TCP') continue;
+        if (layer === 'mesh' && (p.protocol !== 'TCP' || meshCannotRestrict(p.port))) continue;
         run(layer, c, rogue.ref, rogue.ref, p.protocol, p.port, false, []);
       }
     }
@@ -297,7 +301,7 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
   const notCovered = [
     'traffic from a workload pod to itself',
     ...(everyPort ? [] : [`Cilium and Istio policies at every port and address: ${judgements} judgements would be needed (more than ${budget}), so they were judged at each destination's declared ports and one other, from an address of each declared range and one outside them, and egress at TCP 443 and the declared egress ports (the NetworkPolicies at every port and address)`]),
-    ...(m.mesh.mode === 'istio-sidecar' && meshOn ? [`Istio sidecars' own ports (${SIDECAR_OWN_PORTS.join(', ')}), which skip their authorization: the engine applies it there, so at them only the network layer's own proof counts`] : []),
+    ...(m.mesh.mode === 'istio-sidecar' && meshOn ? [`the mesh layer at the sidecars' own ports (${SIDECAR_OWN_PORTS.join(', ')}): the sidecar does not capture them, so Istio applies neither mTLS nor authorization there, and only the network layer restricts them (proven)`] : []),
     ...(pods.some((p) => p.ip === undefined)
       ? [`ipBlocks (NetworkPolicy) and Istio ipBlocks against pod IPs: ${(m.clusterCidrs ?? []).length === 0 ? 'the environment declares no clusterCidrs, so' : 'the clusterCidrs hold too few IPv4 addresses (or none), so some of'} the verifier's pods have no address`]
       : []),

@@ -5,7 +5,7 @@ import { judge } from '../judge.ts';
 import type { RequestQuery } from '../judge.ts';
 import { buildResources, ManifestError } from '../resources.ts';
 import { matchPath, matchString } from './match.ts';
-import { meshMode } from './sidecar.ts';
+import { inboundCapture, meshMode } from './sidecar.ts';
 
 const base = [
   ns('foo', { 'istio-injection': 'enabled' }),
@@ -42,6 +42,71 @@ describe('sidecar detection', () => {
     expect(meshMode({ ...podOf('legacy/sleep[Pod]'), containers: ['app', 'istio-proxy'] }, {})).toBe('sidecar');
     expect(meshMode(podOf('legacy/sleep[Pod]'), { 'istio.io/rev': 'canary' })).toBe('sidecar');
     expect(meshMode(podOf('legacy/sleep[Pod]'), { 'istio.io/dataplane-mode': 'ambient' })).toBe('ambient');
+    // the older annotation opts out as the label does (the injector prefers the label when both are set) ...
+    const annotated = (value: string, labels: Record<string, string> = {}) => ({ ...podOf('foo/sleep[Pod]'), labels, annotations: { 'sidecar.istio.io/inject': value } });
+    expect(meshMode(annotated('false'), { 'istio-injection': 'enabled' })).toBe('none');
+    expect(meshMode(annotated('false', { 'sidecar.istio.io/inject': 'true' }), { 'istio-injection': 'enabled' })).toBe('sidecar');
+    // ... but cannot opt in: only the label brings a pod of a namespace without injection to the webhook
+    expect(meshMode(annotated('true'), {})).toBe('none');
+  });
+});
+
+describe('sidecar capture', () => {
+  const captured = (annotations: Record<string, string>, port: number) => inboundCapture({ name: 'p', labels: {}, ports: [], ips: [], serviceAccount: 'sa', containers: [], hostNetwork: false, annotations }, port).captured;
+
+  it('leaves out the sidecar\'s own ports, the status port and the excluded ports, as the injector and istio-iptables do', () => {
+    for (const port of [15090, 15021, 15020]) expect(captured({}, port)).toBe(false);
+    expect(captured({}, 8000)).toBe(true);
+    expect(captured({}, 15008)).toBe(true);
+    expect(captured({ 'status.sidecar.istio.io/port': '15555' }, 15020)).toBe(true);
+    expect(captured({ 'status.sidecar.istio.io/port': '15555' }, 15555)).toBe(false);
+    expect(captured({ 'status.sidecar.istio.io/port': '0' }, 15020)).toBe(true);
+    expect(captured({ 'traffic.sidecar.istio.io/excludeInboundPorts': '8000, 9000:9100' }, 8000)).toBe(false);
+    expect(captured({ 'traffic.sidecar.istio.io/excludeInboundPorts': '8000, 9000:9100' }, 9050)).toBe(false);
+    expect(captured({ 'traffic.sidecar.istio.io/excludeInboundPorts': '8000, 9000:9100' }, 9101)).toBe(true);
+  });
+
+  it('captures only the listed ports, none for an empty list or interception mode NONE', () => {
+    expect(captured({ 'traffic.sidecar.istio.io/includeInboundPorts': '8000' }, 8000)).toBe(true);
+    expect(captured({ 'traffic.sidecar.istio.io/includeInboundPorts': '8000' }, 8001)).toBe(false);
+    // in list mode istio-iptables applies no exclusions: a listed port is captured
+    expect(captured({ 'traffic.sidecar.istio.io/includeInboundPorts': '8000', 'traffic.sidecar.istio.io/excludeInboundPorts': '8000' }, 8000)).toBe(true);
+    expect(captured({ 'traffic.sidecar.istio.io/includeInboundPorts': '' }, 8000)).toBe(false);
+    expect(captured({ 'sidecar.istio.io/interceptionMode': 'NONE' }, 8000)).toBe(false);
+    expect(captured({ 'sidecar.istio.io/interceptionMode': 'TPROXY' }, 8000)).toBe(true);
+  });
+
+  it('says what it cannot read: service names in a list, a ProxyConfig setting the capture', () => {
+    expect(captured({ 'traffic.sidecar.istio.io/excludeInboundPorts': 'http' }, 8000)).toBe('unknown');
+    expect(captured({ 'proxy.istio.io/config': 'interceptionMode: NONE' }, 8000)).toBe('unknown');
+    expect(captured({ 'proxy.istio.io/config': '{"holdApplicationUntilProxyStarts": true}' }, 8000)).toBe(true);
+  });
+
+  it('a port the sidecar does not capture is past mTLS and authorization: allowed where the network allows it', () => {
+    const strict = peerAuth('foo', 'strict', { mtls: { mode: 'STRICT' } });
+    const r = world(authz('foo', 'allow-nothing', {}), strict);
+    // from outside the mesh: STRICT would refuse, allow-nothing would deny; the health port is neither's
+    const health = judge(r, { src: 'legacy/sleep', dst: 'foo/httpbin', protocol: 'TCP', port: 15021 });
+    expect(health.outcome).toBe('allowed');
+    expect(health.stages.at(-1)).toEqual({ layer: 'Istio authorization', result: 'not applicable', reason: "the sidecar does not capture port 15021 (port 15021 is the sidecar's own health listener): neither mTLS nor authorization applies", decidedBy: [] });
+    expect(judge(r, { src: 'legacy/sleep', dst: 'foo/httpbin', protocol: 'TCP', port: 8000 }).outcome).toBe('mtls-refused');
+    // an excluded application port, and a pod whose capture this analysis cannot read
+    const excluded = buildResources([
+      ...base.filter((o) => (o.metadata as { name: string; namespace?: string }).name !== 'httpbin'),
+      { ...pod('foo', 'httpbin', { app: 'httpbin' }, { ip: '10.1.0.1', serviceAccount: 'httpbin' }), metadata: { name: 'httpbin', namespace: 'foo', labels: { app: 'httpbin' }, annotations: { 'traffic.sidecar.istio.io/excludeInboundPorts': '8000' } } },
+      authz('foo', 'allow-nothing', {}),
+      strict,
+    ]);
+    expect(judge(excluded, { src: 'legacy/sleep', dst: 'foo/httpbin', protocol: 'TCP', port: 8000 }).outcome).toBe('allowed');
+    expect(judge(excluded, { src: 'legacy/sleep', dst: 'foo/httpbin', protocol: 'TCP', port: 8001 }).outcome).toBe('mtls-refused');
+    // the network layer still decides first
+    const dropped = world(authz('foo', 'allow-nothing', {}), netpol('foo', 'deny', { podSelector: {}, policyTypes: ['Ingress'] }));
+    expect(judge(dropped, { src: 'legacy/sleep', dst: 'foo/httpbin', protocol: 'TCP', port: 15021 }).outcome).toBe('dropped');
+  });
+
+  it('reads pod annotations as strings, and refuses others naming the pod', () => {
+    const bad = { ...pod('foo', 'x', { app: 'x' }), metadata: { name: 'x', namespace: 'foo', labels: { app: 'x' }, annotations: { 'status.sidecar.istio.io/port': 15020 } } };
+    expect(() => buildResources([...base, bad])).toThrow(/Pod foo\/x: metadata.annotations: annotation "status.sidecar.istio.io\/port" must be a string \(quote 15020\)/);
   });
 });
 
