@@ -108,6 +108,20 @@ export function denialsFirst(cells: readonly ProbeCell[]): ProbeCell[] {
   return [...cells.filter((c) => c.expected !== 'connected'), ...cells.filter((c) => c.expected === 'connected')];
 }
 
+/** Outcomes that show a packet reached the destination (or its proxy). */
+const REACHED: ReadonlySet<Outcome> = new Set<Outcome>(['connected', 'refused', 'reset', 'http-403', 'http-error']);
+
+/**
+ * Whether an observation shows more allowed than the cell expects: anything that reached the
+ * destination where a drop is expected, a success where an L7 refusal is. Such a cell fails at
+ * once: retried, one attempt that times out (load, a lost SYN) would pass it.
+ */
+export function beyondExpected(expected: ProbeCell['expected'], outcome: Outcome): boolean {
+  if (expected === 'dropped') return REACHED.has(outcome);
+  if (expected === 'http-403') return outcome === 'connected';
+  return false;
+}
+
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (signal.aborted) return resolve();
@@ -122,8 +136,9 @@ const sleep = (ms: number, signal: AbortSignal) =>
 
 /**
  * Probes every cell from its source through `exec`, at most `concurrency` at once, each repeated
- * until what it sees matches the expectation or `cellTimeoutMs` has passed (policies arrive
- * asynchronously; a cell fails only when it never matched). Waits for `barrier` first. On abort
+ * until what it sees matches the expectation or `cellTimeoutMs` has passed (a connection may need
+ * its destination and DNS to settle; a cell fails when it never matched), except that a cell
+ * which sees more allowed than it expects fails at once (see `beyondExpected`). Waits for `barrier` first. On abort
  * it stops starting cells, lets the running attempts end, and reports the rest as not run.
  */
 export async function runProbeMatrix(cells: readonly ProbeCell[], options: RunnerOptions): Promise<RunResult> {
@@ -171,7 +186,10 @@ export async function runProbeMatrix(cells: readonly ProbeCell[], options: Runne
       if (seen.at(-1) !== observed.outcome) seen.push(observed.outcome);
       progress();
       const ok = observed.outcome === cell.expected;
-      if (ok || signal.aborted || Date.now() + retryDelayMs >= deadline) return { cell, ok, observed, attempts: n, seen, ms: Date.now() - t0 };
+      // more got through than the cell allows: a wrong allow, not a policy still arriving (the
+      // barrier waited for them), so it is not retried until some attempt happens to time out
+      const through = beyondExpected(cell.expected, observed.outcome);
+      if (ok || through || signal.aborted || Date.now() + retryDelayMs >= deadline) return { cell, ok, observed, attempts: n, seen, ms: Date.now() - t0 };
       await sleep(retryDelayMs, signal);
     }
   };
