@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { enforcementProblems, type K8sObject } from '@ztp/admission';
 import { CrdRegistry, crdsDir } from '@ztp/crd-schema';
 import type { Environment } from '@ztp/model';
 import { compileEnvironment, diffBundle, isClean, sha256, writeTreeAtomically } from '@ztp/compiler';
@@ -44,6 +45,15 @@ export function describeEnvironmentBundle(env: Environment, environmentFileUrl: 
       expect(manifest.objects.map((o) => o.file)).toEqual(objectFiles);
       for (const o of manifest.objects) expect(o.sha256, o.file).toBe(sha256(bundle.files.get(o.file) ?? ''));
       expect(manifest.intent.flows.length).toBe(env.flows.reduce((n, f) => n + f.from.length, 0));
+    });
+
+    it('has admission policies that enforce as the environment says, in exactly its managed namespaces', () => {
+      // the engines prove the rules under the proof's own settings; what the bundle ships is checked here
+      const manifest = JSON.parse(bundle.files.get('manifest.json') ?? '{}') as { layers: string[]; objects: { file: string; layer: string }[] };
+      const objects = manifest.objects.filter((o) => o.layer === 'admission').map((o) => parse(bundle.files.get(o.file) ?? '') as K8sObject);
+      expect(objects.length > 0).toBe(manifest.layers.includes('admission') && env.admission.length > 0);
+      const settings = { environment: env.name, enforcement: env.enforcement, namespaces: env.namespaces.map((n) => n.name), forms: env.admissionForms };
+      expect(enforcementProblems(objects, settings)).toEqual([]);
     });
 
     it('allows exactly the declared connectivity', () => {

@@ -156,7 +156,7 @@ export async function runApiserver(input: EngineInput): Promise<EngineReport> {
         spec: {
           ...spec,
           policyName: name,
-          validationActions: ['Deny'],
+          // the emitted binding's own actions: an Audit binding admits, and the proof sees it
           matchResources: { namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: [s.namespace, ...namespaceCases] }] } },
         },
       } as unknown as KubeObject;

@@ -10,6 +10,8 @@ import { EngineError, type EngineInput, type EngineReport, type Finding } from '
 
 interface GatorResult {
   constraint?: { metadata?: { name?: string; annotations?: Record<string, string> } };
+  /** `deny`, `dryrun` or `warn`: gator reports a violation whatever the action; only `deny` refuses admission. */
+  enforcementAction?: string;
   violatingObject?: { metadata?: { name?: string } };
   msg?: string;
 }
@@ -35,12 +37,17 @@ export async function runGator(input: EngineInput): Promise<EngineReport> {
     throw new EngineError(`gator exited ${result.exitCode} without JSON: ${(result.stderr || result.stdout).slice(-2000)}`);
   }
   if (result.exitCode !== 0 && result.exitCode !== 1) throw new EngineError(`gator exited ${result.exitCode}: ${result.stderr.slice(-2000)}`);
+  // gator also exits 1, with nothing on stdout, when it cannot load an object or a template: an
+  // error, never a verdict (read as one, every object of the batch would pass)
+  if (result.exitCode === 1 && (parsed ?? []).length === 0) throw new EngineError(`gator exited 1 without reporting a violation (it failed): ${(result.stderr || result.stdout).slice(-2000)}`);
   const ids = new Set(input.cases.map((c) => c.id));
   const findings: Finding[] = [];
   for (const r of parsed ?? []) {
     const id = r.violatingObject?.metadata?.name ?? '';
     const rule = r.constraint?.metadata?.annotations?.['ztp.dev/rule'];
     if (!ids.has(id) || rule === undefined) throw new EngineError(`gator reported an unknown object or constraint: ${JSON.stringify(r).slice(0, 500)}`);
+    // a dryrun or warn constraint admits what it flags (the proof then sees the deny example admitted)
+    if (r.enforcementAction !== 'deny') continue;
     findings.push({ case: id, rule, outcome: 'deny', message: r.msg ?? '' });
   }
   const rules = constraints.map((c) => c.metadata.annotations?.['ztp.dev/rule']).filter((r): r is string => r !== undefined);

@@ -3,12 +3,13 @@
  * (rule × example × engine), with a failure for each verdict or message that differs from the
  * example's promise and for each example on which engines disagree.
  */
-import type { AdmissionModule, AdmissionSettings } from '../contract.ts';
+import type { AdmissionModule, AdmissionOutput, AdmissionSettings } from '../contract.ts';
 import { ruleKey } from '../emit/names.ts';
 import { emitAdmission } from '../emit/index.ts';
 import { ENGINES, type EngineName } from '../engines/types.ts';
 import { checkModule } from '../rule/check.ts';
 import { exampleCases, type ExampleCase } from './cases.ts';
+import { enforcementProblems } from './enforcement.ts';
 import { runEngine, type EngineRun, type RunOptions } from './run-engine.ts';
 
 /** The outcome of one engine on one example. */
@@ -30,7 +31,11 @@ export interface VerdictCell {
 
 /** Something the proof found wrong. */
 export interface ProofFailure {
-  readonly kind: 'verdict' | 'message' | 'disagreement' | 'engine';
+  /**
+   * `coverage`: an engine that ran has no form of the rule (its examples would not be judged there);
+   * `enforcement`: a form audits instead of enforcing, or scopes other namespaces (see enforcement.ts).
+   */
+  readonly kind: 'verdict' | 'message' | 'disagreement' | 'engine' | 'coverage' | 'enforcement';
   readonly rule?: string;
   readonly example?: string;
   /** `<Kind>/<name>` of the example object. */
@@ -50,6 +55,11 @@ export interface VerdictMatrix {
 export interface ProofOptions extends RunOptions {
   /** The engines to run. @default every engine */
   readonly engines?: readonly EngineName[];
+  /**
+   * Changes the emitted forms before the engines run: for the proof's own tests, which break a
+   * form (a mutation) and check that the proof fails. @default none
+   */
+  readonly mutate?: (output: AdmissionOutput) => AdmissionOutput;
 }
 
 /** The settings the proof emits with: enforce, every namespace, every cluster form. */
@@ -64,11 +74,16 @@ function objectName(c: ExampleCase): string {
   return `${c.example.object.kind}/${c.example.object.metadata.name}`;
 }
 
+/** Cells of an engine that ran but whose form lacks the rule: a failure, not a gap to report. */
+const formLacksRule = new WeakSet<VerdictCell>();
+
 function cellFor(c: ExampleCase, run: EngineRun): VerdictCell {
   const base = { rule: c.ruleKey, example: c.example.name, engine: run.engine, expected: c.example.verdict };
   if (run.status !== 'ran') return { ...base, actual: run.status === 'failed' ? 'error' : 'not-run', messages: [], reason: run.reason };
   if (!run.report.rules.includes(c.ruleKey)) {
-    return { ...base, actual: 'not-run', messages: [], reason: `not run, because the ${run.engine} form has no ${c.ruleKey}` };
+    const cell: VerdictCell = { ...base, actual: 'not-run', messages: [], reason: `not run, because the ${run.engine} form has no ${c.ruleKey}` };
+    formLacksRule.add(cell);
+    return cell;
   }
   const findings = run.report.findings.filter((f) => f.case === c.id && f.rule === c.ruleKey);
   const notApplicable = findings.find((f) => f.outcome === 'not-applicable');
@@ -85,6 +100,10 @@ function judge(c: ExampleCase, cells: readonly VerdictCell[]): ProofFailure[] {
   const object = objectName(c);
   const where = { rule: c.ruleKey, example: c.example.name, object };
   for (const cell of cells) {
+    if (formLacksRule.has(cell)) {
+      failures.push({ kind: 'coverage', ...where, engines: [cell.engine], text: `${cell.engine} did not judge ${object} (${c.ruleKey} example ${c.example.name}): its form has no ${c.ruleKey}` });
+      continue;
+    }
     if (cell.actual === 'not-run') continue;
     if (cell.actual === 'error') {
       failures.push({ kind: 'verdict', ...where, engines: [cell.engine], text: `${cell.engine} gave an error on ${object} (${c.ruleKey} example ${c.example.name}): ${cell.reason ?? ''}` });
@@ -125,7 +144,8 @@ function judge(c: ExampleCase, cells: readonly VerdictCell[]): ProofFailure[] {
 export async function proveModules(modules: readonly AdmissionModule[], options: ProofOptions = {}): Promise<VerdictMatrix> {
   for (const m of modules) checkModule(m);
   const cases = exampleCases(modules);
-  const output = emitAdmission(modules, PROOF_SETTINGS);
+  const emitted = emitAdmission(modules, PROOF_SETTINGS);
+  const output = options.mutate === undefined ? emitted : options.mutate(emitted);
   const engines = options.engines ?? ENGINES;
   const runs: EngineRun[] = [];
   for (const engine of engines) runs.push(await runEngine(engine, output, cases, options));
@@ -135,6 +155,8 @@ export async function proveModules(modules: readonly AdmissionModule[], options:
   for (const run of runs) {
     if (run.status === 'failed') failures.push({ kind: 'engine', engines: [run.engine], text: run.reason });
   }
+  // the engines report violations whatever the action: that the forms block, and where, is read here
+  for (const text of enforcementProblems(output.objects, PROOF_SETTINGS)) failures.push({ kind: 'enforcement', engines: [], text });
   for (const c of cases) {
     const row = runs.map((run) => cellFor(c, run));
     cells.push(...row);

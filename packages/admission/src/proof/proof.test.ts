@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { K8sObject } from '../contract.ts';
 import { ENGINES } from '../engines/types.ts';
 import { allow, deny, PODS, spec, validationRule, violation } from '../rule/build.ts';
 import { pod } from '../rule/objects.ts';
@@ -6,6 +7,7 @@ import { sampleModules } from '../testing/sample-modules.ts';
 import { evaluate } from './evaluate.ts';
 import { renderJUnit } from './junit.ts';
 import { proveModules, type VerdictMatrix } from './matrix.ts';
+import { engineMissing } from './shared-data.ts';
 
 function report(matrix: VerdictMatrix, what: string): string[] {
   for (const e of matrix.engines) if (e.status !== 'ran') console.log(`${what}: ${e.engine} ${e.reason}`);
@@ -35,6 +37,51 @@ describe('the proof', () => {
     const verdictFailures = matrix.failures.filter((f) => f.kind === 'verdict');
     expect(verdictFailures.length).toBe(2 * ran.length);
     for (const f of verdictFailures) expect(f.text).toMatch(/^(\S+) (denied|allowed) Pod\/says-(allow|deny) \(lies\/liar example says-(allow|deny)\), expected (allow|deny)/);
+  });
+
+  it('fails forms that audit instead of enforcing, though every engine reports the violations', async () => {
+    const audit = (o: K8sObject): K8sObject => {
+      const spec = (o['spec'] ?? {}) as Record<string, unknown>;
+      if (o.kind === 'ValidatingPolicy' || o.kind === 'ValidatingAdmissionPolicyBinding') return { ...o, spec: { ...spec, validationActions: ['Audit'] } };
+      if (o.apiVersion.startsWith('constraints.gatekeeper.sh/')) return { ...o, spec: { ...spec, enforcementAction: 'dryrun' } };
+      if (o.kind === 'ClusterPolicy') return { ...o, spec: { ...spec, rules: (spec['rules'] as Record<string, unknown>[]).map((r) => (r['validate'] ? { ...r, validate: { ...(r['validate'] as object), failureAction: 'Audit' } } : r)) } };
+      return o;
+    };
+    const matrix = await proveModules(sampleModules(), { mutate: (out) => ({ ...out, objects: out.objects.map(audit) }) });
+    const ran = report(matrix, 'audit');
+    const enforcement = matrix.failures.filter((f) => f.kind === 'enforcement').map((f) => f.text);
+    expect(enforcement).toContainEqual(expect.stringMatching(/^ValidatingPolicy sample-pods-no-host-network: validationActions is \["Audit"\], but the settings \(enforce, namespaces all\) need \["Deny"\]$/));
+    expect(enforcement).toContainEqual(expect.stringMatching(/^ZtpSamplePodsNoHostNetwork sample-pods-no-host-network: enforcementAction is "dryrun"/));
+    expect(enforcement).toContainEqual(expect.stringMatching(/^ValidatingAdmissionPolicyBinding .*: validationActions is \["Audit"\]/));
+    expect(enforcement).toContainEqual(expect.stringMatching(/^ClusterPolicy sample-pods: rule .* failureAction is "Audit"/));
+    // the engines that see the action admit the deny examples: gator (dryrun) and the apiserver (an Audit binding)
+    for (const engine of ['gatekeeper', 'apiserver'].filter((e) => ran.includes(e as never))) {
+      expect(matrix.failures.some((f) => f.kind === 'verdict' && f.engines.includes(engine as never) && /allowed Pod\/host /.test(f.text)), engine).toBe(true);
+    }
+  });
+
+  it('fails when an engine that ran has no form of a rule, instead of leaving its cells not run', async () => {
+    const matrix = await proveModules(sampleModules(), {
+      engines: ['kyverno'],
+      mutate: (out) => ({ ...out, objects: out.objects.filter((o) => !(o.kind === 'ValidatingPolicy' && o.metadata.name === 'sample-pods-no-host-network')) }),
+    });
+    if (report(matrix, 'dropped form').length === 0) return;
+    const coverage = matrix.failures.filter((f) => f.kind === 'coverage').map((f) => f.text);
+    expect(coverage).toEqual([
+      'kyverno did not judge Pod/plain (sample-pods/no-host-network example plain): its form has no sample-pods/no-host-network',
+      'kyverno did not judge Pod/host (sample-pods/no-host-network example host): its form has no sample-pods/no-host-network',
+      'kyverno did not judge CronJob/cronjob (sample-pods/no-host-network example cronjob): its form has no sample-pods/no-host-network',
+    ]);
+  });
+
+  it('refuses to read a gator run that failed as a verdict', async () => {
+    const missing = await engineMissing('gatekeeper');
+    if (missing !== undefined) {
+      console.log(`gator failure: ${missing}`);
+      return;
+    }
+    const run = evaluate([{ file: 'a.yaml', object: pod('web', { hostNetwork: true }) }, { file: 'b.yaml', object: { ...pod('broken'), apiVersion: '' } }], { profile: sampleModules(), engine: 'gatekeeper' });
+    await expect(run).rejects.toThrow(/gator exited 1 without reporting a violation \(it failed\): .*has no version/);
   });
 
   it('renders the matrix as JUnit XML', async () => {

@@ -17,7 +17,9 @@ verdict or message differs from the one the rule promises, and on any disagreeme
 naming the engines and the object. Arguments pick environments (their admission modules) or module
 ids; the default is every module of every environment, proven per environment.
 
-A missing engine is a failure under CI and a "not run, because..." line elsewhere.
+A missing engine is a failure under CI and a "not run, because..." line elsewhere; when no engine
+runs at all, nothing is proven and the exit code is 2. A rule missing from an engine's form, and a
+form that audits instead of enforcing, fail the proof.
 `;
 
 interface Proof {
@@ -79,8 +81,16 @@ export async function runTest(args: readonly string[], io: Io): Promise<number> 
     writeFileSync(resolve(io.cwd, values.junit), xml.length === 1 ? (xml[0] as string) : combineJUnit(xml));
   }
   const failed = results.filter((r) => r.matrix.failures.length > 0);
-  if (!values.json) io.out(failed.length === 0 ? `admission proof: every example as promised on every engine that ran` : `admission proof FAILED: ${failed.map((r) => r.label).join(', ')}`);
-  return failed.length === 0 ? EXIT.ok : EXIT.failure;
+  // a proof no engine ran proved nothing: that is not a pass
+  const unproven = results.filter((r) => !r.matrix.engines.some((e) => e.status === 'ran'));
+  const ran = (r: (typeof results)[number]) => `${r.matrix.engines.filter((e) => e.status === 'ran').length} of ${r.matrix.engines.length} engines ran`;
+  if (!values.json) {
+    if (failed.length > 0) io.out(`admission proof FAILED: ${failed.map((r) => `${r.label} (${ran(r)})`).join(', ')}`);
+    else if (unproven.length > 0) io.out(`admission proof NOT RUN: no engine ran for ${unproven.map((r) => r.label).join(', ')}; install them (node scripts/src/install-tools.ts)`);
+    else io.out(`admission proof: every example as promised on every engine that ran (${results.map((r) => `${r.label}: ${ran(r)}`).join('; ')})`);
+  }
+  if (failed.length > 0) return EXIT.failure;
+  return unproven.length > 0 ? EXIT.input : EXIT.ok;
 }
 
 /** Several JUnit documents as one: their suites under one <testsuites>. */
