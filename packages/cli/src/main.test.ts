@@ -255,6 +255,16 @@ describe('ztp CLI', () => {
     expect((await ztp(REPO, 'test', 'no-such-module')).code).toBe(2);
   }, 300_000);
 
+  it('test proves nothing, and says so with exit 2, when no engine is installed (outside CI)', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'ztp-no-tools-'));
+    temps.push(empty);
+    const r = await execa('node', [BIN, 'test', 'image-tags'], { cwd: REPO, reject: false, env: { CI: '', ZTP_TOOLS_DIR: empty } });
+    expect(r.exitCode, r.stdout + r.stderr).toBe(2);
+    expect(r.stdout).toMatch(/^  opa: not run, because opa \S+ is not installed/m);
+    expect(r.stdout).toMatch(/^admission proof NOT RUN: no engine ran for image-tags \(environment production\)/m);
+    expect(r.stdout).not.toContain('every example as promised');
+  });
+
   it('admission evaluate gives per object and engine the verdict and messages', async (ctx) => {
     const missing = await requireTools(['conftest', 'opa']);
     if (missing) {

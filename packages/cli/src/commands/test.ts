@@ -46,7 +46,7 @@ function renderMatrix(label: string, m: VerdictMatrix): string {
   const width = Math.max(20, ...[...rows.keys()].map((k) => k.length));
   const out = [`${label}: ${rows.size} examples x ${engines.length} engines`, `${'rule example'.padEnd(width)}  expect  ${engines.map((e) => e.padEnd(14)).join('')}`];
   for (const [key, cells] of rows) out.push(`${key.padEnd(width)}  ${(expected.get(key) ?? '').padEnd(6)}  ${engines.map((e) => (cells.get(e) ?? '-').padEnd(14)).join('')}`);
-  for (const e of m.engines) if (e.status !== 'ran') out.push(`  ${e.engine}: ${e.status === 'failed' ? 'FAILED' : 'not run'}${e.reason ? `, because ${e.reason}` : ''}`);
+  for (const e of m.engines) if (e.status !== 'ran') out.push(`  ${e.engine}: ${e.status === 'failed' ? 'FAILED' : 'not run'}${e.reason ? `, because ${e.reason.replace(/^not run, because /, '')}` : ''}`);
   for (const f of m.failures) out.push(`FAIL ${f.text}`);
   return out.join('\n');
 }
