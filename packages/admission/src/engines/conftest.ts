@@ -12,6 +12,8 @@ import { regoRules } from './rego-rules.ts';
 
 interface ConftestResult {
   filename: string;
+  /** How many rules passed on the file. */
+  successes?: number;
   failures?: { msg: string }[] | null;
   exceptions?: { msg: string }[] | null;
 }
@@ -31,14 +33,19 @@ export async function runConftest(input: EngineInput): Promise<EngineReport> {
   }
   const byFile = new Map(caseFiles.map((f, i) => [f, input.cases[i]!.id]));
   const findings: Finding[] = [];
+  const judged = new Set<string>();
   for (const r of parsed) {
     const id = byFile.get(r.filename) ?? byFile.get(join(input.workDir, r.filename));
     if (id === undefined) throw new EngineError(`conftest reported an unknown file ${r.filename}`);
+    // a file on which no rule passed or failed was not judged (no package main, no deny rule)
+    if ((r.successes ?? 0) + (r.failures ?? []).length > 0) judged.add(id);
     for (const f of r.failures ?? []) {
       const parsedMsg = parseConftestMessage(f.msg);
       if (parsedMsg === undefined) throw new EngineError(`conftest message without a rule: ${f.msg}`);
       findings.push({ case: id, rule: parsedMsg.rule, outcome: 'deny', message: parsedMsg.message });
     }
   }
+  const unjudged = input.cases.filter((c) => !judged.has(c.id)).map((c) => c.id);
+  if (unjudged.length > 0) throw new EngineError(`conftest judged not every case (${unjudged.slice(0, 5).join(', ')}${unjudged.length > 5 ? ', ...' : ''}): no rule of package main ran on them`);
   return { engine: 'conftest', command: [input.binary, ...args], findings, rules: regoRules(input.output) };
 }

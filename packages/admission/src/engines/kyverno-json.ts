@@ -48,16 +48,22 @@ export async function runKyvernoJson(input: EngineInput): Promise<EngineReport> 
   }
   const ids = new Set(input.cases.map((c) => c.id));
   const findings: Finding[] = [];
+  // (case, rule) pairs the scan evaluated: an example its own rule never matched was not judged
+  const evaluated = new Set<string>();
   for (const r of parsed) {
     const id = r.resource.metadata?.name ?? '';
     if (!ids.has(id)) throw new EngineError(`kyverno-json reported an unknown resource ${id}`);
     for (const p of r.results ?? []) {
       for (const rule of p.rules ?? []) {
         const key = `${p.policy.metadata.name}/${ruleIdOf(rule.rule.name)}`;
+        evaluated.add(`${id} ${key}`);
         if (rule.error !== undefined && rule.error !== '') findings.push({ case: id, rule: key, outcome: 'error', message: rule.error });
         for (const v of rule.violations ?? []) findings.push({ case: id, rule: key, outcome: 'deny', message: v.message });
       }
     }
   }
-  return { engine: 'kyverno-json', command: [input.binary, ...args], findings, rules: kyvernoJsonRules(input.output.files) };
+  const rules = kyvernoJsonRules(input.output.files);
+  const unjudged = input.cases.filter((c) => c.ruleKey !== undefined && rules.includes(c.ruleKey) && !evaluated.has(`${c.id} ${c.ruleKey}`)).map((c) => `${c.id} (${c.ruleKey})`);
+  if (unjudged.length > 0) throw new EngineError(`kyverno-json did not evaluate every example against its own rule (${unjudged.slice(0, 5).join(', ')}${unjudged.length > 5 ? ', ...' : ''}): does the rule's match select its kind?`);
+  return { engine: 'kyverno-json', command: [input.binary, ...args], findings, rules };
 }

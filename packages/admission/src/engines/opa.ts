@@ -34,7 +34,11 @@ export async function runOpa(input: EngineInput): Promise<EngineReport> {
   if (result.exitCode !== 0 || parsed.errors !== undefined) {
     throw new EngineError(`opa eval failed (exit ${result.exitCode}): ${JSON.stringify(parsed.errors ?? result.stderr).slice(0, 2000)}`);
   }
-  const denials = parsed.result?.[0]?.bindings.denials ?? {};
+  const denials = parsed.result?.[0]?.bindings.denials;
+  // every case has its (possibly empty) set of denials; one missing was never judged (the
+  // package is not there, the cases did not load), which must not read as allowed
+  const unjudged = input.cases.filter((c) => denials?.[c.id] === undefined).map((c) => c.id);
+  if (denials === undefined || unjudged.length > 0) throw new EngineError(`opa judged ${denials === undefined ? 'no case' : `not every case (${unjudged.slice(0, 5).join(', ')}${unjudged.length > 5 ? ', ...' : ''})`}: is data.main.deny defined?`);
   const findings: Finding[] = [];
   for (const [id, msgs] of Object.entries(denials)) {
     for (const msg of msgs) {

@@ -74,6 +74,27 @@ describe('the proof', () => {
     ]);
   });
 
+  it('fails an engine that left cases unjudged (no package main, a match that selects nothing), rather than read them as allowed', async () => {
+    const matrix = await proveModules(sampleModules(), {
+      engines: ['opa', 'conftest', 'kyverno-json'],
+      mutate: (out) => ({
+        ...out,
+        files: out.files.map((f) =>
+          f.path.startsWith('conftest/') && f.path !== 'conftest/lib/ztp.rego'
+            ? { ...f, content: f.content.replace(/^package main$/m, 'package elsewhere') }
+            : f.path.startsWith('kyverno-json/')
+              ? { ...f, content: f.content.replaceAll('kind: Pod\n', 'kind: Pood\n') }
+              : f,
+        ),
+      }),
+    });
+    const ran = report(matrix, 'unjudged');
+    const engineFailures = matrix.failures.filter((f) => f.kind === 'engine').map((f) => f.text);
+    if (ran.includes('opa') || matrix.engines.some((e) => e.engine === 'opa' && e.status === 'failed')) expect(engineFailures).toContainEqual(expect.stringMatching(/^opa failed: opa judged no case: is data.main.deny defined\?|^opa failed: opa judged not every case/));
+    if (matrix.engines.some((e) => e.engine === 'conftest' && e.status !== 'not-run')) expect(engineFailures).toContainEqual(expect.stringMatching(/conftest judged not every case \(ztp-case-\d+/));
+    if (matrix.engines.some((e) => e.engine === 'kyverno-json' && e.status !== 'not-run')) expect(engineFailures).toContainEqual(expect.stringMatching(/kyverno-json did not evaluate every example against its own rule \(ztp-case-\d+ \(sample-pods\//));
+  });
+
   it('refuses to read a gator run that failed as a verdict', async () => {
     const missing = await engineMissing('gatekeeper');
     if (missing !== undefined) {
