@@ -297,6 +297,8 @@ async function runLocal(
   io.out(`\n${reports.map(verdictLine).join('\n')}\nReports: ${o.reportDir}\n`);
   if (reports.some((r) => r.status === 'failed')) return 1;
   if (reports.some((r) => r.setupError !== undefined)) return 4;
+  // as the kind run: a report that did not pass (interrupted, not run) is never a success
+  if (reports.some((r) => r.status !== 'passed')) return 130;
   return 0;
 }
 
