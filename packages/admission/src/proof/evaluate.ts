@@ -3,6 +3,8 @@
  */
 import type { AdmissionModule, K8sObject } from '../contract.ts';
 import { emitAdmission } from '../emit/index.ts';
+import { ruleKey } from '../emit/names.ts';
+import { targets } from '../rule/interpret.ts';
 import type { EngineName } from '../engines/types.ts';
 import { caseId, renamed } from './cases.ts';
 import { PROOF_SETTINGS } from './matrix.ts';
@@ -44,8 +46,15 @@ export async function evaluate(objects: readonly EvaluateInput[], options: Evalu
   const output = emitAdmission(options.profile, PROOF_SETTINGS);
   const run = await runEngine(options.engine, output, cases, options);
   if (run.status !== 'ran') throw new Error(run.reason);
+  // A cluster evaluates a policy only on the kinds it matches; `kyverno apply` (the native form's
+  // path for objects that are not examples) runs a ValidatingAdmissionPolicy on every object, so a
+  // rule's finding on an object of a kind it does not target is dropped.
+  const targetOf = new Map(options.profile.flatMap((m) => (m.rules ?? []).flatMap((r) => (r.kind === 'validation' ? [[ruleKey(m, r), r.target] as const] : []))));
   return objects.map((o, i) => {
-    const findings = run.report.findings.filter((f) => f.case === cases[i]!.id);
+    const findings = run.report.findings.filter((f) => {
+      const target = targetOf.get(f.rule);
+      return f.case === cases[i]!.id && (target === undefined || targets(target, o.object));
+    });
     const messages = [...new Set(findings.map((f) => `${f.rule}: ${f.outcome === 'deny' ? f.message : `${f.outcome}: ${f.message}`}`))].sort();
     return { file: o.file, object: describe(o.object), engine: options.engine, allowed: findings.length === 0, messages };
   });

@@ -105,6 +105,18 @@ describe('the proof', () => {
     await expect(run).rejects.toThrow(/gator exited 1 without reporting a violation \(it failed\): .*has no version/);
   });
 
+  it('evaluates a rule only on the kinds it targets (kyverno apply runs a ValidatingAdmissionPolicy on every object)', async () => {
+    const missing = await engineMissing('native');
+    if (missing !== undefined) {
+      console.log(`evaluate native: ${missing}`);
+      return;
+    }
+    const plain = { ...pod('plain'), metadata: { name: 'plain', namespace: 'shop' } };
+    const records = await evaluate([{ file: 'a.yaml', object: plain }, { file: 'b.yaml', object: pod('web', { hostNetwork: true }) }], { profile: sampleModules(), engine: 'native' });
+    expect(records.map((r) => [r.object, r.allowed])).toEqual([['Pod/shop/plain', true], ['Pod/web', false]]);
+    expect(records[1]!.messages).toEqual(['sample-pods/no-host-network: hostNetwork must not be true']);
+  });
+
   it('renders the matrix as JUnit XML', async () => {
     const matrix = await proveModules(sampleModules(), { engines: ['opa'] });
     const xml = renderJUnit(matrix);
