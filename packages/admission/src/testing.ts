@@ -5,17 +5,32 @@ import { ENGINES } from './engines/types.ts';
 import { PROOF_SETTINGS, proveModules } from './proof/matrix.ts';
 import { engineMissing } from './proof/shared-data.ts';
 import { runOpaTests } from './engines/opa-test.ts';
-import { misjudgedExamples } from './rule/interpret.ts';
+import { kindsWithoutDenyExample, misjudgedExamples, unpinnedClauses } from './rule/interpret.ts';
+
+/**
+ * What the modules' examples leave unproven: violation clauses no deny example rests on alone,
+ * and pods rules without a deny example of some pod-bearing kind (see `unpinnedClauses` and
+ * `kindsWithoutDenyExample`). The proof cannot fail for a form that gets these wrong.
+ */
+export function exampleGaps(modules: readonly AdmissionModule[]): string[] {
+  return modules.flatMap((m) => [...unpinnedClauses(m), ...kindsWithoutDenyExample(m)]);
+}
 
 /**
  * The standard proof of a policy module, for its tests: every example gets its verdict from the
- * reference interpreter; every engine gives every example its verdict and message (a missing engine
- * fails under CI and prints why it did not run elsewhere); the opa tests the bundle carries pass.
+ * reference interpreter; every violation clause and every pod-bearing kind has a deny example
+ * that rests on it (`exampleGaps`); every engine gives every example its verdict and message (a
+ * missing engine fails under CI and prints why it did not run elsewhere); the opa tests the bundle
+ * carries pass.
  */
 export function describeModuleProof(name: string, modules: readonly AdmissionModule[]): void {
   describe(name, () => {
     it('every example gets its verdict from the reference interpreter', () => {
       expect(modules.flatMap((m) => misjudgedExamples(m.rules ?? []))).toEqual([]);
+    });
+
+    it('every violation clause and every pod-bearing kind has a deny example that rests on it', () => {
+      expect(exampleGaps(modules)).toEqual([]);
     });
 
     it('every engine gives every example its verdict and message', async () => {

@@ -3,7 +3,7 @@
  *
  *     admission: [requiredLabels({ labels: [{ key: 'owner', allowedRegex: '^[a-z]+$' }] })]
  */
-import { allow, deny, KINDS, meta, object, pod, validationRule, violationWithMessage, workload } from '@ztp/admission/rule';
+import { allow, deny, KINDS, meta, object, pod, validationRule, violationWithMessage, workload, WORKLOAD_KINDS } from '@ztp/admission/rule';
 import type { AdmissionModule, Clause, Example, K8sObject, ResourceKind, Target } from '@ztp/admission/rule';
 
 /** One required label. */
@@ -58,20 +58,36 @@ export function requiredLabels(options: RequiredLabelsOptions): AdmissionModule 
     }
   }
   const good = Object.fromEntries(options.labels.map((l) => [l.key, l.exampleValue ?? 'example']));
+  const without = (key: string) => Object.fromEntries(Object.entries(good).filter(([k]) => k !== key));
   const examples: Example[] = [allow('all-labels', sample(target, 'all-labels', good, onPod))];
+  // One deny example per clause, which only that clause denies: each label missing, each pattern
+  // not matched (the first label's examples keep their plain names).
+  options.labels.forEach((label, i) => {
+    const suffix = i === 0 ? '' : `-${i + 1}`;
+    examples.push(deny(`missing${suffix}`, sample(target, `missing${suffix}`, without(label.key), onPod), { message: `missing required label ${label.key}` }));
+    const pattern = label.allowedRegex;
+    const badValue = pattern ? ['', 'x', '0', 'ztp-example-not-matching'].find((v) => !new RegExp(pattern).test(v)) : undefined;
+    if (badValue !== undefined) {
+      examples.push(deny(`bad-value${suffix}`, sample(target, `bad-value${suffix}`, { ...good, [label.key]: badValue }, onPod), { message: `label ${label.key} must match` }));
+    }
+  });
   const [first] = options.labels;
-  const rest = Object.fromEntries(Object.entries(good).filter(([k]) => k !== first!.key));
-  examples.push(deny('missing', sample(target, 'missing', rest, onPod), { message: `missing required label ${first!.key}` }));
-  const pattern = first!.allowedRegex;
-  const badValue = pattern ? ['', 'x', '0', 'ztp-example-not-matching'].find((v) => !new RegExp(pattern).test(v)) : undefined;
-  if (badValue !== undefined) {
-    examples.push(deny('bad-value', sample(target, 'bad-value', { ...good, [first!.key]: badValue }, onPod), { message: `label ${first!.key} must match` }));
-  }
-  if (kinds === 'pods' && !onPod) {
-    examples.push(deny('deployment-missing', { ...workload('Deployment', pod('deployment-missing', {}, { labels: good })), metadata: { name: 'deployment-missing', labels: rest } }, {
-      message: `missing required label ${first!.key}`,
-      note: "a workload's own labels count, not its pod template's",
-    }));
+  const rest = without(first!.key);
+  const message = `missing required label ${first!.key}`;
+  // The first label missing on each pod-bearing kind the samples are not of: on a workload's own
+  // metadata (its pod template has every label), or on its pods' (the template's).
+  if (kinds === 'pods' && onPod) {
+    examples.push(deny('pod-missing', pod('pod-missing', {}, { labels: rest }), { message }));
+    for (const kind of WORKLOAD_KINDS.filter((k) => k !== 'Deployment')) {
+      const name = `${kind.toLowerCase()}-missing`;
+      examples.push(deny(name, workload(kind, pod(name, {}, { labels: rest })), { message }));
+    }
+  } else if (kinds === 'pods') {
+    for (const kind of WORKLOAD_KINDS) {
+      const name = `${kind.toLowerCase()}-missing`;
+      const note = kind === 'Deployment' ? { note: "a workload's own labels count, not its pod template's" } : {};
+      examples.push(deny(name, { ...workload(kind, pod(name, {}, { labels: good })), metadata: { name, labels: rest } }, { message, ...note }));
+    }
   }
   return {
     id: options.id ?? 'required-labels',

@@ -1,4 +1,4 @@
-import { allow, deny, meta, pod, validationRule, violationWithMessage, workload } from '@ztp/admission/rule';
+import { allow, deny, meta, pod, validationRule, violationWithMessage, withWorkloads, workload } from '@ztp/admission/rule';
 import type { AdmissionModule } from '@ztp/admission/rule';
 
 /** The id of the module meshIntegrity returns. */
@@ -43,7 +43,7 @@ export const noMeshOptOutRule = validationRule({
     violationWithMessage(`annotation ${INJECT} must be absent or "true": anything else leaves the pod without a sidecar, outside mTLS and authorization`, meta.field('annotations').hasKey(INJECT), meta.key('annotations', INJECT).isNot('true')),
     violationWithMessage(`label ${DATAPLANE} must be absent or "ambient": anything else takes the pod out of the ambient mesh`, meta.field('labels').hasKey(DATAPLANE), meta.key('labels', DATAPLANE).isNot('ambient')),
   ],
-  examples: [
+  examples: withWorkloads([
     allow('plain', pod('plain')),
     allow('inject-true', pod('inject-true', {}, { labels: { [INJECT]: 'true' }, annotations: { [INJECT]: 'true' } })),
     allow('ambient', pod('ambient', {}, { labels: { [DATAPLANE]: 'ambient' } })),
@@ -51,7 +51,7 @@ export const noMeshOptOutRule = validationRule({
     deny('annotation-no', pod('annotation-no', {}, { annotations: { [INJECT]: 'no' } }), { message: `annotation ${INJECT} must be absent or "true"` }),
     deny('ambient-none', pod('ambient-none', {}, { labels: { [DATAPLANE]: 'none' } }), { message: `label ${DATAPLANE} must be absent or "ambient"` }),
     deny('deployment-label-false', workload('Deployment', pod('deployment-label-false', {}, { labels: { [INJECT]: 'false' } })), { message: `label ${INJECT} must be absent or "true"` }),
-  ],
+  ]),
 });
 
 /** A pod changing what its sidecar captures. */
@@ -73,9 +73,15 @@ export const noCaptureBypassRule = validationRule({
       meta.key('annotations', PROXY_CONFIG).matches(PROXY_CONFIG_CAPTURE_FIELDS),
     ),
   ],
-  examples: [
+  examples: withWorkloads([
     allow('plain', pod('plain', {}, { annotations: { 'prometheus.io/scrape': 'true' } })),
     deny('exclude-inbound', pod('exclude-inbound', {}, { annotations: { 'traffic.sidecar.istio.io/excludeInboundPorts': '8080' } }), { message: 'annotation traffic.sidecar.istio.io/excludeInboundPorts' }),
+    deny('exclude-outbound-ports', pod('exclude-outbound-ports', {}, { annotations: { 'traffic.sidecar.istio.io/excludeOutboundPorts': '5432' } }), { message: 'annotation traffic.sidecar.istio.io/excludeOutboundPorts' }),
+    deny('include-outbound-ports', pod('include-outbound-ports', {}, { annotations: { 'traffic.sidecar.istio.io/includeOutboundPorts': '443' } }), { message: 'annotation traffic.sidecar.istio.io/includeOutboundPorts' }),
+    deny('include-outbound-ranges', pod('include-outbound-ranges', {}, { annotations: { 'traffic.sidecar.istio.io/includeOutboundIPRanges': '10.0.0.0/8' } }), {
+      message: 'annotation traffic.sidecar.istio.io/includeOutboundIPRanges',
+      note: 'traffic to addresses outside the listed ranges leaves without the sidecar',
+    }),
     deny('include-inbound-empty', pod('include-inbound-empty', {}, { annotations: { 'traffic.sidecar.istio.io/includeInboundPorts': '' } }), { message: 'annotation traffic.sidecar.istio.io/includeInboundPorts' }),
     allow('interception-tproxy', pod('interception-tproxy', {}, { annotations: { [INTERCEPTION_MODE]: 'TPROXY' } })),
     allow('proxy-config-hold', pod('proxy-config-hold', {}, { annotations: { [PROXY_CONFIG]: '{"holdApplicationUntilProxyStarts": true}' } })),
@@ -84,7 +90,7 @@ export const noCaptureBypassRule = validationRule({
     deny('proxy-config-interception', workload('Deployment', pod('proxy-config-interception', {}, { annotations: { [PROXY_CONFIG]: 'interceptionMode: NONE' } })), { message: `annotation ${PROXY_CONFIG} must not set interceptionMode or statusPort` }),
     deny('proxy-config-status-port', pod('proxy-config-status-port', {}, { annotations: { [PROXY_CONFIG]: '{"status_port": 8080}' } }), { message: `annotation ${PROXY_CONFIG} must not set interceptionMode or statusPort` }),
     deny('exclude-outbound-ranges', workload('StatefulSet', pod('exclude-outbound-ranges', {}, { annotations: { 'traffic.sidecar.istio.io/excludeOutboundIPRanges': '10.0.0.0/8' } })), { message: 'annotation traffic.sidecar.istio.io/excludeOutboundIPRanges' }),
-  ],
+  ]),
 });
 
 /**

@@ -2,6 +2,7 @@ import { emitAdmission, engineMissing, PROOF_SETTINGS, runOpaTests } from '@ztp/
 import { interpret, proveModules } from '@ztp/admission';
 import { ENGINES as ALL_ENGINES } from '@ztp/admission';
 import type { EngineName } from '@ztp/admission';
+import { exampleGaps } from '@ztp/admission/testing';
 import { describe, expect, it } from 'vitest';
 import { podSecurity } from './index.ts';
 
@@ -21,6 +22,10 @@ describe.each(LEVELS)('pod security %s', (level) => {
       }
     }
     expect(wrong).toEqual([]);
+  });
+
+  it('every violation clause and every pod-bearing kind has a deny example that rests on it', () => {
+    expect(exampleGaps([module])).toEqual([]);
   });
 
   it('every engine gives every example its verdict and message', async () => {

@@ -1,4 +1,4 @@
-import { allow, container, deny, pod, someContainer, validationRule, violation, workload } from '@ztp/admission/rule';
+import { allow, container, deny, pod, someContainer, validationRule, violation, withWorkloads, workload } from '@ztp/admission/rule';
 import type { AdmissionModule, Example } from '@ztp/admission/rule';
 
 /** Parameters of allowedRegistries. */
@@ -42,7 +42,7 @@ export function allowedRegistries(options: AllowedRegistriesOptions): AdmissionM
         message: `image registry not allowed: container images must start with one of ${registries.join(', ')}`,
         target: { kind: 'pods' },
         violations: [violation(someContainer('c', (c) => [c.field('image').notStartsWith(...registries)]))],
-        examples,
+        examples: withWorkloads(examples),
       }),
     ],
   };

@@ -1,4 +1,4 @@
-import { allow, container, deny, pod, someContainer, validationRule, violation, workload } from '@ztp/admission/rule';
+import { allow, container, deny, pod, someContainer, validationRule, violation, withWorkloads, workload } from '@ztp/admission/rule';
 import type { AdmissionModule, Atom, ContainerShape, Scope } from '@ztp/admission/rule';
 
 /** Parameters of imageDigests. */
@@ -42,7 +42,7 @@ export function imageDigests(options: ImageDigestsOptions = {}): AdmissionModule
         message: 'image digest required: container images must be referenced by @sha256:<digest>, not by tag alone',
         target: { kind: 'pods' },
         violations: [violation(someContainer('c', (c) => [c.field('image').notMatches(PINNED), ...notExempt(c, exempt)]))],
-        examples: [
+        examples: withWorkloads([
           allow('digest', withImage('digest', `registry.example.com/app@${DIGEST}`)),
           allow('tag-and-digest', withImage('tag-and-digest', `registry.example.com/app:1.0@${DIGEST}`), 'the digest decides what runs; the tag is only a label'),
           allow('port-and-digest', withImage('port-and-digest', `registry.example.com:5000/app@${DIGEST}`)),
@@ -57,7 +57,7 @@ export function imageDigests(options: ImageDigestsOptions = {}): AdmissionModule
           deny('deployment', workload('Deployment', withImage('deployment', 'registry.example.com/app:1.0'))),
           deny('cronjob', workload('CronJob', withImage('cronjob', 'registry.example.com/app:1.0'))),
           ...exemptExamples,
-        ],
+        ]),
       }),
     ],
   };

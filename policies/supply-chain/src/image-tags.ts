@@ -1,4 +1,4 @@
-import { allow, container, deny, pod, someContainer, validationRule, violation, workload } from '@ztp/admission/rule';
+import { allow, container, deny, pod, someContainer, validationRule, violation, withWorkloads, workload } from '@ztp/admission/rule';
 import type { AdmissionModule, Atom, Scope, ContainerShape, ValidationRule } from '@ztp/admission/rule';
 
 /** Parameters of imageTags. */
@@ -41,7 +41,7 @@ export function imageTags(options: ImageTagsOptions = {}): AdmissionModule {
         message: 'image tag required: container images must name a tag or digest',
         target: { kind: 'pods' },
         violations: [violation(someContainer('c', (c) => [c.field('image').notMatches(HAS_TAG), ...notExempt(c, exempt)]))],
-        examples: [
+        examples: withWorkloads([
           allow('tagged', withImage('tagged', 'registry.example.com/app:1.0')),
           allow('digest', withImage('digest', 'registry.example.com/app@sha256:0e7b1d3d1f5e4c7a5b0f6c4e2d8a9b3c1e5f7a9b2c4d6e8f0a1b3c5d7e9f1a2b')),
           allow('port-and-tag', withImage('port-and-tag', 'registry.example.com:5000/app:1.0')),
@@ -49,7 +49,7 @@ export function imageTags(options: ImageTagsOptions = {}): AdmissionModule {
           deny('port-no-tag', withImage('port-no-tag', 'registry.example.com:5000/app'), { note: 'the registry port is not a tag' }),
           deny('init-untagged', pod('init-untagged', { initContainers: [container('init', { image: 'busybox' })], containers: [container('app', { image: 'busybox:1.36' })] })),
           deny('cronjob-untagged', workload('CronJob', withImage('cronjob-untagged', 'busybox'))),
-        ],
+        ]),
       }),
     );
   }
@@ -62,12 +62,12 @@ export function imageTags(options: ImageTagsOptions = {}): AdmissionModule {
         message: `disallowed image tag: container images must not use the tags ${disallowed.join(', ')}`,
         target: { kind: 'pods' },
         violations: [violation(someContainer('c', (c) => [c.field('image').endsWith(...disallowed.map((t) => `:${t}`)), ...notExempt(c, exempt)]))],
-        examples: [
+        examples: withWorkloads([
           allow('other-tag', withImage('other-tag', 'registry.example.com/app:1.0')),
           allow('tag-suffix', withImage('tag-suffix', `registry.example.com/app:1.0-${first}`)),
           deny('disallowed', withImage('disallowed', `registry.example.com/app:${first}`)),
           deny('ephemeral', pod('ephemeral', { containers: [container('app', { image: 'busybox:1.36' })], ephemeralContainers: [container('debug', { image: `busybox:${first}` })] })),
-        ],
+        ]),
       }),
     );
   }

@@ -1,4 +1,4 @@
-import { allow, container, deny, imageSignatureRule, pod, someContainer, validationRule, violation } from '@ztp/admission/rule';
+import { allow, container, deny, imageSignatureRule, pod, someContainer, validationRule, violation, withWorkloads } from '@ztp/admission/rule';
 import type { AdmissionModule, Example, Rule, Signer } from '@ztp/admission/rule';
 
 /** A keyless signer: the OIDC issuer and subject its Fulcio certificate must name, exactly. */
@@ -105,7 +105,7 @@ export function signedImages(options: SignedImagesOptions): AdmissionModule {
       message: `image has no trusted signer: container images must come from ${prefixes.join(', ')}, whose signatures are verified`,
       target: { kind: 'pods' },
       violations: [violation(someContainer('c', (c) => [c.field('image').notStartsWith(...prefixes)]))],
-      examples,
+      examples: withWorkloads(examples),
     }),
   );
   return {

@@ -7,7 +7,7 @@
  *   inherited from the pod (and not overridden with false on the container).
  * - `no-privileged`: no container sets securityContext.privileged=true.
  */
-import { allow, container, deny, pod, someContainer, spec, validationRule, violation, workload } from '@ztp/admission/rule';
+import { allow, container, deny, pod, someContainer, spec, validationRule, violation, withWorkloads, workload } from '@ztp/admission/rule';
 import type { AdmissionModule } from '@ztp/admission/rule';
 
 const nonRoot = (name: string, podLevel: boolean | undefined, containerLevel: boolean | undefined, extra: Record<string, unknown> = {}) =>
@@ -27,7 +27,7 @@ export const runAsNonRootRule = validationRule({
     violation(someContainer('c', (c) => [c.field('securityContext.runAsNonRoot').is(false)])),
     violation(spec.field('securityContext.runAsNonRoot').notTrue(), someContainer('c', (c) => [c.field('securityContext.runAsNonRoot').unset()])),
   ],
-  examples: [
+  examples: withWorkloads([
     allow('pod-level', nonRoot('pod-level', true, undefined)),
     allow('container-level', nonRoot('container-level', undefined, true)),
     deny('unset', nonRoot('unset', undefined, undefined)),
@@ -35,7 +35,7 @@ export const runAsNonRootRule = validationRule({
     deny('pod-false', nonRoot('pod-false', false, undefined)),
     deny('init-unset', nonRoot('init-unset', undefined, true, { initContainers: [container('init')] })),
     deny('statefulset-unset', workload('StatefulSet', nonRoot('statefulset-unset', undefined, undefined))),
-  ],
+  ]),
 });
 
 /** No container may be privileged. */
@@ -45,13 +45,13 @@ export const noPrivilegedRule = validationRule({
   message: 'privileged: containers must not set securityContext.privileged=true',
   target: { kind: 'pods' },
   violations: [violation(someContainer('c', (c) => [c.field('securityContext.privileged').isTrue()]))],
-  examples: [
+  examples: withWorkloads([
     allow('unset', pod('unset')),
     allow('false', pod('false', { containers: [container('app', { securityContext: { privileged: false } })] })),
     deny('privileged', pod('privileged', { containers: [container('app', { securityContext: { privileged: true } })] })),
     deny('ephemeral', pod('ephemeral', { containers: [container('app')], ephemeralContainers: [container('debug', { securityContext: { privileged: true } })] })),
     deny('daemonset', workload('DaemonSet', pod('daemonset', { containers: [container('app', { securityContext: { privileged: true } })] }))),
-  ],
+  ]),
 });
 
 /** The id of the module zeroTrustBrief returns. */

@@ -44,5 +44,5 @@ export {
   violationWithMessage,
 } from './build.ts';
 export type * from './shapes.ts';
-export { container, pod, workload } from './objects.ts';
+export { container, pod, withWorkloads, workload, WORKLOAD_KINDS } from './objects.ts';
 export type { WorkloadKind } from './objects.ts';

@@ -2,8 +2,8 @@
  * The reference meaning of the rule language, in TypeScript. Engines are proven against the
  * examples, not against this; it serves to check examples quickly and to explain a verdict.
  */
-import type { K8sObject } from '../contract.ts';
-import type { Atom, Condition, Ref, Source, Target, Test, ValidationRule } from './ast.ts';
+import type { AdmissionModule, K8sObject } from '../contract.ts';
+import type { Atom, Clause, Condition, Ref, Source, Target, Test, ValidationRule } from './ast.ts';
 import { POD_KINDS } from './build.ts';
 
 type Env = ReadonlyMap<string, unknown>;
@@ -121,4 +121,88 @@ export function misjudgedExamples(rules: readonly import('./ast.ts').Rule[]): st
     }
   }
   return wrong;
+}
+
+function refText(ref: Ref): string {
+  return [ref.var, ...ref.path].join('.');
+}
+
+function testText(t: Test, negate: boolean): string {
+  const not = negate ? 'not ' : '';
+  switch (t.op) {
+    case 'set':
+      return negate ? 'unset' : 'set';
+    case 'equals':
+      return `${negate ? '!=' : '=='} ${JSON.stringify(t.value)}`;
+    case 'oneOf':
+      return `${not}in ${JSON.stringify(t.values)}`;
+    case 'startsWith':
+      return `${not}starts with ${JSON.stringify(t.prefixes)}`;
+    case 'endsWith':
+      return `${not}ends with ${JSON.stringify(t.suffixes)}`;
+    case 'matches':
+      return `${not}matches /${t.pattern}/`;
+    case 'contains':
+      return `${not}contains ${JSON.stringify(t.value)}`;
+    case 'hasKey':
+      return `${negate ? 'lacks' : 'has'} key ${JSON.stringify(t.key)}`;
+  }
+}
+
+function conditionText(c: Condition): string {
+  if (c.kind === 'atom') return `${refText(c.ref)} ${testText(c.test, c.negate)}`;
+  const over = c.source.kind === 'containers' ? 'containers' : c.source.kind === 'items' ? refText(c.source.of) : `entries of ${refText(c.source.of)}`;
+  return `some ${c.var} in ${over}: ${c.where.map(conditionText).join(' and ')}`;
+}
+
+/** A clause as one line of text, for messages. */
+export function clauseText(clause: Clause): string {
+  return clause.when.map(conditionText).join(' and ');
+}
+
+/**
+ * Every violation clause of the module's validation rules that no deny example pins. An example
+ * pins a clause when that clause alone denies it and the rule without that clause allows it: the
+ * example's verdict then rests on that clause, so a form in which the clause never holds (a wrong
+ * path, a dropped condition) allows the example and fails the proof. A clause no example pins can
+ * go vacuous in every form with every example still judged as promised.
+ */
+export function unpinnedClauses(module: AdmissionModule): string[] {
+  const gaps: string[] = [];
+  for (const rule of module.rules ?? []) {
+    if (rule.kind !== 'validation') continue;
+    const denies = rule.examples.filter((e) => e.verdict === 'deny');
+    const n = rule.violations.length;
+    rule.violations.forEach((clause, i) => {
+      const alone: ValidationRule = { ...rule, violations: [clause] };
+      const without: ValidationRule = { ...rule, violations: rule.violations.filter((_, j) => j !== i) };
+      if (denies.some((e) => !interpret(alone, e.object).allowed && interpret(without, e.object).allowed)) return;
+      gaps.push(
+        `${module.id}/${rule.id} clause ${i + 1} of ${n} (${clauseText(clause)}): no deny example rests on this clause alone; ` +
+          'add a deny example that this clause denies and every other clause of the rule allows, or a form that never applies this clause passes the proof',
+      );
+    });
+  }
+  return gaps;
+}
+
+/**
+ * Every pods rule of the module, with the pod-bearing kinds (Pod and each workload kind) it has
+ * no deny example of. Every form reaches a workload's pod through its own code for that kind (a
+ * template, CronJob's job template), so a kind without a deny example can go unchecked in a form
+ * with every example still judged as promised.
+ */
+export function kindsWithoutDenyExample(module: AdmissionModule): string[] {
+  const gaps: string[] = [];
+  for (const rule of module.rules ?? []) {
+    if (rule.kind !== 'validation' || rule.target.kind !== 'pods') continue;
+    const denied = rule.examples.filter((e) => e.verdict === 'deny').map((e) => e.object);
+    const missing = POD_KINDS.filter((k) => !denied.some((o) => o.kind === k.kind && groupOf(o.apiVersion) === k.group)).map((k) => k.kind);
+    if (missing.length === 0) continue;
+    gaps.push(
+      `${module.id}/${rule.id}: no deny example of kind ${missing.join(', ')}; list the rule's examples through withWorkloads(...) ` +
+        '(it wraps the first Pod deny example in each workload kind the examples lack) or add one per kind by hand',
+    );
+  }
+  return gaps;
 }

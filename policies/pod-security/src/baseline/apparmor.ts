@@ -1,4 +1,4 @@
-import { allow, container, deny, invalidOnCluster, meta, pod, someContainer, spec, validationRule, violation, workload } from '@ztp/admission/rule';
+import { allow, container, deny, invalidOnCluster, meta, pod, someContainer, spec, validationRule, violation, withWorkloads, workload } from '@ztp/admission/rule';
 import { APPARMOR_ANNOTATION_PREFIX, APPARMOR_TYPES } from './values.ts';
 
 const annotated = (name: string, value: string) =>
@@ -29,7 +29,7 @@ export const appArmor = validationRule({
       ]),
     ),
   ],
-  examples: [
+  examples: withWorkloads([
     allow('unset', pod('unset')),
     allow('runtime-default', pod('runtime-default', { securityContext: { appArmorProfile: { type: 'RuntimeDefault' } } })),
     allow('container-localhost', pod('container-localhost', { containers: [container('c', { securityContext: { appArmorProfile: { type: 'Localhost', localhostProfile: 'p' } } })] })),
@@ -46,5 +46,5 @@ export const appArmor = validationRule({
     ),
     deny('annotation-unconfined', annotated('annotation-unconfined', 'unconfined')),
     deny('deployment-annotation', workload('Deployment', annotated('deployment-annotation', 'unconfined')), { note: 'the pod template annotations count' }),
-  ],
+  ]),
 });

@@ -1,4 +1,4 @@
-import { allow, container, deny, pod, someContainer, validationRule, violation } from '@ztp/admission/rule';
+import { allow, container, deny, pod, someContainer, validationRule, violation, withWorkloads } from '@ztp/admission/rule';
 import { BASELINE_CAPABILITIES } from './values.ts';
 
 const adding = (name: string, add: string[]) =>
@@ -15,7 +15,7 @@ export const capabilities = validationRule({
       someContainer('c', (c) => [c.some('securityContext.capabilities.add', 'cap', (cap) => [cap.self().notOneOf(BASELINE_CAPABILITIES)])]),
     ),
   ],
-  examples: [
+  examples: withWorkloads([
     allow('unset', pod('unset')),
     allow('empty', adding('empty', [])),
     allow('every-default', adding('every-default', [...BASELINE_CAPABILITIES])),
@@ -24,5 +24,5 @@ export const capabilities = validationRule({
     deny('sys-admin', adding('sys-admin', ['CHOWN', 'SYS_ADMIN'])),
     deny('all', adding('all', ['ALL'])),
     deny('init-container', pod('init-container', { initContainers: [container('i', { securityContext: { capabilities: { add: ['NET_ADMIN'] } } })], containers: [container('c')] })),
-  ],
+  ]),
 });

@@ -1,4 +1,4 @@
-import { allow, deny, pod, spec, validationRule, violation, workload } from '@ztp/admission/rule';
+import { allow, deny, pod, spec, validationRule, violation, withWorkloads, workload } from '@ztp/admission/rule';
 
 /** Baseline `hostNamespaces`: hostNetwork, hostPID and hostIPC must be unset or false. */
 export const hostNamespaces = validationRule({
@@ -11,7 +11,7 @@ export const hostNamespaces = validationRule({
     violation(spec.field('hostPID').isTrue()),
     violation(spec.field('hostIPC').isTrue()),
   ],
-  examples: [
+  examples: withWorkloads([
     allow('unset', pod('unset')),
     allow('all-false', pod('all-false', { hostNetwork: false, hostPID: false, hostIPC: false })),
     deny('host-network', pod('host-network', { hostNetwork: true })),
@@ -19,5 +19,5 @@ export const hostNamespaces = validationRule({
     deny('host-ipc', pod('host-ipc', { hostIPC: true })),
     deny('cronjob-host-network', workload('CronJob', pod('cronjob-host-network', { hostNetwork: true }))),
     allow('statefulset-unset', workload('StatefulSet', pod('statefulset-unset'))),
-  ],
+  ]),
 });

@@ -1,4 +1,4 @@
-import { allow, container, deny, pod, someContainer, validationRule, violation } from '@ztp/admission/rule';
+import { allow, container, deny, pod, someContainer, validationRule, violation, withWorkloads } from '@ztp/admission/rule';
 
 const withPorts = (name: string, ports: Record<string, unknown>[]) => pod(name, { containers: [container('c', { ports })] });
 
@@ -11,12 +11,12 @@ export const hostPorts = validationRule({
   violations: [
     violation(someContainer('c', (c) => [c.some('ports', 'p', (p) => [p.field('hostPort').set(), p.field('hostPort').isNot(0)])])),
   ],
-  examples: [
+  examples: withWorkloads([
     allow('no-ports', pod('no-ports')),
     allow('container-port', withPorts('container-port', [{ containerPort: 8080 }])),
     allow('host-port-zero', withPorts('host-port-zero', [{ containerPort: 8080, hostPort: 0 }])),
     deny('host-port', withPorts('host-port', [{ containerPort: 8080, hostPort: 8080 }])),
     deny('second-port', withPorts('second-port', [{ containerPort: 80 }, { containerPort: 443, hostPort: 443 }])),
     deny('init-container', pod('init-container', { initContainers: [container('i', { ports: [{ containerPort: 53, hostPort: 53 }] })], containers: [container('c')] })),
-  ],
+  ]),
 });

@@ -1,5 +1,5 @@
 import type { Clause } from '@ztp/admission/rule';
-import { allow, container, deny, pod, someContainer, validationRule, violation } from '@ztp/admission/rule';
+import { allow, container, deny, pod, someContainer, validationRule, violation, withWorkloads } from '@ztp/admission/rule';
 
 /** The host fields of probes and lifecycle handlers (check `hostProbesAndHostLifecycle`). */
 const HOST_FIELDS = [
@@ -26,17 +26,23 @@ export const hostProbes = validationRule({
   message: 'probe or lifecycle host: containers must not set a host in probes or lifecycle handlers',
   target: { kind: 'pods' },
   violations: clauses,
-  examples: [
+  examples: withWorkloads([
     allow('no-probes', pod('no-probes')),
     allow('probe-without-host', withContainer('probe-without-host', { livenessProbe: { httpGet: { port: 8080 } }, readinessProbe: { tcpSocket: { port: 8080 } } })),
     allow('empty-host', withContainer('empty-host', { startupProbe: { httpGet: { host: '', port: 8080 } } })),
     deny('liveness-http', withContainer('liveness-http', { livenessProbe: { httpGet: { host: 'bad.host', port: 8080 } } })),
+    deny('readiness-http', withContainer('readiness-http', { readinessProbe: { httpGet: { host: 'bad.host', port: 8080 } } })),
     deny('readiness-tcp', withContainer('readiness-tcp', { readinessProbe: { tcpSocket: { host: '10.0.0.1', port: 8080 } } })),
     deny('startup-http', withContainer('startup-http', { startupProbe: { httpGet: { host: 'bad.host', port: 8080 } } })),
+    deny('startup-tcp', withContainer('startup-tcp', { startupProbe: { tcpSocket: { host: '127.0.0.1', port: 8080 } } })),
     deny('post-start-http', withContainer('post-start-http', { lifecycle: { postStart: { httpGet: { host: 'bad.host', port: 8080 } } } })),
+    deny('pre-stop-http', withContainer('pre-stop-http', { lifecycle: { preStop: { httpGet: { host: 'bad.host', port: 8080 } } } })),
+    deny('post-start-tcp', withContainer('post-start-tcp', { lifecycle: { postStart: { tcpSocket: { host: 'bad.host', port: 8080 } } } }), {
+      note: 'tcpSocket is no lifecycle handler the kubelet runs, but the API keeps it and the check reads its host',
+    }),
     deny('pre-stop-tcp', withContainer('pre-stop-tcp', { lifecycle: { preStop: { tcpSocket: { host: 'bad.host', port: 8080 } } } })),
     deny('init-liveness-tcp', pod('init-liveness-tcp', { initContainers: [container('i', { restartPolicy: 'Always', livenessProbe: { tcpSocket: { host: 'bad.host', port: 53 } } })], containers: [container('c')] }), {
       note: 'a sidecar (restartPolicy Always): only those init containers may have probes',
     }),
-  ],
+  ]),
 });

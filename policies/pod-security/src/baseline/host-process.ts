@@ -1,4 +1,4 @@
-import { allow, container, deny, invalidOnCluster, pod, someContainer, spec, validationRule, violation, workload } from '@ztp/admission/rule';
+import { allow, container, deny, invalidOnCluster, pod, someContainer, spec, validationRule, violation, withWorkloads, workload } from '@ztp/admission/rule';
 
 const HOST_PROCESS = { securityContext: { windowsOptions: { hostProcess: true } } };
 
@@ -16,7 +16,7 @@ export const hostProcess = validationRule({
     violation(spec.field('securityContext.windowsOptions.hostProcess').isTrue()),
     violation(someContainer('c', (c) => [c.field('securityContext.windowsOptions.hostProcess').isTrue()])),
   ],
-  examples: [
+  examples: withWorkloads([
     allow('unset', pod('unset')),
     allow('false', pod('false', { securityContext: { windowsOptions: { hostProcess: false } } })),
     deny('pod-true', pod('pod-true', { os: { name: 'windows' }, hostNetwork: true, securityContext: { windowsOptions: { hostProcess: true } } })),
@@ -27,5 +27,5 @@ export const hostProcess = validationRule({
       }),
     ),
     deny('deployment-true', workload('Deployment', pod('deployment-true', { hostNetwork: true, containers: [container('c', HOST_PROCESS)] }))),
-  ],
+  ]),
 });

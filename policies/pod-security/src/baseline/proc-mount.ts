@@ -1,4 +1,4 @@
-import { allow, container, deny, invalidOnCluster, pod, someContainer, spec, validationRule, violation } from '@ztp/admission/rule';
+import { allow, container, deny, invalidOnCluster, pod, someContainer, spec, validationRule, violation, withWorkloads } from '@ztp/admission/rule';
 
 const INVALID = 'the apiserver refuses procMount Unmasked unless hostUsers is false, which is exactly when baseline allows it: every pod this rule denies is an invalid object (upstream marks these fixtures failRequiresError)';
 
@@ -20,7 +20,7 @@ export const procMount = validationRule({
       someContainer('c', (c) => [c.field('securityContext.procMount').set(), c.field('securityContext.procMount').isNot('Default')]),
     ),
   ],
-  examples: [
+  examples: withWorkloads([
     allow('unset', pod('unset')),
     allow('default', mounting('default', 'Default')),
     allow('unmasked-in-user-namespace', mounting('unmasked-in-user-namespace', 'Unmasked', { hostUsers: false })),
@@ -29,5 +29,5 @@ export const procMount = validationRule({
     invalidOnCluster(
       deny('ephemeral', pod('ephemeral', { containers: [container('c')], ephemeralContainers: [container('e', { securityContext: { procMount: 'Unmasked' } })] }), { note: INVALID }),
     ),
-  ],
+  ]),
 });

@@ -1,4 +1,4 @@
-import { allow, container, deny, pod, someContainer, spec, validationRule, violation } from '@ztp/admission/rule';
+import { allow, container, deny, pod, someContainer, spec, validationRule, violation, withWorkloads } from '@ztp/admission/rule';
 import { SELINUX_TYPES } from './values.ts';
 
 const podOptions = (name: string, seLinuxOptions: Record<string, string>) => pod(name, { securityContext: { seLinuxOptions } });
@@ -22,7 +22,7 @@ export const seLinux = validationRule({
     violation(someContainer('c', (c) => [c.field('securityContext.seLinuxOptions.user').set(), c.field('securityContext.seLinuxOptions.user').isNot('')])),
     violation(someContainer('c', (c) => [c.field('securityContext.seLinuxOptions.role').set(), c.field('securityContext.seLinuxOptions.role').isNot('')])),
   ],
-  examples: [
+  examples: withWorkloads([
     allow('unset', pod('unset')),
     allow('container-t', podOptions('container-t', { type: 'container_t' })),
     allow('engine-t', containerOptions('engine-t', { type: 'container_engine_t' })),
@@ -31,7 +31,8 @@ export const seLinux = validationRule({
     deny('pod-type', podOptions('pod-type', { type: 'spc_t' })),
     deny('container-type', containerOptions('container-type', { type: 'spc_t' })),
     deny('pod-user', podOptions('pod-user', { user: 'sysadm_u' })),
+    deny('pod-role', podOptions('pod-role', { role: 'sysadm_r' }), { note: 'upstream fail fixture selinuxoptions4: a role on the pod alone' }),
     deny('container-role', containerOptions('container-role', { role: 'sysadm_r' })),
     deny('init-user', pod('init-user', { initContainers: [container('i', { securityContext: { seLinuxOptions: { user: 'sysadm_u' } } })], containers: [container('c')] })),
-  ],
+  ]),
 });

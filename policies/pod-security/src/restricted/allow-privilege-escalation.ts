@@ -1,4 +1,4 @@
-import { allow, container, deny, someContainer, spec, validationRule, violation } from '@ztp/admission/rule';
+import { allow, container, deny, someContainer, spec, validationRule, violation, withWorkloads } from '@ztp/admission/rule';
 import { onWindows, restrictedPod } from './common.ts';
 
 /** Restricted `allowPrivilegeEscalation` (v1.25+): containers must set it to false; skipped for Windows pods. */
@@ -10,12 +10,12 @@ export const allowPrivilegeEscalation = validationRule({
   violations: [
     violation(spec.field('os.name').isNot('windows'), someContainer('c', (c) => [c.field('securityContext.allowPrivilegeEscalation').isNot(false)])),
   ],
-  examples: [
+  examples: withWorkloads([
     allow('false', restrictedPod('false')),
     deny('unset', restrictedPod('unset', { container: { allowPrivilegeEscalation: undefined } })),
     deny('true', restrictedPod('true', { container: { allowPrivilegeEscalation: true } })),
     deny('no-security-context', restrictedPod('no-security-context', { pod: { containers: [container('app')] } })),
     deny('init-unset', restrictedPod('init-unset', { pod: { initContainers: [container('init', { securityContext: { capabilities: { drop: ['ALL'] } } })] } })),
     allow('windows-unset', onWindows(restrictedPod('windows-unset', { container: { allowPrivilegeEscalation: undefined } }))),
-  ],
+  ]),
 });

@@ -1,4 +1,4 @@
-import { allow, container, deny, someContainer, spec, validationRule, violationWithMessage } from '@ztp/admission/rule';
+import { allow, container, deny, someContainer, spec, validationRule, violationWithMessage, withWorkloads } from '@ztp/admission/rule';
 import { onWindows, restrictedPod } from './common.ts';
 
 const DROP = 'unrestricted capabilities: containers must set securityContext.capabilities.drop=["ALL"]';
@@ -18,7 +18,7 @@ export const capabilitiesRestricted = validationRule({
     violationWithMessage(DROP, linux(), someContainer('c', (c) => [c.field('securityContext.capabilities.drop').notContains('ALL')])),
     violationWithMessage(ADD, linux(), someContainer('c', (c) => [c.some('securityContext.capabilities.add', 'cap', (cap) => [cap.self().isNot('NET_BIND_SERVICE')])])),
   ],
-  examples: [
+  examples: withWorkloads([
     allow('drop-all', restrictedPod('drop-all')),
     allow('add-net-bind-service', restrictedPod('add-net-bind-service', { container: { capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] } } })),
     deny('drop-missing', restrictedPod('drop-missing', { container: { capabilities: undefined } }), { message: DROP }),
@@ -26,5 +26,5 @@ export const capabilitiesRestricted = validationRule({
     deny('add-chown', restrictedPod('add-chown', { container: { capabilities: { drop: ['ALL'], add: ['CHOWN'] } } }), { message: ADD, note: 'CHOWN is in the baseline default set, not in restricted' }),
     deny('ephemeral-no-drop', restrictedPod('ephemeral-no-drop', { pod: { ephemeralContainers: [container('debug', { securityContext: { allowPrivilegeEscalation: false } })] } }), { message: DROP }),
     allow('windows-no-drop', onWindows(restrictedPod('windows-no-drop', { container: { capabilities: undefined } }))),
-  ],
+  ]),
 });

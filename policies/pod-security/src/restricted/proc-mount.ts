@@ -1,4 +1,4 @@
-import { allow, deny, invalidOnCluster, someContainer, validationRule, violation } from '@ztp/admission/rule';
+import { allow, deny, invalidOnCluster, someContainer, validationRule, violation, withWorkloads } from '@ztp/admission/rule';
 import { restrictedPod } from './common.ts';
 
 /** Restricted `procMount_restricted` (v1.35+, replaces the baseline check): procMount must be unset or Default, even in user namespaces. */
@@ -8,7 +8,7 @@ export const procMountRestricted = validationRule({
   message: 'procMount: containers must not set securityContext.procMount other than Default',
   target: { kind: 'pods' },
   violations: [violation(someContainer('c', (c) => [c.field('securityContext.procMount').set(), c.field('securityContext.procMount').isNot('Default')]))],
-  examples: [
+  examples: withWorkloads([
     allow('default', restrictedPod('default', { container: { procMount: 'Default' } })),
     invalidOnCluster(
       deny('unmasked', restrictedPod('unmasked', { container: { procMount: 'Unmasked' } }), {
@@ -18,5 +18,5 @@ export const procMountRestricted = validationRule({
     deny('unmasked-user-namespace', restrictedPod('unmasked-user-namespace', { container: { procMount: 'Unmasked' }, pod: { hostUsers: false } }), {
       note: 'unlike baseline, restricted does not relax procMount for user namespaces',
     }),
-  ],
+  ]),
 });

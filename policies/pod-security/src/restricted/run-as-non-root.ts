@@ -1,4 +1,4 @@
-import { allow, container, deny, someContainer, spec, validationRule, violationWithMessage } from '@ztp/admission/rule';
+import { allow, container, deny, someContainer, spec, validationRule, violationWithMessage, withWorkloads } from '@ztp/admission/rule';
 import { onWindows, restrictedPod } from './common.ts';
 
 const MUST_NOT = 'runAsNonRoot != true: pod and containers must not set securityContext.runAsNonRoot=false';
@@ -25,7 +25,7 @@ export const runAsNonRoot = validationRule({
       someContainer('c', (c) => [c.field('securityContext.runAsNonRoot').unset()]),
     ),
   ],
-  examples: [
+  examples: withWorkloads([
     allow('pod-level', restrictedPod('pod-level')),
     allow('container-level', restrictedPod('container-level', { podSecurity: { runAsNonRoot: undefined }, container: { runAsNonRoot: true } })),
     deny('unset', restrictedPod('unset', { podSecurity: { runAsNonRoot: undefined } }), { message: MUST }),
@@ -34,5 +34,5 @@ export const runAsNonRoot = validationRule({
     deny('init-unset', restrictedPod('init-unset', { podSecurity: { runAsNonRoot: undefined }, container: { runAsNonRoot: true }, pod: { initContainers: [container('init', { securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } })] } }), { message: MUST }),
     allow('user-namespace', restrictedPod('user-namespace', { podSecurity: { runAsNonRoot: false }, pod: { hostUsers: false } })),
     deny('windows-unset', onWindows(restrictedPod('windows-unset', { podSecurity: { runAsNonRoot: undefined } })), { message: MUST, note: 'upstream checks runAsNonRoot on Windows pods too' }),
-  ],
+  ]),
 });

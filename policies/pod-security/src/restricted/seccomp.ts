@@ -1,4 +1,4 @@
-import { allow, deny, invalidOnCluster, someContainer, spec, validationRule, violationWithMessage } from '@ztp/admission/rule';
+import { allow, deny, invalidOnCluster, someContainer, spec, validationRule, violationWithMessage, withWorkloads } from '@ztp/admission/rule';
 import type { K8sObject } from '@ztp/admission/rule';
 import { SECCOMP_TYPES } from '../baseline/values.ts';
 import { onWindows, restrictedPod } from './common.ts';
@@ -32,7 +32,7 @@ export const seccompRestricted = validationRule({
     ),
     violationWithMessage(REQUIRED, linux(), spec.field('securityContext.seccompProfile').unset(), someContainer('c', (c) => [c.field('securityContext.seccompProfile').unset()])),
   ],
-  examples: [
+  examples: withWorkloads([
     allow('pod-runtime-default', restrictedPod('pod-runtime-default')),
     allow('container-localhost', restrictedPod('container-localhost', { podSecurity: { seccompProfile: undefined }, container: { seccompProfile: { type: 'Localhost', localhostProfile: 'p.json' } } })),
     deny('unset', restrictedPod('unset', { podSecurity: { seccompProfile: undefined } }), { message: REQUIRED }),
@@ -46,5 +46,5 @@ export const seccompRestricted = validationRule({
         'restricted overrides the baseline seccomp check and skips Windows pods; the apiserver refuses any seccompProfile on a Windows pod, so this one exists only as a manifest',
       ),
     ),
-  ],
+  ]),
 });

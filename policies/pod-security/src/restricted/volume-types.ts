@@ -1,4 +1,4 @@
-import { allow, deny, spec, validationRule, violation } from '@ztp/admission/rule';
+import { allow, deny, spec, validationRule, violation, withWorkloads } from '@ztp/admission/rule';
 import { RESTRICTED_VOLUME_SOURCES } from '../baseline/values.ts';
 import { restrictedPod } from './common.ts';
 
@@ -30,7 +30,7 @@ export const volumeTypes = validationRule({
   message: 'restricted volume types: volumes must be configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected or secret',
   target: { kind: 'pods' },
   violations: [violation(spec.some('volumes', 'v', (v) => RESTRICTED_VOLUME_SOURCES.map((source) => v.field(source).unset())))],
-  examples: [
+  examples: withWorkloads([
     allow('no-volumes', restrictedPod('no-volumes')),
     ...RESTRICTED_VOLUME_SOURCES.map((source) => allow(`${source.toLowerCase()}`, withVolume(`${source.toLowerCase()}`, { [source]: ALLOWED_SOURCE[source] }))),
     deny('host-path', withVolume('host-path', { hostPath: { path: '/' } })),
@@ -39,5 +39,5 @@ export const volumeTypes = validationRule({
     deny('flex-volume', withVolume('flex-volume', { flexVolume: { driver: 'example.com/driver' } }), {
       note: 'a source neither restricted nor the rule names: the rule allows listed sources only (PSA counts any other as forbidden)',
     }),
-  ],
+  ]),
 });

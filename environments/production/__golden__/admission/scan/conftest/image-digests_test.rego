@@ -88,3 +88,31 @@ test_image_digests__digest_required__cronjob if {
 	some m in denials
 	contains(m, "image digest required: container images must be referenced by @sha256:<digest>, not by tag alone")
 }
+
+# image-digests/digest-required statefulset-tag: deny (the tag example as the pod template of a StatefulSet)
+test_image_digests__digest_required__statefulset_tag if {
+	denials := {m | some m in deny; startswith(m, "image-digests/digest-required: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-tag"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-tag"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-tag"}},"spec":{"containers":[{"name":"app","image":"registry.example.com/app:1.0"}]}}}}
+	some m in denials
+	contains(m, "image digest required: container images must be referenced by @sha256:<digest>, not by tag alone")
+}
+
+# image-digests/digest-required daemonset-tag: deny (the tag example as the pod template of a DaemonSet)
+test_image_digests__digest_required__daemonset_tag if {
+	denials := {m | some m in deny; startswith(m, "image-digests/digest-required: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset-tag"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset-tag"}},"template":{"metadata":{"labels":{"ztp.dev/example":"daemonset-tag"}},"spec":{"containers":[{"name":"app","image":"registry.example.com/app:1.0"}]}}}}
+	some m in denials
+	contains(m, "image digest required: container images must be referenced by @sha256:<digest>, not by tag alone")
+}
+
+# image-digests/digest-required replicaset-tag: deny (the tag example as the pod template of a ReplicaSet)
+test_image_digests__digest_required__replicaset_tag if {
+	denials := {m | some m in deny; startswith(m, "image-digests/digest-required: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-tag"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-tag"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-tag"}},"spec":{"containers":[{"name":"app","image":"registry.example.com/app:1.0"}]}}}}
+	some m in denials
+	contains(m, "image digest required: container images must be referenced by @sha256:<digest>, not by tag alone")
+}
+
+# image-digests/digest-required job-tag: deny (the tag example as the pod template of a Job)
+test_image_digests__digest_required__job_tag if {
+	denials := {m | some m in deny; startswith(m, "image-digests/digest-required: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-tag"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job-tag"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.example.com/app:1.0"}]}}}}
+	some m in denials
+	contains(m, "image digest required: container images must be referenced by @sha256:<digest>, not by tag alone")
+}

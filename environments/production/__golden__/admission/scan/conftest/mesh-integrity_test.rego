@@ -47,6 +47,41 @@ test_mesh_integrity__no_mesh_opt_out__deployment_label_false if {
 	contains(m, "label sidecar.istio.io/inject must be absent or \"true\"")
 }
 
+# mesh-integrity/no-mesh-opt-out statefulset-label-false: deny (the label-false example as the pod template of a StatefulSet)
+test_mesh_integrity__no_mesh_opt_out__statefulset_label_false if {
+	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-mesh-opt-out: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-label-false"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-label-false"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-label-false","sidecar.istio.io/inject":"false"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}}}
+	some m in denials
+	contains(m, "label sidecar.istio.io/inject must be absent or \"true\"")
+}
+
+# mesh-integrity/no-mesh-opt-out daemonset-label-false: deny (the label-false example as the pod template of a DaemonSet)
+test_mesh_integrity__no_mesh_opt_out__daemonset_label_false if {
+	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-mesh-opt-out: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset-label-false"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset-label-false"}},"template":{"metadata":{"labels":{"ztp.dev/example":"daemonset-label-false","sidecar.istio.io/inject":"false"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}}}
+	some m in denials
+	contains(m, "label sidecar.istio.io/inject must be absent or \"true\"")
+}
+
+# mesh-integrity/no-mesh-opt-out replicaset-label-false: deny (the label-false example as the pod template of a ReplicaSet)
+test_mesh_integrity__no_mesh_opt_out__replicaset_label_false if {
+	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-mesh-opt-out: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-label-false"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-label-false"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-label-false","sidecar.istio.io/inject":"false"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}}}
+	some m in denials
+	contains(m, "label sidecar.istio.io/inject must be absent or \"true\"")
+}
+
+# mesh-integrity/no-mesh-opt-out job-label-false: deny (the label-false example as the pod template of a Job)
+test_mesh_integrity__no_mesh_opt_out__job_label_false if {
+	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-mesh-opt-out: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-label-false"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job-label-false","sidecar.istio.io/inject":"false"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}}}
+	some m in denials
+	contains(m, "label sidecar.istio.io/inject must be absent or \"true\"")
+}
+
+# mesh-integrity/no-mesh-opt-out cronjob-label-false: deny (the label-false example as the pod template of a CronJob)
+test_mesh_integrity__no_mesh_opt_out__cronjob_label_false if {
+	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-mesh-opt-out: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-label-false"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-label-false","sidecar.istio.io/inject":"false"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}}}}}
+	some m in denials
+	contains(m, "label sidecar.istio.io/inject must be absent or \"true\"")
+}
+
 # mesh-integrity/no-capture-bypass plain: allow
 test_mesh_integrity__no_capture_bypass__plain if {
 	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-capture-bypass: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"plain","annotations":{"prometheus.io/scrape":"true"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
@@ -58,6 +93,27 @@ test_mesh_integrity__no_capture_bypass__exclude_inbound if {
 	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-capture-bypass: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"exclude-inbound","annotations":{"traffic.sidecar.istio.io/excludeInboundPorts":"8080"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
 	some m in denials
 	contains(m, "annotation traffic.sidecar.istio.io/excludeInboundPorts")
+}
+
+# mesh-integrity/no-capture-bypass exclude-outbound-ports: deny
+test_mesh_integrity__no_capture_bypass__exclude_outbound_ports if {
+	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-capture-bypass: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"exclude-outbound-ports","annotations":{"traffic.sidecar.istio.io/excludeOutboundPorts":"5432"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
+	some m in denials
+	contains(m, "annotation traffic.sidecar.istio.io/excludeOutboundPorts")
+}
+
+# mesh-integrity/no-capture-bypass include-outbound-ports: deny
+test_mesh_integrity__no_capture_bypass__include_outbound_ports if {
+	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-capture-bypass: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"include-outbound-ports","annotations":{"traffic.sidecar.istio.io/includeOutboundPorts":"443"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
+	some m in denials
+	contains(m, "annotation traffic.sidecar.istio.io/includeOutboundPorts")
+}
+
+# mesh-integrity/no-capture-bypass include-outbound-ranges: deny (traffic to addresses outside the listed ranges leaves without the sidecar)
+test_mesh_integrity__no_capture_bypass__include_outbound_ranges if {
+	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-capture-bypass: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"include-outbound-ranges","annotations":{"traffic.sidecar.istio.io/includeOutboundIPRanges":"10.0.0.0/8"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
+	some m in denials
+	contains(m, "annotation traffic.sidecar.istio.io/includeOutboundIPRanges")
 }
 
 # mesh-integrity/no-capture-bypass include-inbound-empty: deny
@@ -112,4 +168,32 @@ test_mesh_integrity__no_capture_bypass__exclude_outbound_ranges if {
 	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-capture-bypass: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"exclude-outbound-ranges"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"exclude-outbound-ranges"}},"template":{"metadata":{"annotations":{"traffic.sidecar.istio.io/excludeOutboundIPRanges":"10.0.0.0/8"},"labels":{"ztp.dev/example":"exclude-outbound-ranges"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}}}
 	some m in denials
 	contains(m, "annotation traffic.sidecar.istio.io/excludeOutboundIPRanges")
+}
+
+# mesh-integrity/no-capture-bypass daemonset-exclude-inbound: deny (the exclude-inbound example as the pod template of a DaemonSet)
+test_mesh_integrity__no_capture_bypass__daemonset_exclude_inbound if {
+	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-capture-bypass: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset-exclude-inbound"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset-exclude-inbound"}},"template":{"metadata":{"annotations":{"traffic.sidecar.istio.io/excludeInboundPorts":"8080"},"labels":{"ztp.dev/example":"daemonset-exclude-inbound"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}}}
+	some m in denials
+	contains(m, "annotation traffic.sidecar.istio.io/excludeInboundPorts")
+}
+
+# mesh-integrity/no-capture-bypass replicaset-exclude-inbound: deny (the exclude-inbound example as the pod template of a ReplicaSet)
+test_mesh_integrity__no_capture_bypass__replicaset_exclude_inbound if {
+	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-capture-bypass: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-exclude-inbound"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-exclude-inbound"}},"template":{"metadata":{"annotations":{"traffic.sidecar.istio.io/excludeInboundPorts":"8080"},"labels":{"ztp.dev/example":"replicaset-exclude-inbound"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}}}
+	some m in denials
+	contains(m, "annotation traffic.sidecar.istio.io/excludeInboundPorts")
+}
+
+# mesh-integrity/no-capture-bypass job-exclude-inbound: deny (the exclude-inbound example as the pod template of a Job)
+test_mesh_integrity__no_capture_bypass__job_exclude_inbound if {
+	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-capture-bypass: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-exclude-inbound"},"spec":{"template":{"metadata":{"annotations":{"traffic.sidecar.istio.io/excludeInboundPorts":"8080"},"labels":{"ztp.dev/example":"job-exclude-inbound"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}}}
+	some m in denials
+	contains(m, "annotation traffic.sidecar.istio.io/excludeInboundPorts")
+}
+
+# mesh-integrity/no-capture-bypass cronjob-exclude-inbound: deny (the exclude-inbound example as the pod template of a CronJob)
+test_mesh_integrity__no_capture_bypass__cronjob_exclude_inbound if {
+	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-capture-bypass: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-exclude-inbound"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"annotations":{"traffic.sidecar.istio.io/excludeInboundPorts":"8080"},"labels":{"ztp.dev/example":"cronjob-exclude-inbound"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}}}}}
+	some m in denials
+	contains(m, "annotation traffic.sidecar.istio.io/excludeInboundPorts")
 }

@@ -41,6 +41,41 @@ test_pod_security_restricted__host_process__deployment_true if {
 	contains(m, "hostProcess: pod and containers must not set securityContext.windowsOptions.hostProcess=true")
 }
 
+# pod-security-restricted/host-process statefulset-pod-true: deny (the pod-true example as the pod template of a StatefulSet)
+test_pod_security_restricted__host_process__statefulset_pod_true if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-process: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-pod-true"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-pod-true"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-pod-true"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"os":{"name":"windows"},"hostNetwork":true,"securityContext":{"windowsOptions":{"hostProcess":true}}}}}}
+	some m in denials
+	contains(m, "hostProcess: pod and containers must not set securityContext.windowsOptions.hostProcess=true")
+}
+
+# pod-security-restricted/host-process daemonset-pod-true: deny (the pod-true example as the pod template of a DaemonSet)
+test_pod_security_restricted__host_process__daemonset_pod_true if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-process: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset-pod-true"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset-pod-true"}},"template":{"metadata":{"labels":{"ztp.dev/example":"daemonset-pod-true"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"os":{"name":"windows"},"hostNetwork":true,"securityContext":{"windowsOptions":{"hostProcess":true}}}}}}
+	some m in denials
+	contains(m, "hostProcess: pod and containers must not set securityContext.windowsOptions.hostProcess=true")
+}
+
+# pod-security-restricted/host-process replicaset-pod-true: deny (the pod-true example as the pod template of a ReplicaSet)
+test_pod_security_restricted__host_process__replicaset_pod_true if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-process: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-pod-true"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-pod-true"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-pod-true"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"os":{"name":"windows"},"hostNetwork":true,"securityContext":{"windowsOptions":{"hostProcess":true}}}}}}
+	some m in denials
+	contains(m, "hostProcess: pod and containers must not set securityContext.windowsOptions.hostProcess=true")
+}
+
+# pod-security-restricted/host-process job-pod-true: deny (the pod-true example as the pod template of a Job)
+test_pod_security_restricted__host_process__job_pod_true if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-process: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-pod-true"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job-pod-true"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.k8s.io/pause"}],"os":{"name":"windows"},"hostNetwork":true,"securityContext":{"windowsOptions":{"hostProcess":true}}}}}}
+	some m in denials
+	contains(m, "hostProcess: pod and containers must not set securityContext.windowsOptions.hostProcess=true")
+}
+
+# pod-security-restricted/host-process cronjob-pod-true: deny (the pod-true example as the pod template of a CronJob)
+test_pod_security_restricted__host_process__cronjob_pod_true if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-process: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-pod-true"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-pod-true"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.k8s.io/pause"}],"os":{"name":"windows"},"hostNetwork":true,"securityContext":{"windowsOptions":{"hostProcess":true}}}}}}}}
+	some m in denials
+	contains(m, "hostProcess: pod and containers must not set securityContext.windowsOptions.hostProcess=true")
+}
+
 # pod-security-restricted/host-namespaces unset: allow
 test_pod_security_restricted__host_namespaces__unset if {
 	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-namespaces: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"unset"},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
@@ -85,6 +120,41 @@ test_pod_security_restricted__host_namespaces__cronjob_host_network if {
 test_pod_security_restricted__host_namespaces__statefulset_unset if {
 	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-namespaces: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-unset"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-unset"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-unset"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}}}
 	count(denials) == 0
+}
+
+# pod-security-restricted/host-namespaces deployment-host-network: deny (the host-network example as the pod template of a Deployment)
+test_pod_security_restricted__host_namespaces__deployment_host_network if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-namespaces: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deployment-host-network"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"deployment-host-network"}},"template":{"metadata":{"labels":{"ztp.dev/example":"deployment-host-network"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"hostNetwork":true}}}}
+	some m in denials
+	contains(m, "host namespaces: pods must not set hostNetwork, hostPID or hostIPC to true")
+}
+
+# pod-security-restricted/host-namespaces statefulset-host-network: deny (the host-network example as the pod template of a StatefulSet)
+test_pod_security_restricted__host_namespaces__statefulset_host_network if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-namespaces: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-host-network"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-host-network"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-host-network"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"hostNetwork":true}}}}
+	some m in denials
+	contains(m, "host namespaces: pods must not set hostNetwork, hostPID or hostIPC to true")
+}
+
+# pod-security-restricted/host-namespaces daemonset-host-network: deny (the host-network example as the pod template of a DaemonSet)
+test_pod_security_restricted__host_namespaces__daemonset_host_network if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-namespaces: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset-host-network"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset-host-network"}},"template":{"metadata":{"labels":{"ztp.dev/example":"daemonset-host-network"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"hostNetwork":true}}}}
+	some m in denials
+	contains(m, "host namespaces: pods must not set hostNetwork, hostPID or hostIPC to true")
+}
+
+# pod-security-restricted/host-namespaces replicaset-host-network: deny (the host-network example as the pod template of a ReplicaSet)
+test_pod_security_restricted__host_namespaces__replicaset_host_network if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-namespaces: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-host-network"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-host-network"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-host-network"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"hostNetwork":true}}}}
+	some m in denials
+	contains(m, "host namespaces: pods must not set hostNetwork, hostPID or hostIPC to true")
+}
+
+# pod-security-restricted/host-namespaces job-host-network: deny (the host-network example as the pod template of a Job)
+test_pod_security_restricted__host_namespaces__job_host_network if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-namespaces: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-host-network"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job-host-network"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.k8s.io/pause"}],"hostNetwork":true}}}}
+	some m in denials
+	contains(m, "host namespaces: pods must not set hostNetwork, hostPID or hostIPC to true")
 }
 
 # pod-security-restricted/privileged unset: allow
@@ -134,6 +204,34 @@ test_pod_security_restricted__privileged__job if {
 	contains(m, "privileged: containers must not set securityContext.privileged=true")
 }
 
+# pod-security-restricted/privileged deployment-container: deny (the container example as the pod template of a Deployment)
+test_pod_security_restricted__privileged__deployment_container if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/privileged: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deployment-container"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"deployment-container"}},"template":{"metadata":{"labels":{"ztp.dev/example":"deployment-container"}},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"privileged":true}}]}}}}
+	some m in denials
+	contains(m, "privileged: containers must not set securityContext.privileged=true")
+}
+
+# pod-security-restricted/privileged statefulset-container: deny (the container example as the pod template of a StatefulSet)
+test_pod_security_restricted__privileged__statefulset_container if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/privileged: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-container"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-container"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-container"}},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"privileged":true}}]}}}}
+	some m in denials
+	contains(m, "privileged: containers must not set securityContext.privileged=true")
+}
+
+# pod-security-restricted/privileged replicaset-container: deny (the container example as the pod template of a ReplicaSet)
+test_pod_security_restricted__privileged__replicaset_container if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/privileged: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-container"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-container"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-container"}},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"privileged":true}}]}}}}
+	some m in denials
+	contains(m, "privileged: containers must not set securityContext.privileged=true")
+}
+
+# pod-security-restricted/privileged cronjob-container: deny (the container example as the pod template of a CronJob)
+test_pod_security_restricted__privileged__cronjob_container if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/privileged: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-container"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-container"}},"spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"privileged":true}}]}}}}}}
+	some m in denials
+	contains(m, "privileged: containers must not set securityContext.privileged=true")
+}
+
 # pod-security-restricted/capabilities drop-all: allow
 test_pod_security_restricted__capabilities__drop_all if {
 	denials := {m | some m in deny; startswith(m, "pod-security-restricted/capabilities: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"drop-all"},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}]}}
@@ -178,6 +276,48 @@ test_pod_security_restricted__capabilities__ephemeral_no_drop if {
 test_pod_security_restricted__capabilities__windows_no_drop if {
 	denials := {m | some m in deny; startswith(m, "pod-security-restricted/capabilities: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"windows-no-drop"},"spec":{"securityContext":{"runAsNonRoot":true},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{}}],"os":{"name":"windows"}}}
 	count(denials) == 0
+}
+
+# pod-security-restricted/capabilities deployment-drop-missing: deny (the drop-missing example as the pod template of a Deployment)
+test_pod_security_restricted__capabilities__deployment_drop_missing if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/capabilities: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deployment-drop-missing"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"deployment-drop-missing"}},"template":{"metadata":{"labels":{"ztp.dev/example":"deployment-drop-missing"}},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false}}]}}}}
+	some m in denials
+	contains(m, "unrestricted capabilities: containers must set securityContext.capabilities.drop=[\"ALL\"]")
+}
+
+# pod-security-restricted/capabilities statefulset-drop-missing: deny (the drop-missing example as the pod template of a StatefulSet)
+test_pod_security_restricted__capabilities__statefulset_drop_missing if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/capabilities: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-drop-missing"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-drop-missing"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-drop-missing"}},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false}}]}}}}
+	some m in denials
+	contains(m, "unrestricted capabilities: containers must set securityContext.capabilities.drop=[\"ALL\"]")
+}
+
+# pod-security-restricted/capabilities daemonset-drop-missing: deny (the drop-missing example as the pod template of a DaemonSet)
+test_pod_security_restricted__capabilities__daemonset_drop_missing if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/capabilities: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset-drop-missing"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset-drop-missing"}},"template":{"metadata":{"labels":{"ztp.dev/example":"daemonset-drop-missing"}},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false}}]}}}}
+	some m in denials
+	contains(m, "unrestricted capabilities: containers must set securityContext.capabilities.drop=[\"ALL\"]")
+}
+
+# pod-security-restricted/capabilities replicaset-drop-missing: deny (the drop-missing example as the pod template of a ReplicaSet)
+test_pod_security_restricted__capabilities__replicaset_drop_missing if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/capabilities: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-drop-missing"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-drop-missing"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-drop-missing"}},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false}}]}}}}
+	some m in denials
+	contains(m, "unrestricted capabilities: containers must set securityContext.capabilities.drop=[\"ALL\"]")
+}
+
+# pod-security-restricted/capabilities job-drop-missing: deny (the drop-missing example as the pod template of a Job)
+test_pod_security_restricted__capabilities__job_drop_missing if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/capabilities: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-drop-missing"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job-drop-missing"}},"spec":{"restartPolicy":"Never","securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false}}]}}}}
+	some m in denials
+	contains(m, "unrestricted capabilities: containers must set securityContext.capabilities.drop=[\"ALL\"]")
+}
+
+# pod-security-restricted/capabilities cronjob-drop-missing: deny (the drop-missing example as the pod template of a CronJob)
+test_pod_security_restricted__capabilities__cronjob_drop_missing if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/capabilities: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-drop-missing"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-drop-missing"}},"spec":{"restartPolicy":"Never","securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false}}]}}}}}}
+	some m in denials
+	contains(m, "unrestricted capabilities: containers must set securityContext.capabilities.drop=[\"ALL\"]")
 }
 
 # pod-security-restricted/volume-types no-volumes: allow
@@ -268,6 +408,48 @@ test_pod_security_restricted__volume_types__flex_volume if {
 	contains(m, "restricted volume types: volumes must be configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected or secret")
 }
 
+# pod-security-restricted/volume-types deployment-host-path: deny (the host-path example as the pod template of a Deployment)
+test_pod_security_restricted__volume_types__deployment_host_path if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/volume-types: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deployment-host-path"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"deployment-host-path"}},"template":{"metadata":{"labels":{"ztp.dev/example":"deployment-host-path"}},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}],"volumes":[{"name":"v","hostPath":{"path":"/"}}]}}}}
+	some m in denials
+	contains(m, "restricted volume types: volumes must be configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected or secret")
+}
+
+# pod-security-restricted/volume-types statefulset-host-path: deny (the host-path example as the pod template of a StatefulSet)
+test_pod_security_restricted__volume_types__statefulset_host_path if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/volume-types: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-host-path"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-host-path"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-host-path"}},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}],"volumes":[{"name":"v","hostPath":{"path":"/"}}]}}}}
+	some m in denials
+	contains(m, "restricted volume types: volumes must be configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected or secret")
+}
+
+# pod-security-restricted/volume-types daemonset-host-path: deny (the host-path example as the pod template of a DaemonSet)
+test_pod_security_restricted__volume_types__daemonset_host_path if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/volume-types: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset-host-path"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset-host-path"}},"template":{"metadata":{"labels":{"ztp.dev/example":"daemonset-host-path"}},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}],"volumes":[{"name":"v","hostPath":{"path":"/"}}]}}}}
+	some m in denials
+	contains(m, "restricted volume types: volumes must be configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected or secret")
+}
+
+# pod-security-restricted/volume-types replicaset-host-path: deny (the host-path example as the pod template of a ReplicaSet)
+test_pod_security_restricted__volume_types__replicaset_host_path if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/volume-types: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-host-path"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-host-path"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-host-path"}},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}],"volumes":[{"name":"v","hostPath":{"path":"/"}}]}}}}
+	some m in denials
+	contains(m, "restricted volume types: volumes must be configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected or secret")
+}
+
+# pod-security-restricted/volume-types job-host-path: deny (the host-path example as the pod template of a Job)
+test_pod_security_restricted__volume_types__job_host_path if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/volume-types: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-host-path"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job-host-path"}},"spec":{"restartPolicy":"Never","securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}],"volumes":[{"name":"v","hostPath":{"path":"/"}}]}}}}
+	some m in denials
+	contains(m, "restricted volume types: volumes must be configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected or secret")
+}
+
+# pod-security-restricted/volume-types cronjob-host-path: deny (the host-path example as the pod template of a CronJob)
+test_pod_security_restricted__volume_types__cronjob_host_path if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/volume-types: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-host-path"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-host-path"}},"spec":{"restartPolicy":"Never","securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}],"volumes":[{"name":"v","hostPath":{"path":"/"}}]}}}}}}
+	some m in denials
+	contains(m, "restricted volume types: volumes must be configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected or secret")
+}
+
 # pod-security-restricted/host-ports no-ports: allow
 test_pod_security_restricted__host_ports__no_ports if {
 	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-ports: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"no-ports"},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
@@ -303,6 +485,48 @@ test_pod_security_restricted__host_ports__second_port if {
 # pod-security-restricted/host-ports init-container: deny
 test_pod_security_restricted__host_ports__init_container if {
 	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-ports: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"init-container"},"spec":{"initContainers":[{"name":"i","image":"registry.k8s.io/pause","ports":[{"containerPort":53,"hostPort":53}]}],"containers":[{"name":"c","image":"registry.k8s.io/pause"}]}}
+	some m in denials
+	contains(m, "hostPort: containers must not use hostPorts")
+}
+
+# pod-security-restricted/host-ports deployment-host-port: deny (the host-port example as the pod template of a Deployment)
+test_pod_security_restricted__host_ports__deployment_host_port if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-ports: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deployment-host-port"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"deployment-host-port"}},"template":{"metadata":{"labels":{"ztp.dev/example":"deployment-host-port"}},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","ports":[{"containerPort":8080,"hostPort":8080}]}]}}}}
+	some m in denials
+	contains(m, "hostPort: containers must not use hostPorts")
+}
+
+# pod-security-restricted/host-ports statefulset-host-port: deny (the host-port example as the pod template of a StatefulSet)
+test_pod_security_restricted__host_ports__statefulset_host_port if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-ports: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-host-port"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-host-port"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-host-port"}},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","ports":[{"containerPort":8080,"hostPort":8080}]}]}}}}
+	some m in denials
+	contains(m, "hostPort: containers must not use hostPorts")
+}
+
+# pod-security-restricted/host-ports daemonset-host-port: deny (the host-port example as the pod template of a DaemonSet)
+test_pod_security_restricted__host_ports__daemonset_host_port if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-ports: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset-host-port"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset-host-port"}},"template":{"metadata":{"labels":{"ztp.dev/example":"daemonset-host-port"}},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","ports":[{"containerPort":8080,"hostPort":8080}]}]}}}}
+	some m in denials
+	contains(m, "hostPort: containers must not use hostPorts")
+}
+
+# pod-security-restricted/host-ports replicaset-host-port: deny (the host-port example as the pod template of a ReplicaSet)
+test_pod_security_restricted__host_ports__replicaset_host_port if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-ports: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-host-port"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-host-port"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-host-port"}},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","ports":[{"containerPort":8080,"hostPort":8080}]}]}}}}
+	some m in denials
+	contains(m, "hostPort: containers must not use hostPorts")
+}
+
+# pod-security-restricted/host-ports job-host-port: deny (the host-port example as the pod template of a Job)
+test_pod_security_restricted__host_ports__job_host_port if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-ports: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-host-port"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job-host-port"}},"spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"registry.k8s.io/pause","ports":[{"containerPort":8080,"hostPort":8080}]}]}}}}
+	some m in denials
+	contains(m, "hostPort: containers must not use hostPorts")
+}
+
+# pod-security-restricted/host-ports cronjob-host-port: deny (the host-port example as the pod template of a CronJob)
+test_pod_security_restricted__host_ports__cronjob_host_port if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-ports: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-host-port"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-host-port"}},"spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"registry.k8s.io/pause","ports":[{"containerPort":8080,"hostPort":8080}]}]}}}}}}
 	some m in denials
 	contains(m, "hostPort: containers must not use hostPorts")
 }
@@ -384,6 +608,41 @@ test_pod_security_restricted__apparmor__deployment_annotation if {
 	contains(m, "forbidden AppArmor profile: the AppArmor profile must be RuntimeDefault or Localhost")
 }
 
+# pod-security-restricted/apparmor statefulset-pod-unconfined: deny (the pod-unconfined example as the pod template of a StatefulSet)
+test_pod_security_restricted__apparmor__statefulset_pod_unconfined if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/apparmor: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-pod-unconfined"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-pod-unconfined"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-pod-unconfined"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"appArmorProfile":{"type":"Unconfined"}}}}}}
+	some m in denials
+	contains(m, "forbidden AppArmor profile: the AppArmor profile must be RuntimeDefault or Localhost")
+}
+
+# pod-security-restricted/apparmor daemonset-pod-unconfined: deny (the pod-unconfined example as the pod template of a DaemonSet)
+test_pod_security_restricted__apparmor__daemonset_pod_unconfined if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/apparmor: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset-pod-unconfined"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset-pod-unconfined"}},"template":{"metadata":{"labels":{"ztp.dev/example":"daemonset-pod-unconfined"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"appArmorProfile":{"type":"Unconfined"}}}}}}
+	some m in denials
+	contains(m, "forbidden AppArmor profile: the AppArmor profile must be RuntimeDefault or Localhost")
+}
+
+# pod-security-restricted/apparmor replicaset-pod-unconfined: deny (the pod-unconfined example as the pod template of a ReplicaSet)
+test_pod_security_restricted__apparmor__replicaset_pod_unconfined if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/apparmor: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-pod-unconfined"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-pod-unconfined"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-pod-unconfined"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"appArmorProfile":{"type":"Unconfined"}}}}}}
+	some m in denials
+	contains(m, "forbidden AppArmor profile: the AppArmor profile must be RuntimeDefault or Localhost")
+}
+
+# pod-security-restricted/apparmor job-pod-unconfined: deny (the pod-unconfined example as the pod template of a Job)
+test_pod_security_restricted__apparmor__job_pod_unconfined if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/apparmor: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-pod-unconfined"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job-pod-unconfined"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"appArmorProfile":{"type":"Unconfined"}}}}}}
+	some m in denials
+	contains(m, "forbidden AppArmor profile: the AppArmor profile must be RuntimeDefault or Localhost")
+}
+
+# pod-security-restricted/apparmor cronjob-pod-unconfined: deny (the pod-unconfined example as the pod template of a CronJob)
+test_pod_security_restricted__apparmor__cronjob_pod_unconfined if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/apparmor: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-pod-unconfined"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-pod-unconfined"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"appArmorProfile":{"type":"Unconfined"}}}}}}}}
+	some m in denials
+	contains(m, "forbidden AppArmor profile: the AppArmor profile must be RuntimeDefault or Localhost")
+}
+
 # pod-security-restricted/selinux unset: allow
 test_pod_security_restricted__selinux__unset if {
 	denials := {m | some m in deny; startswith(m, "pod-security-restricted/selinux: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"unset"},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
@@ -435,6 +694,13 @@ test_pod_security_restricted__selinux__pod_user if {
 	contains(m, "seLinuxOptions: pod and containers must not set a forbidden SELinux type, user or role")
 }
 
+# pod-security-restricted/selinux pod-role: deny (upstream fail fixture selinuxoptions4: a role on the pod alone)
+test_pod_security_restricted__selinux__pod_role if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/selinux: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"pod-role"},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"seLinuxOptions":{"role":"sysadm_r"}}}}
+	some m in denials
+	contains(m, "seLinuxOptions: pod and containers must not set a forbidden SELinux type, user or role")
+}
+
 # pod-security-restricted/selinux container-role: deny
 test_pod_security_restricted__selinux__container_role if {
 	denials := {m | some m in deny; startswith(m, "pod-security-restricted/selinux: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"container-role"},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"seLinuxOptions":{"role":"sysadm_r"}}}]}}
@@ -445,6 +711,48 @@ test_pod_security_restricted__selinux__container_role if {
 # pod-security-restricted/selinux init-user: deny
 test_pod_security_restricted__selinux__init_user if {
 	denials := {m | some m in deny; startswith(m, "pod-security-restricted/selinux: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"init-user"},"spec":{"initContainers":[{"name":"i","image":"registry.k8s.io/pause","securityContext":{"seLinuxOptions":{"user":"sysadm_u"}}}],"containers":[{"name":"c","image":"registry.k8s.io/pause"}]}}
+	some m in denials
+	contains(m, "seLinuxOptions: pod and containers must not set a forbidden SELinux type, user or role")
+}
+
+# pod-security-restricted/selinux deployment-pod-type: deny (the pod-type example as the pod template of a Deployment)
+test_pod_security_restricted__selinux__deployment_pod_type if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/selinux: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deployment-pod-type"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"deployment-pod-type"}},"template":{"metadata":{"labels":{"ztp.dev/example":"deployment-pod-type"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"seLinuxOptions":{"type":"spc_t"}}}}}}
+	some m in denials
+	contains(m, "seLinuxOptions: pod and containers must not set a forbidden SELinux type, user or role")
+}
+
+# pod-security-restricted/selinux statefulset-pod-type: deny (the pod-type example as the pod template of a StatefulSet)
+test_pod_security_restricted__selinux__statefulset_pod_type if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/selinux: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-pod-type"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-pod-type"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-pod-type"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"seLinuxOptions":{"type":"spc_t"}}}}}}
+	some m in denials
+	contains(m, "seLinuxOptions: pod and containers must not set a forbidden SELinux type, user or role")
+}
+
+# pod-security-restricted/selinux daemonset-pod-type: deny (the pod-type example as the pod template of a DaemonSet)
+test_pod_security_restricted__selinux__daemonset_pod_type if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/selinux: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset-pod-type"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset-pod-type"}},"template":{"metadata":{"labels":{"ztp.dev/example":"daemonset-pod-type"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"seLinuxOptions":{"type":"spc_t"}}}}}}
+	some m in denials
+	contains(m, "seLinuxOptions: pod and containers must not set a forbidden SELinux type, user or role")
+}
+
+# pod-security-restricted/selinux replicaset-pod-type: deny (the pod-type example as the pod template of a ReplicaSet)
+test_pod_security_restricted__selinux__replicaset_pod_type if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/selinux: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-pod-type"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-pod-type"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-pod-type"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"seLinuxOptions":{"type":"spc_t"}}}}}}
+	some m in denials
+	contains(m, "seLinuxOptions: pod and containers must not set a forbidden SELinux type, user or role")
+}
+
+# pod-security-restricted/selinux job-pod-type: deny (the pod-type example as the pod template of a Job)
+test_pod_security_restricted__selinux__job_pod_type if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/selinux: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-pod-type"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job-pod-type"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"seLinuxOptions":{"type":"spc_t"}}}}}}
+	some m in denials
+	contains(m, "seLinuxOptions: pod and containers must not set a forbidden SELinux type, user or role")
+}
+
+# pod-security-restricted/selinux cronjob-pod-type: deny (the pod-type example as the pod template of a CronJob)
+test_pod_security_restricted__selinux__cronjob_pod_type if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/selinux: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-pod-type"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-pod-type"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"seLinuxOptions":{"type":"spc_t"}}}}}}}}
 	some m in denials
 	contains(m, "seLinuxOptions: pod and containers must not set a forbidden SELinux type, user or role")
 }
@@ -465,6 +773,48 @@ test_pod_security_restricted__proc_mount__unmasked if {
 # pod-security-restricted/proc-mount unmasked-user-namespace: deny (unlike baseline, restricted does not relax procMount for user namespaces)
 test_pod_security_restricted__proc_mount__unmasked_user_namespace if {
 	denials := {m | some m in deny; startswith(m, "pod-security-restricted/proc-mount: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"unmasked-user-namespace"},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]},"procMount":"Unmasked"}}],"hostUsers":false}}
+	some m in denials
+	contains(m, "procMount: containers must not set securityContext.procMount other than Default")
+}
+
+# pod-security-restricted/proc-mount deployment-unmasked-user-namespace: deny (the unmasked-user-namespace example as the pod template of a Deployment)
+test_pod_security_restricted__proc_mount__deployment_unmasked_user_namespace if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/proc-mount: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deployment-unmasked-user-namespace"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"deployment-unmasked-user-namespace"}},"template":{"metadata":{"labels":{"ztp.dev/example":"deployment-unmasked-user-namespace"}},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]},"procMount":"Unmasked"}}],"hostUsers":false}}}}
+	some m in denials
+	contains(m, "procMount: containers must not set securityContext.procMount other than Default")
+}
+
+# pod-security-restricted/proc-mount statefulset-unmasked-user-namespace: deny (the unmasked-user-namespace example as the pod template of a StatefulSet)
+test_pod_security_restricted__proc_mount__statefulset_unmasked_user_namespace if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/proc-mount: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-unmasked-user-namespace"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-unmasked-user-namespace"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-unmasked-user-namespace"}},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]},"procMount":"Unmasked"}}],"hostUsers":false}}}}
+	some m in denials
+	contains(m, "procMount: containers must not set securityContext.procMount other than Default")
+}
+
+# pod-security-restricted/proc-mount daemonset-unmasked-user-namespace: deny (the unmasked-user-namespace example as the pod template of a DaemonSet)
+test_pod_security_restricted__proc_mount__daemonset_unmasked_user_namespace if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/proc-mount: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset-unmasked-user-namespace"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset-unmasked-user-namespace"}},"template":{"metadata":{"labels":{"ztp.dev/example":"daemonset-unmasked-user-namespace"}},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]},"procMount":"Unmasked"}}],"hostUsers":false}}}}
+	some m in denials
+	contains(m, "procMount: containers must not set securityContext.procMount other than Default")
+}
+
+# pod-security-restricted/proc-mount replicaset-unmasked-user-namespace: deny (the unmasked-user-namespace example as the pod template of a ReplicaSet)
+test_pod_security_restricted__proc_mount__replicaset_unmasked_user_namespace if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/proc-mount: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-unmasked-user-namespace"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-unmasked-user-namespace"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-unmasked-user-namespace"}},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]},"procMount":"Unmasked"}}],"hostUsers":false}}}}
+	some m in denials
+	contains(m, "procMount: containers must not set securityContext.procMount other than Default")
+}
+
+# pod-security-restricted/proc-mount job-unmasked-user-namespace: deny (the unmasked-user-namespace example as the pod template of a Job)
+test_pod_security_restricted__proc_mount__job_unmasked_user_namespace if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/proc-mount: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-unmasked-user-namespace"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job-unmasked-user-namespace"}},"spec":{"restartPolicy":"Never","securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]},"procMount":"Unmasked"}}],"hostUsers":false}}}}
+	some m in denials
+	contains(m, "procMount: containers must not set securityContext.procMount other than Default")
+}
+
+# pod-security-restricted/proc-mount cronjob-unmasked-user-namespace: deny (the unmasked-user-namespace example as the pod template of a CronJob)
+test_pod_security_restricted__proc_mount__cronjob_unmasked_user_namespace if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/proc-mount: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-unmasked-user-namespace"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-unmasked-user-namespace"}},"spec":{"restartPolicy":"Never","securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]},"procMount":"Unmasked"}}],"hostUsers":false}}}}}}
 	some m in denials
 	contains(m, "procMount: containers must not set securityContext.procMount other than Default")
 }
@@ -514,6 +864,48 @@ test_pod_security_restricted__seccomp__windows_unconfined if {
 	count(denials) == 0
 }
 
+# pod-security-restricted/seccomp deployment-unset: deny (the unset example as the pod template of a Deployment)
+test_pod_security_restricted__seccomp__deployment_unset if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/seccomp: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deployment-unset"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"deployment-unset"}},"template":{"metadata":{"labels":{"ztp.dev/example":"deployment-unset"}},"spec":{"securityContext":{"runAsNonRoot":true},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}]}}}}
+	some m in denials
+	contains(m, "seccompProfile: pod or containers must set securityContext.seccompProfile.type to RuntimeDefault or Localhost")
+}
+
+# pod-security-restricted/seccomp statefulset-unset: deny (the unset example as the pod template of a StatefulSet)
+test_pod_security_restricted__seccomp__statefulset_unset if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/seccomp: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-unset"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-unset"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-unset"}},"spec":{"securityContext":{"runAsNonRoot":true},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}]}}}}
+	some m in denials
+	contains(m, "seccompProfile: pod or containers must set securityContext.seccompProfile.type to RuntimeDefault or Localhost")
+}
+
+# pod-security-restricted/seccomp daemonset-unset: deny (the unset example as the pod template of a DaemonSet)
+test_pod_security_restricted__seccomp__daemonset_unset if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/seccomp: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset-unset"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset-unset"}},"template":{"metadata":{"labels":{"ztp.dev/example":"daemonset-unset"}},"spec":{"securityContext":{"runAsNonRoot":true},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}]}}}}
+	some m in denials
+	contains(m, "seccompProfile: pod or containers must set securityContext.seccompProfile.type to RuntimeDefault or Localhost")
+}
+
+# pod-security-restricted/seccomp replicaset-unset: deny (the unset example as the pod template of a ReplicaSet)
+test_pod_security_restricted__seccomp__replicaset_unset if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/seccomp: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-unset"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-unset"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-unset"}},"spec":{"securityContext":{"runAsNonRoot":true},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}]}}}}
+	some m in denials
+	contains(m, "seccompProfile: pod or containers must set securityContext.seccompProfile.type to RuntimeDefault or Localhost")
+}
+
+# pod-security-restricted/seccomp job-unset: deny (the unset example as the pod template of a Job)
+test_pod_security_restricted__seccomp__job_unset if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/seccomp: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-unset"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job-unset"}},"spec":{"restartPolicy":"Never","securityContext":{"runAsNonRoot":true},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}]}}}}
+	some m in denials
+	contains(m, "seccompProfile: pod or containers must set securityContext.seccompProfile.type to RuntimeDefault or Localhost")
+}
+
+# pod-security-restricted/seccomp cronjob-unset: deny (the unset example as the pod template of a CronJob)
+test_pod_security_restricted__seccomp__cronjob_unset if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/seccomp: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-unset"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-unset"}},"spec":{"restartPolicy":"Never","securityContext":{"runAsNonRoot":true},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}]}}}}}}
+	some m in denials
+	contains(m, "seccompProfile: pod or containers must set securityContext.seccompProfile.type to RuntimeDefault or Localhost")
+}
+
 # pod-security-restricted/sysctls unset: allow
 test_pod_security_restricted__sysctls__unset if {
 	denials := {m | some m in deny; startswith(m, "pod-security-restricted/sysctls: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"unset"},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
@@ -546,6 +938,48 @@ test_pod_security_restricted__sysctls__one_unsafe if {
 	contains(m, "forbidden sysctls: pods must only set safe sysctls")
 }
 
+# pod-security-restricted/sysctls deployment-kernel-msgmax: deny (the kernel-msgmax example as the pod template of a Deployment)
+test_pod_security_restricted__sysctls__deployment_kernel_msgmax if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/sysctls: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deployment-kernel-msgmax"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"deployment-kernel-msgmax"}},"template":{"metadata":{"labels":{"ztp.dev/example":"deployment-kernel-msgmax"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"sysctls":[{"name":"kernel.msgmax","value":"1"}]}}}}}
+	some m in denials
+	contains(m, "forbidden sysctls: pods must only set safe sysctls")
+}
+
+# pod-security-restricted/sysctls statefulset-kernel-msgmax: deny (the kernel-msgmax example as the pod template of a StatefulSet)
+test_pod_security_restricted__sysctls__statefulset_kernel_msgmax if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/sysctls: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-kernel-msgmax"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-kernel-msgmax"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-kernel-msgmax"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"sysctls":[{"name":"kernel.msgmax","value":"1"}]}}}}}
+	some m in denials
+	contains(m, "forbidden sysctls: pods must only set safe sysctls")
+}
+
+# pod-security-restricted/sysctls daemonset-kernel-msgmax: deny (the kernel-msgmax example as the pod template of a DaemonSet)
+test_pod_security_restricted__sysctls__daemonset_kernel_msgmax if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/sysctls: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset-kernel-msgmax"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset-kernel-msgmax"}},"template":{"metadata":{"labels":{"ztp.dev/example":"daemonset-kernel-msgmax"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"sysctls":[{"name":"kernel.msgmax","value":"1"}]}}}}}
+	some m in denials
+	contains(m, "forbidden sysctls: pods must only set safe sysctls")
+}
+
+# pod-security-restricted/sysctls replicaset-kernel-msgmax: deny (the kernel-msgmax example as the pod template of a ReplicaSet)
+test_pod_security_restricted__sysctls__replicaset_kernel_msgmax if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/sysctls: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-kernel-msgmax"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-kernel-msgmax"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-kernel-msgmax"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"sysctls":[{"name":"kernel.msgmax","value":"1"}]}}}}}
+	some m in denials
+	contains(m, "forbidden sysctls: pods must only set safe sysctls")
+}
+
+# pod-security-restricted/sysctls job-kernel-msgmax: deny (the kernel-msgmax example as the pod template of a Job)
+test_pod_security_restricted__sysctls__job_kernel_msgmax if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/sysctls: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-kernel-msgmax"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job-kernel-msgmax"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"sysctls":[{"name":"kernel.msgmax","value":"1"}]}}}}}
+	some m in denials
+	contains(m, "forbidden sysctls: pods must only set safe sysctls")
+}
+
+# pod-security-restricted/sysctls cronjob-kernel-msgmax: deny (the kernel-msgmax example as the pod template of a CronJob)
+test_pod_security_restricted__sysctls__cronjob_kernel_msgmax if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/sysctls: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-kernel-msgmax"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-kernel-msgmax"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"sysctls":[{"name":"kernel.msgmax","value":"1"}]}}}}}}}
+	some m in denials
+	contains(m, "forbidden sysctls: pods must only set safe sysctls")
+}
+
 # pod-security-restricted/host-probes no-probes: allow
 test_pod_security_restricted__host_probes__no_probes if {
 	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-probes: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"no-probes"},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
@@ -571,6 +1005,13 @@ test_pod_security_restricted__host_probes__liveness_http if {
 	contains(m, "probe or lifecycle host: containers must not set a host in probes or lifecycle handlers")
 }
 
+# pod-security-restricted/host-probes readiness-http: deny
+test_pod_security_restricted__host_probes__readiness_http if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-probes: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"readiness-http"},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","readinessProbe":{"httpGet":{"host":"bad.host","port":8080}}}]}}
+	some m in denials
+	contains(m, "probe or lifecycle host: containers must not set a host in probes or lifecycle handlers")
+}
+
 # pod-security-restricted/host-probes readiness-tcp: deny
 test_pod_security_restricted__host_probes__readiness_tcp if {
 	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-probes: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"readiness-tcp"},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","readinessProbe":{"tcpSocket":{"host":"10.0.0.1","port":8080}}}]}}
@@ -585,9 +1026,30 @@ test_pod_security_restricted__host_probes__startup_http if {
 	contains(m, "probe or lifecycle host: containers must not set a host in probes or lifecycle handlers")
 }
 
+# pod-security-restricted/host-probes startup-tcp: deny
+test_pod_security_restricted__host_probes__startup_tcp if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-probes: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"startup-tcp"},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","startupProbe":{"tcpSocket":{"host":"127.0.0.1","port":8080}}}]}}
+	some m in denials
+	contains(m, "probe or lifecycle host: containers must not set a host in probes or lifecycle handlers")
+}
+
 # pod-security-restricted/host-probes post-start-http: deny
 test_pod_security_restricted__host_probes__post_start_http if {
 	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-probes: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"post-start-http"},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","lifecycle":{"postStart":{"httpGet":{"host":"bad.host","port":8080}}}}]}}
+	some m in denials
+	contains(m, "probe or lifecycle host: containers must not set a host in probes or lifecycle handlers")
+}
+
+# pod-security-restricted/host-probes pre-stop-http: deny
+test_pod_security_restricted__host_probes__pre_stop_http if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-probes: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"pre-stop-http"},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","lifecycle":{"preStop":{"httpGet":{"host":"bad.host","port":8080}}}}]}}
+	some m in denials
+	contains(m, "probe or lifecycle host: containers must not set a host in probes or lifecycle handlers")
+}
+
+# pod-security-restricted/host-probes post-start-tcp: deny (tcpSocket is no lifecycle handler the kubelet runs, but the API keeps it and the check reads its host)
+test_pod_security_restricted__host_probes__post_start_tcp if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-probes: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"post-start-tcp"},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","lifecycle":{"postStart":{"tcpSocket":{"host":"bad.host","port":8080}}}}]}}
 	some m in denials
 	contains(m, "probe or lifecycle host: containers must not set a host in probes or lifecycle handlers")
 }
@@ -602,6 +1064,48 @@ test_pod_security_restricted__host_probes__pre_stop_tcp if {
 # pod-security-restricted/host-probes init-liveness-tcp: deny (a sidecar (restartPolicy Always): only those init containers may have probes)
 test_pod_security_restricted__host_probes__init_liveness_tcp if {
 	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-probes: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"init-liveness-tcp"},"spec":{"initContainers":[{"name":"i","image":"registry.k8s.io/pause","restartPolicy":"Always","livenessProbe":{"tcpSocket":{"host":"bad.host","port":53}}}],"containers":[{"name":"c","image":"registry.k8s.io/pause"}]}}
+	some m in denials
+	contains(m, "probe or lifecycle host: containers must not set a host in probes or lifecycle handlers")
+}
+
+# pod-security-restricted/host-probes deployment-liveness-http: deny (the liveness-http example as the pod template of a Deployment)
+test_pod_security_restricted__host_probes__deployment_liveness_http if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-probes: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deployment-liveness-http"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"deployment-liveness-http"}},"template":{"metadata":{"labels":{"ztp.dev/example":"deployment-liveness-http"}},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","livenessProbe":{"httpGet":{"host":"bad.host","port":8080}}}]}}}}
+	some m in denials
+	contains(m, "probe or lifecycle host: containers must not set a host in probes or lifecycle handlers")
+}
+
+# pod-security-restricted/host-probes statefulset-liveness-http: deny (the liveness-http example as the pod template of a StatefulSet)
+test_pod_security_restricted__host_probes__statefulset_liveness_http if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-probes: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-liveness-http"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-liveness-http"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-liveness-http"}},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","livenessProbe":{"httpGet":{"host":"bad.host","port":8080}}}]}}}}
+	some m in denials
+	contains(m, "probe or lifecycle host: containers must not set a host in probes or lifecycle handlers")
+}
+
+# pod-security-restricted/host-probes daemonset-liveness-http: deny (the liveness-http example as the pod template of a DaemonSet)
+test_pod_security_restricted__host_probes__daemonset_liveness_http if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-probes: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset-liveness-http"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset-liveness-http"}},"template":{"metadata":{"labels":{"ztp.dev/example":"daemonset-liveness-http"}},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","livenessProbe":{"httpGet":{"host":"bad.host","port":8080}}}]}}}}
+	some m in denials
+	contains(m, "probe or lifecycle host: containers must not set a host in probes or lifecycle handlers")
+}
+
+# pod-security-restricted/host-probes replicaset-liveness-http: deny (the liveness-http example as the pod template of a ReplicaSet)
+test_pod_security_restricted__host_probes__replicaset_liveness_http if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-probes: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-liveness-http"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-liveness-http"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-liveness-http"}},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","livenessProbe":{"httpGet":{"host":"bad.host","port":8080}}}]}}}}
+	some m in denials
+	contains(m, "probe or lifecycle host: containers must not set a host in probes or lifecycle handlers")
+}
+
+# pod-security-restricted/host-probes job-liveness-http: deny (the liveness-http example as the pod template of a Job)
+test_pod_security_restricted__host_probes__job_liveness_http if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-probes: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-liveness-http"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job-liveness-http"}},"spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"registry.k8s.io/pause","livenessProbe":{"httpGet":{"host":"bad.host","port":8080}}}]}}}}
+	some m in denials
+	contains(m, "probe or lifecycle host: containers must not set a host in probes or lifecycle handlers")
+}
+
+# pod-security-restricted/host-probes cronjob-liveness-http: deny (the liveness-http example as the pod template of a CronJob)
+test_pod_security_restricted__host_probes__cronjob_liveness_http if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/host-probes: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-liveness-http"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-liveness-http"}},"spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"registry.k8s.io/pause","livenessProbe":{"httpGet":{"host":"bad.host","port":8080}}}]}}}}}}
 	some m in denials
 	contains(m, "probe or lifecycle host: containers must not set a host in probes or lifecycle handlers")
 }
@@ -644,6 +1148,48 @@ test_pod_security_restricted__allow_privilege_escalation__init_unset if {
 test_pod_security_restricted__allow_privilege_escalation__windows_unset if {
 	denials := {m | some m in deny; startswith(m, "pod-security-restricted/allow-privilege-escalation: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"windows-unset"},"spec":{"securityContext":{"runAsNonRoot":true},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{}}],"os":{"name":"windows"}}}
 	count(denials) == 0
+}
+
+# pod-security-restricted/allow-privilege-escalation deployment-unset: deny (the unset example as the pod template of a Deployment)
+test_pod_security_restricted__allow_privilege_escalation__deployment_unset if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/allow-privilege-escalation: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deployment-unset"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"deployment-unset"}},"template":{"metadata":{"labels":{"ztp.dev/example":"deployment-unset"}},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"capabilities":{"drop":["ALL"]}}}]}}}}
+	some m in denials
+	contains(m, "allowPrivilegeEscalation != false: containers must set securityContext.allowPrivilegeEscalation=false")
+}
+
+# pod-security-restricted/allow-privilege-escalation statefulset-unset: deny (the unset example as the pod template of a StatefulSet)
+test_pod_security_restricted__allow_privilege_escalation__statefulset_unset if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/allow-privilege-escalation: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-unset"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-unset"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-unset"}},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"capabilities":{"drop":["ALL"]}}}]}}}}
+	some m in denials
+	contains(m, "allowPrivilegeEscalation != false: containers must set securityContext.allowPrivilegeEscalation=false")
+}
+
+# pod-security-restricted/allow-privilege-escalation daemonset-unset: deny (the unset example as the pod template of a DaemonSet)
+test_pod_security_restricted__allow_privilege_escalation__daemonset_unset if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/allow-privilege-escalation: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset-unset"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset-unset"}},"template":{"metadata":{"labels":{"ztp.dev/example":"daemonset-unset"}},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"capabilities":{"drop":["ALL"]}}}]}}}}
+	some m in denials
+	contains(m, "allowPrivilegeEscalation != false: containers must set securityContext.allowPrivilegeEscalation=false")
+}
+
+# pod-security-restricted/allow-privilege-escalation replicaset-unset: deny (the unset example as the pod template of a ReplicaSet)
+test_pod_security_restricted__allow_privilege_escalation__replicaset_unset if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/allow-privilege-escalation: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-unset"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-unset"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-unset"}},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"capabilities":{"drop":["ALL"]}}}]}}}}
+	some m in denials
+	contains(m, "allowPrivilegeEscalation != false: containers must set securityContext.allowPrivilegeEscalation=false")
+}
+
+# pod-security-restricted/allow-privilege-escalation job-unset: deny (the unset example as the pod template of a Job)
+test_pod_security_restricted__allow_privilege_escalation__job_unset if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/allow-privilege-escalation: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-unset"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job-unset"}},"spec":{"restartPolicy":"Never","securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"capabilities":{"drop":["ALL"]}}}]}}}}
+	some m in denials
+	contains(m, "allowPrivilegeEscalation != false: containers must set securityContext.allowPrivilegeEscalation=false")
+}
+
+# pod-security-restricted/allow-privilege-escalation cronjob-unset: deny (the unset example as the pod template of a CronJob)
+test_pod_security_restricted__allow_privilege_escalation__cronjob_unset if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/allow-privilege-escalation: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-unset"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-unset"}},"spec":{"restartPolicy":"Never","securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"capabilities":{"drop":["ALL"]}}}]}}}}}}
+	some m in denials
+	contains(m, "allowPrivilegeEscalation != false: containers must set securityContext.allowPrivilegeEscalation=false")
 }
 
 # pod-security-restricted/run-as-non-root pod-level: allow
@@ -699,6 +1245,48 @@ test_pod_security_restricted__run_as_non_root__windows_unset if {
 	contains(m, "runAsNonRoot != true: pod or containers must set securityContext.runAsNonRoot=true")
 }
 
+# pod-security-restricted/run-as-non-root deployment-unset: deny (the unset example as the pod template of a Deployment)
+test_pod_security_restricted__run_as_non_root__deployment_unset if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/run-as-non-root: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deployment-unset"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"deployment-unset"}},"template":{"metadata":{"labels":{"ztp.dev/example":"deployment-unset"}},"spec":{"securityContext":{"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}]}}}}
+	some m in denials
+	contains(m, "runAsNonRoot != true: pod or containers must set securityContext.runAsNonRoot=true")
+}
+
+# pod-security-restricted/run-as-non-root statefulset-unset: deny (the unset example as the pod template of a StatefulSet)
+test_pod_security_restricted__run_as_non_root__statefulset_unset if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/run-as-non-root: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-unset"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-unset"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-unset"}},"spec":{"securityContext":{"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}]}}}}
+	some m in denials
+	contains(m, "runAsNonRoot != true: pod or containers must set securityContext.runAsNonRoot=true")
+}
+
+# pod-security-restricted/run-as-non-root daemonset-unset: deny (the unset example as the pod template of a DaemonSet)
+test_pod_security_restricted__run_as_non_root__daemonset_unset if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/run-as-non-root: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset-unset"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset-unset"}},"template":{"metadata":{"labels":{"ztp.dev/example":"daemonset-unset"}},"spec":{"securityContext":{"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}]}}}}
+	some m in denials
+	contains(m, "runAsNonRoot != true: pod or containers must set securityContext.runAsNonRoot=true")
+}
+
+# pod-security-restricted/run-as-non-root replicaset-unset: deny (the unset example as the pod template of a ReplicaSet)
+test_pod_security_restricted__run_as_non_root__replicaset_unset if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/run-as-non-root: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-unset"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-unset"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-unset"}},"spec":{"securityContext":{"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}]}}}}
+	some m in denials
+	contains(m, "runAsNonRoot != true: pod or containers must set securityContext.runAsNonRoot=true")
+}
+
+# pod-security-restricted/run-as-non-root job-unset: deny (the unset example as the pod template of a Job)
+test_pod_security_restricted__run_as_non_root__job_unset if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/run-as-non-root: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-unset"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job-unset"}},"spec":{"restartPolicy":"Never","securityContext":{"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}]}}}}
+	some m in denials
+	contains(m, "runAsNonRoot != true: pod or containers must set securityContext.runAsNonRoot=true")
+}
+
+# pod-security-restricted/run-as-non-root cronjob-unset: deny (the unset example as the pod template of a CronJob)
+test_pod_security_restricted__run_as_non_root__cronjob_unset if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/run-as-non-root: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-unset"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-unset"}},"spec":{"restartPolicy":"Never","securityContext":{"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}]}}}}}}
+	some m in denials
+	contains(m, "runAsNonRoot != true: pod or containers must set securityContext.runAsNonRoot=true")
+}
+
 # pod-security-restricted/run-as-user unset: allow
 test_pod_security_restricted__run_as_user__unset if {
 	denials := {m | some m in deny; startswith(m, "pod-security-restricted/run-as-user: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"unset"},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}]}}
@@ -729,4 +1317,46 @@ test_pod_security_restricted__run_as_user__container_zero if {
 test_pod_security_restricted__run_as_user__user_namespace if {
 	denials := {m | some m in deny; startswith(m, "pod-security-restricted/run-as-user: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"user-namespace"},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]},"runAsUser":0}}],"hostUsers":false}}
 	count(denials) == 0
+}
+
+# pod-security-restricted/run-as-user deployment-pod-zero: deny (the pod-zero example as the pod template of a Deployment)
+test_pod_security_restricted__run_as_user__deployment_pod_zero if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/run-as-user: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deployment-pod-zero"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"deployment-pod-zero"}},"template":{"metadata":{"labels":{"ztp.dev/example":"deployment-pod-zero"}},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"},"runAsUser":0},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}]}}}}
+	some m in denials
+	contains(m, "runAsUser=0: pod and containers must not set runAsUser=0")
+}
+
+# pod-security-restricted/run-as-user statefulset-pod-zero: deny (the pod-zero example as the pod template of a StatefulSet)
+test_pod_security_restricted__run_as_user__statefulset_pod_zero if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/run-as-user: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-pod-zero"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-pod-zero"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-pod-zero"}},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"},"runAsUser":0},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}]}}}}
+	some m in denials
+	contains(m, "runAsUser=0: pod and containers must not set runAsUser=0")
+}
+
+# pod-security-restricted/run-as-user daemonset-pod-zero: deny (the pod-zero example as the pod template of a DaemonSet)
+test_pod_security_restricted__run_as_user__daemonset_pod_zero if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/run-as-user: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset-pod-zero"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset-pod-zero"}},"template":{"metadata":{"labels":{"ztp.dev/example":"daemonset-pod-zero"}},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"},"runAsUser":0},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}]}}}}
+	some m in denials
+	contains(m, "runAsUser=0: pod and containers must not set runAsUser=0")
+}
+
+# pod-security-restricted/run-as-user replicaset-pod-zero: deny (the pod-zero example as the pod template of a ReplicaSet)
+test_pod_security_restricted__run_as_user__replicaset_pod_zero if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/run-as-user: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-pod-zero"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-pod-zero"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-pod-zero"}},"spec":{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"},"runAsUser":0},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}]}}}}
+	some m in denials
+	contains(m, "runAsUser=0: pod and containers must not set runAsUser=0")
+}
+
+# pod-security-restricted/run-as-user job-pod-zero: deny (the pod-zero example as the pod template of a Job)
+test_pod_security_restricted__run_as_user__job_pod_zero if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/run-as-user: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-pod-zero"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job-pod-zero"}},"spec":{"restartPolicy":"Never","securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"},"runAsUser":0},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}]}}}}
+	some m in denials
+	contains(m, "runAsUser=0: pod and containers must not set runAsUser=0")
+}
+
+# pod-security-restricted/run-as-user cronjob-pod-zero: deny (the pod-zero example as the pod template of a CronJob)
+test_pod_security_restricted__run_as_user__cronjob_pod_zero if {
+	denials := {m | some m in deny; startswith(m, "pod-security-restricted/run-as-user: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-pod-zero"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-pod-zero"}},"spec":{"restartPolicy":"Never","securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"},"runAsUser":0},"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}]}}}}}}
+	some m in denials
+	contains(m, "runAsUser=0: pod and containers must not set runAsUser=0")
 }

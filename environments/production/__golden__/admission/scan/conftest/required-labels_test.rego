@@ -13,3 +13,45 @@ test_required_labels__required_labels__missing if {
 	some m in denials
 	contains(m, "missing required label app.kubernetes.io/name")
 }
+
+# required-labels/required-labels pod-missing: deny
+test_required_labels__required_labels__pod_missing if {
+	denials := {m | some m in deny; startswith(m, "required-labels/required-labels: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"pod-missing","labels":{}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
+	some m in denials
+	contains(m, "missing required label app.kubernetes.io/name")
+}
+
+# required-labels/required-labels statefulset-missing: deny
+test_required_labels__required_labels__statefulset_missing if {
+	denials := {m | some m in deny; startswith(m, "required-labels/required-labels: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-missing"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-missing"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-missing"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}}}
+	some m in denials
+	contains(m, "missing required label app.kubernetes.io/name")
+}
+
+# required-labels/required-labels daemonset-missing: deny
+test_required_labels__required_labels__daemonset_missing if {
+	denials := {m | some m in deny; startswith(m, "required-labels/required-labels: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset-missing"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset-missing"}},"template":{"metadata":{"labels":{"ztp.dev/example":"daemonset-missing"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}}}
+	some m in denials
+	contains(m, "missing required label app.kubernetes.io/name")
+}
+
+# required-labels/required-labels replicaset-missing: deny
+test_required_labels__required_labels__replicaset_missing if {
+	denials := {m | some m in deny; startswith(m, "required-labels/required-labels: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-missing"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-missing"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-missing"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}}}
+	some m in denials
+	contains(m, "missing required label app.kubernetes.io/name")
+}
+
+# required-labels/required-labels job-missing: deny
+test_required_labels__required_labels__job_missing if {
+	denials := {m | some m in deny; startswith(m, "required-labels/required-labels: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-missing"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job-missing"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}}}
+	some m in denials
+	contains(m, "missing required label app.kubernetes.io/name")
+}
+
+# required-labels/required-labels cronjob-missing: deny
+test_required_labels__required_labels__cronjob_missing if {
+	denials := {m | some m in deny; startswith(m, "required-labels/required-labels: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-missing"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-missing"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}}}}}
+	some m in denials
+	contains(m, "missing required label app.kubernetes.io/name")
+}

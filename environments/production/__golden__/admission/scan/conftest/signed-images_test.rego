@@ -40,3 +40,45 @@ test_signed_images__trusted_registry__short_name if {
 	some m in denials
 	contains(m, "image has no trusted signer: container images must come from registry.example.com/shop/, registry.example.com/ml/, whose signatures are verified")
 }
+
+# signed-images/trusted-registry deployment-container: deny (the container example as the pod template of a Deployment)
+test_signed_images__trusted_registry__deployment_container if {
+	denials := {m | some m in deny; startswith(m, "signed-images/trusted-registry: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deployment-container"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"deployment-container"}},"template":{"metadata":{"labels":{"ztp.dev/example":"deployment-container"}},"spec":{"containers":[{"name":"app","image":"ztp-example.invalid/app@sha256:a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"}]}}}}
+	some m in denials
+	contains(m, "image has no trusted signer: container images must come from registry.example.com/shop/, registry.example.com/ml/, whose signatures are verified")
+}
+
+# signed-images/trusted-registry statefulset-container: deny (the container example as the pod template of a StatefulSet)
+test_signed_images__trusted_registry__statefulset_container if {
+	denials := {m | some m in deny; startswith(m, "signed-images/trusted-registry: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-container"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-container"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-container"}},"spec":{"containers":[{"name":"app","image":"ztp-example.invalid/app@sha256:a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"}]}}}}
+	some m in denials
+	contains(m, "image has no trusted signer: container images must come from registry.example.com/shop/, registry.example.com/ml/, whose signatures are verified")
+}
+
+# signed-images/trusted-registry daemonset-container: deny (the container example as the pod template of a DaemonSet)
+test_signed_images__trusted_registry__daemonset_container if {
+	denials := {m | some m in deny; startswith(m, "signed-images/trusted-registry: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset-container"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset-container"}},"template":{"metadata":{"labels":{"ztp.dev/example":"daemonset-container"}},"spec":{"containers":[{"name":"app","image":"ztp-example.invalid/app@sha256:a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"}]}}}}
+	some m in denials
+	contains(m, "image has no trusted signer: container images must come from registry.example.com/shop/, registry.example.com/ml/, whose signatures are verified")
+}
+
+# signed-images/trusted-registry replicaset-container: deny (the container example as the pod template of a ReplicaSet)
+test_signed_images__trusted_registry__replicaset_container if {
+	denials := {m | some m in deny; startswith(m, "signed-images/trusted-registry: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-container"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-container"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-container"}},"spec":{"containers":[{"name":"app","image":"ztp-example.invalid/app@sha256:a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"}]}}}}
+	some m in denials
+	contains(m, "image has no trusted signer: container images must come from registry.example.com/shop/, registry.example.com/ml/, whose signatures are verified")
+}
+
+# signed-images/trusted-registry job-container: deny (the container example as the pod template of a Job)
+test_signed_images__trusted_registry__job_container if {
+	denials := {m | some m in deny; startswith(m, "signed-images/trusted-registry: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-container"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job-container"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"ztp-example.invalid/app@sha256:a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"}]}}}}
+	some m in denials
+	contains(m, "image has no trusted signer: container images must come from registry.example.com/shop/, registry.example.com/ml/, whose signatures are verified")
+}
+
+# signed-images/trusted-registry cronjob-container: deny (the container example as the pod template of a CronJob)
+test_signed_images__trusted_registry__cronjob_container if {
+	denials := {m | some m in deny; startswith(m, "signed-images/trusted-registry: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-container"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-container"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"ztp-example.invalid/app@sha256:a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"}]}}}}}}
+	some m in denials
+	contains(m, "image has no trusted signer: container images must come from registry.example.com/shop/, registry.example.com/ml/, whose signatures are verified")
+}

@@ -34,3 +34,38 @@ test_allowed_registries__allowed_registries__deployment if {
 	some m in denials
 	contains(m, "image registry not allowed: container images must start with one of registry.example.com/")
 }
+
+# allowed-registries/allowed-registries statefulset-container: deny (the container example as the pod template of a StatefulSet)
+test_allowed_registries__allowed_registries__statefulset_container if {
+	denials := {m | some m in deny; startswith(m, "allowed-registries/allowed-registries: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-container"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-container"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-container"}},"spec":{"containers":[{"name":"app","image":"ztp-example.invalid/app:1.0"}]}}}}
+	some m in denials
+	contains(m, "image registry not allowed: container images must start with one of registry.example.com/")
+}
+
+# allowed-registries/allowed-registries daemonset-container: deny (the container example as the pod template of a DaemonSet)
+test_allowed_registries__allowed_registries__daemonset_container if {
+	denials := {m | some m in deny; startswith(m, "allowed-registries/allowed-registries: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset-container"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset-container"}},"template":{"metadata":{"labels":{"ztp.dev/example":"daemonset-container"}},"spec":{"containers":[{"name":"app","image":"ztp-example.invalid/app:1.0"}]}}}}
+	some m in denials
+	contains(m, "image registry not allowed: container images must start with one of registry.example.com/")
+}
+
+# allowed-registries/allowed-registries replicaset-container: deny (the container example as the pod template of a ReplicaSet)
+test_allowed_registries__allowed_registries__replicaset_container if {
+	denials := {m | some m in deny; startswith(m, "allowed-registries/allowed-registries: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-container"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-container"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-container"}},"spec":{"containers":[{"name":"app","image":"ztp-example.invalid/app:1.0"}]}}}}
+	some m in denials
+	contains(m, "image registry not allowed: container images must start with one of registry.example.com/")
+}
+
+# allowed-registries/allowed-registries job-container: deny (the container example as the pod template of a Job)
+test_allowed_registries__allowed_registries__job_container if {
+	denials := {m | some m in deny; startswith(m, "allowed-registries/allowed-registries: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-container"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job-container"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"ztp-example.invalid/app:1.0"}]}}}}
+	some m in denials
+	contains(m, "image registry not allowed: container images must start with one of registry.example.com/")
+}
+
+# allowed-registries/allowed-registries cronjob-container: deny (the container example as the pod template of a CronJob)
+test_allowed_registries__allowed_registries__cronjob_container if {
+	denials := {m | some m in deny; startswith(m, "allowed-registries/allowed-registries: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-container"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-container"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"ztp-example.invalid/app:1.0"}]}}}}}}
+	some m in denials
+	contains(m, "image registry not allowed: container images must start with one of registry.example.com/")
+}

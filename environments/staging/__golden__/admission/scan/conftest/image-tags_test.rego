@@ -47,6 +47,41 @@ test_image_tags__image_tag_required__cronjob_untagged if {
 	contains(m, "image tag required: container images must name a tag or digest")
 }
 
+# image-tags/image-tag-required deployment-untagged: deny (the untagged example as the pod template of a Deployment)
+test_image_tags__image_tag_required__deployment_untagged if {
+	denials := {m | some m in deny; startswith(m, "image-tags/image-tag-required: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deployment-untagged"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"deployment-untagged"}},"template":{"metadata":{"labels":{"ztp.dev/example":"deployment-untagged"}},"spec":{"containers":[{"name":"app","image":"registry.example.com/app"}]}}}}
+	some m in denials
+	contains(m, "image tag required: container images must name a tag or digest")
+}
+
+# image-tags/image-tag-required statefulset-untagged: deny (the untagged example as the pod template of a StatefulSet)
+test_image_tags__image_tag_required__statefulset_untagged if {
+	denials := {m | some m in deny; startswith(m, "image-tags/image-tag-required: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-untagged"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-untagged"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-untagged"}},"spec":{"containers":[{"name":"app","image":"registry.example.com/app"}]}}}}
+	some m in denials
+	contains(m, "image tag required: container images must name a tag or digest")
+}
+
+# image-tags/image-tag-required daemonset-untagged: deny (the untagged example as the pod template of a DaemonSet)
+test_image_tags__image_tag_required__daemonset_untagged if {
+	denials := {m | some m in deny; startswith(m, "image-tags/image-tag-required: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset-untagged"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset-untagged"}},"template":{"metadata":{"labels":{"ztp.dev/example":"daemonset-untagged"}},"spec":{"containers":[{"name":"app","image":"registry.example.com/app"}]}}}}
+	some m in denials
+	contains(m, "image tag required: container images must name a tag or digest")
+}
+
+# image-tags/image-tag-required replicaset-untagged: deny (the untagged example as the pod template of a ReplicaSet)
+test_image_tags__image_tag_required__replicaset_untagged if {
+	denials := {m | some m in deny; startswith(m, "image-tags/image-tag-required: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-untagged"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-untagged"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-untagged"}},"spec":{"containers":[{"name":"app","image":"registry.example.com/app"}]}}}}
+	some m in denials
+	contains(m, "image tag required: container images must name a tag or digest")
+}
+
+# image-tags/image-tag-required job-untagged: deny (the untagged example as the pod template of a Job)
+test_image_tags__image_tag_required__job_untagged if {
+	denials := {m | some m in deny; startswith(m, "image-tags/image-tag-required: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-untagged"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job-untagged"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.example.com/app"}]}}}}
+	some m in denials
+	contains(m, "image tag required: container images must name a tag or digest")
+}
+
 # image-tags/disallowed-tags other-tag: allow
 test_image_tags__disallowed_tags__other_tag if {
 	denials := {m | some m in deny; startswith(m, "image-tags/disallowed-tags: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"other-tag"},"spec":{"containers":[{"name":"app","image":"registry.example.com/app:1.0"}]}}
@@ -69,6 +104,48 @@ test_image_tags__disallowed_tags__disallowed if {
 # image-tags/disallowed-tags ephemeral: deny
 test_image_tags__disallowed_tags__ephemeral if {
 	denials := {m | some m in deny; startswith(m, "image-tags/disallowed-tags: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"ephemeral"},"spec":{"containers":[{"name":"app","image":"busybox:1.36"}],"ephemeralContainers":[{"name":"debug","image":"busybox:latest"}]}}
+	some m in denials
+	contains(m, "disallowed image tag: container images must not use the tags latest")
+}
+
+# image-tags/disallowed-tags deployment-disallowed: deny (the disallowed example as the pod template of a Deployment)
+test_image_tags__disallowed_tags__deployment_disallowed if {
+	denials := {m | some m in deny; startswith(m, "image-tags/disallowed-tags: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deployment-disallowed"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"deployment-disallowed"}},"template":{"metadata":{"labels":{"ztp.dev/example":"deployment-disallowed"}},"spec":{"containers":[{"name":"app","image":"registry.example.com/app:latest"}]}}}}
+	some m in denials
+	contains(m, "disallowed image tag: container images must not use the tags latest")
+}
+
+# image-tags/disallowed-tags statefulset-disallowed: deny (the disallowed example as the pod template of a StatefulSet)
+test_image_tags__disallowed_tags__statefulset_disallowed if {
+	denials := {m | some m in deny; startswith(m, "image-tags/disallowed-tags: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-disallowed"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-disallowed"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-disallowed"}},"spec":{"containers":[{"name":"app","image":"registry.example.com/app:latest"}]}}}}
+	some m in denials
+	contains(m, "disallowed image tag: container images must not use the tags latest")
+}
+
+# image-tags/disallowed-tags daemonset-disallowed: deny (the disallowed example as the pod template of a DaemonSet)
+test_image_tags__disallowed_tags__daemonset_disallowed if {
+	denials := {m | some m in deny; startswith(m, "image-tags/disallowed-tags: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset-disallowed"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset-disallowed"}},"template":{"metadata":{"labels":{"ztp.dev/example":"daemonset-disallowed"}},"spec":{"containers":[{"name":"app","image":"registry.example.com/app:latest"}]}}}}
+	some m in denials
+	contains(m, "disallowed image tag: container images must not use the tags latest")
+}
+
+# image-tags/disallowed-tags replicaset-disallowed: deny (the disallowed example as the pod template of a ReplicaSet)
+test_image_tags__disallowed_tags__replicaset_disallowed if {
+	denials := {m | some m in deny; startswith(m, "image-tags/disallowed-tags: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-disallowed"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-disallowed"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-disallowed"}},"spec":{"containers":[{"name":"app","image":"registry.example.com/app:latest"}]}}}}
+	some m in denials
+	contains(m, "disallowed image tag: container images must not use the tags latest")
+}
+
+# image-tags/disallowed-tags job-disallowed: deny (the disallowed example as the pod template of a Job)
+test_image_tags__disallowed_tags__job_disallowed if {
+	denials := {m | some m in deny; startswith(m, "image-tags/disallowed-tags: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-disallowed"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job-disallowed"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.example.com/app:latest"}]}}}}
+	some m in denials
+	contains(m, "disallowed image tag: container images must not use the tags latest")
+}
+
+# image-tags/disallowed-tags cronjob-disallowed: deny (the disallowed example as the pod template of a CronJob)
+test_image_tags__disallowed_tags__cronjob_disallowed if {
+	denials := {m | some m in deny; startswith(m, "image-tags/disallowed-tags: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-disallowed"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-disallowed"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.example.com/app:latest"}]}}}}}}
 	some m in denials
 	contains(m, "disallowed image tag: container images must not use the tags latest")
 }

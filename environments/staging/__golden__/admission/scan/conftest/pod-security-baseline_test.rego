@@ -41,6 +41,41 @@ test_pod_security_baseline__host_process__deployment_true if {
 	contains(m, "hostProcess: pod and containers must not set securityContext.windowsOptions.hostProcess=true")
 }
 
+# pod-security-baseline/host-process statefulset-pod-true: deny (the pod-true example as the pod template of a StatefulSet)
+test_pod_security_baseline__host_process__statefulset_pod_true if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-process: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-pod-true"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-pod-true"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-pod-true"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"os":{"name":"windows"},"hostNetwork":true,"securityContext":{"windowsOptions":{"hostProcess":true}}}}}}
+	some m in denials
+	contains(m, "hostProcess: pod and containers must not set securityContext.windowsOptions.hostProcess=true")
+}
+
+# pod-security-baseline/host-process daemonset-pod-true: deny (the pod-true example as the pod template of a DaemonSet)
+test_pod_security_baseline__host_process__daemonset_pod_true if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-process: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset-pod-true"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset-pod-true"}},"template":{"metadata":{"labels":{"ztp.dev/example":"daemonset-pod-true"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"os":{"name":"windows"},"hostNetwork":true,"securityContext":{"windowsOptions":{"hostProcess":true}}}}}}
+	some m in denials
+	contains(m, "hostProcess: pod and containers must not set securityContext.windowsOptions.hostProcess=true")
+}
+
+# pod-security-baseline/host-process replicaset-pod-true: deny (the pod-true example as the pod template of a ReplicaSet)
+test_pod_security_baseline__host_process__replicaset_pod_true if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-process: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-pod-true"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-pod-true"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-pod-true"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"os":{"name":"windows"},"hostNetwork":true,"securityContext":{"windowsOptions":{"hostProcess":true}}}}}}
+	some m in denials
+	contains(m, "hostProcess: pod and containers must not set securityContext.windowsOptions.hostProcess=true")
+}
+
+# pod-security-baseline/host-process job-pod-true: deny (the pod-true example as the pod template of a Job)
+test_pod_security_baseline__host_process__job_pod_true if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-process: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-pod-true"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job-pod-true"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.k8s.io/pause"}],"os":{"name":"windows"},"hostNetwork":true,"securityContext":{"windowsOptions":{"hostProcess":true}}}}}}
+	some m in denials
+	contains(m, "hostProcess: pod and containers must not set securityContext.windowsOptions.hostProcess=true")
+}
+
+# pod-security-baseline/host-process cronjob-pod-true: deny (the pod-true example as the pod template of a CronJob)
+test_pod_security_baseline__host_process__cronjob_pod_true if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-process: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-pod-true"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-pod-true"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.k8s.io/pause"}],"os":{"name":"windows"},"hostNetwork":true,"securityContext":{"windowsOptions":{"hostProcess":true}}}}}}}}
+	some m in denials
+	contains(m, "hostProcess: pod and containers must not set securityContext.windowsOptions.hostProcess=true")
+}
+
 # pod-security-baseline/host-namespaces unset: allow
 test_pod_security_baseline__host_namespaces__unset if {
 	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-namespaces: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"unset"},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
@@ -87,6 +122,41 @@ test_pod_security_baseline__host_namespaces__statefulset_unset if {
 	count(denials) == 0
 }
 
+# pod-security-baseline/host-namespaces deployment-host-network: deny (the host-network example as the pod template of a Deployment)
+test_pod_security_baseline__host_namespaces__deployment_host_network if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-namespaces: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deployment-host-network"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"deployment-host-network"}},"template":{"metadata":{"labels":{"ztp.dev/example":"deployment-host-network"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"hostNetwork":true}}}}
+	some m in denials
+	contains(m, "host namespaces: pods must not set hostNetwork, hostPID or hostIPC to true")
+}
+
+# pod-security-baseline/host-namespaces statefulset-host-network: deny (the host-network example as the pod template of a StatefulSet)
+test_pod_security_baseline__host_namespaces__statefulset_host_network if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-namespaces: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-host-network"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-host-network"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-host-network"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"hostNetwork":true}}}}
+	some m in denials
+	contains(m, "host namespaces: pods must not set hostNetwork, hostPID or hostIPC to true")
+}
+
+# pod-security-baseline/host-namespaces daemonset-host-network: deny (the host-network example as the pod template of a DaemonSet)
+test_pod_security_baseline__host_namespaces__daemonset_host_network if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-namespaces: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset-host-network"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset-host-network"}},"template":{"metadata":{"labels":{"ztp.dev/example":"daemonset-host-network"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"hostNetwork":true}}}}
+	some m in denials
+	contains(m, "host namespaces: pods must not set hostNetwork, hostPID or hostIPC to true")
+}
+
+# pod-security-baseline/host-namespaces replicaset-host-network: deny (the host-network example as the pod template of a ReplicaSet)
+test_pod_security_baseline__host_namespaces__replicaset_host_network if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-namespaces: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-host-network"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-host-network"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-host-network"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"hostNetwork":true}}}}
+	some m in denials
+	contains(m, "host namespaces: pods must not set hostNetwork, hostPID or hostIPC to true")
+}
+
+# pod-security-baseline/host-namespaces job-host-network: deny (the host-network example as the pod template of a Job)
+test_pod_security_baseline__host_namespaces__job_host_network if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-namespaces: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-host-network"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job-host-network"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.k8s.io/pause"}],"hostNetwork":true}}}}
+	some m in denials
+	contains(m, "host namespaces: pods must not set hostNetwork, hostPID or hostIPC to true")
+}
+
 # pod-security-baseline/privileged unset: allow
 test_pod_security_baseline__privileged__unset if {
 	denials := {m | some m in deny; startswith(m, "pod-security-baseline/privileged: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"unset"},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
@@ -130,6 +200,34 @@ test_pod_security_baseline__privileged__daemonset if {
 # pod-security-baseline/privileged job: deny
 test_pod_security_baseline__privileged__job if {
 	denials := {m | some m in deny; startswith(m, "pod-security-baseline/privileged: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job"}},"spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"privileged":true}}]}}}}
+	some m in denials
+	contains(m, "privileged: containers must not set securityContext.privileged=true")
+}
+
+# pod-security-baseline/privileged deployment-container: deny (the container example as the pod template of a Deployment)
+test_pod_security_baseline__privileged__deployment_container if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/privileged: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deployment-container"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"deployment-container"}},"template":{"metadata":{"labels":{"ztp.dev/example":"deployment-container"}},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"privileged":true}}]}}}}
+	some m in denials
+	contains(m, "privileged: containers must not set securityContext.privileged=true")
+}
+
+# pod-security-baseline/privileged statefulset-container: deny (the container example as the pod template of a StatefulSet)
+test_pod_security_baseline__privileged__statefulset_container if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/privileged: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-container"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-container"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-container"}},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"privileged":true}}]}}}}
+	some m in denials
+	contains(m, "privileged: containers must not set securityContext.privileged=true")
+}
+
+# pod-security-baseline/privileged replicaset-container: deny (the container example as the pod template of a ReplicaSet)
+test_pod_security_baseline__privileged__replicaset_container if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/privileged: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-container"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-container"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-container"}},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"privileged":true}}]}}}}
+	some m in denials
+	contains(m, "privileged: containers must not set securityContext.privileged=true")
+}
+
+# pod-security-baseline/privileged cronjob-container: deny (the container example as the pod template of a CronJob)
+test_pod_security_baseline__privileged__cronjob_container if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/privileged: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-container"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-container"}},"spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"privileged":true}}]}}}}}}
 	some m in denials
 	contains(m, "privileged: containers must not set securityContext.privileged=true")
 }
@@ -186,6 +284,48 @@ test_pod_security_baseline__capabilities__init_container if {
 	contains(m, "non-default capabilities: containers must not add capabilities beyond the default set")
 }
 
+# pod-security-baseline/capabilities deployment-net-raw: deny (the net-raw example as the pod template of a Deployment)
+test_pod_security_baseline__capabilities__deployment_net_raw if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/capabilities: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deployment-net-raw"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"deployment-net-raw"}},"template":{"metadata":{"labels":{"ztp.dev/example":"deployment-net-raw"}},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"capabilities":{"add":["NET_RAW"]}}}]}}}}
+	some m in denials
+	contains(m, "non-default capabilities: containers must not add capabilities beyond the default set")
+}
+
+# pod-security-baseline/capabilities statefulset-net-raw: deny (the net-raw example as the pod template of a StatefulSet)
+test_pod_security_baseline__capabilities__statefulset_net_raw if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/capabilities: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-net-raw"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-net-raw"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-net-raw"}},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"capabilities":{"add":["NET_RAW"]}}}]}}}}
+	some m in denials
+	contains(m, "non-default capabilities: containers must not add capabilities beyond the default set")
+}
+
+# pod-security-baseline/capabilities daemonset-net-raw: deny (the net-raw example as the pod template of a DaemonSet)
+test_pod_security_baseline__capabilities__daemonset_net_raw if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/capabilities: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset-net-raw"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset-net-raw"}},"template":{"metadata":{"labels":{"ztp.dev/example":"daemonset-net-raw"}},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"capabilities":{"add":["NET_RAW"]}}}]}}}}
+	some m in denials
+	contains(m, "non-default capabilities: containers must not add capabilities beyond the default set")
+}
+
+# pod-security-baseline/capabilities replicaset-net-raw: deny (the net-raw example as the pod template of a ReplicaSet)
+test_pod_security_baseline__capabilities__replicaset_net_raw if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/capabilities: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-net-raw"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-net-raw"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-net-raw"}},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"capabilities":{"add":["NET_RAW"]}}}]}}}}
+	some m in denials
+	contains(m, "non-default capabilities: containers must not add capabilities beyond the default set")
+}
+
+# pod-security-baseline/capabilities job-net-raw: deny (the net-raw example as the pod template of a Job)
+test_pod_security_baseline__capabilities__job_net_raw if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/capabilities: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-net-raw"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job-net-raw"}},"spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"capabilities":{"add":["NET_RAW"]}}}]}}}}
+	some m in denials
+	contains(m, "non-default capabilities: containers must not add capabilities beyond the default set")
+}
+
+# pod-security-baseline/capabilities cronjob-net-raw: deny (the net-raw example as the pod template of a CronJob)
+test_pod_security_baseline__capabilities__cronjob_net_raw if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/capabilities: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-net-raw"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-net-raw"}},"spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"capabilities":{"add":["NET_RAW"]}}}]}}}}}}
+	some m in denials
+	contains(m, "non-default capabilities: containers must not add capabilities beyond the default set")
+}
+
 # pod-security-baseline/host-path-volumes no-volumes: allow
 test_pod_security_baseline__host_path_volumes__no_volumes if {
 	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-path-volumes: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"no-volumes"},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
@@ -208,6 +348,48 @@ test_pod_security_baseline__host_path_volumes__host_path if {
 # pod-security-baseline/host-path-volumes second-volume: deny
 test_pod_security_baseline__host_path_volumes__second_volume if {
 	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-path-volumes: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"second-volume"},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"volumes":[{"name":"scratch","emptyDir":{}},{"name":"host","hostPath":{"path":"/"}}]}}
+	some m in denials
+	contains(m, "hostPath volumes: pods must not use hostPath volumes")
+}
+
+# pod-security-baseline/host-path-volumes deployment-host-path: deny (the host-path example as the pod template of a Deployment)
+test_pod_security_baseline__host_path_volumes__deployment_host_path if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-path-volumes: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deployment-host-path"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"deployment-host-path"}},"template":{"metadata":{"labels":{"ztp.dev/example":"deployment-host-path"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"volumes":[{"name":"host","hostPath":{"path":"/var/run"}}]}}}}
+	some m in denials
+	contains(m, "hostPath volumes: pods must not use hostPath volumes")
+}
+
+# pod-security-baseline/host-path-volumes statefulset-host-path: deny (the host-path example as the pod template of a StatefulSet)
+test_pod_security_baseline__host_path_volumes__statefulset_host_path if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-path-volumes: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-host-path"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-host-path"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-host-path"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"volumes":[{"name":"host","hostPath":{"path":"/var/run"}}]}}}}
+	some m in denials
+	contains(m, "hostPath volumes: pods must not use hostPath volumes")
+}
+
+# pod-security-baseline/host-path-volumes daemonset-host-path: deny (the host-path example as the pod template of a DaemonSet)
+test_pod_security_baseline__host_path_volumes__daemonset_host_path if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-path-volumes: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset-host-path"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset-host-path"}},"template":{"metadata":{"labels":{"ztp.dev/example":"daemonset-host-path"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"volumes":[{"name":"host","hostPath":{"path":"/var/run"}}]}}}}
+	some m in denials
+	contains(m, "hostPath volumes: pods must not use hostPath volumes")
+}
+
+# pod-security-baseline/host-path-volumes replicaset-host-path: deny (the host-path example as the pod template of a ReplicaSet)
+test_pod_security_baseline__host_path_volumes__replicaset_host_path if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-path-volumes: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-host-path"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-host-path"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-host-path"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"volumes":[{"name":"host","hostPath":{"path":"/var/run"}}]}}}}
+	some m in denials
+	contains(m, "hostPath volumes: pods must not use hostPath volumes")
+}
+
+# pod-security-baseline/host-path-volumes job-host-path: deny (the host-path example as the pod template of a Job)
+test_pod_security_baseline__host_path_volumes__job_host_path if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-path-volumes: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-host-path"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job-host-path"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.k8s.io/pause"}],"volumes":[{"name":"host","hostPath":{"path":"/var/run"}}]}}}}
+	some m in denials
+	contains(m, "hostPath volumes: pods must not use hostPath volumes")
+}
+
+# pod-security-baseline/host-path-volumes cronjob-host-path: deny (the host-path example as the pod template of a CronJob)
+test_pod_security_baseline__host_path_volumes__cronjob_host_path if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-path-volumes: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-host-path"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-host-path"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.k8s.io/pause"}],"volumes":[{"name":"host","hostPath":{"path":"/var/run"}}]}}}}}}
 	some m in denials
 	contains(m, "hostPath volumes: pods must not use hostPath volumes")
 }
@@ -247,6 +429,48 @@ test_pod_security_baseline__host_ports__second_port if {
 # pod-security-baseline/host-ports init-container: deny
 test_pod_security_baseline__host_ports__init_container if {
 	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-ports: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"init-container"},"spec":{"initContainers":[{"name":"i","image":"registry.k8s.io/pause","ports":[{"containerPort":53,"hostPort":53}]}],"containers":[{"name":"c","image":"registry.k8s.io/pause"}]}}
+	some m in denials
+	contains(m, "hostPort: containers must not use hostPorts")
+}
+
+# pod-security-baseline/host-ports deployment-host-port: deny (the host-port example as the pod template of a Deployment)
+test_pod_security_baseline__host_ports__deployment_host_port if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-ports: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deployment-host-port"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"deployment-host-port"}},"template":{"metadata":{"labels":{"ztp.dev/example":"deployment-host-port"}},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","ports":[{"containerPort":8080,"hostPort":8080}]}]}}}}
+	some m in denials
+	contains(m, "hostPort: containers must not use hostPorts")
+}
+
+# pod-security-baseline/host-ports statefulset-host-port: deny (the host-port example as the pod template of a StatefulSet)
+test_pod_security_baseline__host_ports__statefulset_host_port if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-ports: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-host-port"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-host-port"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-host-port"}},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","ports":[{"containerPort":8080,"hostPort":8080}]}]}}}}
+	some m in denials
+	contains(m, "hostPort: containers must not use hostPorts")
+}
+
+# pod-security-baseline/host-ports daemonset-host-port: deny (the host-port example as the pod template of a DaemonSet)
+test_pod_security_baseline__host_ports__daemonset_host_port if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-ports: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset-host-port"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset-host-port"}},"template":{"metadata":{"labels":{"ztp.dev/example":"daemonset-host-port"}},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","ports":[{"containerPort":8080,"hostPort":8080}]}]}}}}
+	some m in denials
+	contains(m, "hostPort: containers must not use hostPorts")
+}
+
+# pod-security-baseline/host-ports replicaset-host-port: deny (the host-port example as the pod template of a ReplicaSet)
+test_pod_security_baseline__host_ports__replicaset_host_port if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-ports: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-host-port"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-host-port"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-host-port"}},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","ports":[{"containerPort":8080,"hostPort":8080}]}]}}}}
+	some m in denials
+	contains(m, "hostPort: containers must not use hostPorts")
+}
+
+# pod-security-baseline/host-ports job-host-port: deny (the host-port example as the pod template of a Job)
+test_pod_security_baseline__host_ports__job_host_port if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-ports: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-host-port"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job-host-port"}},"spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"registry.k8s.io/pause","ports":[{"containerPort":8080,"hostPort":8080}]}]}}}}
+	some m in denials
+	contains(m, "hostPort: containers must not use hostPorts")
+}
+
+# pod-security-baseline/host-ports cronjob-host-port: deny (the host-port example as the pod template of a CronJob)
+test_pod_security_baseline__host_ports__cronjob_host_port if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-ports: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-host-port"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-host-port"}},"spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"registry.k8s.io/pause","ports":[{"containerPort":8080,"hostPort":8080}]}]}}}}}}
 	some m in denials
 	contains(m, "hostPort: containers must not use hostPorts")
 }
@@ -328,6 +552,41 @@ test_pod_security_baseline__apparmor__deployment_annotation if {
 	contains(m, "forbidden AppArmor profile: the AppArmor profile must be RuntimeDefault or Localhost")
 }
 
+# pod-security-baseline/apparmor statefulset-pod-unconfined: deny (the pod-unconfined example as the pod template of a StatefulSet)
+test_pod_security_baseline__apparmor__statefulset_pod_unconfined if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/apparmor: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-pod-unconfined"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-pod-unconfined"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-pod-unconfined"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"appArmorProfile":{"type":"Unconfined"}}}}}}
+	some m in denials
+	contains(m, "forbidden AppArmor profile: the AppArmor profile must be RuntimeDefault or Localhost")
+}
+
+# pod-security-baseline/apparmor daemonset-pod-unconfined: deny (the pod-unconfined example as the pod template of a DaemonSet)
+test_pod_security_baseline__apparmor__daemonset_pod_unconfined if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/apparmor: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset-pod-unconfined"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset-pod-unconfined"}},"template":{"metadata":{"labels":{"ztp.dev/example":"daemonset-pod-unconfined"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"appArmorProfile":{"type":"Unconfined"}}}}}}
+	some m in denials
+	contains(m, "forbidden AppArmor profile: the AppArmor profile must be RuntimeDefault or Localhost")
+}
+
+# pod-security-baseline/apparmor replicaset-pod-unconfined: deny (the pod-unconfined example as the pod template of a ReplicaSet)
+test_pod_security_baseline__apparmor__replicaset_pod_unconfined if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/apparmor: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-pod-unconfined"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-pod-unconfined"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-pod-unconfined"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"appArmorProfile":{"type":"Unconfined"}}}}}}
+	some m in denials
+	contains(m, "forbidden AppArmor profile: the AppArmor profile must be RuntimeDefault or Localhost")
+}
+
+# pod-security-baseline/apparmor job-pod-unconfined: deny (the pod-unconfined example as the pod template of a Job)
+test_pod_security_baseline__apparmor__job_pod_unconfined if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/apparmor: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-pod-unconfined"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job-pod-unconfined"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"appArmorProfile":{"type":"Unconfined"}}}}}}
+	some m in denials
+	contains(m, "forbidden AppArmor profile: the AppArmor profile must be RuntimeDefault or Localhost")
+}
+
+# pod-security-baseline/apparmor cronjob-pod-unconfined: deny (the pod-unconfined example as the pod template of a CronJob)
+test_pod_security_baseline__apparmor__cronjob_pod_unconfined if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/apparmor: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-pod-unconfined"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-pod-unconfined"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"appArmorProfile":{"type":"Unconfined"}}}}}}}}
+	some m in denials
+	contains(m, "forbidden AppArmor profile: the AppArmor profile must be RuntimeDefault or Localhost")
+}
+
 # pod-security-baseline/selinux unset: allow
 test_pod_security_baseline__selinux__unset if {
 	denials := {m | some m in deny; startswith(m, "pod-security-baseline/selinux: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"unset"},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
@@ -379,6 +638,13 @@ test_pod_security_baseline__selinux__pod_user if {
 	contains(m, "seLinuxOptions: pod and containers must not set a forbidden SELinux type, user or role")
 }
 
+# pod-security-baseline/selinux pod-role: deny (upstream fail fixture selinuxoptions4: a role on the pod alone)
+test_pod_security_baseline__selinux__pod_role if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/selinux: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"pod-role"},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"seLinuxOptions":{"role":"sysadm_r"}}}}
+	some m in denials
+	contains(m, "seLinuxOptions: pod and containers must not set a forbidden SELinux type, user or role")
+}
+
 # pod-security-baseline/selinux container-role: deny
 test_pod_security_baseline__selinux__container_role if {
 	denials := {m | some m in deny; startswith(m, "pod-security-baseline/selinux: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"container-role"},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"seLinuxOptions":{"role":"sysadm_r"}}}]}}
@@ -389,6 +655,48 @@ test_pod_security_baseline__selinux__container_role if {
 # pod-security-baseline/selinux init-user: deny
 test_pod_security_baseline__selinux__init_user if {
 	denials := {m | some m in deny; startswith(m, "pod-security-baseline/selinux: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"init-user"},"spec":{"initContainers":[{"name":"i","image":"registry.k8s.io/pause","securityContext":{"seLinuxOptions":{"user":"sysadm_u"}}}],"containers":[{"name":"c","image":"registry.k8s.io/pause"}]}}
+	some m in denials
+	contains(m, "seLinuxOptions: pod and containers must not set a forbidden SELinux type, user or role")
+}
+
+# pod-security-baseline/selinux deployment-pod-type: deny (the pod-type example as the pod template of a Deployment)
+test_pod_security_baseline__selinux__deployment_pod_type if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/selinux: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deployment-pod-type"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"deployment-pod-type"}},"template":{"metadata":{"labels":{"ztp.dev/example":"deployment-pod-type"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"seLinuxOptions":{"type":"spc_t"}}}}}}
+	some m in denials
+	contains(m, "seLinuxOptions: pod and containers must not set a forbidden SELinux type, user or role")
+}
+
+# pod-security-baseline/selinux statefulset-pod-type: deny (the pod-type example as the pod template of a StatefulSet)
+test_pod_security_baseline__selinux__statefulset_pod_type if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/selinux: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-pod-type"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-pod-type"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-pod-type"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"seLinuxOptions":{"type":"spc_t"}}}}}}
+	some m in denials
+	contains(m, "seLinuxOptions: pod and containers must not set a forbidden SELinux type, user or role")
+}
+
+# pod-security-baseline/selinux daemonset-pod-type: deny (the pod-type example as the pod template of a DaemonSet)
+test_pod_security_baseline__selinux__daemonset_pod_type if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/selinux: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset-pod-type"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset-pod-type"}},"template":{"metadata":{"labels":{"ztp.dev/example":"daemonset-pod-type"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"seLinuxOptions":{"type":"spc_t"}}}}}}
+	some m in denials
+	contains(m, "seLinuxOptions: pod and containers must not set a forbidden SELinux type, user or role")
+}
+
+# pod-security-baseline/selinux replicaset-pod-type: deny (the pod-type example as the pod template of a ReplicaSet)
+test_pod_security_baseline__selinux__replicaset_pod_type if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/selinux: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-pod-type"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-pod-type"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-pod-type"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"seLinuxOptions":{"type":"spc_t"}}}}}}
+	some m in denials
+	contains(m, "seLinuxOptions: pod and containers must not set a forbidden SELinux type, user or role")
+}
+
+# pod-security-baseline/selinux job-pod-type: deny (the pod-type example as the pod template of a Job)
+test_pod_security_baseline__selinux__job_pod_type if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/selinux: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-pod-type"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job-pod-type"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"seLinuxOptions":{"type":"spc_t"}}}}}}
+	some m in denials
+	contains(m, "seLinuxOptions: pod and containers must not set a forbidden SELinux type, user or role")
+}
+
+# pod-security-baseline/selinux cronjob-pod-type: deny (the pod-type example as the pod template of a CronJob)
+test_pod_security_baseline__selinux__cronjob_pod_type if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/selinux: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-pod-type"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-pod-type"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"seLinuxOptions":{"type":"spc_t"}}}}}}}}
 	some m in denials
 	contains(m, "seLinuxOptions: pod and containers must not set a forbidden SELinux type, user or role")
 }
@@ -432,6 +740,48 @@ test_pod_security_baseline__proc_mount__ephemeral if {
 	contains(m, "procMount: containers must not set securityContext.procMount other than Default unless hostUsers is false")
 }
 
+# pod-security-baseline/proc-mount deployment-unmasked: deny (the unmasked example as the pod template of a Deployment; as invalid on a cluster as that pod: the apiserver refuses procMount Unmasked unless hostUsers is false, which is exactly when baseline allows it: every pod this rule denies is an invalid object (upstream marks these fixtures failRequiresError))
+test_pod_security_baseline__proc_mount__deployment_unmasked if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/proc-mount: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deployment-unmasked"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"deployment-unmasked"}},"template":{"metadata":{"labels":{"ztp.dev/example":"deployment-unmasked"}},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"procMount":"Unmasked"}}]}}}}
+	some m in denials
+	contains(m, "procMount: containers must not set securityContext.procMount other than Default unless hostUsers is false")
+}
+
+# pod-security-baseline/proc-mount statefulset-unmasked: deny (the unmasked example as the pod template of a StatefulSet; as invalid on a cluster as that pod: the apiserver refuses procMount Unmasked unless hostUsers is false, which is exactly when baseline allows it: every pod this rule denies is an invalid object (upstream marks these fixtures failRequiresError))
+test_pod_security_baseline__proc_mount__statefulset_unmasked if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/proc-mount: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-unmasked"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-unmasked"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-unmasked"}},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"procMount":"Unmasked"}}]}}}}
+	some m in denials
+	contains(m, "procMount: containers must not set securityContext.procMount other than Default unless hostUsers is false")
+}
+
+# pod-security-baseline/proc-mount daemonset-unmasked: deny (the unmasked example as the pod template of a DaemonSet; as invalid on a cluster as that pod: the apiserver refuses procMount Unmasked unless hostUsers is false, which is exactly when baseline allows it: every pod this rule denies is an invalid object (upstream marks these fixtures failRequiresError))
+test_pod_security_baseline__proc_mount__daemonset_unmasked if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/proc-mount: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset-unmasked"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset-unmasked"}},"template":{"metadata":{"labels":{"ztp.dev/example":"daemonset-unmasked"}},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"procMount":"Unmasked"}}]}}}}
+	some m in denials
+	contains(m, "procMount: containers must not set securityContext.procMount other than Default unless hostUsers is false")
+}
+
+# pod-security-baseline/proc-mount replicaset-unmasked: deny (the unmasked example as the pod template of a ReplicaSet; as invalid on a cluster as that pod: the apiserver refuses procMount Unmasked unless hostUsers is false, which is exactly when baseline allows it: every pod this rule denies is an invalid object (upstream marks these fixtures failRequiresError))
+test_pod_security_baseline__proc_mount__replicaset_unmasked if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/proc-mount: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-unmasked"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-unmasked"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-unmasked"}},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"procMount":"Unmasked"}}]}}}}
+	some m in denials
+	contains(m, "procMount: containers must not set securityContext.procMount other than Default unless hostUsers is false")
+}
+
+# pod-security-baseline/proc-mount job-unmasked: deny (the unmasked example as the pod template of a Job; as invalid on a cluster as that pod: the apiserver refuses procMount Unmasked unless hostUsers is false, which is exactly when baseline allows it: every pod this rule denies is an invalid object (upstream marks these fixtures failRequiresError))
+test_pod_security_baseline__proc_mount__job_unmasked if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/proc-mount: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-unmasked"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job-unmasked"}},"spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"procMount":"Unmasked"}}]}}}}
+	some m in denials
+	contains(m, "procMount: containers must not set securityContext.procMount other than Default unless hostUsers is false")
+}
+
+# pod-security-baseline/proc-mount cronjob-unmasked: deny (the unmasked example as the pod template of a CronJob; as invalid on a cluster as that pod: the apiserver refuses procMount Unmasked unless hostUsers is false, which is exactly when baseline allows it: every pod this rule denies is an invalid object (upstream marks these fixtures failRequiresError))
+test_pod_security_baseline__proc_mount__cronjob_unmasked if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/proc-mount: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-unmasked"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-unmasked"}},"spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"registry.k8s.io/pause","securityContext":{"procMount":"Unmasked"}}]}}}}}}
+	some m in denials
+	contains(m, "procMount: containers must not set securityContext.procMount other than Default unless hostUsers is false")
+}
+
 # pod-security-baseline/seccomp unset: allow
 test_pod_security_baseline__seccomp__unset if {
 	denials := {m | some m in deny; startswith(m, "pod-security-baseline/seccomp: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"unset"},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
@@ -471,6 +821,48 @@ test_pod_security_baseline__seccomp__init_unconfined if {
 	contains(m, "seccompProfile: pod and containers must not set securityContext.seccompProfile.type other than RuntimeDefault or Localhost")
 }
 
+# pod-security-baseline/seccomp deployment-pod-unconfined: deny (the pod-unconfined example as the pod template of a Deployment)
+test_pod_security_baseline__seccomp__deployment_pod_unconfined if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/seccomp: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deployment-pod-unconfined"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"deployment-pod-unconfined"}},"template":{"metadata":{"labels":{"ztp.dev/example":"deployment-pod-unconfined"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"seccompProfile":{"type":"Unconfined"}}}}}}
+	some m in denials
+	contains(m, "seccompProfile: pod and containers must not set securityContext.seccompProfile.type other than RuntimeDefault or Localhost")
+}
+
+# pod-security-baseline/seccomp statefulset-pod-unconfined: deny (the pod-unconfined example as the pod template of a StatefulSet)
+test_pod_security_baseline__seccomp__statefulset_pod_unconfined if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/seccomp: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-pod-unconfined"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-pod-unconfined"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-pod-unconfined"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"seccompProfile":{"type":"Unconfined"}}}}}}
+	some m in denials
+	contains(m, "seccompProfile: pod and containers must not set securityContext.seccompProfile.type other than RuntimeDefault or Localhost")
+}
+
+# pod-security-baseline/seccomp daemonset-pod-unconfined: deny (the pod-unconfined example as the pod template of a DaemonSet)
+test_pod_security_baseline__seccomp__daemonset_pod_unconfined if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/seccomp: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset-pod-unconfined"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset-pod-unconfined"}},"template":{"metadata":{"labels":{"ztp.dev/example":"daemonset-pod-unconfined"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"seccompProfile":{"type":"Unconfined"}}}}}}
+	some m in denials
+	contains(m, "seccompProfile: pod and containers must not set securityContext.seccompProfile.type other than RuntimeDefault or Localhost")
+}
+
+# pod-security-baseline/seccomp replicaset-pod-unconfined: deny (the pod-unconfined example as the pod template of a ReplicaSet)
+test_pod_security_baseline__seccomp__replicaset_pod_unconfined if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/seccomp: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-pod-unconfined"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-pod-unconfined"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-pod-unconfined"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"seccompProfile":{"type":"Unconfined"}}}}}}
+	some m in denials
+	contains(m, "seccompProfile: pod and containers must not set securityContext.seccompProfile.type other than RuntimeDefault or Localhost")
+}
+
+# pod-security-baseline/seccomp job-pod-unconfined: deny (the pod-unconfined example as the pod template of a Job)
+test_pod_security_baseline__seccomp__job_pod_unconfined if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/seccomp: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-pod-unconfined"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job-pod-unconfined"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"seccompProfile":{"type":"Unconfined"}}}}}}
+	some m in denials
+	contains(m, "seccompProfile: pod and containers must not set securityContext.seccompProfile.type other than RuntimeDefault or Localhost")
+}
+
+# pod-security-baseline/seccomp cronjob-pod-unconfined: deny (the pod-unconfined example as the pod template of a CronJob)
+test_pod_security_baseline__seccomp__cronjob_pod_unconfined if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/seccomp: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-pod-unconfined"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-pod-unconfined"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"seccompProfile":{"type":"Unconfined"}}}}}}}}
+	some m in denials
+	contains(m, "seccompProfile: pod and containers must not set securityContext.seccompProfile.type other than RuntimeDefault or Localhost")
+}
+
 # pod-security-baseline/sysctls unset: allow
 test_pod_security_baseline__sysctls__unset if {
 	denials := {m | some m in deny; startswith(m, "pod-security-baseline/sysctls: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"unset"},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
@@ -503,6 +895,48 @@ test_pod_security_baseline__sysctls__one_unsafe if {
 	contains(m, "forbidden sysctls: pods must only set safe sysctls")
 }
 
+# pod-security-baseline/sysctls deployment-kernel-msgmax: deny (the kernel-msgmax example as the pod template of a Deployment)
+test_pod_security_baseline__sysctls__deployment_kernel_msgmax if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/sysctls: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deployment-kernel-msgmax"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"deployment-kernel-msgmax"}},"template":{"metadata":{"labels":{"ztp.dev/example":"deployment-kernel-msgmax"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"sysctls":[{"name":"kernel.msgmax","value":"1"}]}}}}}
+	some m in denials
+	contains(m, "forbidden sysctls: pods must only set safe sysctls")
+}
+
+# pod-security-baseline/sysctls statefulset-kernel-msgmax: deny (the kernel-msgmax example as the pod template of a StatefulSet)
+test_pod_security_baseline__sysctls__statefulset_kernel_msgmax if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/sysctls: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-kernel-msgmax"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-kernel-msgmax"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-kernel-msgmax"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"sysctls":[{"name":"kernel.msgmax","value":"1"}]}}}}}
+	some m in denials
+	contains(m, "forbidden sysctls: pods must only set safe sysctls")
+}
+
+# pod-security-baseline/sysctls daemonset-kernel-msgmax: deny (the kernel-msgmax example as the pod template of a DaemonSet)
+test_pod_security_baseline__sysctls__daemonset_kernel_msgmax if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/sysctls: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset-kernel-msgmax"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset-kernel-msgmax"}},"template":{"metadata":{"labels":{"ztp.dev/example":"daemonset-kernel-msgmax"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"sysctls":[{"name":"kernel.msgmax","value":"1"}]}}}}}
+	some m in denials
+	contains(m, "forbidden sysctls: pods must only set safe sysctls")
+}
+
+# pod-security-baseline/sysctls replicaset-kernel-msgmax: deny (the kernel-msgmax example as the pod template of a ReplicaSet)
+test_pod_security_baseline__sysctls__replicaset_kernel_msgmax if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/sysctls: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-kernel-msgmax"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-kernel-msgmax"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-kernel-msgmax"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"sysctls":[{"name":"kernel.msgmax","value":"1"}]}}}}}
+	some m in denials
+	contains(m, "forbidden sysctls: pods must only set safe sysctls")
+}
+
+# pod-security-baseline/sysctls job-kernel-msgmax: deny (the kernel-msgmax example as the pod template of a Job)
+test_pod_security_baseline__sysctls__job_kernel_msgmax if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/sysctls: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-kernel-msgmax"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job-kernel-msgmax"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"sysctls":[{"name":"kernel.msgmax","value":"1"}]}}}}}
+	some m in denials
+	contains(m, "forbidden sysctls: pods must only set safe sysctls")
+}
+
+# pod-security-baseline/sysctls cronjob-kernel-msgmax: deny (the kernel-msgmax example as the pod template of a CronJob)
+test_pod_security_baseline__sysctls__cronjob_kernel_msgmax if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/sysctls: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-kernel-msgmax"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-kernel-msgmax"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.k8s.io/pause"}],"securityContext":{"sysctls":[{"name":"kernel.msgmax","value":"1"}]}}}}}}}
+	some m in denials
+	contains(m, "forbidden sysctls: pods must only set safe sysctls")
+}
+
 # pod-security-baseline/host-probes no-probes: allow
 test_pod_security_baseline__host_probes__no_probes if {
 	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-probes: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"no-probes"},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
@@ -528,6 +962,13 @@ test_pod_security_baseline__host_probes__liveness_http if {
 	contains(m, "probe or lifecycle host: containers must not set a host in probes or lifecycle handlers")
 }
 
+# pod-security-baseline/host-probes readiness-http: deny
+test_pod_security_baseline__host_probes__readiness_http if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-probes: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"readiness-http"},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","readinessProbe":{"httpGet":{"host":"bad.host","port":8080}}}]}}
+	some m in denials
+	contains(m, "probe or lifecycle host: containers must not set a host in probes or lifecycle handlers")
+}
+
 # pod-security-baseline/host-probes readiness-tcp: deny
 test_pod_security_baseline__host_probes__readiness_tcp if {
 	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-probes: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"readiness-tcp"},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","readinessProbe":{"tcpSocket":{"host":"10.0.0.1","port":8080}}}]}}
@@ -542,9 +983,30 @@ test_pod_security_baseline__host_probes__startup_http if {
 	contains(m, "probe or lifecycle host: containers must not set a host in probes or lifecycle handlers")
 }
 
+# pod-security-baseline/host-probes startup-tcp: deny
+test_pod_security_baseline__host_probes__startup_tcp if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-probes: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"startup-tcp"},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","startupProbe":{"tcpSocket":{"host":"127.0.0.1","port":8080}}}]}}
+	some m in denials
+	contains(m, "probe or lifecycle host: containers must not set a host in probes or lifecycle handlers")
+}
+
 # pod-security-baseline/host-probes post-start-http: deny
 test_pod_security_baseline__host_probes__post_start_http if {
 	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-probes: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"post-start-http"},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","lifecycle":{"postStart":{"httpGet":{"host":"bad.host","port":8080}}}}]}}
+	some m in denials
+	contains(m, "probe or lifecycle host: containers must not set a host in probes or lifecycle handlers")
+}
+
+# pod-security-baseline/host-probes pre-stop-http: deny
+test_pod_security_baseline__host_probes__pre_stop_http if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-probes: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"pre-stop-http"},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","lifecycle":{"preStop":{"httpGet":{"host":"bad.host","port":8080}}}}]}}
+	some m in denials
+	contains(m, "probe or lifecycle host: containers must not set a host in probes or lifecycle handlers")
+}
+
+# pod-security-baseline/host-probes post-start-tcp: deny (tcpSocket is no lifecycle handler the kubelet runs, but the API keeps it and the check reads its host)
+test_pod_security_baseline__host_probes__post_start_tcp if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-probes: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"post-start-tcp"},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","lifecycle":{"postStart":{"tcpSocket":{"host":"bad.host","port":8080}}}}]}}
 	some m in denials
 	contains(m, "probe or lifecycle host: containers must not set a host in probes or lifecycle handlers")
 }
@@ -559,6 +1021,48 @@ test_pod_security_baseline__host_probes__pre_stop_tcp if {
 # pod-security-baseline/host-probes init-liveness-tcp: deny (a sidecar (restartPolicy Always): only those init containers may have probes)
 test_pod_security_baseline__host_probes__init_liveness_tcp if {
 	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-probes: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"init-liveness-tcp"},"spec":{"initContainers":[{"name":"i","image":"registry.k8s.io/pause","restartPolicy":"Always","livenessProbe":{"tcpSocket":{"host":"bad.host","port":53}}}],"containers":[{"name":"c","image":"registry.k8s.io/pause"}]}}
+	some m in denials
+	contains(m, "probe or lifecycle host: containers must not set a host in probes or lifecycle handlers")
+}
+
+# pod-security-baseline/host-probes deployment-liveness-http: deny (the liveness-http example as the pod template of a Deployment)
+test_pod_security_baseline__host_probes__deployment_liveness_http if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-probes: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deployment-liveness-http"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"deployment-liveness-http"}},"template":{"metadata":{"labels":{"ztp.dev/example":"deployment-liveness-http"}},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","livenessProbe":{"httpGet":{"host":"bad.host","port":8080}}}]}}}}
+	some m in denials
+	contains(m, "probe or lifecycle host: containers must not set a host in probes or lifecycle handlers")
+}
+
+# pod-security-baseline/host-probes statefulset-liveness-http: deny (the liveness-http example as the pod template of a StatefulSet)
+test_pod_security_baseline__host_probes__statefulset_liveness_http if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-probes: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-liveness-http"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-liveness-http"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-liveness-http"}},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","livenessProbe":{"httpGet":{"host":"bad.host","port":8080}}}]}}}}
+	some m in denials
+	contains(m, "probe or lifecycle host: containers must not set a host in probes or lifecycle handlers")
+}
+
+# pod-security-baseline/host-probes daemonset-liveness-http: deny (the liveness-http example as the pod template of a DaemonSet)
+test_pod_security_baseline__host_probes__daemonset_liveness_http if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-probes: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset-liveness-http"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset-liveness-http"}},"template":{"metadata":{"labels":{"ztp.dev/example":"daemonset-liveness-http"}},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","livenessProbe":{"httpGet":{"host":"bad.host","port":8080}}}]}}}}
+	some m in denials
+	contains(m, "probe or lifecycle host: containers must not set a host in probes or lifecycle handlers")
+}
+
+# pod-security-baseline/host-probes replicaset-liveness-http: deny (the liveness-http example as the pod template of a ReplicaSet)
+test_pod_security_baseline__host_probes__replicaset_liveness_http if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-probes: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-liveness-http"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-liveness-http"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-liveness-http"}},"spec":{"containers":[{"name":"c","image":"registry.k8s.io/pause","livenessProbe":{"httpGet":{"host":"bad.host","port":8080}}}]}}}}
+	some m in denials
+	contains(m, "probe or lifecycle host: containers must not set a host in probes or lifecycle handlers")
+}
+
+# pod-security-baseline/host-probes job-liveness-http: deny (the liveness-http example as the pod template of a Job)
+test_pod_security_baseline__host_probes__job_liveness_http if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-probes: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-liveness-http"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job-liveness-http"}},"spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"registry.k8s.io/pause","livenessProbe":{"httpGet":{"host":"bad.host","port":8080}}}]}}}}
+	some m in denials
+	contains(m, "probe or lifecycle host: containers must not set a host in probes or lifecycle handlers")
+}
+
+# pod-security-baseline/host-probes cronjob-liveness-http: deny (the liveness-http example as the pod template of a CronJob)
+test_pod_security_baseline__host_probes__cronjob_liveness_http if {
+	denials := {m | some m in deny; startswith(m, "pod-security-baseline/host-probes: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-liveness-http"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-liveness-http"}},"spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"registry.k8s.io/pause","livenessProbe":{"httpGet":{"host":"bad.host","port":8080}}}]}}}}}}
 	some m in denials
 	contains(m, "probe or lifecycle host: containers must not set a host in probes or lifecycle handlers")
 }

@@ -48,6 +48,41 @@ test_zero_trust_brief__run_as_non_root__statefulset_unset if {
 	contains(m, "runAsNonRoot: every container must run with securityContext.runAsNonRoot=true (set on the container or the pod)")
 }
 
+# zero-trust-brief/run-as-non-root deployment-unset: deny (the unset example as the pod template of a Deployment)
+test_zero_trust_brief__run_as_non_root__deployment_unset if {
+	denials := {m | some m in deny; startswith(m, "zero-trust-brief/run-as-non-root: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deployment-unset"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"deployment-unset"}},"template":{"metadata":{"labels":{"ztp.dev/example":"deployment-unset"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}}}
+	some m in denials
+	contains(m, "runAsNonRoot: every container must run with securityContext.runAsNonRoot=true (set on the container or the pod)")
+}
+
+# zero-trust-brief/run-as-non-root daemonset-unset: deny (the unset example as the pod template of a DaemonSet)
+test_zero_trust_brief__run_as_non_root__daemonset_unset if {
+	denials := {m | some m in deny; startswith(m, "zero-trust-brief/run-as-non-root: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset-unset"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset-unset"}},"template":{"metadata":{"labels":{"ztp.dev/example":"daemonset-unset"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}}}
+	some m in denials
+	contains(m, "runAsNonRoot: every container must run with securityContext.runAsNonRoot=true (set on the container or the pod)")
+}
+
+# zero-trust-brief/run-as-non-root replicaset-unset: deny (the unset example as the pod template of a ReplicaSet)
+test_zero_trust_brief__run_as_non_root__replicaset_unset if {
+	denials := {m | some m in deny; startswith(m, "zero-trust-brief/run-as-non-root: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-unset"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-unset"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-unset"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}}}
+	some m in denials
+	contains(m, "runAsNonRoot: every container must run with securityContext.runAsNonRoot=true (set on the container or the pod)")
+}
+
+# zero-trust-brief/run-as-non-root job-unset: deny (the unset example as the pod template of a Job)
+test_zero_trust_brief__run_as_non_root__job_unset if {
+	denials := {m | some m in deny; startswith(m, "zero-trust-brief/run-as-non-root: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-unset"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job-unset"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}}}
+	some m in denials
+	contains(m, "runAsNonRoot: every container must run with securityContext.runAsNonRoot=true (set on the container or the pod)")
+}
+
+# zero-trust-brief/run-as-non-root cronjob-unset: deny (the unset example as the pod template of a CronJob)
+test_zero_trust_brief__run_as_non_root__cronjob_unset if {
+	denials := {m | some m in deny; startswith(m, "zero-trust-brief/run-as-non-root: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-unset"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-unset"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}}}}}
+	some m in denials
+	contains(m, "runAsNonRoot: every container must run with securityContext.runAsNonRoot=true (set on the container or the pod)")
+}
+
 # zero-trust-brief/no-privileged unset: allow
 test_zero_trust_brief__no_privileged__unset if {
 	denials := {m | some m in deny; startswith(m, "zero-trust-brief/no-privileged: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"unset"},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
@@ -77,6 +112,41 @@ test_zero_trust_brief__no_privileged__ephemeral if {
 # zero-trust-brief/no-privileged daemonset: deny
 test_zero_trust_brief__no_privileged__daemonset if {
 	denials := {m | some m in deny; startswith(m, "zero-trust-brief/no-privileged: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset"}},"template":{"metadata":{"labels":{"ztp.dev/example":"daemonset"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"privileged":true}}]}}}}
+	some m in denials
+	contains(m, "privileged: containers must not set securityContext.privileged=true")
+}
+
+# zero-trust-brief/no-privileged deployment-privileged: deny (the privileged example as the pod template of a Deployment)
+test_zero_trust_brief__no_privileged__deployment_privileged if {
+	denials := {m | some m in deny; startswith(m, "zero-trust-brief/no-privileged: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deployment-privileged"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"deployment-privileged"}},"template":{"metadata":{"labels":{"ztp.dev/example":"deployment-privileged"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"privileged":true}}]}}}}
+	some m in denials
+	contains(m, "privileged: containers must not set securityContext.privileged=true")
+}
+
+# zero-trust-brief/no-privileged statefulset-privileged: deny (the privileged example as the pod template of a StatefulSet)
+test_zero_trust_brief__no_privileged__statefulset_privileged if {
+	denials := {m | some m in deny; startswith(m, "zero-trust-brief/no-privileged: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-privileged"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-privileged"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-privileged"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"privileged":true}}]}}}}
+	some m in denials
+	contains(m, "privileged: containers must not set securityContext.privileged=true")
+}
+
+# zero-trust-brief/no-privileged replicaset-privileged: deny (the privileged example as the pod template of a ReplicaSet)
+test_zero_trust_brief__no_privileged__replicaset_privileged if {
+	denials := {m | some m in deny; startswith(m, "zero-trust-brief/no-privileged: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-privileged"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-privileged"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-privileged"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"privileged":true}}]}}}}
+	some m in denials
+	contains(m, "privileged: containers must not set securityContext.privileged=true")
+}
+
+# zero-trust-brief/no-privileged job-privileged: deny (the privileged example as the pod template of a Job)
+test_zero_trust_brief__no_privileged__job_privileged if {
+	denials := {m | some m in deny; startswith(m, "zero-trust-brief/no-privileged: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-privileged"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job-privileged"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"privileged":true}}]}}}}
+	some m in denials
+	contains(m, "privileged: containers must not set securityContext.privileged=true")
+}
+
+# zero-trust-brief/no-privileged cronjob-privileged: deny (the privileged example as the pod template of a CronJob)
+test_zero_trust_brief__no_privileged__cronjob_privileged if {
+	denials := {m | some m in deny; startswith(m, "zero-trust-brief/no-privileged: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-privileged"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-privileged"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.k8s.io/pause","securityContext":{"privileged":true}}]}}}}}}
 	some m in denials
 	contains(m, "privileged: containers must not set securityContext.privileged=true")
 }
