@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { proveModules, renderJUnit, type AdmissionModule, type VerdictMatrix } from '@ztp/admission';
+import { kindsWithoutDenyExample, proveModules, renderJUnit, unpinnedClauses, type AdmissionModule, type VerdictMatrix } from '@ztp/admission';
 import type { Command } from '../command.ts';
 import { loadAllEnvironments } from '../environments.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
@@ -18,8 +18,9 @@ naming the engines and the object. Arguments pick environments (their admission 
 ids; the default is every module of every environment, proven per environment.
 
 A missing engine is a failure under CI and a "not run, because..." line elsewhere; when no engine
-runs at all, nothing is proven and the exit code is 2. A rule missing from an engine's form, and a
-form that audits instead of enforcing, fail the proof.
+runs at all, nothing is proven and the exit code is 2. A rule missing from an engine's form, a form
+that audits instead of enforcing, and examples that leave a violation clause or a pod-bearing kind
+without a deny example resting on it, fail the proof.
 `;
 
 interface Proof {
@@ -73,7 +74,12 @@ export async function runTest(args: readonly string[], io: Io): Promise<number> 
   }
   if (proofs.length === 0) throw new UsageError('no admission modules to prove: no chosen environment lists any');
   const results: { label: string; matrix: VerdictMatrix }[] = [];
-  for (const p of proofs) results.push({ label: p.label, matrix: await proveModules(p.modules) });
+  for (const p of proofs) {
+    const matrix = await proveModules(p.modules);
+    // what the examples leave unproven: a form could get it wrong with every verdict as promised
+    const gaps = p.modules.flatMap((m) => [...unpinnedClauses(m), ...kindsWithoutDenyExample(m)]);
+    results.push({ label: p.label, matrix: gaps.length === 0 ? matrix : { ...matrix, failures: [...matrix.failures, ...gaps.map((text) => ({ kind: 'coverage' as const, engines: [], text }))] } });
+  }
   if (values.json) io.out(JSON.stringify(results, null, 2));
   else io.out(results.map((r) => renderMatrix(r.label, r.matrix)).join('\n\n'));
   if (values.junit !== undefined) {
