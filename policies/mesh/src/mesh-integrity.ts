@@ -18,16 +18,31 @@ export const CAPTURE_ANNOTATIONS: readonly string[] = [
   'traffic.sidecar.istio.io/includeOutboundIPRanges',
   // the injector leaves the status port (15020 unless this says otherwise) out of the inbound capture
   'status.sidecar.istio.io/port',
+  // traffic arriving on these interfaces returns before the capture (istio-iptables -c, -k; istio-cni)
+  'traffic.sidecar.istio.io/excludeInterfaces',
+  'traffic.sidecar.istio.io/kubevirtInterfaces',
+  'istio.io/reroute-virtual-interfaces',
+];
+
+/**
+ * Pod annotations that change the sidecar itself, and with it what it captures or enforces: a
+ * per-pod ProxyConfig (its interception mode, status port, and `proxyMetadata`, which becomes
+ * istio-iptables' environment: `DRY_RUN`, `ISTIO_EXCLUDE_INTERFACES`, `INBOUND_TUNNEL_PORT`...;
+ * no pattern over its text can be sound: keys may be escaped), injection templates without the
+ * capture (`gateway`, `grpc-agent`), another proxy image or Envoy bootstrap, and the mark the
+ * injector leaves on a pod that overrides its injected containers (an `istio-init` of the pod's own).
+ */
+export const SIDECAR_ANNOTATIONS: readonly { readonly key: string; readonly why: string }[] = [
+  { key: 'proxy.istio.io/config', why: 'a per-pod ProxyConfig can switch the capture off (interceptionMode, statusPort, proxyMetadata); set proxy options mesh-wide instead' },
+  { key: 'inject.istio.io/templates', why: 'other injection templates (gateway, grpc-agent) add no capture' },
+  { key: 'proxy.istio.io/overrides', why: 'the pod overrides an injected container (its own istio-init or istio-proxy), which decides the capture' },
+  { key: 'sidecar.istio.io/proxyImage', why: 'another proxy image need not enforce mTLS or authorization' },
+  { key: 'sidecar.istio.io/bootstrapOverride', why: "an Envoy bootstrap of the pod's own can bypass the sidecar's listeners" },
 ];
 
 /** The sidecar's interception mode: `NONE` captures nothing (the injector adds no iptables rules). */
 const INTERCEPTION_MODE = 'sidecar.istio.io/interceptionMode';
-/**
- * Per-pod ProxyConfig, merged into the mesh's by the injector: its interception mode and status port
- * change the capture as the annotations above do (field names as protobuf JSON reads them).
- */
 const PROXY_CONFIG = 'proxy.istio.io/config';
-const PROXY_CONFIG_CAPTURE_FIELDS = 'interceptionMode|interception_mode|statusPort|status_port';
 
 const INJECT = 'sidecar.istio.io/inject';
 const DATAPLANE = 'istio.io/dataplane-mode';
@@ -67,11 +82,7 @@ export const noCaptureBypassRule = validationRule({
       meta.field('annotations').hasKey(INTERCEPTION_MODE),
       meta.key('annotations', INTERCEPTION_MODE).notOneOf(['REDIRECT', 'TPROXY']),
     ),
-    violationWithMessage(
-      `annotation ${PROXY_CONFIG} must not set interceptionMode or statusPort: they change which traffic passes the sidecar's mTLS and authorization`,
-      meta.field('annotations').hasKey(PROXY_CONFIG),
-      meta.key('annotations', PROXY_CONFIG).matches(PROXY_CONFIG_CAPTURE_FIELDS),
-    ),
+    ...SIDECAR_ANNOTATIONS.map((a) => violationWithMessage(`annotation ${a.key}: ${a.why}`, meta.field('annotations').hasKey(a.key))),
   ],
   examples: withWorkloads([
     allow('plain', pod('plain', {}, { annotations: { 'prometheus.io/scrape': 'true' } })),
@@ -84,11 +95,23 @@ export const noCaptureBypassRule = validationRule({
     }),
     deny('include-inbound-empty', pod('include-inbound-empty', {}, { annotations: { 'traffic.sidecar.istio.io/includeInboundPorts': '' } }), { message: 'annotation traffic.sidecar.istio.io/includeInboundPorts' }),
     allow('interception-tproxy', pod('interception-tproxy', {}, { annotations: { [INTERCEPTION_MODE]: 'TPROXY' } })),
-    allow('proxy-config-hold', pod('proxy-config-hold', {}, { annotations: { [PROXY_CONFIG]: '{"holdApplicationUntilProxyStarts": true}' } })),
+    deny('proxy-config-hold', pod('proxy-config-hold', {}, { annotations: { [PROXY_CONFIG]: '{"holdApplicationUntilProxyStarts": true}' } }), {
+      message: `annotation ${PROXY_CONFIG}: a per-pod ProxyConfig can switch the capture off`,
+      note: 'even a harmless option: the text cannot be read soundly by every engine (escaped keys, proxyMetadata)',
+    }),
+    deny('exclude-interfaces', pod('exclude-interfaces', {}, { annotations: { 'traffic.sidecar.istio.io/excludeInterfaces': 'eth0' } }), { message: 'annotation traffic.sidecar.istio.io/excludeInterfaces' }),
+    deny('kubevirt-interfaces', pod('kubevirt-interfaces', {}, { annotations: { 'traffic.sidecar.istio.io/kubevirtInterfaces': 'eth0' } }), { message: 'annotation traffic.sidecar.istio.io/kubevirtInterfaces' }),
+    deny('reroute-virtual-interfaces', pod('reroute-virtual-interfaces', {}, { annotations: { 'istio.io/reroute-virtual-interfaces': 'eth0' } }), { message: 'annotation istio.io/reroute-virtual-interfaces' }),
+    deny('gateway-template', pod('gateway-template', {}, { annotations: { 'inject.istio.io/templates': 'gateway' } }), { message: 'annotation inject.istio.io/templates: other injection templates' }),
+    deny('overridden-init', pod('overridden-init', { initContainers: [{ name: 'istio-init', image: 'registry.k8s.io/pause', command: ['true'] }], containers: [{ name: 'c', image: 'registry.k8s.io/pause' }] }, { annotations: { 'proxy.istio.io/overrides': '{"initContainers":[{"name":"istio-init"}]}' } }), {
+      message: 'annotation proxy.istio.io/overrides',
+      note: 'the injector writes this annotation when a pod brings its own version of an injected container',
+    }),
+    deny('proxy-image', pod('proxy-image', {}, { annotations: { 'sidecar.istio.io/proxyImage': 'example.com/proxy:1' } }), { message: 'annotation sidecar.istio.io/proxyImage' }),
+    deny('bootstrap-override', pod('bootstrap-override', {}, { annotations: { 'sidecar.istio.io/bootstrapOverride': 'my-bootstrap' } }), { message: 'annotation sidecar.istio.io/bootstrapOverride' }),
     deny('interception-none', pod('interception-none', {}, { annotations: { [INTERCEPTION_MODE]: 'NONE' } }), { message: `annotation ${INTERCEPTION_MODE} must be absent, REDIRECT or TPROXY` }),
     deny('status-port', pod('status-port', {}, { annotations: { 'status.sidecar.istio.io/port': '8080' } }), { message: 'annotation status.sidecar.istio.io/port' }),
-    deny('proxy-config-interception', workload('Deployment', pod('proxy-config-interception', {}, { annotations: { [PROXY_CONFIG]: 'interceptionMode: NONE' } })), { message: `annotation ${PROXY_CONFIG} must not set interceptionMode or statusPort` }),
-    deny('proxy-config-status-port', pod('proxy-config-status-port', {}, { annotations: { [PROXY_CONFIG]: '{"status_port": 8080}' } }), { message: `annotation ${PROXY_CONFIG} must not set interceptionMode or statusPort` }),
+    deny('proxy-config-escaped', workload('Deployment', pod('proxy-config-escaped', {}, { annotations: { [PROXY_CONFIG]: '{"\\u0069nterceptionMode": "NONE"}' } })), { message: `annotation ${PROXY_CONFIG}` }),
     deny('exclude-outbound-ranges', workload('StatefulSet', pod('exclude-outbound-ranges', {}, { annotations: { 'traffic.sidecar.istio.io/excludeOutboundIPRanges': '10.0.0.0/8' } })), { message: 'annotation traffic.sidecar.istio.io/excludeOutboundIPRanges' }),
   ]),
 });

@@ -93,6 +93,30 @@ deny contains msg if {
 	obj := input
 	lib.is_pod_bearing(obj)
 	meta := lib.pod_meta(obj)
+	lib.has_key(object.get(meta, ["annotations"], null), "traffic.sidecar.istio.io/excludeInterfaces")
+	msg := "mesh-integrity/no-capture-bypass: annotation traffic.sidecar.istio.io/excludeInterfaces takes traffic past the sidecar's mTLS and authorization"
+}
+
+deny contains msg if {
+	obj := input
+	lib.is_pod_bearing(obj)
+	meta := lib.pod_meta(obj)
+	lib.has_key(object.get(meta, ["annotations"], null), "traffic.sidecar.istio.io/kubevirtInterfaces")
+	msg := "mesh-integrity/no-capture-bypass: annotation traffic.sidecar.istio.io/kubevirtInterfaces takes traffic past the sidecar's mTLS and authorization"
+}
+
+deny contains msg if {
+	obj := input
+	lib.is_pod_bearing(obj)
+	meta := lib.pod_meta(obj)
+	lib.has_key(object.get(meta, ["annotations"], null), "istio.io/reroute-virtual-interfaces")
+	msg := "mesh-integrity/no-capture-bypass: annotation istio.io/reroute-virtual-interfaces takes traffic past the sidecar's mTLS and authorization"
+}
+
+deny contains msg if {
+	obj := input
+	lib.is_pod_bearing(obj)
+	meta := lib.pod_meta(obj)
 	lib.has_key(object.get(meta, ["annotations"], null), "sidecar.istio.io/interceptionMode")
 	not object.get(meta, ["annotations", "sidecar.istio.io/interceptionMode"], null) in {"REDIRECT", "TPROXY"}
 	msg := "mesh-integrity/no-capture-bypass: annotation sidecar.istio.io/interceptionMode must be absent, REDIRECT or TPROXY: NONE captures no traffic, so none passes the sidecar's mTLS and authorization"
@@ -103,6 +127,37 @@ deny contains msg if {
 	lib.is_pod_bearing(obj)
 	meta := lib.pod_meta(obj)
 	lib.has_key(object.get(meta, ["annotations"], null), "proxy.istio.io/config")
-	lib.matches(object.get(meta, ["annotations", "proxy.istio.io/config"], null), "interceptionMode|interception_mode|statusPort|status_port")
-	msg := "mesh-integrity/no-capture-bypass: annotation proxy.istio.io/config must not set interceptionMode or statusPort: they change which traffic passes the sidecar's mTLS and authorization"
+	msg := "mesh-integrity/no-capture-bypass: annotation proxy.istio.io/config: a per-pod ProxyConfig can switch the capture off (interceptionMode, statusPort, proxyMetadata); set proxy options mesh-wide instead"
+}
+
+deny contains msg if {
+	obj := input
+	lib.is_pod_bearing(obj)
+	meta := lib.pod_meta(obj)
+	lib.has_key(object.get(meta, ["annotations"], null), "inject.istio.io/templates")
+	msg := "mesh-integrity/no-capture-bypass: annotation inject.istio.io/templates: other injection templates (gateway, grpc-agent) add no capture"
+}
+
+deny contains msg if {
+	obj := input
+	lib.is_pod_bearing(obj)
+	meta := lib.pod_meta(obj)
+	lib.has_key(object.get(meta, ["annotations"], null), "proxy.istio.io/overrides")
+	msg := "mesh-integrity/no-capture-bypass: annotation proxy.istio.io/overrides: the pod overrides an injected container (its own istio-init or istio-proxy), which decides the capture"
+}
+
+deny contains msg if {
+	obj := input
+	lib.is_pod_bearing(obj)
+	meta := lib.pod_meta(obj)
+	lib.has_key(object.get(meta, ["annotations"], null), "sidecar.istio.io/proxyImage")
+	msg := "mesh-integrity/no-capture-bypass: annotation sidecar.istio.io/proxyImage: another proxy image need not enforce mTLS or authorization"
+}
+
+deny contains msg if {
+	obj := input
+	lib.is_pod_bearing(obj)
+	meta := lib.pod_meta(obj)
+	lib.has_key(object.get(meta, ["annotations"], null), "sidecar.istio.io/bootstrapOverride")
+	msg := "mesh-integrity/no-capture-bypass: annotation sidecar.istio.io/bootstrapOverride: an Envoy bootstrap of the pod's own can bypass the sidecar's listeners"
 }

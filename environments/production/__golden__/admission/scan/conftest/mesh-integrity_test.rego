@@ -129,10 +129,60 @@ test_mesh_integrity__no_capture_bypass__interception_tproxy if {
 	count(denials) == 0
 }
 
-# mesh-integrity/no-capture-bypass proxy-config-hold: allow
+# mesh-integrity/no-capture-bypass proxy-config-hold: deny (even a harmless option: the text cannot be read soundly by every engine (escaped keys, proxyMetadata))
 test_mesh_integrity__no_capture_bypass__proxy_config_hold if {
 	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-capture-bypass: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"proxy-config-hold","annotations":{"proxy.istio.io/config":"{\"holdApplicationUntilProxyStarts\": true}"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
-	count(denials) == 0
+	some m in denials
+	contains(m, "annotation proxy.istio.io/config: a per-pod ProxyConfig can switch the capture off")
+}
+
+# mesh-integrity/no-capture-bypass exclude-interfaces: deny
+test_mesh_integrity__no_capture_bypass__exclude_interfaces if {
+	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-capture-bypass: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"exclude-interfaces","annotations":{"traffic.sidecar.istio.io/excludeInterfaces":"eth0"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
+	some m in denials
+	contains(m, "annotation traffic.sidecar.istio.io/excludeInterfaces")
+}
+
+# mesh-integrity/no-capture-bypass kubevirt-interfaces: deny
+test_mesh_integrity__no_capture_bypass__kubevirt_interfaces if {
+	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-capture-bypass: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"kubevirt-interfaces","annotations":{"traffic.sidecar.istio.io/kubevirtInterfaces":"eth0"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
+	some m in denials
+	contains(m, "annotation traffic.sidecar.istio.io/kubevirtInterfaces")
+}
+
+# mesh-integrity/no-capture-bypass reroute-virtual-interfaces: deny
+test_mesh_integrity__no_capture_bypass__reroute_virtual_interfaces if {
+	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-capture-bypass: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"reroute-virtual-interfaces","annotations":{"istio.io/reroute-virtual-interfaces":"eth0"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
+	some m in denials
+	contains(m, "annotation istio.io/reroute-virtual-interfaces")
+}
+
+# mesh-integrity/no-capture-bypass gateway-template: deny
+test_mesh_integrity__no_capture_bypass__gateway_template if {
+	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-capture-bypass: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"gateway-template","annotations":{"inject.istio.io/templates":"gateway"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
+	some m in denials
+	contains(m, "annotation inject.istio.io/templates: other injection templates")
+}
+
+# mesh-integrity/no-capture-bypass overridden-init: deny (the injector writes this annotation when a pod brings its own version of an injected container)
+test_mesh_integrity__no_capture_bypass__overridden_init if {
+	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-capture-bypass: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"overridden-init","annotations":{"proxy.istio.io/overrides":"{\"initContainers\":[{\"name\":\"istio-init\"}]}"}},"spec":{"initContainers":[{"name":"istio-init","image":"registry.k8s.io/pause","command":["true"]}],"containers":[{"name":"c","image":"registry.k8s.io/pause"}]}}
+	some m in denials
+	contains(m, "annotation proxy.istio.io/overrides")
+}
+
+# mesh-integrity/no-capture-bypass proxy-image: deny
+test_mesh_integrity__no_capture_bypass__proxy_image if {
+	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-capture-bypass: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"proxy-image","annotations":{"sidecar.istio.io/proxyImage":"example.com/proxy:1"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
+	some m in denials
+	contains(m, "annotation sidecar.istio.io/proxyImage")
+}
+
+# mesh-integrity/no-capture-bypass bootstrap-override: deny
+test_mesh_integrity__no_capture_bypass__bootstrap_override if {
+	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-capture-bypass: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"bootstrap-override","annotations":{"sidecar.istio.io/bootstrapOverride":"my-bootstrap"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
+	some m in denials
+	contains(m, "annotation sidecar.istio.io/bootstrapOverride")
 }
 
 # mesh-integrity/no-capture-bypass interception-none: deny
@@ -149,18 +199,11 @@ test_mesh_integrity__no_capture_bypass__status_port if {
 	contains(m, "annotation status.sidecar.istio.io/port")
 }
 
-# mesh-integrity/no-capture-bypass proxy-config-interception: deny
-test_mesh_integrity__no_capture_bypass__proxy_config_interception if {
-	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-capture-bypass: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"proxy-config-interception"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"proxy-config-interception"}},"template":{"metadata":{"annotations":{"proxy.istio.io/config":"interceptionMode: NONE"},"labels":{"ztp.dev/example":"proxy-config-interception"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}}}
+# mesh-integrity/no-capture-bypass proxy-config-escaped: deny
+test_mesh_integrity__no_capture_bypass__proxy_config_escaped if {
+	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-capture-bypass: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"proxy-config-escaped"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"proxy-config-escaped"}},"template":{"metadata":{"annotations":{"proxy.istio.io/config":"{\"\\u0069nterceptionMode\": \"NONE\"}"},"labels":{"ztp.dev/example":"proxy-config-escaped"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}}}
 	some m in denials
-	contains(m, "annotation proxy.istio.io/config must not set interceptionMode or statusPort")
-}
-
-# mesh-integrity/no-capture-bypass proxy-config-status-port: deny
-test_mesh_integrity__no_capture_bypass__proxy_config_status_port if {
-	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-capture-bypass: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"proxy-config-status-port","annotations":{"proxy.istio.io/config":"{\"status_port\": 8080}"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
-	some m in denials
-	contains(m, "annotation proxy.istio.io/config must not set interceptionMode or statusPort")
+	contains(m, "annotation proxy.istio.io/config")
 }
 
 # mesh-integrity/no-capture-bypass exclude-outbound-ranges: deny
