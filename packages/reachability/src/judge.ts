@@ -27,7 +27,7 @@ import { formatIp, parseIp } from './ip.ts';
 import type { IpFamily } from './ip.ts';
 import { applicablePolicies, evaluateAuthorization } from './istio/authz.ts';
 import { effectiveMtls } from './istio/mtls.ts';
-import { inboundCapture, meshMode } from './istio/sidecar.ts';
+import { inboundCapture, meshMode, outboundCapture } from './istio/sidecar.ts';
 import type { Resources } from './model.ts';
 import { resolvePeer, PeerError } from './peers.ts';
 import type { PeerSpec } from './peers.ts';
@@ -265,8 +265,15 @@ function judgePath(
   // what Istio will do on the destination sidecar
   const nsLabels = (name: string) => resources.namespaces.find((n) => n.name === name)?.labels ?? {};
   const dstMode = dst.type === 'pod' ? meshMode(dst.pod, nsLabels(dst.workload.namespace)) : 'none';
-  const srcSidecar = src.type === 'pod' && meshMode(src.pod, nsLabels(src.workload.namespace)) === 'sidecar';
+  // a source's sidecar originates mTLS only for traffic it captures
+  const srcOutbound = src.type === 'pod' && meshMode(src.pod, nsLabels(src.workload.namespace)) === 'sidecar' ? outboundCapture(src.pod) : undefined;
+  const srcSidecar = srcOutbound?.captured === true;
   const mtls = dst.type === 'pod' && dstMode === 'sidecar' ? effectiveMtls(resources.peerAuthentications, dst.pod, dst.workload.namespace, port, options.istioRootNamespace) : undefined;
+  if (mtls !== undefined && srcOutbound?.captured === 'unknown') {
+    // with or without the source's mTLS, the destination's policies may decide otherwise
+    stages.push({ layer: 'Istio mTLS', result: 'undecided', reason: `whether the source's sidecar carries the connection is unknown: ${srcOutbound.reason}`, decidedBy: [] });
+    undecided = true;
+  }
   const mutual = mtls !== undefined && srcSidecar && mtls.mode !== 'DISABLE';
 
   // 2. Cilium L7 (source side, then destination side)

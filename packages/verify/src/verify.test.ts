@@ -188,7 +188,7 @@ describe('verifyBundle', () => {
       'CiliumNetworkPolicy data/host allows the Cilium entity "host", which no peer of the proof stands for, and may allow traffic',
       'CiliumNetworkPolicy data/host allows the Cilium entity "remote-node", which no peer of the proof stands for, and may allow traffic',
     ]);
-    expect(verifyBundle(shop()).notCovered).toContainEqual(expect.stringMatching(/^the mesh layer at the sidecars' own ports \(15020, 15021, 15090\): the sidecar does not capture them/));
+    expect(verifyBundle(shop()).notCovered).toContainEqual(expect.stringMatching(/^the mesh layer at the ports the sidecars do not capture \(15008, 15020, 15021, 15090\): Istio applies neither mTLS nor authorization there/));
   });
 
   it('at the sidecars\' own ports, which Istio cannot restrict, proves the network layer alone and fails when it lets a caller in', () => {

@@ -38,8 +38,8 @@ const ISTIOD_XDS_PORT = 15012;
 /** Istio ambient: the HBONE port meshed traffic arrives on, and the address kubelet probes come from. */
 const HBONE_PORT = 15008;
 const AMBIENT_PROBE_IP = '169.254.7.127';
-/** Ports an Istio sidecar does not capture (its own listeners and status port): no mTLS or authorization there. */
-const SIDECAR_OWN_PORTS = [DEFAULT_STATUS_PORT, ...SIDECAR_UNCAPTURED_PORTS].sort((a, b) => a - b);
+/** Ports an Istio sidecar does not capture (the HBONE tunnel port, its own listeners and status port): no mTLS or authorization there. */
+const SIDECAR_OWN_PORTS = [HBONE_PORT, DEFAULT_STATUS_PORT, ...SIDECAR_UNCAPTURED_PORTS].sort((a, b) => a - b);
 /** Cilium entities some peer of the proof stands for (pods of every kind, external addresses of both families). */
 const PROBED_ENTITIES = new Set(['all', 'world', 'world-ipv4', 'world-ipv6', 'cluster']);
 /** See VerifyOptions.portClassBudget. */
@@ -301,7 +301,7 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
   const notCovered = [
     'traffic from a workload pod to itself',
     ...(everyPort ? [] : [`Cilium and Istio policies at every port and address: ${judgements} judgements would be needed (more than ${budget}), so they were judged at each destination's declared ports and one other, from an address of each declared range and one outside them, and egress at TCP 443 and the declared egress ports (the NetworkPolicies at every port and address)`]),
-    ...(m.mesh.mode === 'istio-sidecar' && meshOn ? [`the mesh layer at the sidecars' own ports (${SIDECAR_OWN_PORTS.join(', ')}): the sidecar does not capture them, so Istio applies neither mTLS nor authorization there, and only the network layer restricts them (proven)`] : []),
+    ...(m.mesh.mode === 'istio-sidecar' && meshOn ? [`the mesh layer at the ports the sidecars do not capture (${SIDECAR_OWN_PORTS.join(', ')}): Istio applies neither mTLS nor authorization there, so only the network layer restricts them (proven)`] : []),
     ...(pods.some((p) => p.ip === undefined)
       ? [`ipBlocks (NetworkPolicy) and Istio ipBlocks against pod IPs: ${(m.clusterCidrs ?? []).length === 0 ? 'the environment declares no clusterCidrs, so' : 'the clusterCidrs hold too few IPv4 addresses (or none), so some of'} the verifier's pods have no address`]
       : []),

@@ -5,7 +5,7 @@ import { judge } from '../judge.ts';
 import type { RequestQuery } from '../judge.ts';
 import { buildResources, ManifestError } from '../resources.ts';
 import { matchPath, matchString } from './match.ts';
-import { inboundCapture, meshMode } from './sidecar.ts';
+import { inboundCapture, meshMode, outboundCapture } from './sidecar.ts';
 
 const base = [
   ns('foo', { 'istio-injection': 'enabled' }),
@@ -57,7 +57,9 @@ describe('sidecar capture', () => {
   it('leaves out the sidecar\'s own ports, the status port and the excluded ports, as the injector and istio-iptables do', () => {
     for (const port of [15090, 15021, 15020]) expect(captured({}, port)).toBe(false);
     expect(captured({}, 8000)).toBe(true);
-    expect(captured({}, 15008)).toBe(true);
+    // the HBONE tunnel port returns before the capture, except in TPROXY mode
+    expect(captured({}, 15008)).toBe(false);
+    expect(captured({ 'sidecar.istio.io/interceptionMode': 'TPROXY' }, 15008)).toBe(true);
     expect(captured({ 'status.sidecar.istio.io/port': '15555' }, 15020)).toBe(true);
     expect(captured({ 'status.sidecar.istio.io/port': '15555' }, 15555)).toBe(false);
     expect(captured({ 'status.sidecar.istio.io/port': '0' }, 15020)).toBe(true);
@@ -102,6 +104,48 @@ describe('sidecar capture', () => {
     // the network layer still decides first
     const dropped = world(authz('foo', 'allow-nothing', {}), netpol('foo', 'deny', { podSelector: {}, policyTypes: ['Ingress'] }));
     expect(judge(dropped, { src: 'legacy/sleep', dst: 'foo/httpbin', protocol: 'TCP', port: 15021 }).outcome).toBe('dropped');
+  });
+
+  it('says unknown where the pod changes its sidecar in ways not modelled, and reads a harmless ProxyConfig', () => {
+    const base = { name: 'p', labels: {}, ports: [], ips: [], serviceAccount: 'sa', containers: [], hostNetwork: false };
+    const unknown = (annotations: Record<string, string>, containers: string[] = []) => inboundCapture({ ...base, containers, annotations }, 8000);
+    for (const config of ['proxyMetadata: {DRY_RUN: "true"}', '{"\\u0069nterceptionMode": "NONE"}', 'status_port: 8000', '{not yaml']) {
+      expect(unknown({ 'proxy.istio.io/config': config }).captured, config).toBe('unknown');
+    }
+    expect(unknown({ 'proxy.istio.io/config': '{"holdApplicationUntilProxyStarts": true}' }).captured).toBe(true);
+    for (const key of ['traffic.sidecar.istio.io/excludeInterfaces', 'traffic.sidecar.istio.io/kubevirtInterfaces', 'istio.io/reroute-virtual-interfaces', 'proxy.istio.io/overrides', 'sidecar.istio.io/proxyImage', 'sidecar.istio.io/bootstrapOverride']) {
+      expect(unknown({ [key]: 'x' }).captured, key).toBe('unknown');
+    }
+    expect(unknown({ 'inject.istio.io/templates': 'gateway' }).captured).toBe('unknown');
+    expect(unknown({ 'inject.istio.io/templates': 'sidecar' }).captured).toBe(true);
+    // a sidecar brought by the pod itself, without the init container that sets up its capture
+    expect(unknown({}, ['app', 'istio-proxy']).captured).toBe('unknown');
+    expect(unknown({}, ['istio-init', 'app', 'istio-proxy']).captured).toBe(true);
+  });
+
+  it('injects only as the webhooks select: namespace label enabled, never in kube-system', () => {
+    const p = { name: 'p', labels: { 'sidecar.istio.io/inject': 'true' }, ports: [], ips: [], serviceAccount: 'sa', containers: ['app'], hostNetwork: false };
+    expect(meshMode(p, { 'istio-injection': 'true' })).toBe('none');
+    expect(meshMode(p, { 'istio-injection': 'true', 'istio.io/rev': 'default' })).toBe('none');
+    expect(meshMode(p, { 'kubernetes.io/metadata.name': 'kube-system' })).toBe('none');
+    expect(meshMode(p, { 'kubernetes.io/metadata.name': 'shop' })).toBe('sidecar');
+  });
+
+  it("judges a source whose sidecar does not carry the connection as sending plain text, and says unknown where that depends", () => {
+    const denySleep = authz('foo', 'deny-bar-sleep', { action: 'DENY', rules: [{ from: [{ source: { principals: ['cluster.local/ns/bar/sa/sleep'] } }] }] });
+    const source = (annotations: Record<string, string>) =>
+      buildResources([
+        ...base.filter((o) => !((o.metadata as { name: string; namespace?: string }).name === 'sleep' && (o.metadata as { namespace?: string }).namespace === 'bar')),
+        { ...pod('bar', 'sleep', { app: 'sleep' }, { ip: '10.2.0.2', serviceAccount: 'sleep' }), metadata: { name: 'sleep', namespace: 'bar', labels: { app: 'sleep' }, annotations } },
+        denySleep,
+      ]);
+    expect(judge(source({}), tcp('bar/sleep')).outcome).toBe('connection-reset');
+    // no capture: plain text, no principal, so the DENY by principal does not match
+    expect(judge(source({ 'sidecar.istio.io/interceptionMode': 'NONE' }), tcp('bar/sleep')).outcome).toBe('allowed');
+    expect(judge(source({ 'traffic.sidecar.istio.io/excludeOutboundPorts': '8000' }), tcp('bar/sleep')).outcome).toBe('undecided');
+    const p = { name: 'p', labels: {}, ports: [], ips: [], serviceAccount: 'sa', containers: [], hostNetwork: false };
+    expect(outboundCapture({ ...p, annotations: { 'traffic.sidecar.istio.io/includeOutboundIPRanges': '10.0.0.0/8' } }).captured).toBe('unknown');
+    expect(outboundCapture(p).captured).toBe(true);
   });
 
   it('reads pod annotations as strings, and refuses others naming the pod', () => {

@@ -6,6 +6,7 @@
  * `istio.io/rev` namespace label injects; host-network pods are never injected. Ambient mode
  * is reported separately.
  */
+import { parse as parseYaml } from 'yaml';
 import type { Pod } from '../model.ts';
 import type { Labels } from '../selectors.ts';
 
@@ -16,15 +17,20 @@ export type MeshMode = 'sidecar' | 'ambient' | 'none';
 export function meshMode(pod: Pod, namespaceLabels: Labels): MeshMode {
   if (pod.containers.includes('istio-proxy')) return 'sidecar';
   if (pod.hostNetwork) return 'none'; // the injector skips host-network pods
+  // the injector never injects in these (its ignored namespaces)
+  if (['kube-system', 'kube-public'].includes(namespaceLabels['kubernetes.io/metadata.name'] ?? '')) return 'none';
   const nsInjection = namespaceLabels['istio-injection'];
+  // Only `enabled` selects the namespace webhook; every other webhook needs the label absent, so
+  // any other value (`disabled`, `true`...) means no injection at all.
+  if (nsInjection !== undefined && nsInjection !== 'enabled') {
+    return namespaceLabels['istio.io/dataplane-mode'] === 'ambient' && pod.labels['istio.io/dataplane-mode'] !== 'none' ? 'ambient' : 'none';
+  }
   const podLabel = pod.labels['sidecar.istio.io/inject'];
   // The injector reads the label, else the (older) annotation; but only the label brings a pod
   // of a namespace without injection to the webhook, so the annotation can only opt out.
   const podInject = podLabel ?? pod.annotations?.['sidecar.istio.io/inject'];
-  if (nsInjection !== 'disabled') {
-    if (podLabel === 'true') return 'sidecar';
-    if (podInject !== 'false' && (nsInjection === 'enabled' || namespaceLabels['istio.io/rev'] !== undefined)) return 'sidecar';
-  }
+  if (podLabel === 'true') return 'sidecar';
+  if (podInject !== 'false' && (nsInjection === 'enabled' || namespaceLabels['istio.io/rev'] !== undefined)) return 'sidecar';
   if (namespaceLabels['istio.io/dataplane-mode'] === 'ambient' && pod.labels['istio.io/dataplane-mode'] !== 'none') return 'ambient';
   return 'none';
 }
@@ -40,6 +46,62 @@ export const DEFAULT_STATUS_PORT = 15020;
 
 /** Whether a sidecar pod's inbound capture takes a TCP port to Envoy (where mTLS and authorization apply). */
 export type InboundCapture = { readonly captured: true } | { readonly captured: false; readonly reason: string } | { readonly captured: 'unknown'; readonly reason: string };
+
+/**
+ * Annotations whose effect on the capture this analysis does not model: the sidecar's capture is
+ * then unknown. Interfaces that return before the capture, other injection templates, a pod's own
+ * versions of the injected containers, another proxy or Envoy bootstrap.
+ */
+const UNMODELLED = ['traffic.sidecar.istio.io/excludeInterfaces', 'traffic.sidecar.istio.io/kubevirtInterfaces', 'istio.io/reroute-virtual-interfaces', 'proxy.istio.io/overrides', 'sidecar.istio.io/proxyImage', 'sidecar.istio.io/bootstrapOverride'];
+/** Outbound capture annotations: with any of them, whether a source's sidecar originates mTLS is unknown here. */
+const OUTBOUND = ['traffic.sidecar.istio.io/excludeOutboundPorts', 'traffic.sidecar.istio.io/includeOutboundPorts', 'traffic.sidecar.istio.io/excludeOutboundIPRanges', 'traffic.sidecar.istio.io/includeOutboundIPRanges'];
+/** The HBONE tunnel port: istio-iptables returns it before the capture in REDIRECT mode. */
+const TUNNEL_PORT = 15008;
+/** ProxyConfig fields that change the capture (with their protobuf names), and `proxyMetadata`, which becomes istio-iptables' environment. */
+const CAPTURE_FIELDS = new Set(['interceptionMode', 'interception_mode', 'statusPort', 'status_port', 'proxyMetadata', 'proxy_metadata']);
+
+/** Why the sidecar's capture cannot be read from the pod, whatever the port; undefined when it can. */
+function unreadableCapture(pod: Pod): string | undefined {
+  const a = pod.annotations ?? {};
+  const config = a[PROXY_CONFIG];
+  if (config !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = parseYaml(config);
+    } catch {
+      return `annotation ${PROXY_CONFIG} does not parse`;
+    }
+    if (parsed !== null && typeof parsed !== 'object') return `annotation ${PROXY_CONFIG} is not a ProxyConfig`;
+    const set = Object.keys(parsed ?? {}).filter((k) => CAPTURE_FIELDS.has(k));
+    if (set.length > 0) return `annotation ${PROXY_CONFIG} sets ${set.join(', ')}, which may change the sidecar's capture`;
+  }
+  const template = a['inject.istio.io/templates'];
+  if (template !== undefined && template.trim() !== 'sidecar') return `annotation inject.istio.io/templates: "${template}" (templates other than sidecar may add no capture)`;
+  const other = UNMODELLED.find((k) => a[k] !== undefined);
+  if (other !== undefined) return `annotation ${other}, whose effect on the capture this analysis does not model`;
+  // a pod that already carries a sidecar brings its own capture setup (istio-init, or the CNI's istio-validation)
+  if (pod.containers.includes('istio-proxy') && !pod.containers.includes('istio-init') && !pod.containers.includes('istio-validation')) {
+    return 'the pod has an istio-proxy container but no istio-init or istio-validation init container';
+  }
+  return undefined;
+}
+
+/**
+ * Whether a sidecar pod's own outbound traffic goes through its sidecar (which then originates
+ * mTLS): not with interception mode `NONE`; unknown with the outbound capture annotations (they
+ * depend on the destination) or what `inboundCapture` cannot read either.
+ */
+export function outboundCapture(pod: Pod): InboundCapture {
+  const a = pod.annotations ?? {};
+  const unreadable = unreadableCapture(pod);
+  if (unreadable !== undefined) return { captured: 'unknown', reason: unreadable };
+  const mode = a[INTERCEPTION];
+  if (mode === 'NONE') return { captured: false, reason: `annotation ${INTERCEPTION}: NONE (the sidecar captures no traffic)` };
+  if (mode !== undefined && mode !== 'REDIRECT' && mode !== 'TPROXY') return { captured: 'unknown', reason: `annotation ${INTERCEPTION}: "${mode}" is not an interception mode this analysis knows` };
+  const outbound = OUTBOUND.find((k) => a[k] !== undefined);
+  if (outbound !== undefined) return { captured: 'unknown', reason: `annotation ${outbound}: whether the source's sidecar carries this connection is not modelled` };
+  return { captured: true };
+}
 
 const INCLUDE = 'traffic.sidecar.istio.io/includeInboundPorts';
 const EXCLUDE = 'traffic.sidecar.istio.io/excludeInboundPorts';
@@ -68,19 +130,22 @@ const inList = (list: readonly { from: number; to: number }[], port: number) => 
  * captured; `traffic.sidecar.istio.io/includeInboundPorts` is `*` (the default: every port but
  * 15090, 15021, the status port and `traffic.sidecar.istio.io/excludeInboundPorts`), empty (none)
  * or a list (only those). A port not captured reaches the application (or the sidecar's own
- * listener) directly: neither mTLS nor authorization applies there. What the annotations do not
- * say (a port list naming services, a `proxy.istio.io/config` setting the interception mode or the
- * status port) is `unknown`. The mesh-wide defaults are assumed to be Istio's own.
+ * listener) directly: neither mTLS nor authorization applies there; nor at the HBONE port 15008,
+ * which istio-iptables returns first (REDIRECT mode). What the annotations do not say (a port list
+ * naming services, a `proxy.istio.io/config` that sets the capture or `proxyMetadata`, the
+ * annotations of `UNMODELLED`, other injection templates, a pod's own istio-proxy without
+ * istio-init) is `unknown`. Sidecar injection with istio-init and the mesh-wide defaults are
+ * assumed (istio-cni always leaves 15020, 15021 and 15090 out, and reads the injection value as a
+ * boolean).
  */
 export function inboundCapture(pod: Pod, port: number): InboundCapture {
   const a = pod.annotations ?? {};
-  const config = a[PROXY_CONFIG];
-  if (config !== undefined && /interception_?[mM]ode|status_?[pP]ort/.test(config)) {
-    return { captured: 'unknown', reason: `annotation ${PROXY_CONFIG} may set the sidecar's interception mode or status port, which this analysis does not read` };
-  }
+  const unreadable = unreadableCapture(pod);
+  if (unreadable !== undefined) return { captured: 'unknown', reason: unreadable };
   const mode = a[INTERCEPTION];
   if (mode === 'NONE') return { captured: false, reason: `annotation ${INTERCEPTION}: NONE (the sidecar captures no traffic)` };
   if (mode !== undefined && mode !== 'REDIRECT' && mode !== 'TPROXY') return { captured: 'unknown', reason: `annotation ${INTERCEPTION}: "${mode}" is not an interception mode this analysis knows` };
+  if (port === TUNNEL_PORT && mode !== 'TPROXY') return { captured: false, reason: `port ${TUNNEL_PORT} is the HBONE tunnel port, which istio-iptables returns before the capture` };
   const include = a[INCLUDE] ?? '*';
   if (include.trim() === '*') {
     if (SIDECAR_UNCAPTURED_PORTS.includes(port)) return { captured: false, reason: `port ${port} is the sidecar's own ${port === 15090 ? 'Prometheus' : 'health'} listener` };
