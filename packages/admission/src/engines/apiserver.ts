@@ -157,7 +157,12 @@ export async function runApiserver(input: EngineInput): Promise<EngineReport> {
           ...spec,
           policyName: name,
           // the emitted binding's own actions: an Audit binding admits, and the proof sees it
-          matchResources: { namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: [s.namespace, ...namespaceCases] }] } },
+          // the emitted scope but the namespaces (each rule runs in its own): an object selector or
+          // an exclusion the binding carries is applied as on a cluster
+          matchResources: {
+            ...((spec['matchResources'] as Record<string, unknown> | undefined) ?? {}),
+            namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: [s.namespace, ...namespaceCases] }] },
+          },
         },
       } as unknown as KubeObject;
       for (const object of [policy, binding]) {

@@ -25,6 +25,22 @@ describe('enforcementProblems', () => {
     expect(everywhere).toContainEqual(expect.stringMatching(/^ValidatingAdmissionPolicyBinding .*: matchResources.namespaceSelector is .*, but the settings \(enforce, namespaces all\) need none$/));
   });
 
+  it('names every field that would narrow a form (selectors, exclusions, match conditions, fail open)', () => {
+    const edit = (kind: string, change: (spec: Record<string, unknown>) => Record<string, unknown>) =>
+      objects.map((o) => (o.kind === kind ? { ...o, spec: change(o['spec'] as Record<string, unknown>) } : o));
+    const cases: [string, ReturnType<typeof edit>, RegExp][] = [
+      ['binding object selector', edit('ValidatingAdmissionPolicyBinding', (s) => ({ ...s, matchResources: { ...(s['matchResources'] as object), objectSelector: { matchLabels: { bypass: '1' } } } })), /^ValidatingAdmissionPolicyBinding .*: spec.matchResources has objectSelector, which the emitters never write/],
+      ['VAP fail open', edit('ValidatingAdmissionPolicy', (s) => ({ ...s, failurePolicy: 'Ignore' })), /^ValidatingAdmissionPolicy .*: failurePolicy is "Ignore"/],
+      ['VAP match conditions', edit('ValidatingAdmissionPolicy', (s) => ({ ...s, matchConditions: [{ name: 'never', expression: 'false' }] })), /^ValidatingAdmissionPolicy .*: spec has matchConditions/],
+      ['VP object selector', edit('ValidatingPolicy', (s) => ({ ...s, matchConstraints: { ...(s['matchConstraints'] as object), objectSelector: {} } })), /^ValidatingPolicy .*: spec.matchConstraints has objectSelector/],
+      ['VP admission off', edit('ValidatingPolicy', (s) => ({ ...s, evaluation: { admission: { enabled: false } } })), /^ValidatingPolicy .*: spec has evaluation/],
+      ['ClusterPolicy exclude', edit('ClusterPolicy', (s) => ({ ...s, rules: (s['rules'] as Record<string, unknown>[]).map((r) => ({ ...r, exclude: { any: [] } })) })), /^ClusterPolicy .*: rule .* has exclude/],
+      ['ClusterPolicy admission off', edit('ClusterPolicy', (s) => ({ ...s, admission: false })), /^ClusterPolicy .*: spec has admission/],
+      ['constraint excluded namespaces', edit('ZtpSamplePodsNoHostNetwork', (s) => ({ ...s, match: { ...(s['match'] as object), excludedNamespaces: ['shop'] } })), /^ZtpSamplePodsNoHostNetwork .*: spec.match has excludedNamespaces/],
+    ];
+    for (const [what, mutated, problem] of cases) expect(enforcementProblems(mutated, settings), what).toContainEqual(expect.stringMatching(problem));
+  });
+
   it('refuses a kind it does not know how to read', () => {
     expect(enforcementProblems([{ apiVersion: 'example.com/v1', kind: 'Policy', metadata: { name: 'p' } }], settings)).toEqual(['Policy p (example.com/v1): a kind whose enforcement this check does not know']);
   });
