@@ -50,5 +50,7 @@ describe('runProbeMatrix', () => {
     expect(['connected', 'refused', 'reset', 'http-403', 'http-error'].every((o) => beyondExpected('dropped', o as never))).toBe(true);
     expect(['dropped', 'unreachable', 'dns-failure', 'error'].some((o) => beyondExpected('dropped', o as never))).toBe(false);
     expect(beyondExpected('connected', 'dropped')).toBe(false);
+    expect(beyondExpected('http-403', 'http-error')).toBe(true);
+    expect(beyondExpected('http-403', 'dropped')).toBe(false);
   });
 });

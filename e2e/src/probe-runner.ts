@@ -113,12 +113,13 @@ const REACHED: ReadonlySet<Outcome> = new Set<Outcome>(['connected', 'refused', 
 
 /**
  * Whether an observation shows more allowed than the cell expects: anything that reached the
- * destination where a drop is expected, a success where an L7 refusal is. Such a cell fails at
+ * destination where a drop is expected, an application's answer where an L7 refusal is. Such a cell fails at
  * once: retried, one attempt that times out (load, a lost SYN) would pass it.
  */
 export function beyondExpected(expected: ProbeCell['expected'], outcome: Outcome): boolean {
   if (expected === 'dropped') return REACHED.has(outcome);
-  if (expected === 'http-403') return outcome === 'connected';
+  // an answer other than 403 came from the application: the request passed the L7 rules
+  if (expected === 'http-403') return outcome === 'connected' || outcome === 'http-error';
   return false;
 }
 

@@ -393,6 +393,9 @@ describe('validateEnvironment', () => {
     expect(ofWorkload(base({ mesh: { ...sidecar, mode: 'istio-ambient' }, workloads: [at(15021)], flows: [] }))).toEqual([]);
     expect(ofWorkload(base({ mesh: { ...sidecar, mode: 'none' }, workloads: [at(15021)], flows: [] }))).toEqual([]);
     expect(ofWorkload(base({ mesh: sidecar, workloads: [at(15022)], flows: [] }))).toEqual([]);
+    // the proxies take TCP ports; a UDP 15021 is the workload's, a UDP 15053 (the DNS proxy's) is not
+    expect(ofWorkload(base({ mesh: sidecar, workloads: [workload({ namespace: 'shop', name: 'web', ports: { p: { port: 15021, protocol: 'UDP' } } })], flows: [] }))).toEqual([]);
+    expectProblem(base({ mesh: sidecar, workloads: [workload({ namespace: 'shop', name: 'web', ports: { p: { port: 15053, protocol: 'UDP' } } })], flows: [] }), 'workload shop/web', /15053 is one of the ports/);
   });
 
   it('refuses API access with wildcards', () => {

@@ -313,7 +313,8 @@ function validateWorkloads(env: Environment, managed: Set<string>, c: Collector)
       if (p.mtls !== undefined && env.mesh?.mode === 'none') c.add(w.at, obj, `port "${p.name}": mtls is set but the environment has no mesh`);
       if (p.mtls !== undefined && env.mesh?.mode === 'istio-ambient') c.add(w.at, obj, `port "${p.name}": per-port mtls is not supported by Istio ambient (ztunnel applies one mode per workload); remove it`);
       const meshMode = env.mesh?.mode;
-      if ((meshMode === 'istio-sidecar' || meshMode === 'istio-ambient') && ISTIO_PORTS[meshMode].has(p.port)) {
+      // TCP ports only (the proxies capture TCP), but for the DNS proxy's 15053, which serves UDP too
+      if ((meshMode === 'istio-sidecar' || meshMode === 'istio-ambient') && ISTIO_PORTS[meshMode].has(p.port) && (p.protocol === 'TCP' || p.port === 15053)) {
         c.add(w.at, obj, `port "${p.name}": ${p.port} is one of the ports Istio's ${meshMode === 'istio-sidecar' ? 'sidecar' : 'ztunnel'} takes in every pod of the mesh (${[...ISTIO_PORTS[meshMode]].join(', ')}); serve the workload on another port`);
       }
       const key = `${p.protocol}/${p.port}`;
