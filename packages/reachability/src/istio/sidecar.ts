@@ -86,6 +86,16 @@ function unreadableCapture(pod: Pod): string | undefined {
   return undefined;
 }
 
+/** What decides the capture for every port and both directions (settings it cannot read, interception mode `NONE`); undefined when the ports decide. */
+function wholeCapture(pod: Pod): Exclude<InboundCapture, { captured: true }> | undefined {
+  const unreadable = unreadableCapture(pod);
+  if (unreadable !== undefined) return { captured: 'unknown', reason: unreadable };
+  const mode = pod.annotations?.[INTERCEPTION];
+  if (mode === 'NONE') return { captured: false, reason: `annotation ${INTERCEPTION}: NONE (the sidecar captures no traffic)` };
+  if (mode !== undefined && mode !== 'REDIRECT' && mode !== 'TPROXY') return { captured: 'unknown', reason: `annotation ${INTERCEPTION}: "${mode}" is not an interception mode this analysis knows` };
+  return undefined;
+}
+
 /**
  * Whether a sidecar pod's own outbound traffic goes through its sidecar (which then originates
  * mTLS): not with interception mode `NONE`; unknown with the outbound capture annotations (they
@@ -93,11 +103,8 @@ function unreadableCapture(pod: Pod): string | undefined {
  */
 export function outboundCapture(pod: Pod): InboundCapture {
   const a = pod.annotations ?? {};
-  const unreadable = unreadableCapture(pod);
-  if (unreadable !== undefined) return { captured: 'unknown', reason: unreadable };
-  const mode = a[INTERCEPTION];
-  if (mode === 'NONE') return { captured: false, reason: `annotation ${INTERCEPTION}: NONE (the sidecar captures no traffic)` };
-  if (mode !== undefined && mode !== 'REDIRECT' && mode !== 'TPROXY') return { captured: 'unknown', reason: `annotation ${INTERCEPTION}: "${mode}" is not an interception mode this analysis knows` };
+  const whole = wholeCapture(pod);
+  if (whole !== undefined) return whole;
   const outbound = OUTBOUND.find((k) => a[k] !== undefined);
   if (outbound !== undefined) return { captured: 'unknown', reason: `annotation ${outbound}: whether the source's sidecar carries this connection is not modelled` };
   return { captured: true };
@@ -140,12 +147,9 @@ const inList = (list: readonly { from: number; to: number }[], port: number) => 
  */
 export function inboundCapture(pod: Pod, port: number): InboundCapture {
   const a = pod.annotations ?? {};
-  const unreadable = unreadableCapture(pod);
-  if (unreadable !== undefined) return { captured: 'unknown', reason: unreadable };
-  const mode = a[INTERCEPTION];
-  if (mode === 'NONE') return { captured: false, reason: `annotation ${INTERCEPTION}: NONE (the sidecar captures no traffic)` };
-  if (mode !== undefined && mode !== 'REDIRECT' && mode !== 'TPROXY') return { captured: 'unknown', reason: `annotation ${INTERCEPTION}: "${mode}" is not an interception mode this analysis knows` };
-  if (port === TUNNEL_PORT && mode !== 'TPROXY') return { captured: false, reason: `port ${TUNNEL_PORT} is the HBONE tunnel port, which istio-iptables returns before the capture` };
+  const whole = wholeCapture(pod);
+  if (whole !== undefined) return whole;
+  if (port === TUNNEL_PORT && a[INTERCEPTION] !== 'TPROXY') return { captured: false, reason: `port ${TUNNEL_PORT} is the HBONE tunnel port, which istio-iptables returns before the capture` };
   const include = a[INCLUDE] ?? '*';
   if (include.trim() === '*') {
     if (SIDECAR_UNCAPTURED_PORTS.includes(port)) return { captured: false, reason: `port ${port} is the sidecar's own ${port === 15090 ? 'Prometheus' : 'health'} listener` };
