@@ -270,9 +270,10 @@ function judgePath(
   const srcSidecar = srcOutbound?.captured === true;
   const mtls = dst.type === 'pod' && dstMode === 'sidecar' ? effectiveMtls(resources.peerAuthentications, dst.pod, dst.workload.namespace, port, options.istioRootNamespace) : undefined;
   if (mtls !== undefined && srcOutbound?.captured === 'unknown') {
-    // with or without the source's mTLS, the destination's policies may decide otherwise
+    // every later stage (mTLS, Cilium reading the traffic, authorization by principal) depends on
+    // whether the source's sidecar carries the connection: none of them can refuse for certain
     stages.push({ layer: 'Istio mTLS', result: 'undecided', reason: `whether the source's sidecar carries the connection is unknown: ${srcOutbound.reason}`, decidedBy: [] });
-    undecided = true;
+    return result('undecided');
   }
   const mutual = mtls !== undefined && srcSidecar && mtls.mode !== 'DISABLE';
 

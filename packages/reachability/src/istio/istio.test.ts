@@ -143,6 +143,9 @@ describe('sidecar capture', () => {
     // no capture: plain text, no principal, so the DENY by principal does not match
     expect(judge(source({ 'sidecar.istio.io/interceptionMode': 'NONE' }), tcp('bar/sleep')).outcome).toBe('allowed');
     expect(judge(source({ 'traffic.sidecar.istio.io/excludeOutboundPorts': '8000' }), tcp('bar/sleep')).outcome).toBe('undecided');
+    // nor is a STRICT refusal certain when the source may or may not send mTLS
+    const strict = buildResources([...base.filter((o) => !((o.metadata as { name: string; namespace?: string }).name === 'sleep' && (o.metadata as { namespace?: string }).namespace === 'bar')), { ...pod('bar', 'sleep', { app: 'sleep' }, { ip: '10.2.0.2', serviceAccount: 'sleep' }), metadata: { name: 'sleep', namespace: 'bar', labels: { app: 'sleep' }, annotations: { 'traffic.sidecar.istio.io/excludeOutboundIPRanges': '10.1.0.0/16' } } }, peerAuth('foo', 'strict', { mtls: { mode: 'STRICT' } })]);
+    expect(judge(strict, tcp('bar/sleep')).outcome).toBe('undecided');
     const p = { name: 'p', labels: {}, ports: [], ips: [], serviceAccount: 'sa', containers: [], hostNetwork: false };
     expect(outboundCapture({ ...p, annotations: { 'traffic.sidecar.istio.io/includeOutboundIPRanges': '10.0.0.0/8' } }).captured).toBe('unknown');
     expect(outboundCapture(p).captured).toBe(true);
