@@ -17,12 +17,13 @@ export function renderJUnit(matrix: VerdictMatrix, name = 'ztp admission proof')
       const caseName = `${cell.rule} ${cell.example}`;
       const related = matrix.failures.filter((f) => f.rule === cell.rule && f.example === cell.example && f.engines.includes(cell.engine));
       body.push(`    <testcase classname="${escape(cell.rule)}" name="${escape(caseName)}">`);
-      if (cell.actual === 'not-run') {
-        skipped++;
-        body.push(`      <skipped message="${escape(cell.reason ?? 'not run')}"/>`);
-      } else if (related.length > 0) {
+      // a failure first: a cell an engine that ran left unjudged (its form lacks the rule) is one
+      if (related.length > 0) {
         failures++;
         body.push(`      <failure message="${escape(related[0]!.text)}" type="${related[0]!.kind}">${escape(related.map((f) => f.text).join('\n'))}</failure>`);
+      } else if (cell.actual === 'not-run') {
+        skipped++;
+        body.push(`      <skipped message="${escape(cell.reason ?? 'not run')}"/>`);
       }
       body.push('    </testcase>');
     }
@@ -31,6 +32,18 @@ export function renderJUnit(matrix: VerdictMatrix, name = 'ztp admission proof')
     const tail = engineFailure ? [`    <system-err>${escape(engineFailure.text)}</system-err>`] : [];
     return { head, body, tail, failures, tests: cells.length, skipped };
   });
+  // what no engine's cell carries (a form that audits, examples that pin no clause): a suite of its own
+  const general = matrix.failures.filter((f) => f.engines.length === 0);
+  if (general.length > 0) {
+    suites.push({
+      head: `  <testsuite name="forms and examples" tests="${general.length}" failures="${general.length}" errors="0" skipped="0">`,
+      body: general.flatMap((f, i) => [`    <testcase classname="${f.kind}" name="${escape(`${f.kind} ${i + 1}`)}">`, `      <failure message="${escape(f.text)}" type="${f.kind}">${escape(f.text)}</failure>`, '    </testcase>']),
+      tail: [],
+      failures: general.length,
+      tests: general.length,
+      skipped: 0,
+    });
+  }
   const total = suites.reduce((n, s) => n + s.tests, 0);
   const failed = suites.reduce((n, s) => n + s.failures, 0);
   lines.push('<?xml version="1.0" encoding="UTF-8"?>');
