@@ -1,10 +1,12 @@
 /**
- * Whether a pod runs in the Istio mesh, from what its manifests say (sidecar mode):
- * an `istio-proxy` container (already injected), or the injection webhook's rules:
- * namespace `istio-injection=disabled` never injects; pod label `sidecar.istio.io/inject` (else
- * the annotation of that name) `false` / `true` decides next; else namespace `istio-injection=enabled` or an
- * `istio.io/rev` namespace label injects; host-network pods are never injected. Ambient mode
- * is reported separately.
+ * Whether a pod runs in the Istio mesh, from what its manifests say (sidecar mode): an
+ * `istio-proxy` container (already injected), or the injection webhooks' rules: host-network pods
+ * and the injector's ignored namespaces (kube-system, kube-public) are never injected, nor is any
+ * pod of a namespace whose `istio-injection` label is anything but `enabled`; a pod label
+ * `sidecar.istio.io/inject: "true"` injects; else namespace `istio-injection=enabled` or an
+ * `istio.io/rev` namespace label injects unless the pod opts out (that label, else the annotation
+ * of that name, `false`). Ambient mode is reported separately. Then what the sidecar captures, in
+ * each direction (`inboundCapture`, `outboundCapture`).
  */
 import { parse as parseYaml } from 'yaml';
 import type { Pod } from '../model.ts';
