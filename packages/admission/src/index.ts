@@ -4,7 +4,7 @@
  */
 export * from './rule/index.ts';
 export { checkModule, checkRule, RuleError } from './rule/check.ts';
-export { interpret, kindsWithoutDenyExample, misjudgedExamples, podParts, targets, unpinnedClauses } from './rule/interpret.ts';
+export { exampleGaps, interpret, kindsWithoutDenyExample, misjudgedExamples, podParts, targets, unpinnedClauses } from './rule/interpret.ts';
 
 export { emitAdmission } from './emit/index.ts';
 export { CONFTEST_DIR, CONFTEST_LIB, conftestPath, emitConftest, parseConftestMessage } from './emit/conftest.ts';

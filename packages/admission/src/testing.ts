@@ -5,16 +5,9 @@ import { ENGINES } from './engines/types.ts';
 import { PROOF_SETTINGS, proveModules } from './proof/matrix.ts';
 import { engineMissing } from './proof/shared-data.ts';
 import { runOpaTests } from './engines/opa-test.ts';
-import { kindsWithoutDenyExample, misjudgedExamples, unpinnedClauses } from './rule/interpret.ts';
+import { exampleGaps, misjudgedExamples } from './rule/interpret.ts';
 
-/**
- * What the modules' examples leave unproven: violation clauses no deny example rests on alone,
- * and pods rules without a deny example of some pod-bearing kind (see `unpinnedClauses` and
- * `kindsWithoutDenyExample`). The proof cannot fail for a form that gets these wrong.
- */
-export function exampleGaps(modules: readonly AdmissionModule[]): string[] {
-  return modules.flatMap((m) => [...unpinnedClauses(m), ...kindsWithoutDenyExample(m)]);
-}
+export { exampleGaps };
 
 /**
  * The standard proof of a policy module, for its tests: every example gets its verdict from the

@@ -42,7 +42,7 @@ export type { ObjectRef } from './cilium/evaluate.ts';
 export type { HttpRequest } from './cilium/http.ts';
 export type { CiliumPolicy, CiliumSpec, CiliumRule } from './cilium/model.ts';
 export type { AuthorizationPolicy, PeerAuthentication, MtlsMode } from './istio/model.ts';
-export { DEFAULT_STATUS_PORT, inboundCapture, meshMode, SIDECAR_UNCAPTURED_PORTS } from './istio/sidecar.ts';
+export { DEFAULT_STATUS_PORT, DEFAULT_UNCAPTURED_PORTS, inboundCapture, meshMode, outboundCapture, SIDECAR_UNCAPTURED_PORTS } from './istio/sidecar.ts';
 export type { InboundCapture, MeshMode } from './istio/sidecar.ts';
 export { e2eManifests, e2ePodIp, expectedTable, parseProbe, substituteIps } from './conformance/upstream-e2e.ts';
 export type { E2eCase, E2eStep, E2eSuite, Expectation } from './conformance/upstream-e2e.ts';

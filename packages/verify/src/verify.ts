@@ -1,4 +1,4 @@
-import { buildResources, DEFAULT_STATUS_PORT, judge, parseCidr, SIDECAR_UNCAPTURED_PORTS, type Judgement, type Resources } from '@ztp/reachability';
+import { buildResources, DEFAULT_UNCAPTURED_PORTS, judge, parseCidr, type Judgement, type Resources } from '@ztp/reachability';
 import { readBundle, type BundleFiles, type BundleManifest } from './bundle-manifest.ts';
 import { egressProbeAddresses, externalCallerAddresses, flowsToPort, intendedAllowed, fqdnProbeAddress, intendedEgressToFqdn, intendedEgressToIp, matchingFlows, probeRequests, type Caller, type Layer, type ProbeRequest } from './expectations.ts';
 import { undeclaredConnections } from './exact.ts';
@@ -38,8 +38,8 @@ const ISTIOD_XDS_PORT = 15012;
 /** Istio ambient: the HBONE port meshed traffic arrives on, and the address kubelet probes come from. */
 const HBONE_PORT = 15008;
 const AMBIENT_PROBE_IP = '169.254.7.127';
-/** Ports an Istio sidecar does not capture (the HBONE tunnel port, its own listeners and status port): no mTLS or authorization there. */
-const SIDECAR_OWN_PORTS = [HBONE_PORT, DEFAULT_STATUS_PORT, ...SIDECAR_UNCAPTURED_PORTS].sort((a, b) => a - b);
+/** Ports an Istio sidecar does not capture (the HBONE tunnel port, its own listeners and status port), as the engine reads them: no mTLS or authorization there. */
+const SIDECAR_OWN_PORTS = DEFAULT_UNCAPTURED_PORTS;
 /** Cilium entities some peer of the proof stands for (pods of every kind, external addresses of both families). */
 const PROBED_ENTITIES = new Set(['all', 'world', 'world-ipv4', 'world-ipv6', 'cluster']);
 /** See VerifyOptions.portClassBudget. */

@@ -47,13 +47,14 @@ export async function evaluate(objects: readonly EvaluateInput[], options: Evalu
   const run = await runEngine(options.engine, output, cases, options);
   if (run.status !== 'ran') throw new Error(run.reason);
   // A cluster evaluates a policy only on the kinds it matches; `kyverno apply` (the native form's
-  // path for objects that are not examples) runs a ValidatingAdmissionPolicy on every object, so a
-  // rule's finding on an object of a kind it does not target is dropped.
+  // path for objects that are not examples) runs a ValidatingAdmissionPolicy on every object, so
+  // there a rule's finding on an object of a kind it does not target is dropped. The other engines
+  // keep every finding (a denial is never dropped on this analysis's reading of a kind).
   const targetOf = new Map(options.profile.flatMap((m) => (m.rules ?? []).flatMap((r) => (r.kind === 'validation' ? [[ruleKey(m, r), r.target] as const] : []))));
   return objects.map((o, i) => {
     const findings = run.report.findings.filter((f) => {
       const target = targetOf.get(f.rule);
-      return f.case === cases[i]!.id && (target === undefined || targets(target, o.object));
+      return f.case === cases[i]!.id && (options.engine !== 'native' || target === undefined || targets(target, o.object));
     });
     const messages = [...new Set(findings.map((f) => `${f.rule}: ${f.outcome === 'deny' ? f.message : `${f.outcome}: ${f.message}`}`))].sort();
     return { file: o.file, object: describe(o.object), engine: options.engine, allowed: findings.length === 0, messages };

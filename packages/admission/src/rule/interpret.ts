@@ -206,3 +206,12 @@ export function kindsWithoutDenyExample(module: AdmissionModule): string[] {
   }
   return gaps;
 }
+
+/**
+ * What the modules' examples leave unproven: violation clauses no deny example rests on alone,
+ * and pods rules without a deny example of some pod-bearing kind. The proof cannot fail for a
+ * form that gets these wrong.
+ */
+export function exampleGaps(modules: readonly AdmissionModule[]): string[] {
+  return modules.flatMap((m) => [...unpinnedClauses(m), ...kindsWithoutDenyExample(m)]);
+}

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { kindsWithoutDenyExample, proveModules, renderJUnit, unpinnedClauses, type AdmissionModule, type VerdictMatrix } from '@ztp/admission';
+import { exampleGaps, proveModules, renderJUnit, type AdmissionModule, type VerdictMatrix } from '@ztp/admission';
 import type { Command } from '../command.ts';
 import { loadAllEnvironments } from '../environments.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
@@ -77,7 +77,7 @@ export async function runTest(args: readonly string[], io: Io): Promise<number> 
   for (const p of proofs) {
     const matrix = await proveModules(p.modules);
     // what the examples leave unproven: a form could get it wrong with every verdict as promised
-    const gaps = p.modules.flatMap((m) => [...unpinnedClauses(m), ...kindsWithoutDenyExample(m)]);
+    const gaps = exampleGaps(p.modules);
     results.push({ label: p.label, matrix: gaps.length === 0 ? matrix : { ...matrix, failures: [...matrix.failures, ...gaps.map((text) => ({ kind: 'coverage' as const, engines: [], text }))] } });
   }
   if (values.json) io.out(JSON.stringify(results, null, 2));

@@ -46,6 +46,12 @@ export const SIDECAR_UNCAPTURED_PORTS: readonly number[] = [15090, 15021];
 /** pilot-agent's status port, also left out of the capture, unless `status.sidecar.istio.io/port` names another (`0`: none). */
 export const DEFAULT_STATUS_PORT = 15020;
 
+/** The HBONE tunnel port: istio-iptables returns it before the capture in REDIRECT mode. */
+const TUNNEL_PORT = 15008;
+
+/** The TCP ports a sidecar pod without capture annotations leaves uncaptured (see `inboundCapture`). */
+export const DEFAULT_UNCAPTURED_PORTS: readonly number[] = [TUNNEL_PORT, DEFAULT_STATUS_PORT, ...SIDECAR_UNCAPTURED_PORTS].sort((a, b) => a - b);
+
 /** Whether a sidecar pod's inbound capture takes a TCP port to Envoy (where mTLS and authorization apply). */
 export type InboundCapture = { readonly captured: true } | { readonly captured: false; readonly reason: string } | { readonly captured: 'unknown'; readonly reason: string };
 
@@ -57,13 +63,19 @@ export type InboundCapture = { readonly captured: true } | { readonly captured: 
 const UNMODELLED = ['traffic.sidecar.istio.io/excludeInterfaces', 'traffic.sidecar.istio.io/kubevirtInterfaces', 'istio.io/reroute-virtual-interfaces', 'proxy.istio.io/overrides', 'sidecar.istio.io/proxyImage', 'sidecar.istio.io/bootstrapOverride'];
 /** Outbound capture annotations: with any of them, whether a source's sidecar originates mTLS is unknown here. */
 const OUTBOUND = ['traffic.sidecar.istio.io/excludeOutboundPorts', 'traffic.sidecar.istio.io/includeOutboundPorts', 'traffic.sidecar.istio.io/excludeOutboundIPRanges', 'traffic.sidecar.istio.io/includeOutboundIPRanges'];
-/** The HBONE tunnel port: istio-iptables returns it before the capture in REDIRECT mode. */
-const TUNNEL_PORT = 15008;
 /** ProxyConfig fields that change the capture (with their protobuf names), and `proxyMetadata`, which becomes istio-iptables' environment. */
 const CAPTURE_FIELDS = new Set(['interceptionMode', 'interception_mode', 'statusPort', 'status_port', 'proxyMetadata', 'proxy_metadata']);
 
+/** unreadableCapture per pod: it is asked for every connection judged (it may parse YAML). */
+const unreadable = new WeakMap<Pod, string | undefined>();
+
 /** Why the sidecar's capture cannot be read from the pod, whatever the port; undefined when it can. */
 function unreadableCapture(pod: Pod): string | undefined {
+  if (!unreadable.has(pod)) unreadable.set(pod, readCapture(pod));
+  return unreadable.get(pod);
+}
+
+function readCapture(pod: Pod): string | undefined {
   const a = pod.annotations ?? {};
   const config = a[PROXY_CONFIG];
   if (config !== undefined) {
@@ -90,8 +102,8 @@ function unreadableCapture(pod: Pod): string | undefined {
 
 /** What decides the capture for every port and both directions (settings it cannot read, interception mode `NONE`); undefined when the ports decide. */
 function wholeCapture(pod: Pod): Exclude<InboundCapture, { captured: true }> | undefined {
-  const unreadable = unreadableCapture(pod);
-  if (unreadable !== undefined) return { captured: 'unknown', reason: unreadable };
+  const why = unreadableCapture(pod);
+  if (why !== undefined) return { captured: 'unknown', reason: why };
   const mode = pod.annotations?.[INTERCEPTION];
   if (mode === 'NONE') return { captured: false, reason: `annotation ${INTERCEPTION}: NONE (the sidecar captures no traffic)` };
   if (mode !== undefined && mode !== 'REDIRECT' && mode !== 'TPROXY') return { captured: 'unknown', reason: `annotation ${INTERCEPTION}: "${mode}" is not an interception mode this analysis knows` };
