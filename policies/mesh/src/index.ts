@@ -36,4 +36,4 @@ export function noMesh(): MeshSettings {
   return { mode: 'none', mtls: 'DISABLE', istiodNamespace: 'istio-system', istiodLabels: { app: 'istiod' } };
 }
 
-export { CAPTURE_ANNOTATIONS, meshIntegrity, MESH_INTEGRITY_ID, noCaptureBypassRule, noMeshOptOutRule } from './mesh-integrity.ts';
+export { CAPTURE_ANNOTATIONS, INJECTED_CAPTURE_DEFAULTS, meshIntegrity, MESH_INTEGRITY_ID, noCaptureBypassRule, noMeshOptOutRule } from './mesh-integrity.ts';

@@ -25,6 +25,22 @@ export const CAPTURE_ANNOTATIONS: readonly string[] = [
 ];
 
 /**
+ * Capture annotations the injector writes onto every pod under istio-cni (where the CNI plugin,
+ * not an istio-init container, reads them), with the values it writes from the upstream defaults of
+ * `values.global.proxy` (`injection-template.yaml`): every inbound port, every outbound address, and
+ * the status port left out (`excludeInboundPort(15020, "")`). These values capture exactly what a
+ * pod without the annotations has captured (istio-init and the CNI plugin both leave 15020, 15021
+ * and 15090 out anyway), so they are accepted in either mode; any other value is refused. A mesh
+ * whose proxy values change the capture for every pod is outside what ztp proves (its engine
+ * assumes the upstream capture), so other values cannot be declared acceptable.
+ */
+export const INJECTED_CAPTURE_DEFAULTS: Readonly<Record<string, string>> = {
+  'traffic.sidecar.istio.io/includeInboundPorts': '*',
+  'traffic.sidecar.istio.io/excludeInboundPorts': '15020',
+  'traffic.sidecar.istio.io/includeOutboundIPRanges': '*',
+};
+
+/**
  * Pod annotations that change the sidecar itself, and with it what it captures or enforces: a
  * per-pod ProxyConfig (its interception mode, status port, and `proxyMetadata`, which becomes
  * istio-iptables' environment: `DRY_RUN`, `ISTIO_EXCLUDE_INTERFACES`, `INBOUND_TUNNEL_PORT`...;
@@ -69,6 +85,15 @@ export const noMeshOptOutRule = validationRule({
   ]),
 });
 
+/** The annotations of a pod the injector has injected under istio-cni, upstream defaults (for the examples). */
+const ISTIO_CNI_INJECTED: Readonly<Record<string, string>> = {
+  'istio.io/rev': 'default',
+  'kubectl.kubernetes.io/default-container': 'app',
+  'sidecar.istio.io/status': '{"initContainers":["istio-validation"],"containers":["istio-proxy"],"volumes":["istio-envoy"],"revision":"default"}',
+  [INTERCEPTION_MODE]: 'REDIRECT',
+  ...INJECTED_CAPTURE_DEFAULTS,
+};
+
 /** A pod changing what its sidecar captures. */
 export const noCaptureBypassRule = validationRule({
   id: 'no-capture-bypass',
@@ -76,7 +101,16 @@ export const noCaptureBypassRule = validationRule({
   message: "capture bypass: pods must not change which traffic their sidecar captures",
   target: { kind: 'pods' },
   violations: [
-    ...CAPTURE_ANNOTATIONS.map((a) => violationWithMessage(`annotation ${a} takes traffic past the sidecar's mTLS and authorization`, meta.field('annotations').hasKey(a))),
+    ...CAPTURE_ANNOTATIONS.map((a) => {
+      const injected = INJECTED_CAPTURE_DEFAULTS[a];
+      return injected === undefined
+        ? violationWithMessage(`annotation ${a} takes traffic past the sidecar's mTLS and authorization`, meta.field('annotations').hasKey(a))
+        : violationWithMessage(
+            `annotation ${a} must be absent or "${injected}" (what the injector writes under istio-cni): any other value takes traffic past the sidecar's mTLS and authorization`,
+            meta.field('annotations').hasKey(a),
+            meta.key('annotations', a).isNot(injected),
+          );
+    }),
     violationWithMessage(
       `annotation ${INTERCEPTION_MODE} must be absent, REDIRECT or TPROXY: NONE captures no traffic, so none passes the sidecar's mTLS and authorization`,
       meta.field('annotations').hasKey(INTERCEPTION_MODE),
@@ -94,6 +128,17 @@ export const noCaptureBypassRule = validationRule({
       note: 'traffic to addresses outside the listed ranges leaves without the sidecar',
     }),
     deny('include-inbound-empty', pod('include-inbound-empty', {}, { annotations: { 'traffic.sidecar.istio.io/includeInboundPorts': '' } }), { message: 'annotation traffic.sidecar.istio.io/includeInboundPorts' }),
+    allow('istio-cni-injected', pod('istio-cni-injected', {}, { annotations: ISTIO_CNI_INJECTED }), 'the annotations the injector writes onto every pod under istio-cni, with the upstream proxy values'),
+    deny('istio-cni-exclude-inbound', pod('istio-cni-exclude-inbound', {}, { annotations: { ...ISTIO_CNI_INJECTED, 'traffic.sidecar.istio.io/excludeInboundPorts': '8080,15020' } }), {
+      message: 'annotation traffic.sidecar.istio.io/excludeInboundPorts must be absent or "15020"',
+      note: 'what the injector writes under istio-cni for a pod that asks to leave 8080 out',
+    }),
+    deny('istio-cni-include-inbound', pod('istio-cni-include-inbound', {}, { annotations: { ...ISTIO_CNI_INJECTED, 'traffic.sidecar.istio.io/includeInboundPorts': '9090' } }), {
+      message: 'annotation traffic.sidecar.istio.io/includeInboundPorts must be absent or "*"',
+    }),
+    deny('istio-cni-include-outbound-ranges', pod('istio-cni-include-outbound-ranges', {}, { annotations: { ...ISTIO_CNI_INJECTED, 'traffic.sidecar.istio.io/includeOutboundIPRanges': '10.96.0.0/12' } }), {
+      message: 'annotation traffic.sidecar.istio.io/includeOutboundIPRanges must be absent or "*"',
+    }),
     allow('interception-tproxy', pod('interception-tproxy', {}, { annotations: { [INTERCEPTION_MODE]: 'TPROXY' } })),
     deny('proxy-config-hold', pod('proxy-config-hold', {}, { annotations: { [PROXY_CONFIG]: '{"holdApplicationUntilProxyStarts": true}' } }), {
       message: `annotation ${PROXY_CONFIG}: a per-pod ProxyConfig can switch the capture off`,

@@ -123,6 +123,39 @@ describe('sidecar capture', () => {
     expect(unknown({}, ['istio-init', 'app', 'istio-proxy']).captured).toBe(true);
   });
 
+  it('reads a pod injected under istio-cni as the CNI plugin does', () => {
+    const cni = { name: 'p', labels: {} as Record<string, string>, ports: [], ips: [], serviceAccount: 'sa', containers: ['istio-validation', 'app', 'istio-proxy'], hostNetwork: false };
+    // what the injector writes onto every pod under istio-cni, with the upstream proxy values
+    const injected = {
+      'sidecar.istio.io/status': '{"initContainers":["istio-validation"],"containers":["istio-proxy"]}',
+      'sidecar.istio.io/interceptionMode': 'REDIRECT',
+      'traffic.sidecar.istio.io/includeInboundPorts': '*',
+      'traffic.sidecar.istio.io/excludeInboundPorts': '15020',
+      'traffic.sidecar.istio.io/includeOutboundIPRanges': '*',
+    };
+    const inbound = (annotations: Record<string, string>, port: number, labels: Record<string, string> = {}) => inboundCapture({ ...cni, labels, annotations }, port).captured;
+    expect(inbound(injected, 8000)).toBe(true);
+    for (const port of [15008, 15020, 15021, 15090]) expect(inbound(injected, port), String(port)).toBe(false);
+    expect(outboundCapture({ ...cni, annotations: injected }).captured).toBe(true);
+    // the plugin ignores the status port annotation (the injector has folded it into the excluded ports): 15020 stays out
+    expect(inbound({ ...injected, 'status.sidecar.istio.io/port': '15555', 'traffic.sidecar.istio.io/excludeInboundPorts': '15555' }, 15020)).toBe(false);
+    expect(inbound({ ...injected, 'status.sidecar.istio.io/port': '15555', 'traffic.sidecar.istio.io/excludeInboundPorts': '15555' }, 15555)).toBe(false);
+    // without the status annotation, or with an inject value Go reads as false, the plugin sets up no capture at all
+    const { 'sidecar.istio.io/status': _, ...unmarked } = injected;
+    expect(inbound(unmarked, 8000)).toBe(false);
+    expect(outboundCapture({ ...cni, annotations: unmarked }).captured).toBe(false);
+    expect(inbound(injected, 8000, { 'sidecar.istio.io/inject': 'F' })).toBe(false);
+    expect(inbound({ ...injected, 'sidecar.istio.io/inject': '0' }, 8000)).toBe(false);
+    // the label wins over the annotation, and a value Go cannot parse is ignored
+    expect(inbound({ ...injected, 'sidecar.istio.io/inject': '0' }, 8000, { 'sidecar.istio.io/inject': 'true' })).toBe(true);
+    expect(inbound(injected, 8000, { 'sidecar.istio.io/inject': 'no' })).toBe(true);
+    // with istio-init beside it the plugin leaves the pod alone: istio-init's capture, the status annotation not needed
+    expect(inboundCapture({ ...cni, containers: ['istio-init', ...cni.containers], annotations: unmarked }, 8000).captured).toBe(true);
+    // a value other than the default is still the pod's own capture
+    expect(outboundCapture({ ...cni, annotations: { ...injected, 'traffic.sidecar.istio.io/includeOutboundIPRanges': '10.0.0.0/8' } }).captured).toBe('unknown');
+    expect(outboundCapture({ ...cni, annotations: { ...injected, 'traffic.sidecar.istio.io/includeOutboundIPRanges': '' } }).captured).toBe('unknown');
+  });
+
   it('injects only as the webhooks select: namespace label enabled, never in kube-system', () => {
     const p = { name: 'p', labels: { 'sidecar.istio.io/inject': 'true' }, ports: [], ips: [], serviceAccount: 'sa', containers: ['app'], hostNetwork: false };
     expect(meshMode(p, { 'istio-injection': 'true' })).toBe('none');

@@ -63,6 +63,8 @@ export type InboundCapture = { readonly captured: true } | { readonly captured: 
 const UNMODELLED = ['traffic.sidecar.istio.io/excludeInterfaces', 'traffic.sidecar.istio.io/kubevirtInterfaces', 'istio.io/reroute-virtual-interfaces', 'proxy.istio.io/overrides', 'sidecar.istio.io/proxyImage', 'sidecar.istio.io/bootstrapOverride'];
 /** Outbound capture annotations: with any of them, whether a source's sidecar originates mTLS is unknown here. */
 const OUTBOUND = ['traffic.sidecar.istio.io/excludeOutboundPorts', 'traffic.sidecar.istio.io/includeOutboundPorts', 'traffic.sidecar.istio.io/excludeOutboundIPRanges', 'traffic.sidecar.istio.io/includeOutboundIPRanges'];
+/** The upstream defaults of the outbound capture annotations (those absent: empty): with them a pod captures as without. */
+const OUTBOUND_DEFAULTS: Readonly<Record<string, string>> = { 'traffic.sidecar.istio.io/includeOutboundIPRanges': '*' };
 /** ProxyConfig fields that change the capture (with their protobuf names), and `proxyMetadata`, which becomes istio-iptables' environment. */
 const CAPTURE_FIELDS = new Set(['interceptionMode', 'interception_mode', 'statusPort', 'status_port', 'proxyMetadata', 'proxy_metadata']);
 
@@ -100,10 +102,38 @@ function readCapture(pod: Pod): string | undefined {
   return undefined;
 }
 
-/** What decides the capture for every port and both directions (settings it cannot read, interception mode `NONE`); undefined when the ports decide. */
+/**
+ * An injected pod whose capture the istio-cni plugin sets up: an `istio-proxy` and the CNI's
+ * `istio-validation` init container, no `istio-init` (the plugin leaves pods with one alone).
+ */
+function cniSidecar(pod: Pod): boolean {
+  return pod.containers.includes('istio-proxy') && pod.containers.includes('istio-validation') && !pod.containers.includes('istio-init');
+}
+
+/** The strings Go's `strconv.ParseBool` reads as false (the istio-cni plugin reads the inject label and annotation so). */
+const GO_FALSE = new Set(['0', 'f', 'F', 'false', 'FALSE', 'False']);
+
+/**
+ * Why the istio-cni plugin sets up no capture at all for a pod it would otherwise redirect
+ * (cni/pkg/plugin/plugin.go): no `sidecar.istio.io/status` annotation, or an inject label (else
+ * annotation) that parses as false. Undefined when it does, or when the pod is not a CNI sidecar.
+ */
+function cniSkip(pod: Pod): string | undefined {
+  if (!cniSidecar(pod)) return undefined;
+  const a = pod.annotations ?? {};
+  if (a['sidecar.istio.io/status'] === undefined) return 'the pod has no sidecar.istio.io/status annotation, without which the istio-cni plugin sets up no capture';
+  const label = pod.labels['sidecar.istio.io/inject'];
+  const inject = label ?? a['sidecar.istio.io/inject'];
+  if (inject !== undefined && GO_FALSE.has(inject)) return `${label !== undefined ? 'label' : 'annotation'} sidecar.istio.io/inject: "${inject}", which the istio-cni plugin reads as false: it sets up no capture`;
+  return undefined;
+}
+
+/** What decides the capture for every port and both directions (settings it cannot read, interception mode `NONE`, a pod istio-cni skips); undefined when the ports decide. */
 function wholeCapture(pod: Pod): Exclude<InboundCapture, { captured: true }> | undefined {
   const why = unreadableCapture(pod);
   if (why !== undefined) return { captured: 'unknown', reason: why };
+  const skipped = cniSkip(pod);
+  if (skipped !== undefined) return { captured: false, reason: skipped };
   const mode = pod.annotations?.[INTERCEPTION];
   if (mode === 'NONE') return { captured: false, reason: `annotation ${INTERCEPTION}: NONE (the sidecar captures no traffic)` };
   if (mode !== undefined && mode !== 'REDIRECT' && mode !== 'TPROXY') return { captured: 'unknown', reason: `annotation ${INTERCEPTION}: "${mode}" is not an interception mode this analysis knows` };
@@ -119,7 +149,8 @@ export function outboundCapture(pod: Pod): InboundCapture {
   const a = pod.annotations ?? {};
   const whole = wholeCapture(pod);
   if (whole !== undefined) return whole;
-  const outbound = OUTBOUND.find((k) => a[k] !== undefined);
+  // the values the injector writes onto every pod under istio-cni capture what no annotation does
+  const outbound = OUTBOUND.find((k) => a[k] !== undefined && a[k].trim() !== (OUTBOUND_DEFAULTS[k] ?? ''));
   if (outbound !== undefined) return { captured: 'unknown', reason: `annotation ${outbound}: whether the source's sidecar carries this connection is not modelled` };
   return { captured: true };
 }
@@ -155,9 +186,11 @@ const inList = (list: readonly { from: number; to: number }[], port: number) => 
  * which istio-iptables returns first (REDIRECT mode). What the annotations do not say (a port list
  * naming services, a `proxy.istio.io/config` that sets the capture or `proxyMetadata`, the
  * annotations of `UNMODELLED`, other injection templates, a pod's own istio-proxy without
- * istio-init) is `unknown`. Sidecar injection with istio-init and the mesh-wide defaults are
- * assumed (istio-cni always leaves 15020, 15021 and 15090 out, and reads the injection value as a
- * boolean).
+ * istio-init) is `unknown`. An injected pod with istio-cni's `istio-validation` instead of
+ * istio-init is captured as the CNI plugin does: not at all without `sidecar.istio.io/status` or
+ * with an inject value Go reads as false, and 15020 always left out. The mesh-wide defaults are
+ * assumed (and, under istio-cni, that the istio-proxy container is a sidecar without
+ * `DISABLE_ENVOY`: a pod's container arguments and environment are not read).
  */
 export function inboundCapture(pod: Pod, port: number): InboundCapture {
   const a = pod.annotations ?? {};
@@ -167,7 +200,8 @@ export function inboundCapture(pod: Pod, port: number): InboundCapture {
   const include = a[INCLUDE] ?? '*';
   if (include.trim() === '*') {
     if (SIDECAR_UNCAPTURED_PORTS.includes(port)) return { captured: false, reason: `port ${port} is the sidecar's own ${port === 15090 ? 'Prometheus' : 'health'} listener` };
-    const status = (a[STATUS_PORT] ?? String(DEFAULT_STATUS_PORT)).trim();
+    // istio-cni leaves 15020 out whatever the annotation (the injector has folded the status port into the excluded ports)
+    const status = cniSidecar(pod) ? String(DEFAULT_STATUS_PORT) : (a[STATUS_PORT] ?? String(DEFAULT_STATUS_PORT)).trim();
     const statusPort = portList(status === '0' ? '' : status);
     const excluded = portList(a[EXCLUDE] ?? '');
     if (statusPort === undefined || excluded === undefined) return { captured: 'unknown', reason: `annotation ${statusPort === undefined ? STATUS_PORT : EXCLUDE} is not a list of port numbers` };

@@ -38,7 +38,8 @@ deny contains msg if {
 	lib.is_pod_bearing(obj)
 	meta := lib.pod_meta(obj)
 	lib.has_key(object.get(meta, ["annotations"], null), "traffic.sidecar.istio.io/excludeInboundPorts")
-	msg := "mesh-integrity/no-capture-bypass: annotation traffic.sidecar.istio.io/excludeInboundPorts takes traffic past the sidecar's mTLS and authorization"
+	object.get(meta, ["annotations", "traffic.sidecar.istio.io/excludeInboundPorts"], null) != "15020"
+	msg := "mesh-integrity/no-capture-bypass: annotation traffic.sidecar.istio.io/excludeInboundPorts must be absent or \"15020\" (what the injector writes under istio-cni): any other value takes traffic past the sidecar's mTLS and authorization"
 }
 
 deny contains msg if {
@@ -46,7 +47,8 @@ deny contains msg if {
 	lib.is_pod_bearing(obj)
 	meta := lib.pod_meta(obj)
 	lib.has_key(object.get(meta, ["annotations"], null), "traffic.sidecar.istio.io/includeInboundPorts")
-	msg := "mesh-integrity/no-capture-bypass: annotation traffic.sidecar.istio.io/includeInboundPorts takes traffic past the sidecar's mTLS and authorization"
+	object.get(meta, ["annotations", "traffic.sidecar.istio.io/includeInboundPorts"], null) != "*"
+	msg := "mesh-integrity/no-capture-bypass: annotation traffic.sidecar.istio.io/includeInboundPorts must be absent or \"*\" (what the injector writes under istio-cni): any other value takes traffic past the sidecar's mTLS and authorization"
 }
 
 deny contains msg if {
@@ -78,7 +80,8 @@ deny contains msg if {
 	lib.is_pod_bearing(obj)
 	meta := lib.pod_meta(obj)
 	lib.has_key(object.get(meta, ["annotations"], null), "traffic.sidecar.istio.io/includeOutboundIPRanges")
-	msg := "mesh-integrity/no-capture-bypass: annotation traffic.sidecar.istio.io/includeOutboundIPRanges takes traffic past the sidecar's mTLS and authorization"
+	object.get(meta, ["annotations", "traffic.sidecar.istio.io/includeOutboundIPRanges"], null) != "*"
+	msg := "mesh-integrity/no-capture-bypass: annotation traffic.sidecar.istio.io/includeOutboundIPRanges must be absent or \"*\" (what the injector writes under istio-cni): any other value takes traffic past the sidecar's mTLS and authorization"
 }
 
 deny contains msg if {

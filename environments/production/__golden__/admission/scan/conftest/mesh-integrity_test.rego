@@ -123,6 +123,33 @@ test_mesh_integrity__no_capture_bypass__include_inbound_empty if {
 	contains(m, "annotation traffic.sidecar.istio.io/includeInboundPorts")
 }
 
+# mesh-integrity/no-capture-bypass istio-cni-injected: allow (the annotations the injector writes onto every pod under istio-cni, with the upstream proxy values)
+test_mesh_integrity__no_capture_bypass__istio_cni_injected if {
+	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-capture-bypass: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"istio-cni-injected","annotations":{"istio.io/rev":"default","kubectl.kubernetes.io/default-container":"app","sidecar.istio.io/status":"{\"initContainers\":[\"istio-validation\"],\"containers\":[\"istio-proxy\"],\"volumes\":[\"istio-envoy\"],\"revision\":\"default\"}","sidecar.istio.io/interceptionMode":"REDIRECT","traffic.sidecar.istio.io/includeInboundPorts":"*","traffic.sidecar.istio.io/excludeInboundPorts":"15020","traffic.sidecar.istio.io/includeOutboundIPRanges":"*"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
+	count(denials) == 0
+}
+
+# mesh-integrity/no-capture-bypass istio-cni-exclude-inbound: deny (what the injector writes under istio-cni for a pod that asks to leave 8080 out)
+test_mesh_integrity__no_capture_bypass__istio_cni_exclude_inbound if {
+	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-capture-bypass: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"istio-cni-exclude-inbound","annotations":{"istio.io/rev":"default","kubectl.kubernetes.io/default-container":"app","sidecar.istio.io/status":"{\"initContainers\":[\"istio-validation\"],\"containers\":[\"istio-proxy\"],\"volumes\":[\"istio-envoy\"],\"revision\":\"default\"}","sidecar.istio.io/interceptionMode":"REDIRECT","traffic.sidecar.istio.io/includeInboundPorts":"*","traffic.sidecar.istio.io/excludeInboundPorts":"8080,15020","traffic.sidecar.istio.io/includeOutboundIPRanges":"*"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
+	some m in denials
+	contains(m, "annotation traffic.sidecar.istio.io/excludeInboundPorts must be absent or \"15020\"")
+}
+
+# mesh-integrity/no-capture-bypass istio-cni-include-inbound: deny
+test_mesh_integrity__no_capture_bypass__istio_cni_include_inbound if {
+	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-capture-bypass: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"istio-cni-include-inbound","annotations":{"istio.io/rev":"default","kubectl.kubernetes.io/default-container":"app","sidecar.istio.io/status":"{\"initContainers\":[\"istio-validation\"],\"containers\":[\"istio-proxy\"],\"volumes\":[\"istio-envoy\"],\"revision\":\"default\"}","sidecar.istio.io/interceptionMode":"REDIRECT","traffic.sidecar.istio.io/includeInboundPorts":"9090","traffic.sidecar.istio.io/excludeInboundPorts":"15020","traffic.sidecar.istio.io/includeOutboundIPRanges":"*"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
+	some m in denials
+	contains(m, "annotation traffic.sidecar.istio.io/includeInboundPorts must be absent or \"*\"")
+}
+
+# mesh-integrity/no-capture-bypass istio-cni-include-outbound-ranges: deny
+test_mesh_integrity__no_capture_bypass__istio_cni_include_outbound_ranges if {
+	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-capture-bypass: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"istio-cni-include-outbound-ranges","annotations":{"istio.io/rev":"default","kubectl.kubernetes.io/default-container":"app","sidecar.istio.io/status":"{\"initContainers\":[\"istio-validation\"],\"containers\":[\"istio-proxy\"],\"volumes\":[\"istio-envoy\"],\"revision\":\"default\"}","sidecar.istio.io/interceptionMode":"REDIRECT","traffic.sidecar.istio.io/includeInboundPorts":"*","traffic.sidecar.istio.io/excludeInboundPorts":"15020","traffic.sidecar.istio.io/includeOutboundIPRanges":"10.96.0.0/12"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
+	some m in denials
+	contains(m, "annotation traffic.sidecar.istio.io/includeOutboundIPRanges must be absent or \"*\"")
+}
+
 # mesh-integrity/no-capture-bypass interception-tproxy: allow
 test_mesh_integrity__no_capture_bypass__interception_tproxy if {
 	denials := {m | some m in deny; startswith(m, "mesh-integrity/no-capture-bypass: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"interception-tproxy","annotations":{"sidecar.istio.io/interceptionMode":"TPROXY"}},"spec":{"containers":[{"name":"app","image":"registry.k8s.io/pause"}]}}
