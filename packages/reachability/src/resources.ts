@@ -190,7 +190,8 @@ export function buildResourcesFromDocuments(docs: readonly ManifestDocument[], o
     if (kind === 'AuthorizationPolicy' && inGroup(object, ['security.istio.io'])) {
       // Istio does not enforce a policy annotated istio.io/dry-run: "true" (it only logs its verdict)
       const annotations = (object.metadata as { annotations?: Record<string, unknown> } | undefined)?.annotations;
-      if (annotations?.['istio.io/dry-run'] === 'true') {
+      // (read as Go's strconv.ParseBool reads it: "1", "t", "TRUE"... are true)
+      if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(String(annotations?.['istio.io/dry-run']))) {
         ignored.push({ ...ref, reason: 'annotated istio.io/dry-run: Istio does not enforce it' });
         continue;
       }

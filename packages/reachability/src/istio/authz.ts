@@ -54,9 +54,22 @@ export function applicablePolicies(all: readonly AuthorizationPolicy[], pod: Pod
   );
 }
 
-function stripSpiffe(value: string): string {
-  return value.startsWith('spiffe://') ? value.slice('spiffe://'.length) : value;
+/**
+ * Whether a policy's principal matches the caller's, as istiod generates the matcher: it prefixes
+ * the value with `spiffe://` (so a value that has it already never matches), and reads the trust
+ * domain `cluster.local` as the mesh's own (`ReplaceTrustDomainAliases`; the caller is always of
+ * the mesh's trust domain here, so its own stands for it).
+ */
+function principalMatches(value: string, principal: string | undefined): Tri {
+  if (principal !== undefined && value.startsWith(`${LOCAL_TRUST_DOMAIN}/`)) {
+    const at = principal.indexOf('/ns/');
+    if (at > 0) return matchString(`${principal.slice(0, at)}${value.slice(LOCAL_TRUST_DOMAIN.length)}`, principal);
+  }
+  return matchString(value, principal);
 }
+
+/** The trust domain Istio reads in a policy as the mesh's own, whatever that is. */
+const LOCAL_TRUST_DOMAIN = 'cluster.local';
 
 function namespaceOf(principal: string | undefined): string | undefined {
   const m = principal === undefined ? null : /\/ns\/([^/]+)\//.exec(principal);
@@ -85,11 +98,12 @@ function hasHttpOnly(rule: AuthzRule): boolean {
 
 function sourceMatches(s: AuthzSource, req: AuthzRequest, tcp: boolean): Tri {
   const parts: Tri[] = [];
-  if (s.principals) parts.push(matchField(s.principals, (v) => matchString(stripSpiffe(v), req.principal)));
+  if (s.principals) parts.push(matchField(s.principals, (v) => principalMatches(v, req.principal)));
   if (s.namespaces) parts.push(matchField(s.namespaces, (v) => matchString(v, namespaceOf(req.principal))));
   if (s.ipBlocks) parts.push(matchField(s.ipBlocks, (v) => matchIp(v, req.sourceIp)));
-  // without proxies in between, the original client is the connection's source
-  if (s.remoteIpBlocks) parts.push(matchField(s.remoteIpBlocks, (v) => matchIp(v, req.sourceIp)));
+  // On a TCP connection the remote address is its source; on HTTP the sidecar takes it from
+  // X-Forwarded-For, which the caller writes: whether it matches is the caller's choice.
+  if (s.remoteIpBlocks) parts.push(tcp || req.http === undefined ? matchField(s.remoteIpBlocks, (v) => matchIp(v, req.sourceIp)) : 'unknown');
   if (s.requestPrincipals && !tcp) parts.push(matchField(s.requestPrincipals, (v) => matchString(v, req.http?.requestPrincipal)));
   return and(parts);
 }
@@ -110,10 +124,12 @@ function conditionMatches(c: AuthzCondition, req: AuthzRequest, tcp: boolean): T
   if (tcp && httpOnlyCondition(c)) return true; // dropped (only reached for DENY-like policies)
   let test: (v: string) => Tri;
   const key = c.key;
-  if (key === 'source.ip' || key === 'remote.ip') test = (v) => matchIp(v, req.sourceIp);
+  if (key === 'source.ip') test = (v) => matchIp(v, req.sourceIp);
+  // as remoteIpBlocks: on HTTP, X-Forwarded-For, which the caller writes
+  else if (key === 'remote.ip') test = tcp || req.http === undefined ? (v) => matchIp(v, req.sourceIp) : () => 'unknown';
   else if (key === 'destination.ip') test = (v) => matchIp(v, req.destinationIp);
   else if (key === 'destination.port') test = (v) => v === String(req.port);
-  else if (key === 'source.principal') test = (v) => matchString(stripSpiffe(v), req.principal);
+  else if (key === 'source.principal') test = (v) => principalMatches(v, req.principal);
   else if (key === 'source.namespace') test = (v) => matchString(v, namespaceOf(req.principal));
   else if (key === 'request.auth.principal') test = (v) => matchString(v, req.http?.requestPrincipal);
   else if (key.startsWith('request.headers[')) test = (v) => matchString(v, headerOf(req, key.slice('request.headers['.length, -1)));

@@ -219,7 +219,22 @@ describe('AuthorizationPolicy', () => {
     expect(judge(r, http('foo/sleep')).outcome).toBe('http-403');
     // plain text from outside the mesh has no principal
     expect(judge(r, http('legacy/sleep')).outcome).toBe('http-403');
-    expect(judge(r, http('bar/sleep'), { trustDomain: 'example.org' }).outcome).toBe('http-403');
+    // cluster.local in a policy is the mesh's own trust domain, whatever it is (istiod's ReplaceTrustDomainAliases)
+    expect(judge(r, http('bar/sleep'), { trustDomain: 'example.org' }).outcome).toBe('allowed');
+    const other = world(authz('foo', 'allow-sleep', { selector: { matchLabels: { app: 'httpbin' } }, rules: [{ from: [{ source: { principals: ['other.org/ns/bar/sa/sleep'] } }] }] }));
+    expect(judge(other, http('bar/sleep'), { trustDomain: 'example.org' }).outcome).toBe('http-403');
+    // istiod prefixes every principal with spiffe://: a value that has it already matches nobody
+    const prefixed = (action: 'ALLOW' | 'DENY') => world(authz('foo', 'p', { action, rules: [{ from: [{ source: { principals: ['spiffe://cluster.local/ns/bar/sa/sleep'] } }] }] }));
+    expect(judge(prefixed('ALLOW'), http('bar/sleep')).outcome).toBe('http-403');
+    expect(judge(prefixed('DENY'), http('bar/sleep')).outcome).toBe('allowed');
+  });
+
+  it("reads remoteIpBlocks and remote.ip on HTTP as the caller's choice (X-Forwarded-For), on TCP as the source", () => {
+    const deny = world(authz('foo', 'd', { action: 'DENY', rules: [{ from: [{ source: { remoteIpBlocks: ['10.2.0.0/16'] } }] }] }));
+    expect(judge(deny, http('bar/sleep')).outcome).toBe('undecided');
+    expect(judge(deny, tcp('bar/sleep')).outcome).toBe('connection-reset');
+    const allow = world(authz('foo', 'a', { rules: [{ when: [{ key: 'remote.ip', values: ['1.2.3.4'] }] }] }));
+    expect(judge(allow, http('bar/sleep')).outcome).toBe('undecided');
   });
 
   it('matches namespaces and notNamespaces', () => {
@@ -385,5 +400,8 @@ describe('what the analysis does not read', () => {
     expect(r.ignored).toContainEqual(expect.objectContaining({ kind: 'AuthorizationPolicy', name: 'nothing', reason: expect.stringMatching(/istio.io\/dry-run/) }));
     // enforced, the same policy denies
     expect(judge(world(authz('foo', 'nothing', {})), tcp('bar/sleep')).outcome).not.toBe('allowed');
+    // the annotation is read as Go's ParseBool reads it
+    for (const v of ['True', '1', 't']) expect(world({ ...nothing, metadata: { ...nothing.metadata, annotations: { 'istio.io/dry-run': v } } }).ignored, v).toHaveLength(1);
+    expect(world({ ...nothing, metadata: { ...nothing.metadata, annotations: { 'istio.io/dry-run': 'yes' } } }).ignored).toHaveLength(0);
   });
 });
