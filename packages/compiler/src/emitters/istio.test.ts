@@ -5,13 +5,19 @@ import { emitCiliumPolicies } from './cilium.ts';
 import { emitIstio } from './istio.ts';
 
 describe('emitIstio', () => {
-  it('sets mTLS mesh-wide and per namespace, and denies by default with allow-nothing', () => {
+  it('sets mTLS per namespace, and mesh-wide when STRICT, and denies by default with allow-nothing', () => {
     const { web, db } = shop();
     const out = byName(emitIstio(irOf({ workloads: [web, db] })));
     expect(out.get('PeerAuthentication istio-system/default')?.spec).toEqual({ mtls: { mode: 'STRICT' } });
     expect(out.get('PeerAuthentication shop/default')?.spec).toEqual({ mtls: { mode: 'STRICT' } });
     expect(out.get('AuthorizationPolicy shop/ztp-allow-nothing')?.spec).toEqual({});
     expect(out.has('AuthorizationPolicy shop/ztp-db')).toBe(false);
+    // a looser mode stays in the managed namespaces: the mesh's own default is not replaced
+    for (const mtls of ['PERMISSIVE', 'DISABLE'] as const) {
+      const loose = byName(emitIstio(irOf({ mesh: { ...SIDECAR, mtls }, workloads: [web, db] })));
+      expect(loose.has('PeerAuthentication istio-system/default'), mtls).toBe(false);
+      expect(loose.get('PeerAuthentication shop/default')?.spec).toEqual({ mtls: { mode: mtls } });
+    }
   });
 
   it('allows exactly the declared callers by SPIFFE principal, with HTTP methods and paths', () => {

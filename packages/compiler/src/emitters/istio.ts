@@ -50,8 +50,8 @@ function meta(env: string, name: string, namespace: string) {
 }
 
 /**
- * Istio: PeerAuthentication mesh-wide, per namespace, and per workload where a port overrides the
- * mode; a namespace-wide allow-nothing AuthorizationPolicy, so a workload without declared callers
+ * Istio: PeerAuthentication per namespace, per workload where a port overrides the mode, and
+ * mesh-wide when the mode is STRICT (never loosening the mesh's own default); a namespace-wide allow-nothing AuthorizationPolicy, so a workload without declared callers
  * accepts none; and one ALLOW policy per server workload naming exactly its declared callers by
  * SPIFFE principal (external callers by IP range, less the cluster's own ranges), with HTTP
  * methods and paths where the flow declares them.
@@ -66,7 +66,9 @@ export function emitIstio(ir: IR): Emitted[] {
   const authz = (name: string, namespace: string, spec: Record<string, unknown>, sources: string[]) =>
     emitted('mesh', { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: meta(env, name, namespace), spec }, sources);
 
-  out.push(peerAuth('default', ir.env.mesh.istiodNamespace, { mtls: { mode } }, [ir.envOrigin]));
+  // Mesh-wide only when it tightens: a PERMISSIVE or DISABLE default would replace whatever the
+  // mesh has (a platform team's mesh-wide STRICT) for every namespace ztp does not manage.
+  if (mode === 'STRICT') out.push(peerAuth('default', ir.env.mesh.istiodNamespace, { mtls: { mode } }, [ir.envOrigin]));
   for (const ns of ir.namespaces) {
     out.push(peerAuth('default', ns.name, { mtls: { mode } }, [ir.envOrigin]));
     out.push(authz('ztp-allow-nothing', ns.name, {}, [ir.envOrigin]));
