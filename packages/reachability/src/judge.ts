@@ -44,7 +44,12 @@ export interface RequestQuery {
   readonly dst: DestinationSpec;
   readonly protocol: Protocol;
   readonly port: number;
-  /** The HTTP request (TCP only); without it, L7 rules are reported but not applied. */
+  /**
+   * The HTTP request (TCP only). Without it, Cilium's L7 rules are reported but not applied (the
+   * connection is judged at L4), and Istio judges a plain TCP connection: a rule with HTTP-only
+   * fields never matches it, as on a port Istio does not read as HTTP. On an HTTP port Istio judges
+   * each request instead: ask with one to know.
+   */
   readonly http?: HttpRequest & {
     /** The JWT principal (`iss/sub`) the request carries, if any. */
     readonly requestPrincipal?: string;

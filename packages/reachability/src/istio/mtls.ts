@@ -22,27 +22,37 @@ function selectsPod(pa: PeerAuthentication, pod: Pod): boolean {
   return Object.entries(pa.selector ?? {}).every(([k, v]) => pod.labels[k] === v);
 }
 
-/** The mTLS mode a server pod enforces on `port`. */
+/** How much plain text a mode lets in: where Istio's choice among policies is not known, the loosest is assumed. */
+const LOOSENESS: Record<Exclude<MtlsMode, 'UNSET'>, number> = { STRICT: 0, PERMISSIVE: 1, DISABLE: 2 };
+
+/**
+ * The mTLS mode a server pod enforces on `port`. Where several policies compete at one level (two
+ * namespace-wide ones, two selecting the pod), Istio takes the oldest, which manifests do not show:
+ * the loosest of them is taken (a proof of denial must hold whichever Istio picks), and a note says so.
+ */
 export function effectiveMtls(all: readonly PeerAuthentication[], pod: Pod, namespace: string, port: number, rootNamespace: string): MtlsDecision {
   const notes: string[] = [];
   const hasSelector = (pa: PeerAuthentication) => pa.selector !== undefined && Object.keys(pa.selector).length > 0;
   const workload = all.filter((pa) => pa.namespace === namespace && hasSelector(pa) && selectsPod(pa, pod));
-  if (workload.length > 1) {
-    notes.push(`several workload PeerAuthentications select the pod (${workload.map((p) => p.name).join(', ')}); Istio uses the oldest, this analysis the first listed`);
-  }
   const namespaced = all.filter((pa) => pa.namespace === namespace && !hasSelector(pa));
-  const mesh = all.filter((pa) => pa.namespace === rootNamespace && !hasSelector(pa));
-  const levels: { pa: PeerAuthentication; mode: MtlsMode; rule?: string }[] = [];
-  const w = workload[0];
-  if (w !== undefined) {
-    const portMode = w.portLevel.get(port);
-    if (portMode !== undefined) levels.push({ pa: w, mode: portMode, rule: `portLevelMtls.${port}` });
-    levels.push({ pa: w, mode: w.mode });
-  }
-  if (namespaced[0] !== undefined) levels.push({ pa: namespaced[0], mode: namespaced[0].mode });
-  if (mesh[0] !== undefined && namespace !== rootNamespace) levels.push({ pa: mesh[0], mode: mesh[0].mode });
-  for (const level of levels) {
-    if (level.mode !== 'UNSET') return { mode: level.mode, decidedBy: [ref(level.pa, level.rule)], notes };
-  }
-  return { mode: 'PERMISSIVE', decidedBy: [], notes };
+  const mesh = namespace === rootNamespace ? [] : all.filter((pa) => pa.namespace === rootNamespace && !hasSelector(pa));
+  /** Each level's candidates, most specific first: the mode each sets (UNSET: the next level's) and by which rule. */
+  const levels: { what: string; candidates: { pa: PeerAuthentication; mode: MtlsMode; rule?: string }[] }[] = [
+    { what: 'workload PeerAuthentications select the pod', candidates: workload.map((w) => { const portMode = w.portLevel.get(port); return portMode !== undefined && portMode !== 'UNSET' ? { pa: w, mode: portMode, rule: `portLevelMtls.${port}` } : { pa: w, mode: w.mode }; }) },
+    { what: `namespace-wide PeerAuthentications are in ${namespace}`, candidates: namespaced.map((pa) => ({ pa, mode: pa.mode })) },
+    { what: `mesh-wide PeerAuthentications are in ${rootNamespace}`, candidates: mesh.map((pa) => ({ pa, mode: pa.mode })) },
+  ];
+  const decide = (from: number): { mode: Exclude<MtlsMode, 'UNSET'>; decidedBy: ObjectRef[] } => {
+    const level = levels[from];
+    if (level === undefined) return { mode: 'PERMISSIVE', decidedBy: [] };
+    if (level.candidates.length === 0) return decide(from + 1);
+    const outcomes = level.candidates.map((c) => (c.mode === 'UNSET' ? decide(from + 1) : { mode: c.mode, decidedBy: [ref(c.pa, c.rule)] }));
+    const loosest = outcomes.reduce((a, b) => (LOOSENESS[b.mode] > LOOSENESS[a.mode] ? b : a));
+    if (level.candidates.length > 1 && outcomes.some((o) => o.mode !== loosest.mode)) {
+      notes.push(`several ${level.what} (${level.candidates.map((c) => c.pa.name).join(', ')}) and disagree; Istio uses the oldest, which the manifests do not show: this analysis takes the loosest, ${loosest.mode}`);
+    }
+    return loosest;
+  };
+  const d = decide(0);
+  return { mode: d.mode, decidedBy: d.decidedBy, notes };
 }
