@@ -40,7 +40,9 @@ describe('node e2e/src/cli.ts', () => {
     const r = await cli(['--plan', '--dir', join(work, 'bundles'), 'staging'], { PATH: dirname(process.execPath) });
     expect(r.exitCode).toBe(0);
     const out = String(r.stdout);
-    expect(out).toMatch(/^staging: the plan, \d+ probes from 6 sources/);
+    // 3 workloads, a rogue, a probe, the outsider, and 5 impostors (a copy of each workload and of the cluster DNS, a plain pod in kube-system)
+    expect(out).toMatch(/^staging: the plan, \d+ probes from 11 sources/);
+    expect(out).toContain('ztp-verify-outsider/ztp-impostor-staging-database');
     expect(out).toContain('staging/frontend');
     expect(out).toMatch(/ok 403 403/);
     expect(out).not.toContain('PASSED');

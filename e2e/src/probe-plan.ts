@@ -13,7 +13,7 @@ export interface ProbeSource {
   readonly id: string;
   readonly namespace: string;
   readonly name: string;
-  readonly kind: 'workload' | 'rogue' | 'probe' | 'outsider';
+  readonly kind: 'workload' | 'rogue' | 'probe' | 'outsider' | 'impostor';
   /** The caller as `@ztp/verify` knows it (for `intendedAllowed`). */
   readonly peer: PodPeer;
 }

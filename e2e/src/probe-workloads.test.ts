@@ -31,10 +31,14 @@ describe('probe workloads', () => {
         expect(p.spec.containers[0]!.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
         expect(p.spec.containers[0]!.image).toBe('ztp-e2e-probe:test');
       }
-      // Service accounts: the bundle's for declared workloads; the suite's own for the synthetic callers.
-      const accounts = w.objects.filter((o) => o.kind === 'ServiceAccount').map((o) => (o.metadata as { name: string }).name);
-      for (const wl of manifest.workloads) expect(accounts).not.toContain(wl.serviceAccount);
-      expect(accounts).toContain('ztp-rogue');
+      // Service accounts: the bundle's for declared workloads; the suite's own for the synthetic
+      // callers (the impostors' copies of the workloads' accounts, in the outsider's namespace)
+      const accounts = w.objects.filter((o) => o.kind === 'ServiceAccount').map((o) => `${(o.metadata as { namespace: string }).namespace}/${(o.metadata as { name: string }).name}`);
+      for (const wl of manifest.workloads) {
+        expect(accounts).not.toContain(`${wl.namespace}/${wl.serviceAccount}`);
+        expect(accounts).toContain(`ztp-verify-outsider/${wl.serviceAccount}`);
+      }
+      expect(accounts).toContain(`${manifest.namespaces[0]}/ztp-rogue`);
       expect(w.objects.filter((o) => o.kind === 'Namespace').map((o) => (o.metadata as { name: string }).name)).toContain('ztp-verify-outsider');
     });
   }

@@ -38,7 +38,10 @@ function methodMatches(rule: { methods?: readonly string[] }, method: string): b
   return rule.methods === undefined || rule.methods.includes(method);
 }
 
-function pathMatches(rule: { paths?: readonly string[] }, path: string): boolean {
+/** Whether a request's path (its query string aside: rules name paths) is one a rule admits. */
+function pathMatches(rule: { paths?: readonly string[] }, requestPath: string): boolean {
+  const q = requestPath.indexOf('?');
+  const path = q === -1 ? requestPath : requestPath.slice(0, q);
   return rule.paths === undefined || rule.paths.some((p) => (p.endsWith('/*') ? path.startsWith(p.slice(0, -1)) : path === p));
 }
 

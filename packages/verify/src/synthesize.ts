@@ -1,14 +1,17 @@
 import type { BundleManifest } from './bundle-manifest.ts';
 import { egressProbeAddresses, externalCallerAddresses, podAddresses } from './expectations.ts';
+import { impostorNamespaces, principalServiceAccounts } from './impostors.ts';
 
 /** A pod-level peer the verifier places in the cluster, and what it stands for. */
 export interface PodPeer {
-  readonly kind: 'workload' | 'rogue' | 'probe' | 'outsider' | 'dns' | 'istiod';
+  readonly kind: 'workload' | 'rogue' | 'probe' | 'outsider' | 'dns' | 'istiod' | 'impostor';
   /** `ns/name[Deployment]`, as the reachability engine names it. */
   readonly ref: string;
   readonly namespace: string;
   /** For `workload`: the manifest id `ns/name`. */
   readonly workload?: string;
+  /** For `impostor`: whom it copies (a workload's id, `cluster DNS`, `istiod`), or nobody (a pod of no declared labels). */
+  readonly imitates?: string;
   /** Whether ztp manages its namespace (its egress is then governed by the bundle). */
   readonly managed: boolean;
   /** The pod's IP, when the verifier gave it one (see {@link SynthesizeOptions.addresses}). */
@@ -26,6 +29,13 @@ export interface SynthesizeOptions {
    * @default false
    */
   readonly addresses?: boolean;
+  /**
+   * The bundle's objects: impostors are also placed in the namespaces its policies name by label,
+   * name or pattern (see impostors.ts). Without them, only in the outsider's namespace and beside
+   * the cluster DNS and istiod.
+   * @default []
+   */
+  readonly policies?: readonly Record<string, unknown>[];
 }
 
 /** Namespace every unknown caller is placed in: nothing may admit it. */
@@ -72,7 +82,13 @@ const ref = (namespace: string, name: string) => `${namespace}/${name}[Deploymen
  * The pods a bundle is proven against: one per declared workload (its labels, service account and
  * named ports), one undeclared "rogue" pod in every managed namespace, one probe in every
  * unmanaged namespace a flow admits, an outsider in a namespace nothing admits, the cluster DNS
- * and istiod. Callers in unmanaged namespaces are taken to be in the mesh when the environment
+ * and istiod; then, in a managed namespace, an undeclared pod for each service account an
+ * AuthorizationPolicy names there that no workload runs as; then the impostors: copies of every workload (labels, service account, ports), of
+ * the cluster DNS and of istiod in the outsider's namespace and in each namespace the policies
+ * name that holds none of the pods above (see impostors.ts), and a pod of no declared labels in
+ * the cluster DNS's and istiod's namespaces when ztp does not manage them. Nothing may admit an
+ * impostor, nor let a managed pod reach one: a selector that lost its namespace or its pod labels
+ * is found through them. Callers in unmanaged namespaces are taken to be in the mesh when the environment
  * has one (otherwise STRICT mTLS would refuse them before authorization is even asked).
  * With `options.addresses` and `clusterCidrs` in the manifest, every pod gets a distinct IP
  * (see {@link SynthesizeOptions}), in the order above.
@@ -100,6 +116,12 @@ export function synthesize(m: BundleManifest, options: SynthesizeOptions = {}): 
     const at = place(ns, 'ztp-rogue', { 'app.kubernetes.io/name': 'ztp-rogue', 'ztp.dev/verify': 'rogue' }, 'ztp-rogue', []);
     peers.push({ kind: 'rogue', ref: ref(ns, 'ztp-rogue'), namespace: ns, managed: true, ...at });
   }
+  // undeclared pods running as the service accounts the AuthorizationPolicies name that no
+  // workload of their namespace runs as (placed last, below)
+  const accountsNamed = principalServiceAccounts(options.policies ?? []);
+  const rogueAccounts = m.namespaces.flatMap((ns) =>
+    [...(accountsNamed.get(ns) ?? [])].filter((sa) => sa !== 'ztp-rogue' && !m.workloads.some((w) => w.namespace === ns && w.serviceAccount === sa)).sort().map((sa) => ({ ns, sa })),
+  );
   const unmanaged = new Set<string>();
   for (const f of m.intent.flows) if ('namespace' in f.from && !managed.has(f.from.namespace)) unmanaged.add(f.from.namespace);
   for (const ns of [...unmanaged].sort()) {
@@ -120,6 +142,36 @@ export function synthesize(m: BundleManifest, options: SynthesizeOptions = {}): 
   if (meshed && 'istiod' in m.mesh) {
     const at = place(m.mesh.istiod.namespace, 'ztp-istiod', { ...m.mesh.istiod.labels }, 'istiod', [{ name: 'xds', port: 15012, protocol: 'TCP' }]);
     peers.push({ kind: 'istiod', ref: ref(m.mesh.istiod.namespace, 'ztp-istiod'), namespace: m.mesh.istiod.namespace, managed: false, ...at });
+  }
+
+  // the impostors (placed last: the pods above keep their addresses)
+  const placed = new Set([...managed, ...unmanaged, OUTSIDER_NAMESPACE, dns.namespace, ...(meshed && 'istiod' in m.mesh ? [m.mesh.istiod.namespace] : [])]);
+  const copies: { name: string; imitates: string; labels: Record<string, string>; serviceAccount: string; ports: PodPorts }[] = [
+    ...m.workloads.map((w) => ({ name: `ztp-impostor-${w.namespace}-${w.name}`, imitates: w.id, labels: { ...w.labels }, serviceAccount: w.serviceAccount, ports: w.ports.map((p) => ({ ...p })) })),
+    { name: 'ztp-impostor-cluster-dns', imitates: 'cluster DNS', labels: { ...dns.podLabels }, serviceAccount: 'ztp-cluster-dns', ports: [{ name: 'dns', port: dns.port, protocol: 'UDP' }, { name: 'dns-tcp', port: dns.port, protocol: 'TCP' }] },
+    ...(meshed && 'istiod' in m.mesh ? [{ name: 'ztp-impostor-istiod', imitates: 'istiod', labels: { ...m.mesh.istiod.labels }, serviceAccount: 'istiod', ports: [{ name: 'xds', port: 15012, protocol: 'TCP' }] }] : []),
+  ];
+  const impostor = (namespace: string, c: { name: string; imitates?: string; labels: Record<string, string>; serviceAccount: string; ports: PodPorts }) => {
+    const at = place(namespace, c.name, c.labels, c.serviceAccount, c.ports);
+    peers.push({ kind: 'impostor', ref: ref(namespace, c.name), namespace, managed: false, ...(c.imitates !== undefined ? { imitates: c.imitates } : {}), ...at });
+  };
+  for (const c of copies) impostor(OUTSIDER_NAMESPACE, c);
+  for (const ns of impostorNamespaces(options.policies ?? [], placed)) {
+    objects.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns.name, labels: { ...ns.labels, ...meshLabels } } });
+    for (const c of copies) impostor(ns.name, c);
+  }
+  rogueAccounts.forEach(({ ns, sa }, i) => {
+    const name = `ztp-rogue-${i + 1}`;
+    const at = place(ns, name, { 'app.kubernetes.io/name': name, 'ztp.dev/verify': 'rogue' }, sa, []);
+    peers.push({ kind: 'rogue', ref: ref(ns, name), namespace: ns, managed: true, ...at });
+  });
+  // a pod of the cluster DNS's and istiod's namespaces that is neither: reaching it takes a rule that lost its pod selector
+  for (const ns of new Set([dns.namespace, ...(meshed && 'istiod' in m.mesh ? [m.mesh.istiod.namespace] : [])])) {
+    if (managed.has(ns)) continue;
+    // istiod's namespace may exist nowhere else (a cluster run has no Istio); the DNS's always does
+    const declared = (options.policies ?? []).some((o) => o.kind === 'Namespace' && (o.metadata as { name?: string } | undefined)?.name === ns);
+    if (ns !== dns.namespace && !declared && !unmanaged.has(ns)) objects.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: {} } });
+    impostor(ns, { name: 'ztp-impostor', labels: { 'ztp.dev/verify': 'impostor' }, serviceAccount: 'ztp-impostor', ports: [] });
   }
   return { objects, peers };
 }

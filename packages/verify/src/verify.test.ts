@@ -77,6 +77,61 @@ describe('verifyBundle', () => {
     expect(m.failures.some((f) => f.layer === 'mesh' && f.observed === 'allowed' && f.expected === 'denied')).toBe(true);
   });
 
+  it('fails when a selector lost its namespace or names another one: impostors copy every workload outside its namespace', () => {
+    const b = shop();
+    /** The bundle with one file's text edited (the proof reads the files; their hashes are not its business). */
+    const edit = (file: string, change: (text: string) => string) => {
+      const files = new Map(b.files);
+      const before = files.get(file) ?? '';
+      const after = change(before);
+      expect(after, file).not.toBe(before);
+      files.set(file, after);
+      return verifyBundle({ ...b, files });
+    };
+    const db = 'network/networkpolicy-data-ztp-db-ingress.yaml';
+    // the namespace selector emptied: api-labelled pods of every namespace reach the database
+    const anyNs = edit(db, (t) => t.replace(/namespaceSelector:\n\s+matchLabels:\n\s+kubernetes.io\/metadata.name: shop/, 'namespaceSelector: {}'));
+    expect(anyNs.failures.some((f) => f.id.startsWith('[network layer] ztp-verify-outsider/ztp-impostor-shop-api[Deployment] => data/db[Deployment]:5432/TCP') && f.observed === 'allowed')).toBe(true);
+    expect(anyNs.failures.some((f) => f.id.startsWith('[NetworkPolicy, every port] ztp-verify-outsider/ztp-impostor-shop-api[Deployment] => data/db[Deployment]')), 'the exact check sees it too').toBe(true);
+    // a namespace label no namespace of the environment carries: the proof places a namespace with it
+    const labelled = edit(db, (t) => t.replace('kubernetes.io/metadata.name: shop', 'team: payments'));
+    expect(labelled.failures.some((f) => f.id.includes('ztp-verify-impostor-') && f.id.includes('ztp-impostor-shop-api[Deployment] => data/db[Deployment]:5432/TCP') && f.observed === 'allowed')).toBe(true);
+    // egress to another namespace's look-alike of the database
+    const egress = edit('network/networkpolicy-shop-ztp-api-egress.yaml', (t) => t.replace('kubernetes.io/metadata.name: data', 'kubernetes.io/metadata.name: payments'));
+    expect(egress.failures.some((f) => f.id.startsWith('shop/api[Deployment] => payments/ztp-impostor-data-db[Deployment]:5432/TCP') && f.observed === 'allowed')).toBe(true);
+    // the DNS egress to every pod of kube-system, not only the DNS
+    const dns = edit('network/networkpolicy-shop-ztp-allow-dns.yaml', (t) => t.replace(/\n +podSelector:\n +matchLabels:\n +k8s-app: kube-dns/, ''));
+    expect(dns.failures.some((f) => f.id.includes('=> kube-system/ztp-impostor[Deployment]:53/UDP') && f.observed === 'allowed')).toBe(true);
+    // Istio: a principal of any namespace, and an account no workload runs as
+    const ap = 'mesh/authorizationpolicy-data-ztp-db.yaml';
+    const anyNsPrincipal = edit(ap, (t) => t.replace('cluster.local/ns/shop/sa/api', '"*/sa/api"'));
+    expect(anyNsPrincipal.failures.some((f) => f.id === '[mesh layer] ztp-verify-outsider/ztp-impostor-shop-api[Deployment] => data/db[Deployment]:5432/TCP' && f.observed === 'allowed')).toBe(true);
+    const otherAccount = edit(ap, (t) => t.replace('- cluster.local/ns/shop/sa/api', '- cluster.local/ns/shop/sa/api\n              - cluster.local/ns/shop/sa/debugger'));
+    expect(otherAccount.failures.some((f) => f.id === '[mesh layer] shop/ztp-rogue-1[Deployment] => data/db[Deployment]:5432/TCP' && f.observed === 'allowed')).toBe(true);
+    const nsPattern = edit(ap, (t) => t.replace('principals:\n              - cluster.local/ns/shop/sa/api', 'namespaces:\n              - "team-*"'));
+    expect(nsPattern.failures.some((f) => f.id.startsWith('[mesh layer] team-ztp-impostor/') && f.observed === 'allowed')).toBe(true);
+  });
+
+  it("tries what the policies' own rules name: a path, a method or a host nobody declared", () => {
+    const b = shop();
+    const ap = 'mesh/authorizationpolicy-shop-ztp-api.yaml';
+    const files = new Map(b.files);
+    files.set(ap, (files.get(ap) ?? '').replace('- /api/*', '- /api/*\n              - /admin/*'));
+    expect(files.get(ap)).toContain('/admin/*');
+    const path = verifyBundle({ ...b, files });
+    expect(path.failures.some((f) => f.id === 'shop/web[Deployment] => shop/api[Deployment]:8080/TCP GET /admin/ztp-probe' && f.observed === 'allowed')).toBe(true);
+    const fqdnEnv = shop({ egress: [egress({ from: fromNamespace('shop'), to: toFqdn('api.example.com'), ports: [443] })] });
+    const cnp = [...fqdnEnv.files.keys()].find((k) => k.startsWith('network/ciliumnetworkpolicy-') && (fqdnEnv.files.get(k) ?? '').includes('api.example.com'))!;
+    expect(verifyBundle(fqdnEnv).failures).toEqual([]);
+    const wider = new Map(fqdnEnv.files);
+    wider.set(cnp, (wider.get(cnp) ?? '').replaceAll('matchName: api.example.com', 'matchPattern: "*.example.com"'));
+    expect(wider.get(cnp)).toContain('*.example.com');
+    expect(verifyBundle({ ...fqdnEnv, files: wider }).failures.some((f) => f.id.includes('=> ztp-probe.example.com@') && f.observed === 'allowed')).toBe(true);
+    // a Cilium HTTP rule the proof cannot find a request for fails rather than pass unread
+    const l7 = 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: l7, namespace: shop}\nspec: {endpointSelector: {matchLabels: {app.kubernetes.io/name: api}}, ingress: [{fromEndpoints: [{matchLabels: {app.kubernetes.io/name: web}}], toPorts: [{ports: [{port: "8080", protocol: TCP}], rules: {http: [{path: "/[0-9]+"}]}}]}]}\n';
+    expect(verifyBundle(plus(b, 'network/l7.yaml', l7)).failures.map((f) => f.id)).toContainEqual(expect.stringMatching(/^CiliumNetworkPolicy shop\/l7 path: "\/\[0-9\]\+" admits requests the proof cannot name/));
+  });
+
   it('finds an undeclared connection the NetworkPolicies allow at any port, protocol or pair, not only at the sampled ones', () => {
     const np = (name: string, namespace: string, spec: string) => `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: ${name}, namespace: ${namespace}}\nspec: ${spec}\n`;
     const cases: [string, string, RegExp][] = [
@@ -228,6 +283,21 @@ describe('verifyBundle', () => {
     expect(verifyBundle({ ...b, files }).failures.map((f) => f.id)).toContainEqual(expect.stringMatching(/^AuthorizationPolicy shop\/ztp-allow-nothing is not analysed \(annotated istio.io\/dry-run/));
     // the kinds ztp emits besides the policies pass
     expect(verifyBundle(shop({ phase: 4 })).failures).toEqual([]);
+  });
+
+  it('lets only what changes no traffic pass unread: admission that only refuses, not mutation, generation, Argo CD or dataplane configuration', () => {
+    const unread = (file: string, yaml: string) => verifyBundle(plus(shop(), file, yaml)).failures.map((f) => f.id);
+    const validate = 'apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata: {name: v}\nspec: {rules: [{name: r, match: {any: [{resources: {kinds: [Pod]}}]}, validate: {failureAction: Enforce, message: m, pattern: {metadata: {name: "?*"}}}}]}\n';
+    expect(unread('admission/v.yaml', validate)).toEqual([]);
+    const generate = 'apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata: {name: g}\nspec: {rules: [{name: r, match: {any: [{resources: {kinds: [Namespace]}}]}, generate: {apiVersion: networking.k8s.io/v1, kind: NetworkPolicy, name: open, namespace: "{{request.object.metadata.name}}", data: {spec: {podSelector: {}, ingress: [{}]}}}}]}\n';
+    expect(unread('admission/g.yaml', generate)).toContainEqual(expect.stringMatching(/^ClusterPolicy (default\/)?g is not analysed .*its rule has `generate`/));
+    const mutating = 'apiVersion: admissionregistration.k8s.io/v1beta1\nkind: MutatingAdmissionPolicy\nmetadata: {name: relabel}\nspec: {matchConstraints: {resourceRules: [{apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]}]}, mutations: []}\n';
+    expect(unread('admission/m.yaml', mutating)).toContainEqual(expect.stringMatching(/^MutatingAdmissionPolicy (default\/)?relabel is not analysed .*does not only refuse/));
+    const app = 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {name: other, namespace: argocd}\nspec: {project: default}\n';
+    expect(unread('gitops/app.yaml', app)).toContainEqual(expect.stringMatching(/^Application argocd\/other is not analysed .*Argo CD/));
+    const meshConfig = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: istio, namespace: istio-system}\ndata: {mesh: "defaultConfig: {interceptionMode: NONE}"}\n';
+    expect(unread('mesh/cm.yaml', meshConfig)).toContainEqual(expect.stringMatching(/^ConfigMap istio-system\/istio is not analysed .*configure the dataplane/));
+    expect(unread('mesh/cm.yaml', meshConfig.replace('namespace: istio-system', 'namespace: shop'))).toEqual([]);
   });
 
   it('counts what ambient\'s baseline opens as declared in the exact check: kubelet probes from ztunnel, HBONE on 15008', () => {

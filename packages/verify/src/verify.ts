@@ -4,6 +4,8 @@ import { egressProbeAddresses, externalCallerAddresses, flowsToPort, intendedAll
 import { undeclaredConnections } from './exact.ts';
 import { namedRanges, representativeAddresses } from './address-partition.ts';
 import { portBoundaries, representativePorts } from './port-partition.ts';
+import { fqdnWitnesses, requestWitnesses } from './policy-literals.ts';
+import { mayChangeTraffic } from './traffic-neutral.ts';
 import { synthesize, type PodPeer } from './synthesize.ts';
 
 /** One connection the proof checked. */
@@ -45,18 +47,10 @@ const PROBED_ENTITIES = new Set(['all', 'world', 'world-ipv4', 'world-ipv6', 'cl
 /** See VerifyOptions.portClassBudget. */
 const PORT_CLASS_BUDGET = 400_000;
 
-/**
- * The kinds a bundle may hold that the engine does not read and that grant no traffic: identities,
- * configuration, certificates and secrets, admission policies, Argo CD. Any other kind the engine
- * passes over (an AdminNetworkPolicy, a CiliumCIDRGroup, an EnvoyFilter, a Calico policy) fails the
- * proof: it may open what the proof says is closed.
- */
-const NO_TRAFFIC_GROUPS = new Set(['rbac.authorization.k8s.io', 'admissionregistration.k8s.io', 'kyverno.io', 'policies.kyverno.io', 'templates.gatekeeper.sh', 'constraints.gatekeeper.sh', 'cert-manager.io', 'external-secrets.io', 'generators.external-secrets.io', 'argoproj.io']);
-const NO_TRAFFIC_CORE_KINDS = new Set(['ServiceAccount', 'ConfigMap', 'Secret']);
-
-function grantsNoTraffic(apiVersion: string | undefined, kind: string): boolean {
-  const group = apiVersion === undefined || !apiVersion.includes('/') ? '' : apiVersion.slice(0, apiVersion.indexOf('/'));
-  return group === '' ? NO_TRAFFIC_CORE_KINDS.has(kind) : NO_TRAFFIC_GROUPS.has(group);
+/** Requests without repeats, in their order. */
+function distinctRequests(requests: readonly ProbeRequest[]): ProbeRequest[] {
+  const seen = new Set<string>();
+  return requests.filter((q) => (seen.has(`${q.method} ${q.path}`) ? false : (seen.add(`${q.method} ${q.path}`), true)));
 }
 
 function describeJudgement(j: Judgement): string[] {
@@ -98,7 +92,7 @@ export interface VerifyOptions {
 export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions = {}): VerifyReport {
   const budget = verifyOptions.portClassBudget ?? PORT_CLASS_BUDGET;
   const { manifest: m, objects } = readBundle(bundle);
-  const synthetic = synthesize(m, { addresses: true });
+  const synthetic = synthesize(m, { addresses: true, policies: objects });
   const meshOn = m.mesh.mode !== 'none' && m.layers.includes('mesh');
   // The network layer keeps PeerAuthentication: whether traffic is encrypted decides whether
   // Cilium can read it. Only Istio authorization is the mesh layer's own decision.
@@ -191,6 +185,7 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
     return out;
   };
 
+  const witnessed = requestWitnesses(objects);
   for (const layer of layers) for (const w of m.workloads) {
     const dst = `${w.namespace}/${w.name}[Deployment]`;
     const ports = portsFor(w.ports);
@@ -204,12 +199,15 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
         const probe = (requests: readonly ProbeRequest[]) => {
           for (const q of requests) run(layer, c, dst, dst, p.protocol, p.port, intendedAllowed(m, c, w.id, p.protocol, p.port, q, layer), declaredBy, q);
         };
+        // at a declared TCP port, the requests the bundle's own HTTP rules admit too: a rule for a
+        // path or method nobody declared is tried (the intent says whether it may pass)
+        const witnesses = p.protocol === 'TCP' && w.ports.some((d) => d.protocol === 'TCP' && d.port === p.port) ? witnessed.requests : [];
         if (flows.length > 0 && flows.every((f) => f.http !== undefined) && p.protocol === 'TCP') {
-          // its own requests first, then the other callers' (probeRequests drops repeats)
-          probe(probeRequests([...flows, ...others]));
+          // its own requests first, then the other callers', then the witnesses
+          probe(distinctRequests([...probeRequests([...flows, ...others]), ...witnesses]));
         } else {
           run(layer, c, dst, dst, p.protocol, p.port, intendedAllowed(m, c, w.id, p.protocol, p.port, undefined, layer), declaredBy);
-          if (flows.length === 0) probe(probeRequests(others));
+          if (flows.length === 0) probe(distinctRequests([...probeRequests(others), ...witnesses]));
         }
       }
     }
@@ -258,6 +256,8 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
       const names = new Set<string>([PUBLIC_PROBE_FQDN]);
       // `*.suffix` covers one label: probe a name one label deeper too, which it does not cover
       for (const e of m.intent.egress) if ('fqdn' in e.to) for (const n of e.to.fqdn.startsWith('*.') ? [`ztp-probe${e.to.fqdn.slice(1)}`, `ztp-probe.ztp-deeper${e.to.fqdn.slice(1)}`] : [e.to.fqdn]) names.add(n);
+      // and a name each of the policies' own FQDN rules admits: a name nobody declared is tried
+      for (const n of fqdnWitnesses(objects)) names.add(n);
       // a name resolves to an address, and the dataplane allows by address too: each name is
       // probed as resolving to one address outside the declared ranges where there is one
       const ip = fqdnProbeAddress(m);
@@ -274,7 +274,7 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
   // Every connection the NetworkPolicies allow, at every port and protocol and between every pair
   // of pods and address ranges, must be declared (the checks above take one pod of each kind).
   // Under Cilium the pods carry no address: its CIDR rules never match pods.
-  const exactPods = m.cni === 'cilium' ? synthesize(m) : synthetic;
+  const exactPods = m.cni === 'cilium' ? synthesize(m, { policies: objects }) : synthetic;
   const exactResources = buildResources([...objects.filter((o) => o.kind === 'NetworkPolicy' || o.kind === 'Namespace'), ...exactPods.objects], {});
   const undeclared = undeclaredConnections(m, exactResources, exactPods.peers);
   for (const u of undeclared) {
@@ -287,8 +287,14 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
   // What the engine could not read must not pass for closed: unread kinds that may grant traffic,
   // and rules it reads as allowing nothing because it does not support them.
   for (const i of resourcesOf.all.ignored) {
-    if (grantsNoTraffic(i.apiVersion, i.kind)) continue;
-    checks.push({ layer: 'all', id: `${i.kind} ${i.namespace ? `${i.namespace}/` : ''}${i.name ?? ''} is not analysed (${i.reason}), and may allow traffic`, expected: 'denied', observed: 'undecided', ok: false, declaredBy: [], decidedBy: [] });
+    // the engine places objects without a namespace (cluster-scoped ones too) in `default`
+    const o = objects.find((x) => x.kind === i.kind && x.apiVersion === i.apiVersion && (x.metadata as { name?: string } | undefined)?.name === i.name && ((x.metadata as { namespace?: string } | undefined)?.namespace ?? 'default') === (i.namespace ?? 'default'));
+    const why = o === undefined ? 'it may allow traffic' : mayChangeTraffic(o, rootNamespace);
+    if (why === undefined) continue;
+    checks.push({ layer: 'all', id: `${i.kind} ${i.namespace ? `${i.namespace}/` : ''}${i.name ?? ''} is not analysed (${i.reason}), and ${why}`, expected: 'denied', observed: 'undecided', ok: false, declaredBy: [], decidedBy: [] });
+  }
+  for (const u of witnessed.unwitnessed) {
+    checks.push({ layer: 'network', id: `${u} admits requests the proof cannot name (only literals, ., .*, [^/]*, optional parts, groups and alternatives are read), and may allow undeclared ones`, expected: 'denied', observed: 'undecided', ok: false, declaredBy: [], decidedBy: [] });
   }
   for (const u of unprobedEntities(objects)) {
     checks.push({ layer: 'network', id: `${u.where} allows the Cilium entity "${u.entity}", which no peer of the proof stands for, and may allow traffic`, expected: 'denied', observed: 'undecided', ok: false, declaredBy: [], decidedBy: [] });

@@ -71,7 +71,7 @@ export async function runAnalyze(args: readonly string[], io: Io): Promise<numbe
     const objects: Record<string, unknown>[] = [];
     for (const p of paths.filter((x) => existsSync(join(x, 'manifest.json')))) {
       const { manifest, objects: bundleObjects } = readBundle(readBundleDir(p));
-      objects.push(...bundleObjects, ...synthesize(manifest).objects);
+      objects.push(...bundleObjects, ...synthesize(manifest, { policies: bundleObjects }).objects);
       dataplane ??= manifest.cni;
       mesh = { trustDomain: manifest.trustDomain, ...('istiod' in manifest.mesh ? { istioRootNamespace: manifest.mesh.istiod.namespace } : {}) };
     }
