@@ -280,6 +280,10 @@ function judgePath(
     stages.push({ layer: 'Istio mTLS', result: 'undecided', reason: `whether the source's sidecar carries the connection is unknown: ${srcOutbound.reason}`, decidedBy: [] });
     return result('undecided');
   }
+  if (mtls?.ambiguous !== undefined) {
+    stages.push({ layer: 'Istio mTLS', result: 'undecided', reason: `the mTLS mode in force is unknown: ${mtls.ambiguous}`, decidedBy: [] });
+    return result('undecided');
+  }
   const mutual = mtls !== undefined && srcSidecar && mtls.mode !== 'DISABLE';
 
   // 2. Cilium L7 (source side, then destination side)

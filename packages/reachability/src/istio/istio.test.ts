@@ -336,12 +336,14 @@ describe('PeerAuthentication', () => {
     expect(disabled.stages.find((s) => s.layer === 'Istio mTLS')!.decidedBy).toEqual([{ kind: 'PeerAuthentication', namespace: 'foo', name: 'httpbin', rule: 'portLevelMtls.9000' }]);
   });
 
-  it('takes the loosest of competing policies at one level (Istio takes the oldest, which manifests do not show), and says so', () => {
-    for (const [a, b] of [['STRICT', 'PERMISSIVE'], ['PERMISSIVE', 'STRICT']]) {
+  it('is undecided where competing policies at one level disagree (Istio takes the oldest, which manifests do not show)', () => {
+    for (const [a, b] of [['STRICT', 'PERMISSIVE'], ['PERMISSIVE', 'STRICT'], ['STRICT', 'DISABLE']]) {
       const r = world(peerAuth('foo', 'one', { mtls: { mode: a } }), peerAuth('foo', 'two', { mtls: { mode: b } }));
-      const j = judge(r, http('legacy/sleep'));
-      expect(j.outcome, `${a} ${b}`).toBe('allowed');
-      expect(j.stages.find((s) => s.layer === 'Istio mTLS')!.reason).toMatch(/several namespace-wide PeerAuthentications .* the loosest, PERMISSIVE/);
+      for (const src of ['legacy/sleep', 'bar/sleep']) {
+        const j = judge(r, http(src));
+        expect(j.outcome, `${a} ${b} ${src}`).toBe('undecided');
+        expect(j.stages.find((s) => s.layer === 'Istio mTLS')!.reason).toMatch(/several namespace-wide PeerAuthentications .* disagree/);
+      }
     }
     // agreeing ones decide as one; an UNSET one inherits the level below
     expect(judge(world(peerAuth('foo', 'one', { mtls: { mode: 'STRICT' } }), peerAuth('foo', 'two', { mtls: { mode: 'STRICT' } })), http('legacy/sleep')).outcome).toBe('mtls-refused');

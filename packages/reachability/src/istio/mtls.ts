@@ -12,6 +12,8 @@ export interface MtlsDecision {
   readonly mode: Exclude<MtlsMode, 'UNSET'>;
   readonly decidedBy: readonly ObjectRef[];
   readonly notes: readonly string[];
+  /** Set when competing policies disagree and which one Istio uses cannot be told: the mode is then unknown. */
+  readonly ambiguous?: string;
 }
 
 function ref(pa: PeerAuthentication, rule?: string): ObjectRef {
@@ -22,16 +24,13 @@ function selectsPod(pa: PeerAuthentication, pod: Pod): boolean {
   return Object.entries(pa.selector ?? {}).every(([k, v]) => pod.labels[k] === v);
 }
 
-/** How much plain text a mode lets in: where Istio's choice among policies is not known, the loosest is assumed. */
-const LOOSENESS: Record<Exclude<MtlsMode, 'UNSET'>, number> = { STRICT: 0, PERMISSIVE: 1, DISABLE: 2 };
-
 /**
  * The mTLS mode a server pod enforces on `port`. Where several policies compete at one level (two
- * namespace-wide ones, two selecting the pod), Istio takes the oldest, which manifests do not show:
- * the loosest of them is taken (a proof of denial must hold whichever Istio picks), and a note says so.
+ * namespace-wide ones, two selecting the pod) and disagree, Istio takes the oldest, which
+ * manifests do not show: the decision is then `ambiguous` (no mode can be assumed soundly: a looser
+ * one hides a principal an ALLOW rule would match, a stricter one refuses what may pass).
  */
 export function effectiveMtls(all: readonly PeerAuthentication[], pod: Pod, namespace: string, port: number, rootNamespace: string): MtlsDecision {
-  const notes: string[] = [];
   const hasSelector = (pa: PeerAuthentication) => pa.selector !== undefined && Object.keys(pa.selector).length > 0;
   const workload = all.filter((pa) => pa.namespace === namespace && hasSelector(pa) && selectsPod(pa, pod));
   const namespaced = all.filter((pa) => pa.namespace === namespace && !hasSelector(pa));
@@ -42,17 +41,17 @@ export function effectiveMtls(all: readonly PeerAuthentication[], pod: Pod, name
     { what: `namespace-wide PeerAuthentications are in ${namespace}`, candidates: namespaced.map((pa) => ({ pa, mode: pa.mode })) },
     { what: `mesh-wide PeerAuthentications are in ${rootNamespace}`, candidates: mesh.map((pa) => ({ pa, mode: pa.mode })) },
   ];
-  const decide = (from: number): { mode: Exclude<MtlsMode, 'UNSET'>; decidedBy: ObjectRef[] } => {
+  const decide = (from: number): MtlsDecision => {
     const level = levels[from];
-    if (level === undefined) return { mode: 'PERMISSIVE', decidedBy: [] };
+    if (level === undefined) return { mode: 'PERMISSIVE', decidedBy: [], notes: [] };
     if (level.candidates.length === 0) return decide(from + 1);
-    const outcomes = level.candidates.map((c) => (c.mode === 'UNSET' ? decide(from + 1) : { mode: c.mode, decidedBy: [ref(c.pa, c.rule)] }));
-    const loosest = outcomes.reduce((a, b) => (LOOSENESS[b.mode] > LOOSENESS[a.mode] ? b : a));
-    if (level.candidates.length > 1 && outcomes.some((o) => o.mode !== loosest.mode)) {
-      notes.push(`several ${level.what} (${level.candidates.map((c) => c.pa.name).join(', ')}) and disagree; Istio uses the oldest, which the manifests do not show: this analysis takes the loosest, ${loosest.mode}`);
+    const outcomes = level.candidates.map((c): MtlsDecision => (c.mode === 'UNSET' ? decide(from + 1) : { mode: c.mode, decidedBy: [ref(c.pa, c.rule)], notes: [] }));
+    const inner = outcomes.find((o) => o.ambiguous !== undefined);
+    if (inner !== undefined) return inner;
+    if (outcomes.some((o) => o.mode !== outcomes[0]!.mode)) {
+      return { ...outcomes[0]!, ambiguous: `several ${level.what} (${level.candidates.map((c) => `${c.pa.name}: ${c.mode}`).join(', ')}) and disagree; Istio uses the oldest, which the manifests do not show` };
     }
-    return loosest;
+    return outcomes[0]!;
   };
-  const d = decide(0);
-  return { mode: d.mode, decidedBy: d.decidedBy, notes };
+  return decide(0);
 }
