@@ -1,12 +1,14 @@
 /**
  * Where the proof places its impostors: the namespaces a bundle's policies could admit beyond the
- * ones the verifier already places. A peer selector that lost its namespace (`namespaceSelector:
- * {}`, an `Exists` on Cilium's namespace label, a principal `*\/sa/api-server`) admits a pod with a
- * workload's labels and service account in any namespace; one that names a namespace label or
- * name the environment never declared admits the pods there. The verifier puts copies of every
- * workload, of the cluster DNS and of istiod in the outsider namespace (no labels but its name) and
- * in one namespace for each namespace label, name and name pattern the policies name, so that
- * every check sees them as callers and as destinations: nothing may admit them.
+ * ones the verifier already places, and the service accounts they name. A peer selector that lost
+ * its namespace (`namespaceSelector: {}`, an `Exists` on Cilium's namespace label, a principal
+ * `*\/sa/api-server`) admits a pod with a workload's labels and service account in any namespace;
+ * one that names namespace labels, a name or a name pattern the environment never declared admits
+ * the pods there; one that names an account no workload runs as admits a pod running as it. The
+ * verifier puts copies of every workload, of the cluster DNS and of istiod in the outsider
+ * namespace (no labels but its name) and in one namespace for each label set, name and pattern the
+ * policies name, and a pod for each named account in its namespace, so that every check sees them
+ * as callers and as destinations: nothing may admit them.
  */
 
 /** A namespace the verifier creates to hold impostors. */
@@ -29,67 +31,81 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
-/** What a set of label selectors names: label pairs and namespace names. */
+/**
+ * What the policies name of namespaces: the label sets their namespace selectors require (each a
+ * namespace that meets the whole selector; `kubernetes.io/metadata.name` as the namespace's name
+ * when it is there), and namespace names.
+ */
 interface Named {
-  readonly labels: Map<string, Set<string>>;
+  readonly labelSets: Map<string, { name?: string; labels: Record<string, string> }>;
   readonly names: Set<string>;
 }
 
-function addLabel(named: Named, key: string, value: string): void {
-  if (key === NAME_LABEL) {
-    named.names.add(value);
-    return;
-  }
-  let values = named.labels.get(key);
-  if (values === undefined) named.labels.set(key, (values = new Set()));
-  values.add(value);
-}
+/** At most this many namespaces per selector (one per combination of its `In` values). */
+const MAX_COMBINATIONS = 16;
 
 /**
- * The label requirements of a selector (`matchLabels` and `In` / `Exists` expressions; `NotIn`
- * and `DoesNotExist` hold for a namespace without the label), each passed to `visit` as a key and
- * the values that satisfy it.
+ * The namespaces that meet a selector: its `matchLabels`, each combination of its `In` values, a
+ * value for each `Exists` (`NotIn` and `DoesNotExist` hold for a namespace without the label);
+ * `keyOf` maps a selector key to a namespace label key, or `name` for the namespace's name, or
+ * undefined for a key that is not about the namespace.
  */
-function requirements(selector: unknown, visit: (key: string, value: string) => void): void {
+function namespacesMeeting(named: Named, selector: unknown, keyOf: (key: string) => string | 'name' | undefined): void {
   if (!isObject(selector)) return;
-  if (isObject(selector.matchLabels)) for (const [k, v] of Object.entries(selector.matchLabels)) if (typeof v === 'string') visit(k, v);
+  let sets: { name?: string; labels: Record<string, string> }[] = [{ labels: {} }];
+  const require = (key: string, values: readonly string[]) => {
+    const k = keyOf(key);
+    if (k === undefined || values.length === 0) return;
+    sets = sets.flatMap((s) => values.map((v) => (k === 'name' ? { ...s, name: v } : { ...s, labels: { ...s.labels, [k]: v } }))).slice(0, MAX_COMBINATIONS);
+  };
+  if (isObject(selector.matchLabels)) for (const [k, v] of Object.entries(selector.matchLabels)) if (typeof v === 'string') require(k, [v]);
   for (const e of list(selector.matchExpressions)) {
     if (!isObject(e) || typeof e.key !== 'string') continue;
-    if (e.operator === 'In') for (const v of list(e.values)) if (typeof v === 'string') visit(e.key, v);
-    if (e.operator === 'Exists') visit(e.key, ANY_VALUE);
+    if (e.operator === 'In') require(e.key, list(e.values).filter((v): v is string => typeof v === 'string'));
+    if (e.operator === 'Exists') require(e.key, [ANY_VALUE]);
+  }
+  for (const set of sets) {
+    if (set.name === ANY_VALUE) delete set.name;
+    if (set.name !== undefined && Object.keys(set.labels).length === 0) {
+      named.names.add(set.name);
+      continue;
+    }
+    if (Object.keys(set.labels).length === 0) continue; // any namespace: the outsider's stands for it
+    named.labelSets.set(JSON.stringify([set.name ?? '', Object.entries(set.labels).sort()]), set);
   }
 }
 
-/** Cilium endpoint selectors: namespace names and namespace labels among their keys. */
-function ciliumSelector(named: Named, selector: unknown): void {
-  requirements(selector, (rawKey, value) => {
-    const key = rawKey.replace(/^(?:k8s|any):/, '');
-    if (key === CILIUM_NAMESPACE) named.names.add(value === ANY_VALUE ? '' : value);
-    else if (key.startsWith(CILIUM_NAMESPACE_LABELS)) addLabel(named, key.slice(CILIUM_NAMESPACE_LABELS.length), value);
-  });
-}
-
-/** An Istio namespace match (exact, `prefix*`, `*suffix`, `*`): a namespace name it matches. */
+/** An Istio namespace match (exact, `prefix*`, `*suffix`, `*`): a namespace name it matches (`*`: any, which the outsider's stands for). */
 function istioNamespace(named: Named, pattern: string): void {
-  // `*`: any namespace, which the outsider's stands for
   const name = witness(pattern);
   if (name !== undefined) named.names.add(name);
 }
 
+/** A NetworkPolicy namespace selector's keys. */
+const networkPolicyKey = (key: string) => (key === NAME_LABEL ? 'name' : key);
+
+/** A Cilium endpoint selector's namespace keys (its pod keys are not about the namespace). */
+function ciliumKey(rawKey: string): string | 'name' | undefined {
+  const key = rawKey.replace(/^(?:k8s|any):/, '');
+  if (key === CILIUM_NAMESPACE) return 'name';
+  if (key.startsWith(CILIUM_NAMESPACE_LABELS)) return networkPolicyKey(key.slice(CILIUM_NAMESPACE_LABELS.length));
+  return undefined;
+}
+
 /** What the bundle's policies name of namespaces: NetworkPolicy namespace selectors, Cilium endpoint selectors, Istio namespaces and principals. */
 function namedByPolicies(objects: readonly Json[]): Named {
-  const named: Named = { labels: new Map(), names: new Set() };
+  const named: Named = { labelSets: new Map(), names: new Set() };
   for (const o of objects) {
     const spec = isObject(o.spec) ? o.spec : {};
     if (o.kind === 'NetworkPolicy') {
       for (const [section, member] of [['ingress', 'from'], ['egress', 'to']] as const) {
-        for (const rule of list(spec[section])) for (const peer of isObject(rule) ? list(rule[member]) : []) if (isObject(peer)) requirements(peer.namespaceSelector, (k, v) => addLabel(named, k, v));
+        for (const rule of list(spec[section])) for (const peer of isObject(rule) ? list(rule[member]) : []) if (isObject(peer)) namespacesMeeting(named, peer.namespaceSelector, networkPolicyKey);
       }
     } else if (o.kind === 'CiliumNetworkPolicy' || o.kind === 'CiliumClusterwideNetworkPolicy') {
       for (const s of [o.spec, ...list(o.specs)]) {
         if (!isObject(s)) continue;
-        for (const [section, members] of [['ingress', ['fromEndpoints']], ['ingressDeny', ['fromEndpoints']], ['egress', ['toEndpoints']], ['egressDeny', ['toEndpoints']]] as const) {
-          for (const rule of list(s[section])) for (const m of members) for (const sel of isObject(rule) ? list(rule[m]) : []) ciliumSelector(named, sel);
+        for (const [section, member] of [['ingress', 'fromEndpoints'], ['ingressDeny', 'fromEndpoints'], ['egress', 'toEndpoints'], ['egressDeny', 'toEndpoints']] as const) {
+          for (const rule of list(s[section])) for (const sel of isObject(rule) ? list(rule[member]) : []) namespacesMeeting(named, sel, ciliumKey);
         }
       }
     } else if (o.kind === 'AuthorizationPolicy') {
@@ -109,18 +125,28 @@ function namedByPolicies(objects: readonly Json[]): Named {
 }
 
 /**
- * The namespaces to hold impostors besides the outsider's: one per namespace label pair the
- * policies select on (`ztp-verify-impostor-<n>`, labelled with it), and each namespace name or a
- * name each pattern matches that `placed` does not hold already (the namespaces where the verifier
- * has pods of its own). Sorted, so the same bundle always gives the same namespaces.
+ * The namespaces to hold impostors besides the outsider's: one per label set the policies'
+ * namespace selectors require (`ztp-verify-impostor-<n>`, or the name the selector requires, with
+ * those labels), and each namespace name, or a name each pattern matches, that `placed` does not
+ * hold already (the namespaces where the verifier has pods of its own). Sorted, so the same bundle
+ * always gives the same namespaces.
  */
 export function impostorNamespaces(objects: readonly Json[], placed: ReadonlySet<string>): ImpostorNamespace[] {
   const named = namedByPolicies(objects);
   const out: ImpostorNamespace[] = [];
-  const pairs = [...named.labels].flatMap(([k, values]) => [...values].map((v) => [k, v] as const)).sort((a, b) => (a[0] === b[0] ? (a[1] < b[1] ? -1 : 1) : a[0] < b[0] ? -1 : 1));
-  pairs.forEach(([k, v], i) => out.push({ name: `ztp-verify-impostor-${i + 1}`, labels: { [k]: v } }));
+  const taken = new Set(placed);
+  const sets = [...named.labelSets].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, set]) => set);
+  let n = 0;
+  for (const set of sets) {
+    // a selector that also names a namespace the verifier has placed matches nothing there unless it carries the labels: a namespace of that name cannot be made twice
+    if (set.name !== undefined && (taken.has(set.name) || !DNS_LABEL.test(set.name))) continue;
+    const name = set.name ?? `ztp-verify-impostor-${++n}`;
+    taken.add(name);
+    out.push({ name, labels: set.labels });
+  }
   for (const name of [...named.names].sort()) {
-    if (name === '' || placed.has(name) || !DNS_LABEL.test(name) || out.some((n) => n.name === name)) continue;
+    if (name === '' || taken.has(name) || !DNS_LABEL.test(name)) continue;
+    taken.add(name);
     out.push({ name, labels: {} });
   }
   return out;
@@ -134,14 +160,46 @@ function witness(pattern: string): string | undefined {
   return pattern;
 }
 
+/** Cilium's label for a pod's service account (without the `k8s:` source prefix). */
+const CILIUM_SERVICE_ACCOUNT = 'io.cilium.k8s.policy.serviceaccount';
+
 /**
- * The service accounts the bundle's AuthorizationPolicies name in each namespace
- * (`<trust domain>/ns/<namespace>/sa/<account>`, a pattern by a name it matches): a pod there
- * running as one that no workload uses must not be admitted either.
+ * The service accounts the bundle's policies name in each namespace: AuthorizationPolicy
+ * principals (`<trust domain>/ns/<namespace>/sa/<account>`, a pattern by a name it matches) and
+ * Cilium endpoint selectors on the service account label (in the namespace the selector names, else
+ * the policy's). A pod there running as one that no workload uses must not be admitted either.
  */
 export function principalServiceAccounts(objects: readonly Json[]): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
+  const add = (namespace: string, account: string) => {
+    if (!DNS_LABEL.test(namespace) || !DNS_SUBDOMAIN.test(account)) return;
+    let accounts = out.get(namespace);
+    if (accounts === undefined) out.set(namespace, (accounts = new Set()));
+    accounts.add(account);
+  };
   for (const o of objects) {
+    if (o.kind === 'CiliumNetworkPolicy' || o.kind === 'CiliumClusterwideNetworkPolicy') {
+      const own = isObject(o.metadata) && typeof o.metadata.namespace === 'string' && o.kind === 'CiliumNetworkPolicy' ? o.metadata.namespace : undefined;
+      for (const s of [o.spec, ...list(o.specs)]) {
+        if (!isObject(s)) continue;
+        for (const [section, member] of [['ingress', 'fromEndpoints'], ['egress', 'toEndpoints']] as const) {
+          for (const rule of list(s[section])) {
+            for (const sel of isObject(rule) ? list(rule[member]) : []) {
+              const labels = isObject(sel) && isObject(sel.matchLabels) ? sel.matchLabels : {};
+              let namespace = own;
+              let account: string | undefined;
+              for (const [k, v] of Object.entries(labels)) {
+                const key = k.replace(/^(?:k8s|any):/, '');
+                if (key === CILIUM_NAMESPACE && typeof v === 'string') namespace = v;
+                if (key === CILIUM_SERVICE_ACCOUNT && typeof v === 'string') account = v;
+              }
+              if (namespace !== undefined && account !== undefined) add(namespace, account);
+            }
+          }
+        }
+      }
+      continue;
+    }
     if (o.kind !== 'AuthorizationPolicy') continue;
     const spec = isObject(o.spec) ? o.spec : {};
     for (const rule of list(spec.rules)) {
@@ -150,10 +208,7 @@ export function principalServiceAccounts(objects: readonly Json[]): Map<string, 
         for (const p of list(source.principals)) {
           const m = typeof p === 'string' ? /\/ns\/([^/*]+)\/sa\/([^/]+)$/.exec(p) : null;
           const account = m === null ? undefined : witness(m[2]!);
-          if (m === null || account === undefined || !DNS_SUBDOMAIN.test(account)) continue;
-          let accounts = out.get(m[1]!);
-          if (accounts === undefined) out.set(m[1]!, (accounts = new Set()));
-          accounts.add(account);
+          if (m !== null && account !== undefined) add(m[1]!, account);
         }
       }
     }

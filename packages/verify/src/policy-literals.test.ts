@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fqdnWitnesses, regexWitnesses, requestWitnesses } from './policy-literals.ts';
+import { fqdnWitnesses, regexWitnesses, requestWitnesses, witnessesFor } from './policy-literals.ts';
 
 describe('witnesses of what the policies name', () => {
   it('finds a string each HTTP regular expression form matches, and none for forms it cannot read', () => {
@@ -10,8 +10,11 @@ describe('witnesses of what the policies name', () => {
     expect(regexWitnesses('GET|POST')).toEqual(['GET', 'POST']);
     expect(regexWitnesses('/v(?:1|2)/x')).toEqual(['/v1/x', '/v2/x']);
     expect(regexWitnesses('/a\\.b')).toEqual(['/a.b']);
+    // a wildcard alone is one character
+    expect(regexWitnesses('/api/.*|/admi.')).toEqual(['/api/ztp-probe', '/admiz']);
+    expect(regexWitnesses('/admin/[^/]')).toEqual(['/admin/z']);
     for (const unread of ['/[a-z]+', '/a{2}', '/\\d+', '/(a']) expect(regexWitnesses(unread), unread).toEqual([]);
-    for (const r of ['/api/.*', '/metrics(\\?.*)?', '^/a/[^/]+/b$', '/debug/pprof/.*|/admin.*', '/v(?:1|2)/x']) {
+    for (const r of ['/api/.*', '/metrics(\\?.*)?', '^/a/[^/]+/b$', '/debug/pprof/.*|/admin.*', '/v(?:1|2)/x', '/api/.*|/admi.', '/admin/[^/]', '/a.?b']) {
       for (const w of regexWitnesses(r)) expect(new RegExp(`^(?:${r})$`).test(w), `${r} ${w}`).toBe(true);
     }
   });
@@ -20,13 +23,27 @@ describe('witnesses of what the policies name', () => {
     const ap = { kind: 'AuthorizationPolicy', metadata: { name: 'a', namespace: 'n' }, spec: { rules: [{ to: [{ operation: { methods: ['GET', 'TRACE'], paths: ['/api/*', '/admin', '*'] } }] }] } };
     const cnp = { kind: 'CiliumNetworkPolicy', metadata: { name: 'c', namespace: 'n' }, spec: { ingress: [{ toPorts: [{ rules: { http: [{ method: 'DELETE', path: '/x/.*' }, { path: '/[0-9]+' }] } }] }] } };
     const w = requestWitnesses([ap, cnp]);
-    expect(w.requests).toEqual([
-      { method: 'GET', path: '/api/ztp-probe' },
-      { method: 'TRACE', path: '/api/ztp-probe' },
-      { method: 'GET', path: '/admin' },
-      { method: 'DELETE', path: '/x/ztp-probe' },
+    // every method with every path: a rule admits each pair
+    expect(w.policies.map((p) => p.requests)).toEqual([
+      [
+        { method: 'GET', path: '/api/ztp-probe' },
+        { method: 'GET', path: '/admin' },
+        { method: 'TRACE', path: '/api/ztp-probe' },
+        { method: 'TRACE', path: '/admin' },
+      ],
+      [{ method: 'DELETE', path: '/x/ztp-probe' }],
     ]);
     expect(w.unwitnessed).toEqual(['CiliumNetworkPolicy n/c path: "/[0-9]+"']);
+    // a rule naming only what it excludes: a path and a method outside
+    const not = { kind: 'AuthorizationPolicy', metadata: { name: 'x', namespace: 'n' }, spec: { rules: [{ to: [{ operation: { notPaths: ['/a'], notMethods: ['GET'] } }] }] } };
+    expect(requestWitnesses([not]).policies[0]!.requests).toEqual([{ method: 'POST', path: '/ztp-probe' }]);
+  });
+
+  it("gives each pod the requests of the policies that may apply to it: its namespace's, the root's, clusterwide, by selector", () => {
+    const policy = (namespace: string | undefined, selects: Record<string, string> | undefined, path: string) => ({ namespace, selects, requests: [{ method: 'GET', path }] });
+    const ps = [policy('n', { app: 'a' }, '/a'), policy('n', { app: 'b' }, '/b'), policy('other', {}, '/other'), policy('istio-system', {}, '/root'), policy(undefined, undefined, '/all'), policy('n', undefined, '/expr')];
+    expect(witnessesFor(ps, 'n', { app: 'a' }, 'istio-system').map((q) => q.path)).toEqual(['/a', '/root', '/all', '/expr']);
+    expect(witnessesFor(ps, 'other', { app: 'a' }, undefined).map((q) => q.path)).toEqual(['/other', '/all']);
   });
 
   it('names a host per toFQDNs entry, a pattern with its wildcards filled', () => {

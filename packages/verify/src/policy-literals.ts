@@ -13,6 +13,8 @@ const strings = (v: unknown): string[] => list(v).filter((x): x is string => typ
 
 /** What stands for a wildcard's part in a witness. */
 const FILL = 'ztp-probe';
+/** What stands for a single-character wildcard. */
+const ONE = 'z';
 
 /** Cilium's specs of a (clusterwide) network policy. */
 function ciliumSpecs(o: Json): Json[] {
@@ -84,15 +86,17 @@ export function regexWitnesses(regex: string): string[] {
       let pieces: string[] | undefined;
       if (c === '^' && i === 0) continue;
       if (c === '$' && i === text.length - 1) continue;
+      // a wildcard (`.`, `[^/]`) is one character, or FILL when repeated by a following * or +
+      const wildcard = (end: number) => (text[end + 1] === '*' || text[end + 1] === '+' ? [FILL] : [ONE]);
       if (c === '\\') {
         const next = text[++i];
         if (next === undefined || /[A-Za-z0-9]/.test(next)) return undefined; // \d, \w...: not a literal
         pieces = [next];
       } else if (text.startsWith('[^/]', i)) {
         i += 3;
-        pieces = [FILL];
+        pieces = wildcard(i);
       } else if (c === '.') {
-        pieces = [FILL];
+        pieces = wildcard(i);
       } else if (c === '(') {
         let depth = 0;
         let j = i;
@@ -126,55 +130,106 @@ export function regexWitnesses(regex: string): string[] {
   return alternatives(regex) ?? [];
 }
 
+/** The requests one policy's HTTP rules admit, and which pods it applies to. */
+export interface PolicyWitnesses {
+  /** The policy's namespace; undefined for a clusterwide one. */
+  readonly namespace: string | undefined;
+  /** The labels its selector requires (without Cilium's source prefixes); undefined when it cannot be read as labels alone (then it is taken to apply to every pod). */
+  readonly selects: Readonly<Record<string, string>> | undefined;
+  readonly requests: readonly ProbeRequest[];
+}
+
+/** Methods a request may carry, the first not excluded standing for a rule that only names `notMethods`. */
+const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'];
+
+/** A selector's `matchLabels` as labels (`k8s:`/`any:` prefixes dropped), or undefined when it has expressions too. */
+function selectorLabels(selector: unknown): Record<string, string> | undefined {
+  if (selector === undefined) return {};
+  if (!isObject(selector) || list(selector.matchExpressions).length > 0) return undefined;
+  const labels: Record<string, string> = {};
+  for (const [k, v] of Object.entries(isObject(selector.matchLabels) ? selector.matchLabels : {})) if (typeof v === 'string') labels[k.replace(/^(?:k8s|any):/, '')] = v;
+  return labels;
+}
+
 /**
- * Requests each HTTP rule of the bundle's policies admits: per Istio operation and per Cilium
- * HTTP rule, each method it names with the first path, and each path it names with the first
- * method (GET where none is named, `/` where no path is); and the Cilium regular expressions no
- * witness could be found for (`unwitnessed`: the proof cannot try what they admit).
+ * Requests each HTTP rule of the bundle's policies admits, per policy: per Istio operation and per
+ * Cilium ingress HTTP rule, each method it names with each path it names (GET where none is named,
+ * `/` where no path is; a rule naming only `notPaths` or `notMethods` by a path or method outside
+ * them); and the Cilium regular expressions no witness could be found for (`unwitnessed`: the
+ * proof cannot try what they admit).
  */
-export function requestWitnesses(objects: readonly Json[]): { readonly requests: ProbeRequest[]; readonly unwitnessed: string[] } {
-  const out: ProbeRequest[] = [];
+export function requestWitnesses(objects: readonly Json[]): { readonly policies: PolicyWitnesses[]; readonly unwitnessed: string[] } {
+  const policies: PolicyWitnesses[] = [];
   const unwitnessed: string[] = [];
-  const witnesses = (where: string, regex: string) => {
-    const w = regexWitnesses(regex);
-    if (w.length === 0) unwitnessed.push(`${where}: "${regex}"`);
-    return w;
-  };
-  const add = (methods: string[], paths: string[]) => {
-    const ms = methods.length > 0 ? methods : ['GET'];
-    const ps = paths.length > 0 ? paths : ['/'];
-    for (const method of ms) out.push({ method, path: ps[0]! });
-    for (const path of ps) out.push({ method: ms[0]!, path });
-  };
   for (const o of objects) {
+    const out: ProbeRequest[] = [];
+    const meta = isObject(o.metadata) ? o.metadata : {};
+    const namespace = typeof meta.namespace === 'string' ? meta.namespace : undefined;
+    const where = `${String(o.kind)} ${namespace !== undefined ? `${namespace}/` : ''}${String(meta.name)}`;
+    const witnesses = (what: string, regex: string) => {
+      const w = regexWitnesses(regex);
+      if (w.length === 0) unwitnessed.push(`${where} ${what}: "${regex}"`);
+      return w;
+    };
+    // every method a rule names with every path it names: a rule admits each pair
+    const add = (methods: string[], paths: string[]) => {
+      for (const method of methods.length > 0 ? methods : ['GET']) for (const path of paths.length > 0 ? paths : ['/']) out.push({ method, path });
+    };
+    let selects: Record<string, string> | undefined = {};
     if (o.kind === 'AuthorizationPolicy') {
       const spec = isObject(o.spec) ? o.spec : {};
+      selects = selectorLabels(spec.selector);
       for (const rule of list(spec.rules)) {
         for (const to of isObject(rule) ? list(rule.to) : []) {
           const op = isObject(to) && isObject(to.operation) ? to.operation : undefined;
           if (op === undefined) continue;
           const paths = strings(op.paths).flatMap((p) => istioWitness(p) ?? []);
+          if (paths.length === 0 && op.notPaths !== undefined) paths.push(`/${FILL}`);
           const methods = strings(op.methods).filter((m) => m !== '*');
+          const notMethods = strings(op.notMethods);
+          if (methods.length === 0 && notMethods.length > 0) methods.push(...METHODS.filter((m) => !notMethods.includes(m)).slice(0, 1));
           if (paths.length > 0 || methods.length > 0) add(methods, paths);
         }
       }
     }
-    const meta = isObject(o.metadata) ? o.metadata : {};
-    const where = `${String(o.kind)} ${typeof meta.namespace === 'string' ? `${meta.namespace}/` : ''}${String(meta.name)}`;
-    for (const spec of ciliumSpecs(o)) {
+    const specs = ciliumSpecs(o);
+    for (const spec of specs) {
       for (const rule of list(spec.ingress)) {
         for (const tp of isObject(rule) ? list(rule.toPorts) : []) {
           const rules = isObject(tp) && isObject(tp.rules) ? list(tp.rules.http) : [];
           for (const h of rules) {
             if (!isObject(h)) continue;
-            const paths = typeof h.path === 'string' ? witnesses(`${where} path`, h.path) : [];
-            const methods = typeof h.method === 'string' ? witnesses(`${where} method`, h.method) : [];
+            const paths = typeof h.path === 'string' ? witnesses('path', h.path) : [];
+            const methods = typeof h.method === 'string' ? witnesses('method', h.method) : [];
             if (paths.length > 0 || methods.length > 0) add(methods, paths);
           }
         }
       }
     }
+    // a Cilium policy with several specs: whichever selects the pod, the union applies
+    if (specs.length > 0) selects = specs.length === 1 ? selectorLabels(specs[0]!.endpointSelector ?? {}) : undefined;
+    if (out.length > 0) policies.push({ namespace: o.kind === 'CiliumClusterwideNetworkPolicy' ? undefined : namespace, selects, requests: out });
   }
+  return { policies, unwitnessed };
+}
+
+/**
+ * The requests of the policies that may apply to a pod of `namespace` with `labels`: those of its
+ * namespace, of `rootNamespace` (Istio's mesh-wide ones) and clusterwide ones, whose selector it
+ * meets (or that cannot be read as labels), without repeats.
+ */
+export function witnessesFor(policies: readonly PolicyWitnesses[], namespace: string, labels: Readonly<Record<string, string>>, rootNamespace: string | undefined): ProbeRequest[] {
   const seen = new Set<string>();
-  return { requests: out.filter((q) => (seen.has(`${q.method} ${q.path}`) ? false : (seen.add(`${q.method} ${q.path}`), true))), unwitnessed };
+  const out: ProbeRequest[] = [];
+  for (const p of policies) {
+    if (p.namespace !== undefined && p.namespace !== namespace && p.namespace !== rootNamespace) continue;
+    if (p.selects !== undefined && !Object.entries(p.selects).every(([k, v]) => labels[k] === v)) continue;
+    for (const q of p.requests) {
+      const key = `${q.method} ${q.path}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(q);
+    }
+  }
+  return out;
 }

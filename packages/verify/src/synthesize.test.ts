@@ -30,6 +30,20 @@ function manifest(clusterCidrs?: string[], cni: 'kubernetes' | 'cilium' = 'kuber
 }
 
 describe('synthesize', () => {
+  it('places impostors under names of their own: copies whose namespace and name would run together stay two pods', () => {
+    const m = manifest(undefined, 'cilium');
+    const c = { id: 'a-b/c', name: 'c', namespace: 'a-b' };
+    const bc = { id: 'a/b-c', name: 'b-c', namespace: 'a' };
+    const w0 = m.workloads[0]!;
+    const collide = { ...m, workloads: [{ ...w0, ...c, labels: { app: 'c' } }, { ...w0, ...bc, labels: { app: 'b-c' } }] };
+    const impostors = synthesize(collide).peers.filter((p) => p.kind === 'impostor' && p.imitates !== undefined && p.imitates.includes('/'));
+    expect(impostors.map((p) => [p.ref, p.imitates])).toEqual([
+      ['ztp-verify-outsider/ztp-impostor-a-b-c[Deployment]', 'a-b/c'],
+      ['ztp-verify-outsider/ztp-impostor-a-b-c-2[Deployment]', 'a/b-c'],
+    ]);
+    expect(new Set(synthesize(collide).peers.map((p) => p.ref)).size).toBe(synthesize(collide).peers.length);
+  });
+
   it('gives every pod a distinct address in the first IPv4 cluster range, none a probed external address', () => {
     const m = manifest(['fd00:10:244::/56', '10.244.0.0/16', '10.96.0.0/12']);
     expect(m.clusterCidrs).toEqual(['fd00:10:244::/56', '10.244.0.0/16', '10.96.0.0/12']);

@@ -43,25 +43,29 @@ export const OUTSIDER_NAMESPACE = 'ztp-verify-outsider';
 
 type PodPorts = { name: string; port: number; protocol: string }[];
 
-function podSpec(serviceAccount: string, ports: PodPorts) {
-  return { serviceAccountName: serviceAccount, containers: [{ name: 'app', image: 'probe', ports: ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })) }] };
+/** A pod's spec: one container with the ports; with `sidecar`, an Istio sidecar already injected (istio-init and istio-proxy), for a pod in the mesh whose namespace is not labelled for injection. */
+function podSpec(serviceAccount: string, ports: PodPorts, sidecar = false) {
+  const app = { name: 'app', image: 'probe', ports: ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })) };
+  return sidecar
+    ? { serviceAccountName: serviceAccount, initContainers: [{ name: 'istio-init', image: 'probe' }], containers: [app, { name: 'istio-proxy', image: 'probe' }] }
+    : { serviceAccountName: serviceAccount, containers: [app] };
 }
 
 /**
  * One running pod of a Deployment, with its IP: the reachability engine names it after its
  * controlling owner (`ns/name[Deployment]`), as it names the Deployment itself.
  */
-function pod(namespace: string, name: string, labels: Record<string, string>, serviceAccount: string, ports: PodPorts, ip: string) {
+function pod(namespace: string, name: string, labels: Record<string, string>, serviceAccount: string, ports: PodPorts, ip: string, sidecar = false) {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name, namespace, labels, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name, uid: `ztp-verify-${namespace}-${name}`, controller: true }] },
-    spec: podSpec(serviceAccount, ports),
+    spec: podSpec(serviceAccount, ports, sidecar),
     status: { podIP: ip, podIPs: [{ ip }] },
   };
 }
 
-function deployment(namespace: string, name: string, labels: Record<string, string>, serviceAccount: string, ports: PodPorts) {
+function deployment(namespace: string, name: string, labels: Record<string, string>, serviceAccount: string, ports: PodPorts, sidecar = false) {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -70,7 +74,7 @@ function deployment(namespace: string, name: string, labels: Record<string, stri
       selector: { matchLabels: labels },
       template: {
         metadata: { labels },
-        spec: podSpec(serviceAccount, ports),
+        spec: podSpec(serviceAccount, ports, sidecar),
       },
     },
   };
@@ -101,10 +105,10 @@ export function synthesize(m: BundleManifest, options: SynthesizeOptions = {}): 
   const meshLabels: Record<string, string> = meshed ? { 'istio-injection': 'enabled' } : {};
   const addresses = options.addresses && (m.clusterCidrs ?? []).length > 0 ? podAddresses(m.clusterCidrs ?? [], new Set([...externalCallerAddresses(m), ...egressProbeAddresses(m)])) : undefined;
   // The pod standing for a Deployment: with an address when there is one left, else its template.
-  const place = (namespace: string, name: string, labels: Record<string, string>, serviceAccount: string, ports: PodPorts): { ip?: string } => {
+  const place = (namespace: string, name: string, labels: Record<string, string>, serviceAccount: string, ports: PodPorts, sidecar = false): { ip?: string } => {
     const next = addresses?.next();
     const ip = next !== undefined && next.done !== true ? next.value : undefined;
-    objects.push(ip === undefined ? deployment(namespace, name, labels, serviceAccount, ports) : pod(namespace, name, labels, serviceAccount, ports, ip));
+    objects.push(ip === undefined ? deployment(namespace, name, labels, serviceAccount, ports, sidecar) : pod(namespace, name, labels, serviceAccount, ports, ip, sidecar));
     return ip === undefined ? {} : { ip };
   };
 
@@ -145,18 +149,32 @@ export function synthesize(m: BundleManifest, options: SynthesizeOptions = {}): 
   }
 
   // the impostors (placed last: the pods above keep their addresses)
-  const placed = new Set([...managed, ...unmanaged, OUTSIDER_NAMESPACE, dns.namespace, ...(meshed && 'istiod' in m.mesh ? [m.mesh.istiod.namespace] : [])]);
-  const copies: { name: string; imitates: string; labels: Record<string, string>; serviceAccount: string; ports: PodPorts }[] = [
+  const istiodNamespace = meshed && 'istiod' in m.mesh ? m.mesh.istiod.namespace : undefined;
+  const placed = new Set([...managed, ...unmanaged, OUTSIDER_NAMESPACE, dns.namespace, ...(istiodNamespace !== undefined ? [istiodNamespace] : [])]);
+  type Impostor = { name: string; imitates?: string; labels: Record<string, string>; serviceAccount: string; ports: PodPorts; sidecar?: boolean };
+  const copies: Impostor[] = [
     ...m.workloads.map((w) => ({ name: `ztp-impostor-${w.namespace}-${w.name}`, imitates: w.id, labels: { ...w.labels }, serviceAccount: w.serviceAccount, ports: w.ports.map((p) => ({ ...p })) })),
     { name: 'ztp-impostor-cluster-dns', imitates: 'cluster DNS', labels: { ...dns.podLabels }, serviceAccount: 'ztp-cluster-dns', ports: [{ name: 'dns', port: dns.port, protocol: 'UDP' }, { name: 'dns-tcp', port: dns.port, protocol: 'TCP' }] },
-    ...(meshed && 'istiod' in m.mesh ? [{ name: 'ztp-impostor-istiod', imitates: 'istiod', labels: { ...m.mesh.istiod.labels }, serviceAccount: 'istiod', ports: [{ name: 'xds', port: 15012, protocol: 'TCP' }] }] : []),
+    ...(istiodNamespace !== undefined && 'istiod' in m.mesh ? [{ name: 'ztp-impostor-istiod', imitates: 'istiod', labels: { ...m.mesh.istiod.labels }, serviceAccount: 'istiod', ports: [{ name: 'xds', port: 15012, protocol: 'TCP' }] }] : []),
   ];
-  const impostor = (namespace: string, c: { name: string; imitates?: string; labels: Record<string, string>; serviceAccount: string; ports: PodPorts }) => {
-    const at = place(namespace, c.name, c.labels, c.serviceAccount, c.ports);
-    peers.push({ kind: 'impostor', ref: ref(namespace, c.name), namespace, managed: false, ...(c.imitates !== undefined ? { imitates: c.imitates } : {}), ...at });
+  // names unique per namespace (`a-b` + `c` and `a` + `b-c` would both be `a-b-c`)
+  const names = new Map<string, Set<string>>();
+  const unique = (namespace: string, base: string) => {
+    let used = names.get(namespace);
+    if (used === undefined) names.set(namespace, (used = new Set()));
+    let name = base;
+    for (let i = 2; used.has(name); i++) name = `${base}-${i}`;
+    used.add(name);
+    return name;
+  };
+  const impostor = (namespace: string, c: Impostor) => {
+    const name = unique(namespace, c.name);
+    const at = place(namespace, name, c.labels, c.serviceAccount, c.ports, c.sidecar);
+    peers.push({ kind: 'impostor', ref: ref(namespace, name), namespace, managed: false, ...(c.imitates !== undefined ? { imitates: c.imitates } : {}), ...at });
   };
   for (const c of copies) impostor(OUTSIDER_NAMESPACE, c);
-  for (const ns of impostorNamespaces(options.policies ?? [], placed)) {
+  const impostorNs = impostorNamespaces(options.policies ?? [], placed);
+  for (const ns of impostorNs) {
     objects.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns.name, labels: { ...ns.labels, ...meshLabels } } });
     for (const c of copies) impostor(ns.name, c);
   }
@@ -166,12 +184,20 @@ export function synthesize(m: BundleManifest, options: SynthesizeOptions = {}): 
     peers.push({ kind: 'rogue', ref: ref(ns, name), namespace: ns, managed: true, ...at });
   });
   // a pod of the cluster DNS's and istiod's namespaces that is neither: reaching it takes a rule that lost its pod selector
-  for (const ns of new Set([dns.namespace, ...(meshed && 'istiod' in m.mesh ? [m.mesh.istiod.namespace] : [])])) {
+  for (const ns of new Set([dns.namespace, ...(istiodNamespace !== undefined ? [istiodNamespace] : [])])) {
     if (managed.has(ns)) continue;
     // istiod's namespace may exist nowhere else (a cluster run has no Istio); the DNS's always does
     const declared = (options.policies ?? []).some((o) => o.kind === 'Namespace' && (o.metadata as { name?: string } | undefined)?.name === ns);
     if (ns !== dns.namespace && !declared && !unmanaged.has(ns)) objects.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: {} } });
     impostor(ns, { name: 'ztp-impostor', labels: { 'ztp.dev/verify': 'impostor' }, serviceAccount: 'ztp-impostor', ports: [] });
+  }
+  // in every other namespace the AuthorizationPolicies name accounts of, a pod running as each: in
+  // the mesh (a sidecar of its own where the namespace is not labelled for injection)
+  const existing = new Set([...placed, ...impostorNs.map((n) => n.name)]);
+  const injected = (ns: string) => ns !== dns.namespace && ns !== istiodNamespace;
+  for (const [ns, accounts] of [...accountsNamed].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+    if (managed.has(ns) || !existing.has(ns)) continue;
+    for (const sa of [...accounts].sort()) impostor(ns, { name: `ztp-impostor-sa-${sa}`, labels: { 'ztp.dev/verify': 'impostor' }, serviceAccount: sa, ports: [], sidecar: meshed && !injected(ns) });
   }
   return { objects, peers };
 }

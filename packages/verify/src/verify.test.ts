@@ -110,6 +110,14 @@ describe('verifyBundle', () => {
     expect(otherAccount.failures.some((f) => f.id === '[mesh layer] shop/ztp-rogue-1[Deployment] => data/db[Deployment]:5432/TCP' && f.observed === 'allowed')).toBe(true);
     const nsPattern = edit(ap, (t) => t.replace('principals:\n              - cluster.local/ns/shop/sa/api', 'namespaces:\n              - "team-*"'));
     expect(nsPattern.failures.some((f) => f.id.startsWith('[mesh layer] team-ztp-impostor/') && f.observed === 'allowed')).toBe(true);
+    // an account of a namespace ztp does not manage, in the mesh though its namespace is not labelled for injection
+    for (const ns of ['monitoring', 'kube-system']) {
+      const foreign = edit(ap, (t) => t.replace('- cluster.local/ns/shop/sa/api', `- cluster.local/ns/shop/sa/api\n              - cluster.local/ns/${ns}/sa/prometheus`));
+      expect(foreign.failures.some((f) => f.id === `[mesh layer] ${ns}/ztp-impostor-sa-prometheus[Deployment] => data/db[Deployment]:5432/TCP` && f.observed === 'allowed'), ns).toBe(true);
+    }
+    // a namespace selector that needs two labels: one namespace carries both
+    const twoLabels = edit(db, (t) => t.replace('kubernetes.io/metadata.name: shop', 'team: pay\n              env: prod'));
+    expect(twoLabels.failures.some((f) => /ztp-verify-impostor-\d+\/ztp-impostor-shop-api\[Deployment\] => data\/db\[Deployment\]:5432\/TCP/.test(f.id) && f.observed === 'allowed')).toBe(true);
   });
 
   it("tries what the policies' own rules name: a path, a method or a host nobody declared", () => {

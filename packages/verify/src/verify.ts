@@ -4,7 +4,7 @@ import { egressProbeAddresses, externalCallerAddresses, flowsToPort, intendedAll
 import { undeclaredConnections } from './exact.ts';
 import { namedRanges, representativeAddresses } from './address-partition.ts';
 import { portBoundaries, representativePorts } from './port-partition.ts';
-import { fqdnWitnesses, requestWitnesses } from './policy-literals.ts';
+import { fqdnWitnesses, requestWitnesses, witnessesFor } from './policy-literals.ts';
 import { mayChangeTraffic } from './traffic-neutral.ts';
 import { synthesize, type PodPeer } from './synthesize.ts';
 
@@ -45,7 +45,7 @@ const SIDECAR_OWN_PORTS = DEFAULT_UNCAPTURED_PORTS;
 /** Cilium entities some peer of the proof stands for (pods of every kind, external addresses of both families). */
 const PROBED_ENTITIES = new Set(['all', 'world', 'world-ipv4', 'world-ipv6', 'cluster']);
 /** See VerifyOptions.portClassBudget. */
-const PORT_CLASS_BUDGET = 400_000;
+const PORT_CLASS_BUDGET = 1_000_000;
 
 /** Requests without repeats, in their order. */
 function distinctRequests(requests: readonly ProbeRequest[]): ProbeRequest[] {
@@ -67,7 +67,7 @@ export interface VerifyOptions {
    * The most judgements of every port class from every caller (they grow with pods x pods x port
    * classes); beyond, Cilium and Istio policies are judged at each destination's declared ports and
    * one other, and `notCovered` says so.
-   * @default 400,000 (about 20 s)
+   * @default 1,000,000
    */
   readonly portClassBudget?: number;
 }
@@ -164,9 +164,14 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
   const unmanagedPods = pods.filter((p) => !p.managed);
   const egressIpsDeclared = egressProbeAddresses(m);
   const destinations = m.workloads.length + pods.filter((p) => p.kind === 'rogue').length;
+  // An impostor must be refused by each layer on its own; then it is refused end to end too, so
+  // with a mesh its end-to-end checks are left out (the layers' own are all judged).
+  const impostors = pods.filter((p) => p.kind === 'impostor').length;
+  const skipsAll = (c: Caller) => meshOn && c.kind === 'impostor';
   const judgements =
     classPorts.length *
-    (layers.length * destinations * (pods.length + new Set([...declaredCallerIps, ...classIps]).size) + managedPods.length * (unmanagedPods.length + new Set([...egressIpsDeclared, ...classIps]).size));
+    (destinations * (layers.length * (pods.length - impostors + new Set([...declaredCallerIps, ...classIps]).size) + (meshOn ? layers.length - 1 : layers.length) * impostors) +
+      managedPods.length * (unmanagedPods.length + new Set([...egressIpsDeclared, ...classIps]).size));
   const everyPort = judgements <= budget;
   // The cluster DNS and istiod call too: nothing in their namespaces may reach a workload undeclared.
   const callers: Caller[] = [...pods, ...[...new Set([...declaredCallerIps, ...(everyPort ? classIps : [])])].map((ip): Caller => ({ kind: 'external', ip }))];
@@ -186,11 +191,19 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
   };
 
   const witnessed = requestWitnesses(objects);
+  // the requests of the policies that may apply to each workload (asked for every caller and port)
+  const witnessCache = new Map<string, ProbeRequest[]>();
+  const witnessesOf = (w: BundleManifest['workloads'][number]) => {
+    let list = witnessCache.get(w.id);
+    if (list === undefined) witnessCache.set(w.id, (list = witnessesFor(witnessed.policies, w.namespace, w.labels, rootNamespace)));
+    return list;
+  };
   for (const layer of layers) for (const w of m.workloads) {
     const dst = `${w.namespace}/${w.name}[Deployment]`;
     const ports = portsFor(w.ports);
     for (const c of callers) {
       if (c.kind === 'workload' && c.workload === w.id) continue; // a pod to itself is not a network path
+      if (layer === 'all' && skipsAll(c)) continue;
       for (const p of ports) {
         if (layer === 'mesh' && (p.protocol !== 'TCP' || mtlsOf.get(`${w.id}|${p.protocol}/${p.port}`) === 'DISABLE' || meshCannotRestrict(p.port))) continue;
         const flows = matchingFlows(m, c, w.id, p.protocol, p.port);
@@ -201,7 +214,7 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
         };
         // at a declared TCP port, the requests the bundle's own HTTP rules admit too: a rule for a
         // path or method nobody declared is tried (the intent says whether it may pass)
-        const witnesses = p.protocol === 'TCP' && w.ports.some((d) => d.protocol === 'TCP' && d.port === p.port) ? witnessed.requests : [];
+        const witnesses = p.protocol === 'TCP' && w.ports.some((d) => d.protocol === 'TCP' && d.port === p.port) ? witnessesOf(w) : [];
         if (flows.length > 0 && flows.every((f) => f.http !== undefined) && p.protocol === 'TCP') {
           // its own requests first, then the other callers', then the witnesses
           probe(distinctRequests([...probeRequests([...flows, ...others]), ...witnesses]));
@@ -219,6 +232,7 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
     const ports = portsFor(m.workloads.flatMap((w) => (w.namespace === rogue.namespace ? w.ports : [])));
     for (const c of callers) {
       if (c.kind === 'rogue' && c.ref === rogue.ref) continue;
+      if (layer === 'all' && skipsAll(c)) continue;
       for (const p of ports) {
         if (layer === 'mesh' && (p.protocol !== 'TCP' || meshCannotRestrict(p.port))) continue;
         run(layer, c, rogue.ref, rogue.ref, p.protocol, p.port, false, []);
