@@ -11,6 +11,8 @@
  * as callers and as destinations: nothing may admit them.
  */
 
+import { isObject, list, type Json } from './json.ts';
+
 /** A namespace the verifier creates to hold impostors. */
 export interface ImpostorNamespace {
   readonly name: string;
@@ -27,9 +29,6 @@ const CILIUM_NAMESPACE_LABELS = 'io.cilium.k8s.namespace.labels.';
 /** A DNS label (RFC 1123), as a namespace name must be. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 /**
  * What the policies name of namespaces: the label sets their namespace selectors require (each a

@@ -5,11 +5,8 @@
  * the intent says whether it may pass.
  */
 import type { ProbeRequest } from './expectations.ts';
+import { isObject, list, strings, type Json } from './json.ts';
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const strings = (v: unknown): string[] => list(v).filter((x): x is string => typeof x === 'string');
 
 /** What stands for a wildcard's part in a witness. */
 const FILL = 'ztp-probe';

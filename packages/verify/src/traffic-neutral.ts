@@ -9,6 +9,8 @@
  * agent, Istio's mesh config and injector).
  */
 
+import { isObject, type Json } from './json.ts';
+
 /** Groups whose every kind changes no traffic. */
 const NEUTRAL_GROUPS = new Set(['rbac.authorization.k8s.io', 'cert-manager.io', 'external-secrets.io', 'generators.external-secrets.io', 'templates.gatekeeper.sh', 'constraints.gatekeeper.sh']);
 /** Kinds (`group/Kind`) that only refuse admission. */
@@ -25,8 +27,6 @@ const NEUTRAL_CORE_KINDS = new Set(['ServiceAccount', 'Secret', 'ConfigMap']);
 /** Kyverno rule members that only refuse (or check image signatures): `mutate` and `generate` may change pods and policies. */
 const KYVERNO_VALIDATING_MEMBERS = new Set(['name', 'match', 'exclude', 'preconditions', 'context', 'celPreconditions', 'validate', 'verifyImages', 'skipBackgroundRequests', 'reportProperties']);
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Why an object the engine did not read may change traffic; undefined when it cannot. */
 export function mayChangeTraffic(o: Json, rootNamespace: string | undefined): string | undefined {
