@@ -11,7 +11,7 @@
  * as callers and as destinations: nothing may admit them.
  */
 
-import { isObject, list, type Json } from './json.ts';
+import { isObject, list, strings, type Json } from './json.ts';
 
 /** A namespace the verifier creates to hold impostors. */
 export interface ImpostorNamespace {
@@ -58,10 +58,13 @@ function namespacesMeeting(named: Named, selector: unknown, keyOf: (key: string)
     sets = sets.flatMap((s) => values.map((v) => (k === 'name' ? { ...s, name: v } : { ...s, labels: { ...s.labels, [k]: v } }))).slice(0, MAX_COMBINATIONS);
   };
   if (isObject(selector.matchLabels)) for (const [k, v] of Object.entries(selector.matchLabels)) if (typeof v === 'string') require(k, [v]);
+  // NotIn and DoesNotExist: the outsider's namespace may be among those excluded
+  let excludes = false;
   for (const e of list(selector.matchExpressions)) {
     if (!isObject(e) || typeof e.key !== 'string') continue;
     if (e.operator === 'In') require(e.key, list(e.values).filter((v): v is string => typeof v === 'string'));
     if (e.operator === 'Exists') require(e.key, [ANY_VALUE]);
+    if ((e.operator === 'NotIn' || e.operator === 'DoesNotExist') && keyOf(e.key) !== undefined) excludes = true;
   }
   for (const set of sets) {
     if (set.name === ANY_VALUE) delete set.name;
@@ -69,7 +72,8 @@ function namespacesMeeting(named: Named, selector: unknown, keyOf: (key: string)
       named.names.add(set.name);
       continue;
     }
-    if (Object.keys(set.labels).length === 0) continue; // any namespace: the outsider's stands for it
+    // any namespace: the outsider's stands for it, unless the selector excludes some (then a namespace of its own, no labels, a name nobody excludes)
+    if (Object.keys(set.labels).length === 0 && !excludes) continue;
     named.labelSets.set(JSON.stringify([set.name ?? '', Object.entries(set.labels).sort()]), set);
   }
 }
@@ -162,37 +166,63 @@ function witness(pattern: string): string | undefined {
 /** Cilium's label for a pod's service account (without the `k8s:` source prefix). */
 const CILIUM_SERVICE_ACCOUNT = 'io.cilium.k8s.policy.serviceaccount';
 
+/** Stands for "any namespace" among the namespaces `principalServiceAccounts` returns: the outsider's. */
+export const ANY_NAMESPACE = '*';
+
+/** The values a selector requires of a key (`matchLabels`, `In`), or `[ANY_NAMESPACE]` for `Exists`; undefined when it says nothing of it. */
+function valuesOf(selector: Json, matches: (key: string) => boolean): string[] | undefined {
+  let out: string[] | undefined;
+  for (const [k, v] of Object.entries(isObject(selector.matchLabels) ? selector.matchLabels : {})) if (matches(k) && typeof v === 'string') out = [v];
+  for (const e of list(selector.matchExpressions)) {
+    if (!isObject(e) || typeof e.key !== 'string' || !matches(e.key)) continue;
+    if (e.operator === 'In') out = strings(e.values);
+    if (e.operator === 'Exists' || e.operator === 'NotIn' || e.operator === 'DoesNotExist') out = [ANY_NAMESPACE];
+  }
+  return out;
+}
+
+/** A Cilium selector key, its source prefix dropped. */
+const ciliumKeyIs = (name: string) => (k: string) => k.replace(/^(?:k8s|any):/, '') === name;
+
 /**
- * The service accounts the bundle's policies name in each namespace: AuthorizationPolicy
- * principals (`<trust domain>/ns/<namespace>/sa/<account>`, a pattern by a name it matches) and
- * Cilium endpoint selectors on the service account label (in the namespace the selector names, else
- * the policy's). A pod there running as one that no workload uses must not be admitted either.
+ * An Istio principal (exact, `prefix*`, `*suffix`): the namespace and account of a principal it
+ * matches, or undefined when it names none (`*`: any account, `ANY_VALUE` standing for it).
+ */
+function principalParts(principal: string): { namespace: string; account: string } | undefined {
+  const body = principal.startsWith('*') ? principal.slice(1) : principal;
+  const m = /(?:^|\/ns\/)([^/*]+)\/sa\/([^/]*)$/.exec(body);
+  if (m === null) return undefined;
+  return { namespace: m[1]!, account: witness(m[2]!) ?? ANY_VALUE };
+}
+
+/**
+ * The service accounts the bundle's policies name in each namespace (`ANY_NAMESPACE` where the
+ * namespace is left open): AuthorizationPolicy principals (`<trust domain>/ns/<namespace>/sa/<account>`,
+ * a pattern by a name it matches) and Cilium endpoint selectors on the service account label (in
+ * the namespaces the selector names, else the policy's). A pod there running as one that no
+ * workload uses must not be admitted either.
  */
 export function principalServiceAccounts(objects: readonly Json[]): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   const add = (namespace: string, account: string) => {
-    if (!DNS_LABEL.test(namespace) || !DNS_SUBDOMAIN.test(account)) return;
+    if ((namespace !== ANY_NAMESPACE && !DNS_LABEL.test(namespace)) || !DNS_SUBDOMAIN.test(account)) return;
     let accounts = out.get(namespace);
     if (accounts === undefined) out.set(namespace, (accounts = new Set()));
     accounts.add(account);
   };
   for (const o of objects) {
     if (o.kind === 'CiliumNetworkPolicy' || o.kind === 'CiliumClusterwideNetworkPolicy') {
-      const own = isObject(o.metadata) && typeof o.metadata.namespace === 'string' && o.kind === 'CiliumNetworkPolicy' ? o.metadata.namespace : undefined;
+      const own = isObject(o.metadata) && typeof o.metadata.namespace === 'string' && o.kind === 'CiliumNetworkPolicy' ? o.metadata.namespace : ANY_NAMESPACE;
       for (const s of [o.spec, ...list(o.specs)]) {
         if (!isObject(s)) continue;
         for (const [section, member] of [['ingress', 'fromEndpoints'], ['egress', 'toEndpoints']] as const) {
           for (const rule of list(s[section])) {
             for (const sel of isObject(rule) ? list(rule[member]) : []) {
-              const labels = isObject(sel) && isObject(sel.matchLabels) ? sel.matchLabels : {};
-              let namespace = own;
-              let account: string | undefined;
-              for (const [k, v] of Object.entries(labels)) {
-                const key = k.replace(/^(?:k8s|any):/, '');
-                if (key === CILIUM_NAMESPACE && typeof v === 'string') namespace = v;
-                if (key === CILIUM_SERVICE_ACCOUNT && typeof v === 'string') account = v;
-              }
-              if (namespace !== undefined && account !== undefined) add(namespace, account);
+              if (!isObject(sel)) continue;
+              const accounts = valuesOf(sel, ciliumKeyIs(CILIUM_SERVICE_ACCOUNT));
+              if (accounts === undefined) continue;
+              const namespaces = valuesOf(sel, ciliumKeyIs(CILIUM_NAMESPACE)) ?? [own];
+              for (const ns of namespaces) for (const sa of accounts) add(ns, sa === ANY_NAMESPACE ? ANY_VALUE : sa);
             }
           }
         }
@@ -204,15 +234,67 @@ export function principalServiceAccounts(objects: readonly Json[]): Map<string, 
     for (const rule of list(spec.rules)) {
       for (const from of isObject(rule) ? list(rule.from) : []) {
         const source = isObject(from) && isObject(from.source) ? from.source : {};
-        for (const p of list(source.principals)) {
-          const m = typeof p === 'string' ? /\/ns\/([^/*]+)\/sa\/([^/]+)$/.exec(p) : null;
-          const account = m === null ? undefined : witness(m[2]!);
-          if (m !== null && account !== undefined) add(m[1]!, account);
+        for (const p of strings(source.principals)) {
+          const parts = principalParts(p);
+          if (parts !== undefined) add(parts.namespace, parts.account);
+        }
+        // a namespace named: a pod of it in the mesh, whatever its account
+        for (const n of strings(source.namespaces)) {
+          const ns = witness(n);
+          if (ns !== undefined) add(ns, ANY_VALUE);
         }
       }
     }
   }
   return out;
+}
+
+/**
+ * The pods the policies' peer selectors name in a namespace they name by name: NetworkPolicy peers
+ * with a namespace selector on `kubernetes.io/metadata.name` and a pod selector, Cilium endpoint
+ * selectors on the pod namespace label with pod labels. Each gives the namespace and the pod labels
+ * its `matchLabels` require (selectors with expressions on pod labels are left to the copies).
+ */
+export function podsNamed(objects: readonly Json[]): { namespace: string; labels: Record<string, string> }[] {
+  const out = new Map<string, { namespace: string; labels: Record<string, string> }>();
+  const add = (namespaces: readonly string[] | undefined, labels: Record<string, string>) => {
+    if (namespaces === undefined || Object.keys(labels).length === 0) return;
+    for (const namespace of namespaces) {
+      if (!DNS_LABEL.test(namespace)) continue;
+      out.set(JSON.stringify([namespace, Object.entries(labels).sort()]), { namespace, labels });
+    }
+  };
+  const plainLabels = (sel: unknown, keep: (k: string) => boolean) => {
+    const labels: Record<string, string> = {};
+    if (isObject(sel) && isObject(sel.matchLabels)) for (const [k, v] of Object.entries(sel.matchLabels)) if (typeof v === 'string' && keep(k)) labels[k.replace(/^(?:k8s|any):/, '')] = v;
+    return labels;
+  };
+  for (const o of objects) {
+    const spec = isObject(o.spec) ? o.spec : {};
+    if (o.kind === 'NetworkPolicy') {
+      for (const [section, member] of [['ingress', 'from'], ['egress', 'to']] as const) {
+        for (const rule of list(spec[section])) {
+          for (const peer of isObject(rule) ? list(rule[member]) : []) {
+            if (!isObject(peer) || !isObject(peer.namespaceSelector)) continue;
+            add(valuesOf(peer.namespaceSelector, (k) => k === NAME_LABEL)?.filter((n) => n !== ANY_NAMESPACE), plainLabels(peer.podSelector, () => true));
+          }
+        }
+      }
+    } else if (o.kind === 'CiliumNetworkPolicy' || o.kind === 'CiliumClusterwideNetworkPolicy') {
+      for (const s of [o.spec, ...list(o.specs)]) {
+        if (!isObject(s)) continue;
+        for (const [section, member] of [['ingress', 'fromEndpoints'], ['egress', 'toEndpoints']] as const) {
+          for (const rule of list(s[section])) {
+            for (const sel of isObject(rule) ? list(rule[member]) : []) {
+              if (!isObject(sel)) continue;
+              add(valuesOf(sel, ciliumKeyIs(CILIUM_NAMESPACE))?.filter((n) => n !== ANY_NAMESPACE), plainLabels(sel, (k) => !k.replace(/^(?:k8s|any):/, '').startsWith('io.')));
+            }
+          }
+        }
+      }
+    }
+  }
+  return [...out.keys()].sort().map((k) => out.get(k)!);
 }
 
 /** A DNS subdomain (RFC 1123), as a service account name must be. */

@@ -139,12 +139,20 @@ export interface PolicyWitnesses {
 /** Methods a request may carry, the first not excluded standing for a rule that only names `notMethods`. */
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'];
 
-/** A selector's `matchLabels` as labels (`k8s:`/`any:` prefixes dropped), or undefined when it has expressions too. */
+/**
+ * A selector's `matchLabels` as the pod labels it requires (`k8s:`/`any:` prefixes dropped), or
+ * undefined when it has expressions too. Labels Cilium adds itself (`io.kubernetes.pod.namespace`,
+ * `io.cilium.k8s.*`: the pod's namespace, account, namespace labels) are no pod label a workload
+ * declares: they are left out, so such a policy is taken to apply wherever its pod labels match.
+ */
 function selectorLabels(selector: unknown): Record<string, string> | undefined {
   if (selector === undefined) return {};
   if (!isObject(selector) || list(selector.matchExpressions).length > 0) return undefined;
   const labels: Record<string, string> = {};
-  for (const [k, v] of Object.entries(isObject(selector.matchLabels) ? selector.matchLabels : {})) if (typeof v === 'string') labels[k.replace(/^(?:k8s|any):/, '')] = v;
+  for (const [k, v] of Object.entries(isObject(selector.matchLabels) ? selector.matchLabels : {})) {
+    const key = k.replace(/^(?:k8s|any):/, '');
+    if (typeof v === 'string' && !key.startsWith('io.kubernetes.pod.') && !key.startsWith('io.cilium.')) labels[key] = v;
+  }
   return labels;
 }
 

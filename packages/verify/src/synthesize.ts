@@ -1,6 +1,6 @@
 import type { BundleManifest } from './bundle-manifest.ts';
 import { egressProbeAddresses, externalCallerAddresses, podAddresses } from './expectations.ts';
-import { impostorNamespaces, principalServiceAccounts } from './impostors.ts';
+import { ANY_NAMESPACE, impostorNamespaces, podsNamed, principalServiceAccounts } from './impostors.ts';
 
 /** A pod-level peer the verifier places in the cluster, and what it stands for. */
 export interface PodPeer {
@@ -105,7 +105,10 @@ export function synthesize(m: BundleManifest, options: SynthesizeOptions = {}): 
   const meshLabels: Record<string, string> = meshed ? { 'istio-injection': 'enabled' } : {};
   const addresses = options.addresses && (m.clusterCidrs ?? []).length > 0 ? podAddresses(m.clusterCidrs ?? [], new Set([...externalCallerAddresses(m), ...egressProbeAddresses(m)])) : undefined;
   // The pod standing for a Deployment: with an address when there is one left, else its template.
+  /** The labels of the pods placed in each namespace. */
+  const podLabels = new Map<string, Record<string, string>[]>();
   const place = (namespace: string, name: string, labels: Record<string, string>, serviceAccount: string, ports: PodPorts, sidecar = false): { ip?: string } => {
+    podLabels.set(namespace, [...(podLabels.get(namespace) ?? []), labels]);
     const next = addresses?.next();
     const ip = next !== undefined && next.done !== true ? next.value : undefined;
     objects.push(ip === undefined ? deployment(namespace, name, labels, serviceAccount, ports, sidecar) : pod(namespace, name, labels, serviceAccount, ports, ip, sidecar));
@@ -195,9 +198,17 @@ export function synthesize(m: BundleManifest, options: SynthesizeOptions = {}): 
   // the mesh (a sidecar of its own where the namespace is not labelled for injection)
   const existing = new Set([...placed, ...impostorNs.map((n) => n.name)]);
   const injected = (ns: string) => ns !== dns.namespace && ns !== istiodNamespace;
-  for (const [ns, accounts] of [...accountsNamed].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+  for (const [named, accounts] of [...accountsNamed].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+    const ns = named === ANY_NAMESPACE ? OUTSIDER_NAMESPACE : named;
     if (managed.has(ns) || !existing.has(ns)) continue;
     for (const sa of [...accounts].sort()) impostor(ns, { name: `ztp-impostor-sa-${sa}`, labels: { 'ztp.dev/verify': 'impostor' }, serviceAccount: sa, ports: [], sidecar: meshed && !injected(ns) });
+  }
+  // a pod meeting each peer selector that names a namespace ztp does not manage and pod labels
+  // (unless a pod placed there meets it already: the cluster DNS for the DNS egress)
+  for (const { namespace, labels } of podsNamed(options.policies ?? [])) {
+    if (managed.has(namespace) || !existing.has(namespace)) continue;
+    if ((podLabels.get(namespace) ?? []).some((l) => Object.entries(labels).every(([k, v]) => l[k] === v))) continue;
+    impostor(namespace, { name: 'ztp-impostor-selected', labels: { ...labels }, serviceAccount: 'ztp-impostor', ports: [], sidecar: meshed && !injected(namespace) });
   }
   return { objects, peers };
 }

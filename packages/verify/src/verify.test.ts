@@ -115,6 +115,18 @@ describe('verifyBundle', () => {
       const foreign = edit(ap, (t) => t.replace('- cluster.local/ns/shop/sa/api', `- cluster.local/ns/shop/sa/api\n              - cluster.local/ns/${ns}/sa/prometheus`));
       expect(foreign.failures.some((f) => f.id === `[mesh layer] ${ns}/ztp-impostor-sa-prometheus[Deployment] => data/db[Deployment]:5432/TCP` && f.observed === 'allowed'), ns).toBe(true);
     }
+    // a namespace ztp does not manage, named with pod labels: a pod there meets the selector
+    const kubeSystem = edit(db, (t) => t.replace('kubernetes.io/metadata.name: shop', 'kubernetes.io/metadata.name: kube-system'));
+    expect(kubeSystem.failures.some((f) => f.id.startsWith('[network layer] kube-system/ztp-impostor-selected[Deployment] => data/db[Deployment]:5432/TCP') && f.observed === 'allowed')).toBe(true);
+    // Istio: a namespace that is not in the mesh by its labels; any account of one
+    for (const source of ['namespaces:\n              - kube-system', 'principals:\n              - cluster.local/ns/istio-system/sa/*']) {
+      const ns = source.includes('kube-system') ? 'kube-system' : 'istio-system';
+      const mesh = edit(ap, (t) => t.replace('principals:\n              - cluster.local/ns/shop/sa/api', source));
+      expect(mesh.failures.some((f) => f.id === `[mesh layer] ${ns}/ztp-impostor-sa-ztp-impostor[Deployment] => data/db[Deployment]:5432/TCP` && f.observed === 'allowed'), source).toBe(true);
+    }
+    // every namespace but some: one the proof places that none of them names
+    const notIn = edit(db, (t) => t.replace('matchLabels:\n              kubernetes.io/metadata.name: shop', 'matchExpressions:\n              - {key: kubernetes.io/metadata.name, operator: NotIn, values: [ztp-verify-outsider, shop, data]}'));
+    expect(notIn.failures.some((f) => /ztp-verify-impostor-\d+\/ztp-impostor-shop-api\[Deployment\] => data\/db\[Deployment\]:5432\/TCP/.test(f.id) && f.observed === 'allowed')).toBe(true);
     // a namespace selector that needs two labels: one namespace carries both
     const twoLabels = edit(db, (t) => t.replace('kubernetes.io/metadata.name: shop', 'team: pay\n              env: prod'));
     expect(twoLabels.failures.some((f) => /ztp-verify-impostor-\d+\/ztp-impostor-shop-api\[Deployment\] => data\/db\[Deployment\]:5432\/TCP/.test(f.id) && f.observed === 'allowed')).toBe(true);
@@ -135,6 +147,13 @@ describe('verifyBundle', () => {
     wider.set(cnp, (wider.get(cnp) ?? '').replaceAll('matchName: api.example.com', 'matchPattern: "*.example.com"'));
     expect(wider.get(cnp)).toContain('*.example.com');
     expect(verifyBundle({ ...fqdnEnv, files: wider }).failures.some((f) => f.id.includes('=> ztp-probe.example.com@') && f.observed === 'allowed')).toBe(true);
+    // the witnesses of a Cilium rule whose selector names labels Cilium adds itself (the pod's namespace) reach the workload
+    const noMesh = shop({ mesh: NO_MESH, certificates: CERTS });
+    const l7File = [...noMesh.files.keys()].find((k) => k.startsWith('network/ciliumnetworkpolicy-shop-') && (noMesh.files.get(k) ?? '').includes('/api/'))!;
+    const admin = new Map(noMesh.files);
+    admin.set(l7File, (admin.get(l7File) ?? '').replace(/path: (.*)/, 'path: $1\n              - method: DELETE\n                path: /admin').replace(/endpointSelector:\n    matchLabels:\n/, 'endpointSelector:\n    matchLabels:\n      k8s:io.kubernetes.pod.namespace: shop\n'));
+    expect(admin.get(l7File)).toContain('k8s:io.kubernetes.pod.namespace: shop\n');
+    expect(verifyBundle({ ...noMesh, files: admin }).failures.some((f) => f.id.includes('=> shop/api[Deployment]:8080/TCP DELETE /admin') && f.observed === 'allowed')).toBe(true);
     // a Cilium HTTP rule the proof cannot find a request for fails rather than pass unread
     const l7 = 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: l7, namespace: shop}\nspec: {endpointSelector: {matchLabels: {app.kubernetes.io/name: api}}, ingress: [{fromEndpoints: [{matchLabels: {app.kubernetes.io/name: web}}], toPorts: [{ports: [{port: "8080", protocol: TCP}], rules: {http: [{path: "/[0-9]+"}]}}]}]}\n';
     expect(verifyBundle(plus(b, 'network/l7.yaml', l7)).failures.map((f) => f.id)).toContainEqual(expect.stringMatching(/^CiliumNetworkPolicy shop\/l7 path: "\/\[0-9\]\+" admits requests the proof cannot name/));

@@ -97,7 +97,7 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
   // The network layer keeps PeerAuthentication: whether traffic is encrypted decides whether
   // Cilium can read it. Only Istio authorization is the mesh layer's own decision.
   const isMesh = (o: Record<string, unknown>) => String(o.apiVersion).startsWith('security.istio.io/') && o.kind === 'AuthorizationPolicy';
-  const isNetwork = (o: Record<string, unknown>) => o.kind === 'NetworkPolicy' || o.kind === 'CiliumNetworkPolicy';
+  const isNetwork = (o: Record<string, unknown>) => o.kind === 'NetworkPolicy' || o.kind === 'CiliumNetworkPolicy' || o.kind === 'CiliumClusterwideNetworkPolicy';
   const resourcesOf: Record<Layer, Resources> = {
     all: buildResources([...objects, ...synthetic.objects], {}),
     network: buildResources([...objects.filter((o) => !isMesh(o)), ...synthetic.objects], {}),
