@@ -86,11 +86,13 @@ const ref = (namespace: string, name: string) => `${namespace}/${name}[Deploymen
  * The pods a bundle is proven against: one per declared workload (its labels, service account and
  * named ports), one undeclared "rogue" pod in every managed namespace, one probe in every
  * unmanaged namespace a flow admits, an outsider in a namespace nothing admits, the cluster DNS
- * and istiod; then, in a managed namespace, an undeclared pod for each service account an
- * AuthorizationPolicy names there that no workload runs as; then the impostors: copies of every workload (labels, service account, ports), of
- * the cluster DNS and of istiod in the outsider's namespace and in each namespace the policies
- * name that holds none of the pods above (see impostors.ts), and a pod of no declared labels in
- * the cluster DNS's and istiod's namespaces when ztp does not manage them. Nothing may admit an
+ * and istiod; then, in a managed namespace, an undeclared pod for each service account a policy
+ * names there that no workload runs as; then the impostors (see impostors.ts): copies of every
+ * workload (labels, service account, ports), of the cluster DNS and of istiod in the outsider's
+ * namespace and in each namespace the policies name that holds none of the pods above; a pod of no
+ * declared labels in the cluster DNS's and istiod's namespaces when ztp does not manage them; in
+ * the other namespaces, a pod for each service account a policy names there (in the mesh) and a
+ * pod meeting each peer selector that names the namespace and pod labels. Nothing may admit an
  * impostor, nor let a managed pod reach one: a selector that lost its namespace or its pod labels
  * is found through them. Callers in unmanaged namespaces are taken to be in the mesh when the environment
  * has one (otherwise STRICT mTLS would refuse them before authorization is even asked).
