@@ -25,7 +25,7 @@ const VALIDATING_KINDS = new Set([
 /** Core kinds that change no traffic (ConfigMap: outside `DATAPLANE_NAMESPACES`). */
 const NEUTRAL_CORE_KINDS = new Set(['ServiceAccount', 'Secret', 'ConfigMap']);
 /** Kyverno rule members that only refuse (or check image signatures): `mutate` and `generate` may change pods and policies. */
-const KYVERNO_VALIDATING_MEMBERS = new Set(['name', 'match', 'exclude', 'preconditions', 'context', 'celPreconditions', 'validate', 'verifyImages', 'skipBackgroundRequests', 'reportProperties']);
+const KYVERNO_VALIDATING_MEMBERS = new Set(['name', 'match', 'exclude', 'preconditions', 'context', 'celPreconditions', 'validate', 'verifyImages', 'imageExtractors', 'skipBackgroundRequests', 'reportProperties']);
 
 
 /** Why an object the engine did not read may change traffic; undefined when it cannot. */
@@ -36,7 +36,9 @@ export function mayChangeTraffic(o: Json, rootNamespace: string | undefined): st
   const namespace = isObject(o.metadata) && typeof o.metadata.namespace === 'string' ? o.metadata.namespace : undefined;
   if (group === '') {
     if (!NEUTRAL_CORE_KINDS.has(kind)) return 'it may allow traffic';
-    if (kind === 'ConfigMap' && namespace !== undefined && (namespace === 'kube-system' || namespace === rootNamespace)) return `a ConfigMap in ${namespace} may configure the dataplane (Cilium's agent, Istio's mesh or injector)`;
+    if (kind === 'ConfigMap' && (namespace === undefined || namespace === 'kube-system' || namespace === rootNamespace)) {
+      return `a ConfigMap ${namespace === undefined ? 'without a namespace (applied wherever the sync puts it)' : `in ${namespace}`} may configure the dataplane (Cilium's agent, Istio's mesh or injector)`;
+    }
     return undefined;
   }
   if (NEUTRAL_GROUPS.has(group) || VALIDATING_KINDS.has(`${group}/${kind}`)) return undefined;

@@ -325,6 +325,7 @@ describe('verifyBundle', () => {
     const meshConfig = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: istio, namespace: istio-system}\ndata: {mesh: "defaultConfig: {interceptionMode: NONE}"}\n';
     expect(unread('mesh/cm.yaml', meshConfig)).toContainEqual(expect.stringMatching(/^ConfigMap istio-system\/istio is not analysed .*configure the dataplane/));
     expect(unread('mesh/cm.yaml', meshConfig.replace('namespace: istio-system', 'namespace: shop'))).toEqual([]);
+    expect(unread('mesh/cm.yaml', meshConfig.replace(', namespace: istio-system', ''))).toContainEqual(expect.stringMatching(/^ConfigMap (default\/)?istio is not analysed .*without a namespace/));
   });
 
   it('counts what ambient\'s baseline opens as declared in the exact check: kubelet probes from ztunnel, HBONE on 15008', () => {
