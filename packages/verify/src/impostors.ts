@@ -95,23 +95,34 @@ function ciliumKey(rawKey: string): string | 'name' | undefined {
   return undefined;
 }
 
+/** Calls `visit` with every endpoint selector of a Cilium policy's rules (`fromEndpoints`, `toEndpoints`, deny rules too); nothing for other kinds. */
+function forEachEndpointSelector(o: Json, visit: (selector: Json) => void): void {
+  if (o.kind !== 'CiliumNetworkPolicy' && o.kind !== 'CiliumClusterwideNetworkPolicy') return;
+  for (const s of [o.spec, ...list(o.specs)]) {
+    if (!isObject(s)) continue;
+    for (const [section, member] of [['ingress', 'fromEndpoints'], ['ingressDeny', 'fromEndpoints'], ['egress', 'toEndpoints'], ['egressDeny', 'toEndpoints']] as const) {
+      for (const rule of list(s[section])) for (const sel of isObject(rule) ? list(rule[member]) : []) if (isObject(sel)) visit(sel);
+    }
+  }
+}
+
+/** Calls `visit` with every peer of a NetworkPolicy's rules; nothing for other kinds. */
+function forEachPeer(o: Json, visit: (peer: Json) => void): void {
+  if (o.kind !== 'NetworkPolicy') return;
+  const spec = isObject(o.spec) ? o.spec : {};
+  for (const [section, member] of [['ingress', 'from'], ['egress', 'to']] as const) {
+    for (const rule of list(spec[section])) for (const peer of isObject(rule) ? list(rule[member]) : []) if (isObject(peer)) visit(peer);
+  }
+}
+
 /** What the bundle's policies name of namespaces: NetworkPolicy namespace selectors, Cilium endpoint selectors, Istio namespaces and principals. */
 function namedByPolicies(objects: readonly Json[]): Named {
   const named: Named = { labelSets: new Map(), names: new Set() };
   for (const o of objects) {
     const spec = isObject(o.spec) ? o.spec : {};
-    if (o.kind === 'NetworkPolicy') {
-      for (const [section, member] of [['ingress', 'from'], ['egress', 'to']] as const) {
-        for (const rule of list(spec[section])) for (const peer of isObject(rule) ? list(rule[member]) : []) if (isObject(peer)) namespacesMeeting(named, peer.namespaceSelector, networkPolicyKey);
-      }
-    } else if (o.kind === 'CiliumNetworkPolicy' || o.kind === 'CiliumClusterwideNetworkPolicy') {
-      for (const s of [o.spec, ...list(o.specs)]) {
-        if (!isObject(s)) continue;
-        for (const [section, member] of [['ingress', 'fromEndpoints'], ['ingressDeny', 'fromEndpoints'], ['egress', 'toEndpoints'], ['egressDeny', 'toEndpoints']] as const) {
-          for (const rule of list(s[section])) for (const sel of isObject(rule) ? list(rule[member]) : []) namespacesMeeting(named, sel, ciliumKey);
-        }
-      }
-    } else if (o.kind === 'AuthorizationPolicy') {
+    forEachPeer(o, (peer) => namespacesMeeting(named, peer.namespaceSelector, networkPolicyKey));
+    forEachEndpointSelector(o, (sel) => namespacesMeeting(named, sel, ciliumKey));
+    if (o.kind === 'AuthorizationPolicy') {
       for (const rule of list(spec.rules)) {
         for (const from of isObject(rule) ? list(rule.from) : []) {
           const source = isObject(from) && isObject(from.source) ? from.source : {};
@@ -211,24 +222,13 @@ export function principalServiceAccounts(objects: readonly Json[]): Map<string, 
     accounts.add(account);
   };
   for (const o of objects) {
-    if (o.kind === 'CiliumNetworkPolicy' || o.kind === 'CiliumClusterwideNetworkPolicy') {
-      const own = isObject(o.metadata) && typeof o.metadata.namespace === 'string' && o.kind === 'CiliumNetworkPolicy' ? o.metadata.namespace : ANY_NAMESPACE;
-      for (const s of [o.spec, ...list(o.specs)]) {
-        if (!isObject(s)) continue;
-        for (const [section, member] of [['ingress', 'fromEndpoints'], ['egress', 'toEndpoints']] as const) {
-          for (const rule of list(s[section])) {
-            for (const sel of isObject(rule) ? list(rule[member]) : []) {
-              if (!isObject(sel)) continue;
-              const accounts = valuesOf(sel, ciliumKeyIs(CILIUM_SERVICE_ACCOUNT));
-              if (accounts === undefined) continue;
-              const namespaces = valuesOf(sel, ciliumKeyIs(CILIUM_NAMESPACE)) ?? [own];
-              for (const ns of namespaces) for (const sa of accounts) add(ns, sa === ANY_NAMESPACE ? ANY_VALUE : sa);
-            }
-          }
-        }
-      }
-      continue;
-    }
+    // a namespaced Cilium policy's selectors are of its own namespace unless they name one
+    const own = isObject(o.metadata) && typeof o.metadata.namespace === 'string' && o.kind === 'CiliumNetworkPolicy' ? o.metadata.namespace : ANY_NAMESPACE;
+    forEachEndpointSelector(o, (sel) => {
+      const accounts = valuesOf(sel, ciliumKeyIs(CILIUM_SERVICE_ACCOUNT));
+      if (accounts === undefined) return;
+      for (const ns of valuesOf(sel, ciliumKeyIs(CILIUM_NAMESPACE)) ?? [own]) for (const sa of accounts) add(ns, sa === ANY_NAMESPACE ? ANY_VALUE : sa);
+    });
     if (o.kind !== 'AuthorizationPolicy') continue;
     const spec = isObject(o.spec) ? o.spec : {};
     for (const rule of list(spec.rules)) {
@@ -270,29 +270,10 @@ export function podsNamed(objects: readonly Json[]): { namespace: string; labels
     return labels;
   };
   for (const o of objects) {
-    const spec = isObject(o.spec) ? o.spec : {};
-    if (o.kind === 'NetworkPolicy') {
-      for (const [section, member] of [['ingress', 'from'], ['egress', 'to']] as const) {
-        for (const rule of list(spec[section])) {
-          for (const peer of isObject(rule) ? list(rule[member]) : []) {
-            if (!isObject(peer) || !isObject(peer.namespaceSelector)) continue;
-            add(valuesOf(peer.namespaceSelector, (k) => k === NAME_LABEL)?.filter((n) => n !== ANY_NAMESPACE), plainLabels(peer.podSelector, () => true));
-          }
-        }
-      }
-    } else if (o.kind === 'CiliumNetworkPolicy' || o.kind === 'CiliumClusterwideNetworkPolicy') {
-      for (const s of [o.spec, ...list(o.specs)]) {
-        if (!isObject(s)) continue;
-        for (const [section, member] of [['ingress', 'fromEndpoints'], ['egress', 'toEndpoints']] as const) {
-          for (const rule of list(s[section])) {
-            for (const sel of isObject(rule) ? list(rule[member]) : []) {
-              if (!isObject(sel)) continue;
-              add(valuesOf(sel, ciliumKeyIs(CILIUM_NAMESPACE))?.filter((n) => n !== ANY_NAMESPACE), plainLabels(sel, (k) => !k.replace(/^(?:k8s|any):/, '').startsWith('io.')));
-            }
-          }
-        }
-      }
-    }
+    forEachPeer(o, (peer) => {
+      if (isObject(peer.namespaceSelector)) add(valuesOf(peer.namespaceSelector, (k) => k === NAME_LABEL)?.filter((n) => n !== ANY_NAMESPACE), plainLabels(peer.podSelector, () => true));
+    });
+    forEachEndpointSelector(o, (sel) => add(valuesOf(sel, ciliumKeyIs(CILIUM_NAMESPACE))?.filter((n) => n !== ANY_NAMESPACE), plainLabels(sel, (k) => !k.replace(/^(?:k8s|any):/, '').startsWith('io.'))));
   }
   return [...out.keys()].sort().map((k) => out.get(k)!);
 }
