@@ -126,8 +126,13 @@ export function probeRequests(flows: readonly ManifestFlow[]): ProbeRequest[] {
       }
     }
   }
+  return distinctRequests(out);
+}
+
+/** Requests without repeats, in their order. */
+export function distinctRequests(requests: readonly ProbeRequest[]): ProbeRequest[] {
   const seen = new Set<string>();
-  return out.filter((q) => (seen.has(`${q.method} ${q.path}`) ? false : (seen.add(`${q.method} ${q.path}`), true)));
+  return requests.filter((q) => (seen.has(`${q.method} ${q.path}`) ? false : (seen.add(`${q.method} ${q.path}`), true)));
 }
 
 /** Whether the intent lets a managed caller reach an external address. */

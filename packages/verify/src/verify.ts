@@ -1,6 +1,6 @@
 import { buildResources, DEFAULT_UNCAPTURED_PORTS, judge, parseCidr, type Judgement, type Resources } from '@ztp/reachability';
 import { readBundle, type BundleFiles, type BundleManifest } from './bundle-manifest.ts';
-import { egressProbeAddresses, externalCallerAddresses, flowsToPort, intendedAllowed, fqdnProbeAddress, intendedEgressToFqdn, intendedEgressToIp, matchingFlows, probeRequests, type Caller, type Layer, type ProbeRequest } from './expectations.ts';
+import { distinctRequests, egressProbeAddresses, externalCallerAddresses, flowsToPort, intendedAllowed, fqdnProbeAddress, intendedEgressToFqdn, intendedEgressToIp, matchingFlows, probeRequests, type Caller, type Layer, type ProbeRequest } from './expectations.ts';
 import { undeclaredConnections } from './exact.ts';
 import { namedRanges, representativeAddresses } from './address-partition.ts';
 import { portBoundaries, representativePorts } from './port-partition.ts';
@@ -46,12 +46,6 @@ const SIDECAR_OWN_PORTS = DEFAULT_UNCAPTURED_PORTS;
 const PROBED_ENTITIES = new Set(['all', 'world', 'world-ipv4', 'world-ipv6', 'cluster']);
 /** See VerifyOptions.portClassBudget. */
 const PORT_CLASS_BUDGET = 1_000_000;
-
-/** Requests without repeats, in their order. */
-function distinctRequests(requests: readonly ProbeRequest[]): ProbeRequest[] {
-  const seen = new Set<string>();
-  return requests.filter((q) => (seen.has(`${q.method} ${q.path}`) ? false : (seen.add(`${q.method} ${q.path}`), true)));
-}
 
 function describeJudgement(j: Judgement): string[] {
   return j.stages.filter((s) => s.result !== 'not applicable').map((s) => `${s.layer}: ${s.result}${s.decidedBy.length ? ` by ${s.decidedBy.map((d) => `${d.kind} ${d.namespace ? d.namespace + '/' : ''}${d.name}${'rule' in d && d.rule ? ` ${d.rule}` : ''}`).join(', ')}` : ''} (${s.reason})`);
