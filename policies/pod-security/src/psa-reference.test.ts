@@ -171,7 +171,7 @@ describe('every engine agrees with the real PodSecurity admission', () => {
     const pods = generated();
     const verdicts = await reference.judge(level, pods.map((p) => p.object));
     // The generator makes valid pods only: an invalid one is a generator bug, shown in full.
-    const invalid = pods.flatMap((p, i) => (verdicts[i]!.kind === 'invalid' ? [`${p.file}: ${describeVerdict(verdicts[i]!)}\n${stringify(p.object)}`] : []));
+    const invalid = pods.flatMap((p, i) => (verdicts[i]!.kind === 'invalid' ? [`${p.file} (seed ${SEED}): ${describeVerdict(verdicts[i]!)}\n${stringify(p.object)}`] : []));
     expect(invalid).toEqual([]);
     const denied = verdicts.filter((v) => v.kind === 'deny').length;
     // Both verdicts must be well represented, or the comparison says little.

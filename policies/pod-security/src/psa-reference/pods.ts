@@ -357,12 +357,11 @@ export function validPod(pod: K8sObject): K8sObject {
       for (const c of all) context(c)['windowsOptions'] = { ...(c['securityContext']['windowsOptions'] ?? {}), hostProcess: true };
     }
   }
-  // Windows pods: no Linux-only security fields, no user namespaces, no host PID namespace, no AppArmor annotations.
+  // Windows pods: no Linux-only security fields, no user namespaces, no host PID or IPC namespace, no AppArmor annotations.
   if (os === 'windows') {
     drop(spec['securityContext'], LINUX_POD);
     for (const c of all) drop(c['securityContext'], LINUX_CONTAINER);
-    delete spec['hostUsers'];
-    delete spec['hostPID'];
+    drop(spec, ['hostUsers', 'hostPID', 'hostIPC', 'shareProcessNamespace']);
     const annotations = out['metadata']['annotations'];
     if (annotations !== undefined) for (const key of Object.keys(annotations)) if (key.startsWith(APPARMOR_PREFIX)) delete annotations[key];
   }
