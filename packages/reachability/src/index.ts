@@ -37,6 +37,8 @@ export type { ConnlistFormat } from './format.ts';
 export type { FamilyChoice } from './externals.ts';
 export type { Direction, HostNetworkMode } from './engine.ts';
 export { judge } from './judge.ts';
+export { mtlsInForce } from './mtls-in-force.ts';
+export type { MtlsInForce } from './mtls-in-force.ts';
 export type { DestinationSpec, JudgeOptions, Judgement, Outcome, PathJudgement, RequestQuery, Stage } from './judge.ts';
 export type { ObjectRef } from './cilium/evaluate.ts';
 export type { HttpRequest } from './cilium/http.ts';

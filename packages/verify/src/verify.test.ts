@@ -346,6 +346,39 @@ describe('verifyBundle', () => {
     expect(r.failures.some((f) => f.layer === 'mesh' && f.observed === 'allowed' && f.decidedBy.join(' ').includes('AuthorizationPolicy istio/open'))).toBe(true);
   });
 
+  it("fails when a port's mTLS mode is not the declared one, which no connection verdict shows where the authorization also refuses", () => {
+    const b = shop();
+    const set = (file: string, change: (text: string) => string): Bundle => {
+      const text = b.files.get(file);
+      expect(text, file).toBeDefined();
+      const changed = change(text!);
+      expect(changed, file).not.toBe(text);
+      return { ...b, files: new Map(b.files).set(file, changed) };
+    };
+    const mtls = (r: ReturnType<typeof verifyBundle>) => r.checks.filter((c) => c.id.startsWith('[mTLS] '));
+    const ok = mtls(verifyBundle(b));
+    expect(ok.map((c) => c.id)).toEqual(['[mTLS] data/db[Deployment]:5432/TCP (port "pg")', '[mTLS] shop/api[Deployment]:8080/TCP (port "http")', '[mTLS] shop/web[Deployment]:8080/TCP (port "http")']);
+    expect(ok.every((c) => c.ok && c.expected === 'STRICT' && c.observed === 'STRICT')).toBe(true);
+    // data's namespace PeerAuthentication loosened: plain text is accepted, and the AuthorizationPolicy still refuses every caller without a principal
+    const permissive = verifyBundle(set('mesh/peerauthentication-data-default.yaml', (t) => t.replace('mode: STRICT', 'mode: PERMISSIVE')));
+    expect(permissive.failures.filter((f) => !f.id.startsWith('[mTLS] '))).toEqual([]);
+    expect(permissive.failures.filter((f) => f.id.startsWith('[mTLS] '))).toMatchObject([{ id: '[mTLS] data/db[Deployment]:5432/TCP (port "pg")', expected: 'STRICT', observed: 'PERMISSIVE', decidedBy: ['Istio mTLS: PERMISSIVE by PeerAuthentication data/default'] }]);
+    // without it, the mesh-wide STRICT one applies: as declared
+    expect(mtls(verifyBundle(without(b, 'mesh/peerauthentication-data-default.yaml'))).every((c) => c.ok)).toBe(true);
+    // without any, Istio's default is PERMISSIVE
+    const none = ['mesh/peerauthentication-data-default.yaml', 'mesh/peerauthentication-shop-default.yaml', 'mesh/peerauthentication-istio-system-default.yaml'].reduce(without, b);
+    expect(mtls(verifyBundle(none)).map((c) => c.observed)).toEqual(['PERMISSIVE', 'PERMISSIVE', 'PERMISSIVE']);
+    // one port turned off by a workload's PeerAuthentication
+    const portOff = 'apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: db, namespace: data}\nspec: {selector: {matchLabels: {app.kubernetes.io/name: db}}, portLevelMtls: {"5432": {mode: DISABLE}}}\n';
+    expect(verifyBundle(plus(b, 'mesh/db.yaml', portOff)).failures.filter((f) => f.id.startsWith('[mTLS] '))).toMatchObject([{ id: '[mTLS] data/db[Deployment]:5432/TCP (port "pg")', observed: 'DISABLE' }]);
+    // a port declared PERMISSIVE is proven PERMISSIVE
+    const db = workload({ namespace: 'data', name: 'db', ports: { pg: { port: 5432, mtls: 'PERMISSIVE' } } });
+    const web = workload({ namespace: 'shop', name: 'web', ports: { http: { port: 8080, appProtocol: 'http' } } });
+    const declared = verifyBundle(shop({ workloads: [web, db], flows: [flow({ from: web, to: db, ports: ['pg'] })], egress: [] }));
+    expect(declared.failures).toEqual([]);
+    expect(mtls(declared).find((c) => c.id.startsWith('[mTLS] data/db'))).toMatchObject({ expected: 'PERMISSIVE', observed: 'PERMISSIVE', ok: true });
+  });
+
   it('fails when an HTTP rule is widened', () => {
     const b = shop();
     const file = 'mesh/authorizationpolicy-shop-ztp-api.yaml';

@@ -1,4 +1,4 @@
-import { buildResources, DEFAULT_UNCAPTURED_PORTS, judge, parseCidr, type Judgement, type Resources } from '@ztp/reachability';
+import { buildResources, DEFAULT_UNCAPTURED_PORTS, judge, mtlsInForce, parseCidr, type Judgement, type ObjectRef, type Resources } from '@ztp/reachability';
 import { readBundle, type BundleFiles, type BundleManifest } from './bundle-manifest.ts';
 import { distinctRequests, egressProbeAddresses, externalCallerAddresses, flowsToPort, intendedAllowed, fqdnProbeAddress, intendedEgressToFqdn, intendedEgressToIp, matchingFlows, probeRequests, type Caller, type Layer, type ProbeRequest } from './expectations.ts';
 import { undeclaredConnections } from './exact.ts';
@@ -14,8 +14,12 @@ export interface Check {
   readonly layer: Layer;
   /** `caller => destination:port/protocol [METHOD path]`. */
   readonly id: string;
-  readonly expected: 'allowed' | 'denied';
-  /** `allowed`, or how the bundle refuses it (`dropped`, `http-403`, `mtls-refused`, `connection-reset`), or `undecided`. */
+  /** `allowed` or `denied`; for an `[mTLS]` check, the mode the port declares. */
+  readonly expected: 'allowed' | 'denied' | 'STRICT' | 'PERMISSIVE' | 'DISABLE';
+  /**
+   * `allowed`, or how the bundle refuses it (`dropped`, `http-403`, `mtls-refused`, `connection-reset`), or `undecided`;
+   * for an `[mTLS]` check, the mode the bundle's PeerAuthentications give the port, `no mTLS` or `undecided`.
+   */
   readonly observed: string;
   readonly ok: boolean;
   /** The declared flows or egress that make it allowed (their source lines), if any. */
@@ -47,8 +51,12 @@ const PROBED_ENTITIES = new Set(['all', 'world', 'world-ipv4', 'world-ipv6', 'cl
 /** See VerifyOptions.portClassBudget. */
 const PORT_CLASS_BUDGET = 1_000_000;
 
+function describeRef(d: ObjectRef): string {
+  return `${d.kind} ${d.namespace ? d.namespace + '/' : ''}${d.name}${'rule' in d && d.rule ? ` ${d.rule}` : ''}`;
+}
+
 function describeJudgement(j: Judgement): string[] {
-  return j.stages.filter((s) => s.result !== 'not applicable').map((s) => `${s.layer}: ${s.result}${s.decidedBy.length ? ` by ${s.decidedBy.map((d) => `${d.kind} ${d.namespace ? d.namespace + '/' : ''}${d.name}${'rule' in d && d.rule ? ` ${d.rule}` : ''}`).join(', ')}` : ''} (${s.reason})`);
+  return j.stages.filter((s) => s.result !== 'not applicable').map((s) => `${s.layer}: ${s.result}${s.decidedBy.length ? ` by ${s.decidedBy.map(describeRef).join(', ')}` : ''} (${s.reason})`);
 }
 
 function callerName(c: Caller): string {
@@ -220,6 +228,23 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
     }
   }
 
+  // The mTLS mode each workload port declares is the one the bundle's PeerAuthentications give it.
+  // The checks above cannot tell every mode apart: where the authorization (or the network) also
+  // refuses a caller, plain text accepted under PERMISSIVE, or mTLS dropped under DISABLE, changes
+  // no verdict. With sidecars only: ambient's ztunnel is not modelled (see notCovered).
+  if (m.mesh.mode === 'istio-sidecar' && meshOn) {
+    for (const w of m.workloads) {
+      const dst = `${w.namespace}/${w.name}[Deployment]`;
+      for (const p of w.ports) {
+        if (p.protocol !== 'TCP' || p.mtls === undefined || meshCannotRestrict(p.port)) continue;
+        const f = mtlsInForce(resourcesOf.all, dst, p.port, rootNamespace);
+        const observed = f.kind === 'mode' ? f.mode : f.kind === 'none' ? 'no mTLS' : 'undecided';
+        const by = f.kind === 'mode' ? (f.decidedBy.length > 0 ? `by ${f.decidedBy.map(describeRef).join(', ')}` : '(no PeerAuthentication applies: Istio\'s default)') : `(${f.reason})`;
+        checks.push({ layer: 'mesh', id: `[mTLS] ${dst}:${p.port}/TCP (port "${p.name}")`, expected: p.mtls, observed, ok: observed === p.mtls, declaredBy: [], decidedBy: [`Istio mTLS: ${observed} ${by}`] });
+      }
+    }
+  }
+
   // The undeclared pod of each managed namespace as a destination: nothing may reach it, at any
   // port (the NetworkPolicies are also checked exactly below; this is for Cilium and Istio).
   for (const layer of layers) for (const rogue of pods.filter((p) => p.kind === 'rogue')) {
@@ -319,7 +344,7 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
     ...(pods.some((p) => p.ip === undefined)
       ? [`ipBlocks (NetworkPolicy) and Istio ipBlocks against pod IPs: ${(m.clusterCidrs ?? []).length === 0 ? 'the environment declares no clusterCidrs, so' : 'the clusterCidrs hold too few IPv4 addresses (or none), so some of'} the verifier's pods have no address`]
       : []),
-    ...(m.mesh.mode === 'istio-ambient' ? ['Istio ambient (ztunnel) authorization: the engine reports it undecided'] : []),
+    ...(m.mesh.mode === 'istio-ambient' ? ['Istio ambient (ztunnel) authorization and mTLS modes: the engine reports them undecided'] : []),
     'Services, Ingress and Gateway routing (policies are proven pod to pod)',
   ];
   return { environment: m.environment, ok: failures.length === 0, checks, failures, notCovered };
