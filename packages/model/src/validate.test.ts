@@ -250,6 +250,17 @@ describe('validateEnvironment', () => {
     expectProblem(base({ workloads: [web], flows: [flow({ from: fromCidr('203.0.113.0/24'), to: web, ports: ['http'] })] }), /flow 203.0.113.0\/24 -> shop\/web/, /outside the mesh, and mTLS is STRICT/);
   });
 
+  it('refuses callers in kube-system and kube-public on a port with mTLS, since the sidecar injector never reaches them', () => {
+    const web = workload({ namespace: 'shop', name: 'web', ports: { http: { port: 8080 }, metrics: { port: 9090, mtls: 'DISABLE' } } });
+    const calls = (namespace: string, port: string) => [flow({ from: fromNamespace(namespace), to: web, ports: [port] })];
+    expectProblem(base({ workloads: [web], flows: calls('kube-system', 'http') }), 'flow namespace kube-system -> shop/web', /never get an Istio sidecar .* mTLS is STRICT there, so they could never connect; set that port's mtls to 'DISABLE'/);
+    expectProblem(base({ workloads: [web], flows: calls('kube-public', 'http'), mesh: { ...sidecar, mtls: 'PERMISSIVE' } }), 'flow namespace kube-public -> shop/web', /Istio's authorization admits a namespace's callers by that identity, so it would refuse them/);
+    // at a port without mTLS, from a namespace the injector serves, or before phase 2 turns the mesh on: accepted
+    expect(problems(base({ workloads: [web], flows: calls('kube-system', 'metrics') }))).toEqual([]);
+    expect(problems(base({ workloads: [web], flows: calls('monitoring', 'http') }))).toEqual([]);
+    expect(problems(base({ workloads: [web], flows: calls('kube-system', 'http'), phase: 1 }))).toEqual([]);
+  });
+
   it('refuses a flow declared both with and without HTTP rules', () => {
     const web = workload({ namespace: 'shop', name: 'web' });
     const api = workload({ namespace: 'shop', name: 'api', ports: { http: { port: 8080, appProtocol: 'http' } } });

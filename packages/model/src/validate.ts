@@ -27,6 +27,8 @@ const ISTIO_PORTS: Readonly<Record<'istio-sidecar' | 'istio-ambient', ReadonlySe
 };
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 const VERBS = new Set(['get', 'list', 'watch', 'create', 'update', 'patch', 'delete']);
+/** Namespaces Istio's sidecar injector never injects (its ignored namespaces), whatever their labels. */
+const UNINJECTED_NAMESPACES = new Set(['kube-system', 'kube-public']);
 /** Namespaces that run the cluster itself: default deny there would break it. */
 const SYSTEM_NAMESPACES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'default']);
 /** A path is exact, or a prefix ending in `/*`; only URL path characters. */
@@ -488,6 +490,17 @@ function validateFlows(env: Environment, byId: Map<string, Workload>, c: Collect
         const port = portOf(to, p);
         if (port && effectiveMtls(env, port) === 'STRICT') {
           c.add(f.at, obj, `callers from ${s.cidr} are outside the mesh, and mTLS is STRICT on port "${p}", so they could never connect; route them through an ingress gateway (fromNamespace) or set that port's mtls`);
+        }
+      }
+    }
+    for (const s of f.from) {
+      if (s.type !== 'namespace' || !UNINJECTED_NAMESPACES.has(s.namespace) || !meshOn || env.mesh.mode !== 'istio-sidecar') continue;
+      for (const p of f.ports) {
+        const port = portOf(to, p);
+        const mode = port && effectiveMtls(env, port);
+        if (mode === 'STRICT' || mode === 'PERMISSIVE') {
+          const why = mode === 'STRICT' ? 'mTLS is STRICT there, so they could never connect' : "Istio's authorization admits a namespace's callers by that identity, so it would refuse them";
+          c.add(f.at, obj, `callers in ${s.namespace} never get an Istio sidecar (the injector skips kube-system and kube-public), so they have no mTLS identity on port "${p}": ${why}; set that port's mtls to 'DISABLE' (the network policies then restrict it to ${s.namespace}), or call from a namespace in the mesh`);
         }
       }
     }
