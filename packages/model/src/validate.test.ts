@@ -252,7 +252,7 @@ describe('validateEnvironment', () => {
 
   it('refuses callers in kube-system and kube-public on a port with mTLS, since the sidecar injector never reaches them', () => {
     const web = workload({ namespace: 'shop', name: 'web', ports: { http: { port: 8080 }, metrics: { port: 9090, mtls: 'DISABLE' } } });
-    const calls = (namespace: string, port: string) => [flow({ from: fromNamespace(namespace), to: web, ports: [port] })];
+    const calls = (namespace: string, port: 'http' | 'metrics') => [flow({ from: fromNamespace(namespace), to: web, ports: [port] })];
     expectProblem(base({ workloads: [web], flows: calls('kube-system', 'http') }), 'flow namespace kube-system -> shop/web', /never get an Istio sidecar .* mTLS is STRICT there, so they could never connect; set that port's mtls to 'DISABLE'/);
     expectProblem(base({ workloads: [web], flows: calls('kube-public', 'http'), mesh: { ...sidecar, mtls: 'PERMISSIVE' } }), 'flow namespace kube-public -> shop/web', /Istio's authorization admits a namespace's callers by that identity, so it would refuse them/);
     // at a port without mTLS, from a namespace the injector serves, or before phase 2 turns the mesh on: accepted

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fqdnWitnesses, regexWitnesses, requestWitnesses, witnessesFor } from './policy-literals.ts';
+import { fqdnWitnesses, namedPortWitnesses, regexWitnesses, requestWitnesses, witnessesFor } from './policy-literals.ts';
 
 describe('witnesses of what the policies name', () => {
   it('finds a string each HTTP regular expression form matches, and none for forms it cannot read', () => {
@@ -44,6 +44,17 @@ describe('witnesses of what the policies name', () => {
     const ps = [policy('n', { app: 'a' }, '/a'), policy('n', { app: 'b' }, '/b'), policy('other', {}, '/other'), policy('istio-system', {}, '/root'), policy(undefined, undefined, '/all'), policy('n', undefined, '/expr')];
     expect(witnessesFor(ps, 'n', { app: 'a' }, 'istio-system').map((q) => q.path)).toEqual(['/a', '/root', '/all', '/expr']);
     expect(witnessesFor(ps, 'other', { app: 'a' }, undefined).map((q) => q.path)).toEqual(['/other', '/all']);
+  });
+
+  it('names each port name a NetworkPolicy or Cilium rule names, once, with its protocol; names no container port can have are left out', () => {
+    const np = { kind: 'NetworkPolicy', spec: { ingress: [{ ports: [{ port: 'metrics' }, { port: 8080 }, { port: '9090' }, { port: 'dns', protocol: 'UDP' }] }], egress: [{ ports: [{ port: 'Admin' }, { port: 'a-very-long-port-name' }, { port: 'metrics', protocol: 'UDP' }] }] } };
+    const cnp = { kind: 'CiliumClusterwideNetworkPolicy', specs: [{ egress: [{ toPorts: [{ ports: [{ port: 'Admin', protocol: 'ANY' }, { port: 'sctp-x', protocol: 'SCTP' }] }] }] }] };
+    expect(namedPortWitnesses([np, cnp])).toEqual([
+      { name: 'admin', protocol: 'TCP' }, // Cilium lower-cases; the NetworkPolicy's "Admin" matches no container port
+      { name: 'dns', protocol: 'UDP' },
+      { name: 'metrics', protocol: 'TCP' },
+      { name: 'sctp-x', protocol: 'SCTP' },
+    ]);
   });
 
   it('names a host per toFQDNs entry, a pattern with its wildcards filled', () => {

@@ -1,6 +1,7 @@
 /**
- * Witnesses of what a bundle's policies name: a DNS name each Cilium `toFQDNs` entry matches, and
- * an HTTP request each Istio operation and Cilium HTTP rule admits. The proof sends them besides
+ * Witnesses of what a bundle's policies name: a DNS name each Cilium `toFQDNs` entry matches, a
+ * container port for each port name a rule names, and an HTTP request each Istio operation and
+ * Cilium HTTP rule admits. The proof sends them besides
  * the declared ones, so that a rule naming a host, a path or a method nobody declared is tried:
  * the intent says whether it may pass.
  */
@@ -37,6 +38,39 @@ export function fqdnWitnesses(objects: readonly Json[]): string[] {
     }
   }
   return [...out].sort();
+}
+
+/**
+ * The port names the bundle's NetworkPolicy and Cilium rules name (a named port matches a pod's
+ * container port of that name; names no container port can have are left out), each with the
+ * protocol of its first rule: TCP where the rule says none (Cilium's ANY included). Each name once
+ * (a pod's port names are unique), sorted.
+ */
+export function namedPortWitnesses(objects: readonly Json[]): { name: string; protocol: 'TCP' | 'UDP' | 'SCTP' }[] {
+  const out = new Map<string, 'TCP' | 'UDP' | 'SCTP'>();
+  const add = (port: unknown, protocol: unknown, lowerCase: boolean) => {
+    if (typeof port !== 'string') return;
+    const name = lowerCase ? port.toLowerCase() : port;
+    // only a valid container port name (an IANA service name) can be matched
+    if (name.length > 15 || !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(name) || name.includes('--') || !/[a-z]/.test(name)) return;
+    if (!out.has(name)) out.set(name, protocol === 'UDP' || protocol === 'SCTP' ? protocol : 'TCP');
+  };
+  for (const o of objects) {
+    if (o.kind === 'NetworkPolicy' && isObject(o.spec)) {
+      for (const rule of [...list(o.spec.ingress), ...list(o.spec.egress)]) {
+        for (const p of isObject(rule) ? list(rule.ports) : []) if (isObject(p)) add(p.port, p.protocol, false);
+      }
+    }
+    // Cilium compares port names case-insensitively (its reader lower-cases them)
+    for (const spec of ciliumSpecs(o)) {
+      for (const rule of [...list(spec.ingress), ...list(spec.egress)]) {
+        for (const tp of isObject(rule) ? list(rule.toPorts) : []) {
+          for (const p of isObject(tp) ? list(tp.ports) : []) if (isObject(p)) add(p.port, p.protocol, true);
+        }
+      }
+    }
+  }
+  return [...out].map(([name, protocol]) => ({ name, protocol })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** An Istio string match (exact, `prefix*`, `*suffix`): a value it matches; undefined for `*`. */

@@ -1,6 +1,7 @@
 import type { BundleManifest } from './bundle-manifest.ts';
 import { egressProbeAddresses, externalCallerAddresses, podAddresses } from './expectations.ts';
 import { ANY_NAMESPACE, impostorNamespaces, podsNamed, principalServiceAccounts } from './impostors.ts';
+import { namedPortWitnesses } from './policy-literals.ts';
 
 /** A pod-level peer the verifier places in the cluster, and what it stands for. */
 export interface PodPeer {
@@ -41,7 +42,32 @@ export interface SynthesizeOptions {
 /** Namespace every unknown caller is placed in: nothing may admit it. */
 export const OUTSIDER_NAMESPACE = 'ztp-verify-outsider';
 
-type PodPorts = { name: string; port: number; protocol: string }[];
+type PodPorts = { name: string; port: number; protocol: 'TCP' | 'UDP' | 'SCTP' }[];
+
+/**
+ * The container ports of the pods that stand for undeclared ones (the rogues, probes, the
+ * outsider and the impostors of no declared labels): one for each port name the policies' rules
+ * name (see namedPortWitnesses), since a rule by name reaches any pod with a port of that name. At
+ * the number a workload gives that name (the first by id), else at a number of its own counted
+ * down from 65535; one port per number and protocol.
+ */
+export function undeclaredPodPorts(m: BundleManifest, policies: readonly Record<string, unknown>[]): PodPorts {
+  const declared = new Map<string, number>();
+  for (const w of [...m.workloads].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) for (const p of w.ports) if (!declared.has(`${p.protocol}/${p.name}`)) declared.set(`${p.protocol}/${p.name}`, p.port);
+  const used = new Set<string>();
+  let next = 65535;
+  const out: PodPorts = [];
+  for (const { name, protocol } of namedPortWitnesses(policies)) {
+    let port = declared.get(`${protocol}/${name}`);
+    if (port === undefined || used.has(`${protocol}/${port}`)) {
+      while (used.has(`${protocol}/${next}`) || m.workloads.some((w) => w.ports.some((p) => p.port === next))) next--;
+      port = next;
+    }
+    used.add(`${protocol}/${port}`);
+    out.push({ name, port, protocol });
+  }
+  return out;
+}
 
 /** A pod's spec: one container with the ports; with `sidecar`, an Istio sidecar already injected (istio-init and istio-proxy), for a pod in the mesh whose namespace is not labelled for injection. */
 function podSpec(serviceAccount: string, ports: PodPorts, sidecar = false) {
@@ -84,7 +110,8 @@ const ref = (namespace: string, name: string) => `${namespace}/${name}[Deploymen
 
 /**
  * The pods a bundle is proven against: one per declared workload (its labels, service account and
- * named ports), one undeclared "rogue" pod in every managed namespace, one probe in every
+ * named ports), one undeclared "rogue" pod in every managed namespace (it and the other pods that
+ * stand for undeclared ones have a port of each name the policies name: see undeclaredPodPorts), one probe in every
  * unmanaged namespace a flow admits, an outsider in a namespace nothing admits, the cluster DNS
  * and istiod; then, in a managed namespace, an undeclared pod for each service account a policy
  * names there that no workload runs as; then the impostors (see impostors.ts): copies of every
@@ -109,6 +136,7 @@ export function synthesize(m: BundleManifest, options: SynthesizeOptions = {}): 
   // The pod standing for a Deployment: with an address when there is one left, else its template.
   /** The labels of the pods placed in each namespace. */
   const podLabels = new Map<string, Record<string, string>[]>();
+  const undeclared = undeclaredPodPorts(m, options.policies ?? []);
   const place = (namespace: string, name: string, labels: Record<string, string>, serviceAccount: string, ports: PodPorts, sidecar = false): { ip?: string } => {
     podLabels.set(namespace, [...(podLabels.get(namespace) ?? []), labels]);
     const next = addresses?.next();
@@ -122,7 +150,7 @@ export function synthesize(m: BundleManifest, options: SynthesizeOptions = {}): 
     peers.push({ kind: 'workload', ref: ref(w.namespace, w.name), namespace: w.namespace, workload: w.id, managed: true, ...at });
   }
   for (const ns of m.namespaces) {
-    const at = place(ns, 'ztp-rogue', { 'app.kubernetes.io/name': 'ztp-rogue', 'ztp.dev/verify': 'rogue' }, 'ztp-rogue', []);
+    const at = place(ns, 'ztp-rogue', { 'app.kubernetes.io/name': 'ztp-rogue', 'ztp.dev/verify': 'rogue' }, 'ztp-rogue', undeclared);
     peers.push({ kind: 'rogue', ref: ref(ns, 'ztp-rogue'), namespace: ns, managed: true, ...at });
   }
   // undeclared pods running as the service accounts the AuthorizationPolicies name that no
@@ -135,11 +163,11 @@ export function synthesize(m: BundleManifest, options: SynthesizeOptions = {}): 
   for (const f of m.intent.flows) if ('namespace' in f.from && !managed.has(f.from.namespace)) unmanaged.add(f.from.namespace);
   for (const ns of [...unmanaged].sort()) {
     objects.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { ...meshLabels } } });
-    const at = place(ns, 'ztp-probe', { 'ztp.dev/verify': 'probe' }, 'ztp-probe', []);
+    const at = place(ns, 'ztp-probe', { 'ztp.dev/verify': 'probe' }, 'ztp-probe', undeclared);
     peers.push({ kind: 'probe', ref: ref(ns, 'ztp-probe'), namespace: ns, managed: false, ...at });
   }
   objects.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: OUTSIDER_NAMESPACE, labels: { ...meshLabels } } });
-  const outsider = place(OUTSIDER_NAMESPACE, 'ztp-outsider', { 'ztp.dev/verify': 'outsider' }, 'ztp-outsider', []);
+  const outsider = place(OUTSIDER_NAMESPACE, 'ztp-outsider', { 'ztp.dev/verify': 'outsider' }, 'ztp-outsider', undeclared);
   peers.push({ kind: 'outsider', ref: ref(OUTSIDER_NAMESPACE, 'ztp-outsider'), namespace: OUTSIDER_NAMESPACE, managed: false, ...outsider });
 
   const dns = m.intent.dns;
@@ -160,7 +188,7 @@ export function synthesize(m: BundleManifest, options: SynthesizeOptions = {}): 
   const copies: Impostor[] = [
     ...m.workloads.map((w) => ({ name: `ztp-impostor-${w.namespace}-${w.name}`, imitates: w.id, labels: { ...w.labels }, serviceAccount: w.serviceAccount, ports: w.ports.map((p) => ({ ...p })) })),
     { name: 'ztp-impostor-cluster-dns', imitates: 'cluster DNS', labels: { ...dns.podLabels }, serviceAccount: 'ztp-cluster-dns', ports: [{ name: 'dns', port: dns.port, protocol: 'UDP' }, { name: 'dns-tcp', port: dns.port, protocol: 'TCP' }] },
-    ...(istiodNamespace !== undefined && 'istiod' in m.mesh ? [{ name: 'ztp-impostor-istiod', imitates: 'istiod', labels: { ...m.mesh.istiod.labels }, serviceAccount: 'istiod', ports: [{ name: 'xds', port: 15012, protocol: 'TCP' }] }] : []),
+    ...(istiodNamespace !== undefined && 'istiod' in m.mesh ? [{ name: 'ztp-impostor-istiod', imitates: 'istiod', labels: { ...m.mesh.istiod.labels }, serviceAccount: 'istiod', ports: [{ name: 'xds', port: 15012, protocol: 'TCP' as const }] }] : []),
   ];
   // names unique per namespace (`a-b` + `c` and `a` + `b-c` would both be `a-b-c`)
   const names = new Map<string, Set<string>>();
@@ -185,7 +213,7 @@ export function synthesize(m: BundleManifest, options: SynthesizeOptions = {}): 
   }
   rogueAccounts.forEach(({ ns, sa }, i) => {
     const name = `ztp-rogue-${i + 1}`;
-    const at = place(ns, name, { 'app.kubernetes.io/name': name, 'ztp.dev/verify': 'rogue' }, sa, []);
+    const at = place(ns, name, { 'app.kubernetes.io/name': name, 'ztp.dev/verify': 'rogue' }, sa, undeclared);
     peers.push({ kind: 'rogue', ref: ref(ns, name), namespace: ns, managed: true, ...at });
   });
   // a pod of the cluster DNS's and istiod's namespaces that is neither: reaching it takes a rule that lost its pod selector
@@ -194,7 +222,7 @@ export function synthesize(m: BundleManifest, options: SynthesizeOptions = {}): 
     // istiod's namespace may exist nowhere else (a cluster run has no Istio); the DNS's always does
     const declared = (options.policies ?? []).some((o) => o.kind === 'Namespace' && (o.metadata as { name?: string } | undefined)?.name === ns);
     if (ns !== dns.namespace && !declared && !unmanaged.has(ns)) objects.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: {} } });
-    impostor(ns, { name: 'ztp-impostor', labels: { 'ztp.dev/verify': 'impostor' }, serviceAccount: 'ztp-impostor', ports: [] });
+    impostor(ns, { name: 'ztp-impostor', labels: { 'ztp.dev/verify': 'impostor' }, serviceAccount: 'ztp-impostor', ports: undeclared });
   }
   // in every other namespace the AuthorizationPolicies name accounts of, a pod running as each: in
   // the mesh (a sidecar of its own where the namespace is not labelled for injection)
@@ -203,14 +231,14 @@ export function synthesize(m: BundleManifest, options: SynthesizeOptions = {}): 
   for (const [named, accounts] of [...accountsNamed].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
     const ns = named === ANY_NAMESPACE ? OUTSIDER_NAMESPACE : named;
     if (managed.has(ns) || !existing.has(ns)) continue;
-    for (const sa of [...accounts].sort()) impostor(ns, { name: `ztp-impostor-sa-${sa}`, labels: { 'ztp.dev/verify': 'impostor' }, serviceAccount: sa, ports: [], sidecar: meshed && !injected(ns) });
+    for (const sa of [...accounts].sort()) impostor(ns, { name: `ztp-impostor-sa-${sa}`, labels: { 'ztp.dev/verify': 'impostor' }, serviceAccount: sa, ports: undeclared, sidecar: meshed && !injected(ns) });
   }
   // a pod meeting each peer selector that names a namespace ztp does not manage and pod labels
   // (unless a pod placed there meets it already: the cluster DNS for the DNS egress)
   for (const { namespace, labels } of podsNamed(options.policies ?? [])) {
     if (managed.has(namespace) || !existing.has(namespace)) continue;
     if ((podLabels.get(namespace) ?? []).some((l) => Object.entries(labels).every(([k, v]) => l[k] === v))) continue;
-    impostor(namespace, { name: 'ztp-impostor-selected', labels: { ...labels }, serviceAccount: 'ztp-impostor', ports: [], sidecar: meshed && !injected(namespace) });
+    impostor(namespace, { name: 'ztp-impostor-selected', labels: { ...labels }, serviceAccount: 'ztp-impostor', ports: undeclared, sidecar: meshed && !injected(namespace) });
   }
   return { objects, peers };
 }

@@ -379,6 +379,25 @@ describe('verifyBundle', () => {
     expect(mtls(declared).find((c) => c.id.startsWith('[mTLS] data/db'))).toMatchObject({ expected: 'PERMISSIVE', observed: 'PERMISSIVE', ok: true });
   });
 
+  it('gives the pods that stand for undeclared ones a port of each name the policies name: a rule by name reaches any pod with that port', () => {
+    const b = shop();
+    expect(verifyBundle(b).ok).toBe(true);
+    // a NetworkPolicy admitting every pod of the cluster to the namespace's pods at a port named "admin", which no workload declares
+    const np = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: admin, namespace: shop}\nspec: {podSelector: {}, policyTypes: [Ingress], ingress: [{from: [{namespaceSelector: {}}], ports: [{port: admin}]}]}\n';
+    const byNp = verifyBundle(plus(b, 'network/admin.yaml', np)).failures.filter((f) => f.observed === 'allowed').map((f) => f.id);
+    expect(byNp).toContainEqual('[network layer] ztp-verify-outsider/ztp-outsider[Deployment] => shop/ztp-rogue[Deployment]:65535/TCP');
+    expect(byNp).toContainEqual(expect.stringMatching(/^\[NetworkPolicy, every port\] .*shop\/ztp-rogue.*65535/));
+    // the same in Cilium, whose names are read case-insensitively, and at the number a workload gives the name
+    const cnp = 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: admin, namespace: shop}\nspec: {endpointSelector: {}, ingress: [{fromEntities: [all], toPorts: [{ports: [{port: Admin}]}]}, {fromEntities: [all], toPorts: [{ports: [{port: pg}]}]}]}\n';
+    const byCnp = verifyBundle(plus(b, 'network/admin.yaml', cnp)).failures.filter((f) => f.observed === 'allowed').map((f) => f.id);
+    expect(byCnp).toContainEqual('[network layer] ztp-verify-outsider/ztp-outsider[Deployment] => shop/ztp-rogue[Deployment]:65535/TCP');
+    expect(byCnp).toContainEqual('[network layer] ztp-verify-outsider/ztp-outsider[Deployment] => shop/ztp-rogue[Deployment]:5432/TCP');
+    // egress by name to a pod ztp does not manage
+    const egress = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: out, namespace: shop}\nspec: {podSelector: {}, policyTypes: [Egress], egress: [{ports: [{port: admin}]}]}\n';
+    const out = verifyBundle(plus(b, 'network/out.yaml', egress)).failures.filter((f) => f.observed === 'allowed').map((f) => f.id);
+    expect(out).toContainEqual('shop/web[Deployment] => ztp-verify-outsider/ztp-outsider[Deployment]:65535/TCP');
+  });
+
   it('fails when an HTTP rule is widened', () => {
     const b = shop();
     const file = 'mesh/authorizationpolicy-shop-ztp-api.yaml';

@@ -6,7 +6,7 @@ import { namedRanges, representativeAddresses } from './address-partition.ts';
 import { portBoundaries, representativePorts } from './port-partition.ts';
 import { fqdnWitnesses, requestWitnesses, witnessesFor } from './policy-literals.ts';
 import { mayChangeTraffic } from './traffic-neutral.ts';
-import { synthesize, type PodPeer } from './synthesize.ts';
+import { synthesize, undeclaredPodPorts, type PodPeer } from './synthesize.ts';
 
 /** One connection the proof checked. */
 export interface Check {
@@ -154,6 +154,9 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
   // and one outside them, and the report says so.
   const boundaries = portBoundaries(objects);
   for (const w of m.workloads) for (const p of w.ports) boundaries.add(p.port);
+  // the ports the pods standing for undeclared ones have, one per port name the policies name
+  const undeclaredPorts = undeclaredPodPorts(m, objects);
+  for (const p of undeclaredPorts) boundaries.add(p.port);
   for (const e of m.intent.egress) for (const p of e.ports) boundaries.add(p.port);
   for (const n of [m.intent.dns.port, 443, ISTIOD_XDS_PORT, HBONE_PORT, ...SIDECAR_OWN_PORTS]) boundaries.add(n);
   const classPorts = (['TCP', 'UDP', 'SCTP'] as const).flatMap((protocol) => representativePorts(boundaries).map((port) => ({ port, protocol })));
@@ -248,7 +251,7 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
   // The undeclared pod of each managed namespace as a destination: nothing may reach it, at any
   // port (the NetworkPolicies are also checked exactly below; this is for Cilium and Istio).
   for (const layer of layers) for (const rogue of pods.filter((p) => p.kind === 'rogue')) {
-    const ports = portsFor(m.workloads.flatMap((w) => (w.namespace === rogue.namespace ? w.ports : [])));
+    const ports = portsFor([...m.workloads.flatMap((w) => (w.namespace === rogue.namespace ? w.ports : [])), ...undeclaredPorts]);
     for (const c of callers) {
       if (c.kind === 'rogue' && c.ref === rogue.ref) continue;
       if (layer === 'all' && skipsAll(c)) continue;
@@ -270,7 +273,7 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
     // the outsider): a Cilium egress rule to another namespace or to the cluster entity must not
     // reach them (the NetworkPolicies are listed exactly below)
     for (const d of unmanagedPods) {
-      for (const p of portsFor([])) {
+      for (const p of portsFor(d.kind === 'dns' || d.kind === 'istiod' || (d.kind === 'impostor' && d.imitates !== undefined) ? [] : undeclaredPorts)) {
         const baseline = (d.kind === 'dns' && p.port === m.intent.dns.port && p.protocol !== 'SCTP') || (d.kind === 'istiod' && p.protocol === 'TCP' && p.port === ISTIOD_XDS_PORT);
         if (!baseline) run('all', c, d.ref, d.ref, p.protocol, p.port, false, []);
       }
