@@ -2,6 +2,7 @@ import type { BundleManifest } from './bundle-manifest.ts';
 import { egressProbeAddresses, externalCallerAddresses, podAddresses } from './expectations.ts';
 import { ANY_NAMESPACE, impostorNamespaces, podsNamed, principalServiceAccounts } from './impostors.ts';
 import { namedPortWitnesses } from './policy-literals.ts';
+import { policySubjects } from './subjects.ts';
 
 /** A pod-level peer the verifier places in the cluster, and what it stands for. */
 export interface PodPeer {
@@ -119,7 +120,9 @@ const ref = (namespace: string, name: string) => `${namespace}/${name}[Deploymen
  * namespace and in each namespace the policies name that holds none of the pods above; a pod of no
  * declared labels in the cluster DNS's and istiod's namespaces when ztp does not manage them; in
  * the other namespaces, a pod for each service account a policy names there (in the mesh) and a
- * pod meeting each peer selector that names the namespace and pod labels. Nothing may admit an
+ * pod meeting each peer selector that names the namespace and pod labels; last, in the managed
+ * namespaces, an undeclared pod meeting each policy subject selector no pod above meets (see
+ * subjects.ts). Nothing may admit an
  * impostor, nor let a managed pod reach one: a selector that lost its namespace or its pod labels
  * is found through them. Callers in unmanaged namespaces are taken to be in the mesh when the environment
  * has one (otherwise STRICT mTLS would refuse them before authorization is even asked).
@@ -134,11 +137,11 @@ export function synthesize(m: BundleManifest, options: SynthesizeOptions = {}): 
   const meshLabels: Record<string, string> = meshed ? { 'istio-injection': 'enabled' } : {};
   const addresses = options.addresses && (m.clusterCidrs ?? []).length > 0 ? podAddresses(m.clusterCidrs ?? [], new Set([...externalCallerAddresses(m), ...egressProbeAddresses(m)])) : undefined;
   // The pod standing for a Deployment: with an address when there is one left, else its template.
-  /** The labels of the pods placed in each namespace. */
-  const podLabels = new Map<string, Record<string, string>[]>();
+  /** The labels and service accounts of the pods placed in each namespace. */
+  const placedPods = new Map<string, { labels: Record<string, string>; serviceAccount: string }[]>();
   const undeclared = undeclaredPodPorts(m, options.policies ?? []);
   const place = (namespace: string, name: string, labels: Record<string, string>, serviceAccount: string, ports: PodPorts, sidecar = false): { ip?: string } => {
-    podLabels.set(namespace, [...(podLabels.get(namespace) ?? []), labels]);
+    placedPods.set(namespace, [...(placedPods.get(namespace) ?? []), { labels, serviceAccount }]);
     const next = addresses?.next();
     const ip = next !== undefined && next.done !== true ? next.value : undefined;
     objects.push(ip === undefined ? deployment(namespace, name, labels, serviceAccount, ports, sidecar) : pod(namespace, name, labels, serviceAccount, ports, ip, sidecar));
@@ -237,8 +240,21 @@ export function synthesize(m: BundleManifest, options: SynthesizeOptions = {}): 
   // (unless a pod placed there meets it already: the cluster DNS for the DNS egress)
   for (const { namespace, labels } of podsNamed(options.policies ?? [])) {
     if (managed.has(namespace) || !existing.has(namespace)) continue;
-    if ((podLabels.get(namespace) ?? []).some((l) => Object.entries(labels).every(([k, v]) => l[k] === v))) continue;
+    if ((placedPods.get(namespace) ?? []).some((p) => Object.entries(labels).every(([k, v]) => p.labels[k] === v))) continue;
     impostor(namespace, { name: 'ztp-impostor-selected', labels: { ...labels }, serviceAccount: 'ztp-impostor', ports: undeclared, sidecar: meshed && !injected(namespace) });
+  }
+  // an undeclared pod meeting each subject selector of the policies that no pod placed in its
+  // managed namespace meets (see subjects.ts); one with a declared workload's labels is that workload's
+  for (const subject of policySubjects(options.policies ?? [], istiodNamespace)) {
+    for (const ns of subject.namespace !== undefined ? [subject.namespace] : m.namespaces) {
+      if (!managed.has(ns)) continue;
+      const meets = (p: { labels: Record<string, string>; serviceAccount: string }) => Object.entries(subject.labels).every(([k, v]) => p.labels[k] === v) && (subject.serviceAccount === undefined || p.serviceAccount === subject.serviceAccount);
+      if ((placedPods.get(ns) ?? []).some(meets)) continue;
+      if (m.workloads.some((w) => w.namespace === ns && Object.entries(w.labels).every(([k, v]) => subject.labels[k] === v))) continue;
+      const name = unique(ns, 'ztp-rogue-selected');
+      const at = place(ns, name, { ...subject.labels }, subject.serviceAccount ?? 'ztp-rogue', undeclared);
+      peers.push({ kind: 'rogue', ref: ref(ns, name), namespace: ns, managed: true, ...at });
+    }
   }
   return { objects, peers };
 }

@@ -398,6 +398,24 @@ describe('verifyBundle', () => {
     expect(out).toContainEqual('shop/web[Deployment] => ztp-verify-outsider/ztp-outsider[Deployment]:65535/TCP');
   });
 
+  it('places an undeclared pod meeting each policy subject no declared pod meets: a policy for pods nobody declared opens them', () => {
+    const b = shop();
+    const before = verifyBundle(b).checks.length;
+    const admin = (yaml: string) => verifyBundle(plus(b, 'network/admin.yaml', yaml));
+    const allowed = (r: ReturnType<typeof verifyBundle>) => r.failures.filter((f) => f.observed === 'allowed' && f.id.includes('shop/ztp-rogue-selected[Deployment]')).map((f) => f.id);
+    // an ingress allow for every caller, to pods labelled app: admin in shop (none declared)
+    const np = allowed(admin('apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: admin, namespace: shop}\nspec: {podSelector: {matchLabels: {app: admin}}, policyTypes: [Ingress], ingress: [{}]}\n'));
+    expect(np).toContainEqual('[network layer] ztp-verify-outsider/ztp-outsider[Deployment] => shop/ztp-rogue-selected[Deployment]:5432/TCP');
+    // their egress opened
+    const out = allowed(admin('apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: admin, namespace: shop}\nspec: {podSelector: {matchExpressions: [{key: app, operator: In, values: [admin]}]}, policyTypes: [Egress], egress: [{}]}\n'));
+    expect(out).toContainEqual('shop/ztp-rogue-selected[Deployment] => ztp-verify-outsider/ztp-outsider[Deployment]:5432/TCP');
+    // Istio and Cilium alike
+    expect(allowed(admin('apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: admin, namespace: shop}\nspec: {action: ALLOW, selector: {matchLabels: {app: admin}}, rules: [{}]}\n'))).toContainEqual('[mesh layer] ztp-verify-outsider/ztp-outsider[Deployment] => shop/ztp-rogue-selected[Deployment]:8080/TCP');
+    expect(allowed(admin('apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: admin, namespace: shop}\nspec: {endpointSelector: {matchLabels: {app: admin}}, ingress: [{fromEntities: [all]}]}\n'))).toContainEqual('[network layer] ztp-verify-outsider/ztp-outsider[Deployment] => shop/ztp-rogue-selected[Deployment]:5432/TCP');
+    // a policy whose subject a declared pod meets places nobody: the same checks as before
+    expect(verifyBundle(plus(b, 'network/deny.yaml', 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: shop}\nspec: {podSelector: {matchLabels: {app.kubernetes.io/name: web}}, policyTypes: [Ingress]}\n')).checks.length).toBe(before);
+  });
+
   it('fails when an HTTP rule is widened', () => {
     const b = shop();
     const file = 'mesh/authorizationpolicy-shop-ztp-api.yaml';
