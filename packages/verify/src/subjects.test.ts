@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { policySubjects } from './subjects.ts';
+import { podsSelected, type ManagedNamespace } from './subjects.ts';
 
-const np = (namespace: string, podSelector: unknown) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p', namespace }, spec: { podSelector } });
+const NS: ManagedNamespace[] = [
+  { name: 'data', labels: { team: 'db' } },
+  { name: 'shop', labels: {} },
+];
+const np = (namespace: string, podSelector: unknown, peers: unknown[] = []) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p', namespace }, spec: { podSelector, ingress: [{ from: peers }] } });
+const cnp = (kind: string, namespace: string | undefined, endpointSelector: unknown, fromEndpoints: unknown[] = []) => ({ apiVersion: 'cilium.io/v2', kind, metadata: { name: 'c', ...(namespace ? { namespace } : {}) }, spec: { endpointSelector, ingress: [{ fromEndpoints }] } });
 
-describe('policySubjects: a pod meeting each subject selector', () => {
+describe('podsSelected: a pod meeting each selector of the policies, in each managed namespace it looks in', () => {
   it('meets matchLabels and expressions (the first In value, a value for Exists; NotIn and DoesNotExist by leaving the label out)', () => {
     const sel = { matchLabels: { app: 'admin' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['a', 'b'] }, { key: 'debug', operator: 'Exists' }, { key: 'env', operator: 'NotIn', values: ['prod'] }, { key: 'x', operator: 'DoesNotExist' }] };
-    expect(policySubjects([np('shop', sel)], undefined)).toEqual([{ namespace: 'shop', labels: { app: 'admin', debug: 'ztp-rogue', tier: 'a' } }]);
-    expect(policySubjects([np('shop', {})], undefined)).toEqual([{ namespace: 'shop', labels: {} }]);
+    expect(podsSelected([np('shop', sel)], undefined, NS)).toEqual([{ namespace: 'shop', labels: { app: 'admin', debug: 'ztp-rogue', tier: 'a' } }]);
   });
 
   it('leaves out selectors no pod can meet', () => {
@@ -18,22 +22,44 @@ describe('policySubjects: a pod meeting each subject selector', () => {
       { matchExpressions: [{ key: 'app', operator: 'In', values: [] }] },
       { matchExpressions: [{ key: 'app', operator: 'Gt', values: ['1'] }] },
     ];
-    expect(policySubjects(none.map((s) => np('shop', s)), undefined)).toEqual([]);
+    expect(podsSelected(none.map((s) => np('shop', s)), undefined, NS)).toEqual([]);
   });
 
-  it("reads Cilium's own labels: the pod's namespace and service account; a namespace label or another source leaves the selector out", () => {
-    const cnp = (kind: string, namespace: string | undefined, endpointSelector: unknown) => ({ apiVersion: 'cilium.io/v2', kind, metadata: { name: 'c', ...(namespace ? { namespace } : {}) }, spec: { endpointSelector } });
-    expect(policySubjects([cnp('CiliumNetworkPolicy', 'shop', { matchLabels: { 'k8s:app': 'admin', 'k8s:io.cilium.k8s.policy.serviceaccount': 'ops' } })], undefined)).toEqual([{ namespace: 'shop', labels: { app: 'admin' }, serviceAccount: 'ops' }]);
-    expect(policySubjects([cnp('CiliumClusterwideNetworkPolicy', undefined, { matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'data', app: 'x' } })], undefined)).toEqual([{ namespace: 'data', labels: { app: 'x' } }]);
-    expect(policySubjects([cnp('CiliumClusterwideNetworkPolicy', undefined, { matchLabels: { app: 'x' } })], undefined)).toEqual([{ labels: { app: 'x' } }]);
-    // a namespaced policy naming another namespace selects nothing
-    expect(policySubjects([cnp('CiliumNetworkPolicy', 'shop', { matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'data' } })], undefined)).toEqual([]);
-    expect(policySubjects([cnp('CiliumNetworkPolicy', 'shop', { matchLabels: { 'k8s:io.cilium.k8s.namespace.labels.team': 'a' } })], undefined)).toEqual([]);
-    expect(policySubjects([cnp('CiliumNetworkPolicy', 'shop', { matchLabels: { 'reserved:host': '' } })], undefined)).toEqual([]);
+  it('looks for NetworkPolicy peers in the namespaces their namespace selector meets (its own without one), managed ones only', () => {
+    const peers = [{ podSelector: { matchLabels: { app: 'same' } } }, { namespaceSelector: { matchLabels: { team: 'db' } }, podSelector: { matchLabels: { app: 'team' } } }, { namespaceSelector: {}, podSelector: { matchLabels: { app: 'any' } } }, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { app: 'dns' } } }, { ipBlock: { cidr: '10.0.0.0/8' } }];
+    expect(podsSelected([np('shop', { matchLabels: { app: 'web' } }, peers)], undefined, NS)).toEqual([
+      { namespace: 'data', labels: { app: 'any' } },
+      { namespace: 'data', labels: { app: 'team' } },
+      { namespace: 'shop', labels: { app: 'any' } },
+      { namespace: 'shop', labels: { app: 'same' } },
+      { namespace: 'shop', labels: { app: 'web' } },
+    ]);
+  });
+
+  it("reads Cilium's own labels: the namespace's name and labels as a namespace selector, the service account; another source leaves the selector out", () => {
+    expect(podsSelected([cnp('CiliumNetworkPolicy', 'shop', { matchLabels: { 'k8s:app': 'admin', 'k8s:io.cilium.k8s.policy.serviceaccount': 'ops' } })], undefined, NS)).toEqual([{ namespace: 'shop', labels: { app: 'admin' }, serviceAccount: 'ops' }]);
+    expect(podsSelected([cnp('CiliumClusterwideNetworkPolicy', undefined, { matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'data', app: 'x' } })], undefined, NS)).toEqual([{ namespace: 'data', labels: { app: 'x' } }]);
+    expect(podsSelected([cnp('CiliumClusterwideNetworkPolicy', undefined, { matchLabels: { app: 'x' } })], undefined, NS).map((p) => p.namespace)).toEqual(['data', 'shop']);
+    // a namespaced policy's subjects are in its namespace
+    expect(podsSelected([cnp('CiliumNetworkPolicy', 'shop', { matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'data' } })], undefined, NS)).toEqual([]);
+    expect(podsSelected([cnp('CiliumNetworkPolicy', 'data', { matchLabels: { 'k8s:io.cilium.k8s.namespace.labels.team': 'db', app: 'y' } })], undefined, NS)).toEqual([{ namespace: 'data', labels: { app: 'y' } }]);
+    expect(podsSelected([cnp('CiliumNetworkPolicy', 'shop', { matchLabels: { 'reserved:host': '' } })], undefined, NS)).toEqual([]);
+    // peers: in the policy's namespace unless they name one, by name or labels
+    const peers = [{ matchLabels: { app: 'p' } }, { matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'data', app: 'q' } }, { matchLabels: { 'k8s:io.cilium.k8s.namespace.labels.team': 'db', app: 'r' } }];
+    expect(podsSelected([cnp('CiliumNetworkPolicy', 'shop', {}, peers)], undefined, NS)).toEqual([
+      { namespace: 'data', labels: { app: 'q' } },
+      { namespace: 'data', labels: { app: 'r' } },
+      { namespace: 'shop', labels: { app: 'p' } },
+      { namespace: 'shop', labels: {} },
+    ]);
   });
 
   it("reads Istio's selector, and the root namespace's policies as everywhere", () => {
     const ap = (namespace: string, selector?: unknown) => ({ apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'a', namespace }, spec: { action: 'ALLOW', ...(selector ? { selector } : {}) } });
-    expect(policySubjects([ap('shop', { matchLabels: { app: 'admin' } }), ap('istio-system', { matchLabels: { app: 'x' } }), ap('data')], 'istio-system')).toEqual([{ labels: { app: 'x' } }, { namespace: 'data', labels: {} }, { namespace: 'shop', labels: { app: 'admin' } }]);
+    expect(podsSelected([ap('shop', { matchLabels: { app: 'admin' } }), ap('istio-system', { matchLabels: { app: 'x' } })], 'istio-system', NS)).toEqual([
+      { namespace: 'data', labels: { app: 'x' } },
+      { namespace: 'shop', labels: { app: 'admin' } },
+      { namespace: 'shop', labels: { app: 'x' } },
+    ]);
   });
 });

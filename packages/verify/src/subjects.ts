@@ -1,18 +1,19 @@
 /**
- * The pods a bundle's policies are about besides the declared ones. A NetworkPolicy's
- * `podSelector`, a Cilium `endpointSelector` or an Istio `selector` that no declared workload
- * meets selects pods the cluster may run undeclared (an `app: admin` pod deployed later): what such
- * a policy gives them must be no more than any undeclared pod gets. The verifier places one pod
- * meeting each such selector in each managed namespace it applies to, as an undeclared pod
- * (see synthesize.ts), so that every check sees it as a destination and, through its egress, as a
+ * The pods a bundle's policies select besides the declared ones. A selector no declared workload
+ * meets (a NetworkPolicy's `podSelector` or peer, a Cilium `endpointSelector`, `fromEndpoints` or
+ * `toEndpoints`, an Istio `selector`) selects pods the cluster may run undeclared: an `app: admin`
+ * pod deployed later is governed by a policy for `app: admin`, and admitted by a rule for it. What
+ * the policies give such a pod, and let it reach, must be no more than any undeclared pod gets.
+ * The verifier places one pod meeting each such selector in each managed namespace it looks in,
+ * as an undeclared pod (see synthesize.ts), so that every check sees it as a destination and as a
  * caller.
  */
+import { matchesSelector, type LabelSelector } from '@ztp/reachability';
 import { isObject, list, type Json } from './json.ts';
 
-/** A pod the policies select: its labels, and the service account a Cilium selector requires. */
+/** A pod the policies select: its namespace, labels, and the service account a Cilium selector requires. */
 export interface SubjectPod {
-  /** Its namespace; undefined for a clusterwide policy (every managed namespace). */
-  readonly namespace?: string;
+  readonly namespace: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly serviceAccount?: string;
 }
@@ -23,12 +24,12 @@ const CILIUM_NAMESPACE = 'io.kubernetes.pod.namespace';
 const CILIUM_SERVICE_ACCOUNT = 'io.cilium.k8s.policy.serviceaccount';
 
 /**
- * The labels (and, from Cilium's own label, the namespace and service account) of a pod meeting
+ * The labels (and, from Cilium's own label, the service account) of a pod meeting the pod part of
  * `selector`: its `matchLabels`, the first value of each `In`, a value for each `Exists`; `NotIn`
  * and `DoesNotExist` hold for the labels left out. Undefined when no pod can meet it, or when it
- * asks of what a pod's labels cannot say (a Cilium namespace label, a label of another source).
+ * asks of what a pod's labels cannot say (another Cilium label of its own, a label of another source).
  */
-function meeting(selector: unknown, cilium: boolean): { labels: Record<string, string>; namespace?: string; serviceAccount?: string } | undefined {
+function meeting(selector: unknown, cilium: boolean): { labels: Record<string, string>; serviceAccount?: string } | undefined {
   if (selector === undefined || selector === null) return { labels: {} };
   if (!isObject(selector)) return undefined;
   const required = new Map<string, string>();
@@ -71,44 +72,136 @@ function meeting(selector: unknown, cilium: boolean): { labels: Record<string, s
     if (v !== undefined && (f === 'any' || f.has(v))) return undefined;
   }
   const labels: Record<string, string> = {};
-  let namespace: string | undefined;
   let serviceAccount: string | undefined;
   for (const [key, v] of [...required].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
-    if (cilium && key === CILIUM_NAMESPACE) namespace = v;
-    else if (cilium && key === CILIUM_SERVICE_ACCOUNT) serviceAccount = v;
+    if (cilium && key === CILIUM_SERVICE_ACCOUNT) serviceAccount = v;
     else if (cilium && (key.startsWith('io.kubernetes.') || key.startsWith('io.cilium.'))) return undefined;
     else labels[key] = v;
   }
-  return { labels, ...(namespace !== undefined ? { namespace } : {}), ...(serviceAccount !== undefined ? { serviceAccount } : {}) };
+  return { labels, ...(serviceAccount !== undefined ? { serviceAccount } : {}) };
+}
+
+/** Cilium's label for a pod's namespace's labels (without the source prefix). */
+const CILIUM_NAMESPACE_LABELS = 'io.cilium.k8s.namespace.labels.';
+const NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/** A pod selector and the namespaces it looks in. */
+interface Selection {
+  readonly where: { readonly namespace: string } | { readonly selector: Json } | 'everywhere';
+  readonly pod: unknown;
+  readonly cilium: boolean;
 }
 
 /**
- * A pod meeting each subject selector of the bundle's NetworkPolicies, Cilium policies and Istio
- * AuthorizationPolicies (those in `rootNamespace` apply in every namespace, as clusterwide Cilium
- * policies do), without repeats. Selectors no pod can meet, or that ask of namespace labels, are
- * left out.
+ * A Cilium endpoint selector cut in two: what it asks of the namespace (its name, its labels), as
+ * a namespace selector, and what it asks of the pod.
  */
-export function policySubjects(objects: readonly Json[], rootNamespace: string | undefined): SubjectPod[] {
-  const out = new Map<string, SubjectPod>();
-  const add = (policyNamespace: string | undefined, m: ReturnType<typeof meeting>) => {
-    if (m === undefined) return;
-    if (m.namespace !== undefined && policyNamespace !== undefined && m.namespace !== policyNamespace) return; // it selects nothing
-    const namespace = m.namespace ?? policyNamespace;
-    const pod: SubjectPod = { ...(namespace !== undefined ? { namespace } : {}), labels: m.labels, ...(m.serviceAccount !== undefined ? { serviceAccount: m.serviceAccount } : {}) };
-    out.set(JSON.stringify([pod.namespace ?? '', Object.entries(pod.labels), pod.serviceAccount ?? '']), pod);
+function splitCilium(selector: unknown): { namespace?: Json; pod: unknown } {
+  if (!isObject(selector)) return { pod: selector };
+  const nsKey = (raw: string): string | undefined => {
+    const key = raw.replace(/^(?:k8s|any):/, '');
+    if (key === CILIUM_NAMESPACE) return NAME_LABEL;
+    if (key.startsWith(CILIUM_NAMESPACE_LABELS)) return key.slice(CILIUM_NAMESPACE_LABELS.length);
+    return undefined;
   };
+  const nsLabels: Record<string, unknown> = {};
+  const podLabels: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(isObject(selector.matchLabels) ? selector.matchLabels : {})) {
+    const key = nsKey(k);
+    if (key !== undefined) nsLabels[key] = v;
+    else podLabels[k] = v;
+  }
+  const nsExpressions: unknown[] = [];
+  const podExpressions: unknown[] = [];
+  for (const e of list(selector.matchExpressions)) {
+    const key = isObject(e) && typeof e.key === 'string' ? nsKey(e.key) : undefined;
+    if (key !== undefined) nsExpressions.push({ ...(e as Json), key });
+    else podExpressions.push(e);
+  }
+  const pod = { matchLabels: podLabels, matchExpressions: podExpressions };
+  return Object.keys(nsLabels).length > 0 || nsExpressions.length > 0 ? { namespace: { matchLabels: nsLabels, matchExpressions: nsExpressions }, pod } : { pod };
+}
+
+/** The selectors of the policies: whom each applies to, and whom each rule admits (deny rules only take away, so they are left out). */
+function selections(objects: readonly Json[], rootNamespace: string | undefined): Selection[] {
+  const out: Selection[] = [];
   for (const o of objects) {
     const meta = isObject(o.metadata) ? o.metadata : {};
-    const ns = typeof meta.namespace === 'string' ? meta.namespace : undefined;
+    const ns = typeof meta.namespace === 'string' ? meta.namespace : 'default';
     const spec = isObject(o.spec) ? o.spec : {};
-    if (o.kind === 'NetworkPolicy') add(ns ?? 'default', meeting(spec.podSelector ?? {}, false));
+    if (o.kind === 'NetworkPolicy') {
+      out.push({ where: { namespace: ns }, pod: spec.podSelector ?? {}, cilium: false });
+      for (const [section, member] of [['ingress', 'from'], ['egress', 'to']] as const) {
+        for (const rule of list(spec[section])) {
+          for (const peer of isObject(rule) ? list(rule[member]) : []) {
+            if (!isObject(peer) || (peer.podSelector === undefined && peer.namespaceSelector === undefined)) continue; // an ipBlock
+            out.push({ where: isObject(peer.namespaceSelector) ? { selector: peer.namespaceSelector } : { namespace: ns }, pod: peer.podSelector ?? {}, cilium: false });
+          }
+        }
+      }
+    }
     if (o.kind === 'CiliumNetworkPolicy' || o.kind === 'CiliumClusterwideNetworkPolicy') {
-      for (const s of [o.spec, ...list(o.specs)]) if (isObject(s) && s.endpointSelector !== undefined) add(o.kind === 'CiliumNetworkPolicy' ? (ns ?? 'default') : undefined, meeting(s.endpointSelector, true));
+      const namespaced = o.kind === 'CiliumNetworkPolicy';
+      for (const s of [o.spec, ...list(o.specs)]) {
+        if (!isObject(s)) continue;
+        if (s.endpointSelector !== undefined) {
+          const { namespace, pod } = splitCilium(s.endpointSelector);
+          // a namespaced policy's subjects are in its namespace, whatever else the selector asks
+          if (namespaced && namespace !== undefined) out.push({ where: { selector: { ...namespace, matchExpressions: [...list(namespace.matchExpressions), { key: NAME_LABEL, operator: 'In', values: [ns] }] } }, pod, cilium: true });
+          else out.push({ where: namespaced ? { namespace: ns } : namespace !== undefined ? { selector: namespace } : 'everywhere', pod, cilium: true });
+        }
+        for (const [section, member] of [['ingress', 'fromEndpoints'], ['egress', 'toEndpoints']] as const) {
+          for (const rule of list(s[section])) {
+            for (const sel of isObject(rule) ? list(rule[member]) : []) {
+              const { namespace, pod } = splitCilium(sel);
+              out.push({ where: namespace !== undefined ? { selector: namespace } : namespaced ? { namespace: ns } : 'everywhere', pod, cilium: true });
+            }
+          }
+        }
+      }
     }
     if (o.kind === 'AuthorizationPolicy' && String(o.apiVersion).startsWith('security.istio.io/')) {
       const selector = isObject(spec.selector) ? { matchLabels: spec.selector.matchLabels } : {};
-      add(ns === rootNamespace ? undefined : (ns ?? 'default'), meeting(selector, false));
+      out.push({ where: ns === rootNamespace ? 'everywhere' : { namespace: ns }, pod: selector, cilium: false });
+    }
+  }
+  return out;
+}
+
+/** A namespace the verifier manages, with its labels (`kubernetes.io/metadata.name` among them or not). */
+export interface ManagedNamespace {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/**
+ * A pod in a managed namespace meeting each selector of the bundle's NetworkPolicies, Cilium
+ * policies and Istio AuthorizationPolicies: whom a policy applies to (those in `rootNamespace`
+ * apply in every namespace, as clusterwide Cilium policies do) and whom its rules admit, in each
+ * managed namespace its namespace selector meets; without repeats. Selectors no pod can meet are
+ * left out.
+ */
+export function podsSelected(objects: readonly Json[], rootNamespace: string | undefined, namespaces: readonly ManagedNamespace[]): SubjectPod[] {
+  const out = new Map<string, SubjectPod>();
+  for (const s of selections(objects, rootNamespace)) {
+    const m = meeting(s.pod, s.cilium);
+    if (m === undefined) continue;
+    for (const ns of namespaces) {
+      const where = s.where;
+      const inScope =
+        where === 'everywhere' ||
+        ('namespace' in where ? where.namespace === ns.name : isSelector(where.selector) && matchesSelector(where.selector, { ...ns.labels, [NAME_LABEL]: ns.name }));
+      if (!inScope) continue;
+      const pod: SubjectPod = { namespace: ns.name, labels: m.labels, ...(m.serviceAccount !== undefined ? { serviceAccount: m.serviceAccount } : {}) };
+      out.set(JSON.stringify([ns.name, Object.entries(pod.labels), pod.serviceAccount ?? '']), pod);
     }
   }
   return [...out.keys()].sort().map((k) => out.get(k)!);
+}
+
+/** Whether a parsed value has a label selector's shape (else it selects nothing the proof can name). */
+function isSelector(v: Json): v is Json & LabelSelector {
+  const labelsOk = v.matchLabels === undefined || (isObject(v.matchLabels) && Object.values(v.matchLabels).every((x) => typeof x === 'string'));
+  const expressionsOk = v.matchExpressions === undefined || list(v.matchExpressions).every((e) => isObject(e) && typeof e.key === 'string' && ['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(String(e.operator)) && (e.values === undefined || list(e.values).every((x) => typeof x === 'string')));
+  return labelsOk && expressionsOk;
 }

@@ -2,7 +2,7 @@ import type { BundleManifest } from './bundle-manifest.ts';
 import { egressProbeAddresses, externalCallerAddresses, podAddresses } from './expectations.ts';
 import { ANY_NAMESPACE, impostorNamespaces, podsNamed, principalServiceAccounts } from './impostors.ts';
 import { namedPortWitnesses } from './policy-literals.ts';
-import { policySubjects } from './subjects.ts';
+import { podsSelected } from './subjects.ts';
 
 /** A pod-level peer the verifier places in the cluster, and what it stands for. */
 export interface PodPeer {
@@ -121,8 +121,8 @@ const ref = (namespace: string, name: string) => `${namespace}/${name}[Deploymen
  * declared labels in the cluster DNS's and istiod's namespaces when ztp does not manage them; in
  * the other namespaces, a pod for each service account a policy names there (in the mesh) and a
  * pod meeting each peer selector that names the namespace and pod labels; last, in the managed
- * namespaces, an undeclared pod meeting each policy subject selector no pod above meets (see
- * subjects.ts). Nothing may admit an
+ * namespaces, an undeclared pod meeting each selector of the policies' subjects and peers that no
+ * pod above meets (see subjects.ts). Nothing may admit an
  * impostor, nor let a managed pod reach one: a selector that lost its namespace or its pod labels
  * is found through them. Callers in unmanaged namespaces are taken to be in the mesh when the environment
  * has one (otherwise STRICT mTLS would refuse them before authorization is even asked).
@@ -243,18 +243,22 @@ export function synthesize(m: BundleManifest, options: SynthesizeOptions = {}): 
     if ((placedPods.get(namespace) ?? []).some((p) => Object.entries(labels).every(([k, v]) => p.labels[k] === v))) continue;
     impostor(namespace, { name: 'ztp-impostor-selected', labels: { ...labels }, serviceAccount: 'ztp-impostor', ports: undeclared, sidecar: meshed && !injected(namespace) });
   }
-  // an undeclared pod meeting each subject selector of the policies that no pod placed in its
-  // managed namespace meets (see subjects.ts); one with a declared workload's labels is that workload's
-  for (const subject of policySubjects(options.policies ?? [], istiodNamespace)) {
-    for (const ns of subject.namespace !== undefined ? [subject.namespace] : m.namespaces) {
-      if (!managed.has(ns)) continue;
-      const meets = (p: { labels: Record<string, string>; serviceAccount: string }) => Object.entries(subject.labels).every(([k, v]) => p.labels[k] === v) && (subject.serviceAccount === undefined || p.serviceAccount === subject.serviceAccount);
-      if ((placedPods.get(ns) ?? []).some(meets)) continue;
-      if (m.workloads.some((w) => w.namespace === ns && Object.entries(w.labels).every(([k, v]) => subject.labels[k] === v))) continue;
-      const name = unique(ns, 'ztp-rogue-selected');
-      const at = place(ns, name, { ...subject.labels }, subject.serviceAccount ?? 'ztp-rogue', undeclared);
-      peers.push({ kind: 'rogue', ref: ref(ns, name), namespace: ns, managed: true, ...at });
-    }
+  // an undeclared pod meeting each selector of the policies (whom they apply to, whom they admit)
+  // that no pod placed in its managed namespace meets (see subjects.ts); one with a declared
+  // workload's labels is that workload's
+  const namespaceLabels = (name: string) => {
+    const o = (options.policies ?? []).find((x) => x.kind === 'Namespace' && (x.metadata as { name?: string } | undefined)?.name === name);
+    const labels = (o?.metadata as { labels?: unknown } | undefined)?.labels;
+    return labels !== null && typeof labels === 'object' ? (labels as Record<string, string>) : {};
+  };
+  for (const subject of podsSelected(options.policies ?? [], istiodNamespace, m.namespaces.map((name) => ({ name, labels: namespaceLabels(name) })))) {
+    const ns = subject.namespace;
+    const meets = (p: { labels: Record<string, string>; serviceAccount: string }) => Object.entries(subject.labels).every(([k, v]) => p.labels[k] === v) && (subject.serviceAccount === undefined || p.serviceAccount === subject.serviceAccount);
+    if ((placedPods.get(ns) ?? []).some(meets)) continue;
+    if (m.workloads.some((w) => w.namespace === ns && Object.entries(w.labels).every(([k, v]) => subject.labels[k] === v))) continue;
+    const name = unique(ns, 'ztp-rogue-selected');
+    const at = place(ns, name, { ...subject.labels }, subject.serviceAccount ?? 'ztp-rogue', undeclared);
+    peers.push({ kind: 'rogue', ref: ref(ns, name), namespace: ns, managed: true, ...at });
   }
   return { objects, peers };
 }

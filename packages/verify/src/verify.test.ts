@@ -398,7 +398,7 @@ describe('verifyBundle', () => {
     expect(out).toContainEqual('shop/web[Deployment] => ztp-verify-outsider/ztp-outsider[Deployment]:65535/TCP');
   });
 
-  it('places an undeclared pod meeting each policy subject no declared pod meets: a policy for pods nobody declared opens them', () => {
+  it('places an undeclared pod meeting each policy selector no declared pod meets: a policy for pods nobody declared opens them', () => {
     const b = shop();
     const before = verifyBundle(b).checks.length;
     const admin = (yaml: string) => verifyBundle(plus(b, 'network/admin.yaml', yaml));
@@ -412,6 +412,10 @@ describe('verifyBundle', () => {
     // Istio and Cilium alike
     expect(allowed(admin('apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: admin, namespace: shop}\nspec: {action: ALLOW, selector: {matchLabels: {app: admin}}, rules: [{}]}\n'))).toContainEqual('[mesh layer] ztp-verify-outsider/ztp-outsider[Deployment] => shop/ztp-rogue-selected[Deployment]:8080/TCP');
     expect(allowed(admin('apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: admin, namespace: shop}\nspec: {endpointSelector: {matchLabels: {app: admin}}, ingress: [{fromEntities: [all]}]}\n'))).toContainEqual('[network layer] ztp-verify-outsider/ztp-outsider[Deployment] => shop/ztp-rogue-selected[Deployment]:5432/TCP');
+    // a rule admitting such pods: one is placed where the rule looks (here its own egress default deny still refuses it)
+    const peer = admin('apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: admin, namespace: data}\nspec: {podSelector: {}, policyTypes: [Ingress], ingress: [{from: [{podSelector: {matchLabels: {app: admin}}}]}]}\n');
+    expect(peer.failures).toEqual([]);
+    expect(peer.checks.find((c) => c.id === 'data/ztp-rogue-selected[Deployment] => data/db[Deployment]:5432/TCP')).toMatchObject({ expected: 'denied', observed: 'dropped' });
     // a policy whose subject a declared pod meets places nobody: the same checks as before
     expect(verifyBundle(plus(b, 'network/deny.yaml', 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: shop}\nspec: {podSelector: {matchLabels: {app.kubernetes.io/name: web}}, policyTypes: [Ingress]}\n')).checks.length).toBe(before);
   });
