@@ -141,13 +141,18 @@ describe('main.yml', () => {
     expect(job.permissions).toEqual({ contents: 'write' });
   });
 
-  it('compiles, verifies, then publishes with --push', () => {
+  it('compiles, verifies, proves the admission policies on disk with the engines, then publishes with --push', () => {
     const compile = stepIndex(job, runs('node packages/cli/src/bin.ts compile'));
     const verify = stepIndex(job, runs('node packages/cli/src/bin.ts verify --dir dist/bundles'));
+    const engines = stepIndex(job, runs('node scripts/src/install-tools.ts kyverno gator conftest opa kyverno-json'));
+    const admission = stepIndex(job, runs('node packages/cli/src/bin.ts test --dir dist/bundles'));
     const publish = stepIndex(job, runs('node scripts/src/publish.ts --push'));
     expect(compile).toBeGreaterThan(stepIndex(job, runs('npm ci')));
     expect(verify).toBeGreaterThan(compile);
-    expect(publish).toBeGreaterThan(verify);
+    expect(admission).toBeGreaterThan(Math.max(compile, engines));
+    // a missing engine is a failure there, not a line saying it did not run
+    expect(job.steps[admission]?.env).toEqual({ CI: 'true' });
+    expect(publish).toBeGreaterThan(Math.max(verify, admission));
     expect(job.steps[publish]?.if).toBeUndefined();
   });
 });

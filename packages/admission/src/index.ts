@@ -15,8 +15,8 @@ export type { RegoTestResult } from './engines/opa-test.ts';
 
 export type { Case, EngineInput, EngineName, EngineReport, Finding } from './engines/types.ts';
 export { ENGINE_TOOL, ENGINES, EngineError } from './engines/types.ts';
-export { proveModules, PROOF_SETTINGS } from './proof/matrix.ts';
-export { enforcementProblems } from './proof/enforcement.ts';
+export { proveModules, proveShipped, PROOF_SETTINGS } from './proof/matrix.ts';
+export { enforcementProblems, withSettings } from './proof/enforcement.ts';
 export { exampleCases, runEachExample, type ExampleCase } from './proof/each-example.ts';
 export type { Outcome, ProofFailure, ProofOptions, VerdictCell, VerdictMatrix } from './proof/matrix.ts';
 export { renderJUnit } from './proof/junit.ts';

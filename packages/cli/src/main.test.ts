@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -253,6 +254,36 @@ describe('ztp CLI', () => {
     expect(r.stdout).toContain('admission proof: every example as promised on every engine that ran');
     expect(readFileSync(junit, 'utf8')).toContain('<testsuite');
     expect((await ztp(REPO, 'test', 'no-such-module')).code).toBe(2);
+  }, 300_000);
+
+  it('test --dir proves what a bundle on disk ships: an edited rule fails, even with its hashes recomputed', async (ctx) => {
+    const missing = await requireTools(['gator', 'conftest', 'opa', 'kyverno-json']);
+    if (missing) {
+      console.log(missing);
+      ctx.skip();
+    }
+    const out = mkdtempSync(join(tmpdir(), 'ztp-shipped-'));
+    temps.push(out);
+    expect((await ztp(REPO, 'compile', 'staging', '--out', out)).code).toBe(0);
+    const good = await ztp(REPO, 'test', 'staging', '--dir', out);
+    expect(good.code, good.stdout + good.stderr).toBe(0);
+    expect(good.stdout).toMatch(/^environment staging as shipped: \d+ examples x 4 engines$/m);
+    expect(good.stdout).toContain('admission proof: every example as promised on every engine that ran (environment staging as shipped: 4 of 4 engines ran)');
+    // the privileged rule's Rego made to never hold, and manifest.json's hashes made to match
+    const file = join(out, 'staging', 'admission', 'constrainttemplate-ztppodsecuritybaselineprivileged.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replaceAll(/(violation contains \{"msg": msg\} if \{\n)/g, '$1                false\n'));
+    const edited = await ztp(REPO, 'test', 'staging', '--dir', out);
+    expect(edited.code).toBe(1);
+    expect(edited.stdout).toMatch(/^FAIL bundle integrity: .*constrainttemplate-ztppodsecuritybaselineprivileged\.yaml/m);
+    const manifestPath = join(out, 'staging', 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { objects: { file: string; sha256: string }[] };
+    for (const o of manifest.objects) o.sha256 = createHash('sha256').update(readFileSync(join(out, 'staging', o.file))).digest('hex');
+    writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
+    const rehashed = await ztp(REPO, 'test', 'staging', '--dir', out);
+    expect(rehashed.code).toBe(1);
+    expect(rehashed.stdout).not.toContain('bundle integrity');
+    expect(rehashed.stdout).toMatch(/^FAIL gatekeeper allowed Pod\/container \(pod-security-baseline\/privileged example container\), expected deny$/m);
+    expect((await ztp(REPO, 'test', 'nowhere', '--dir', out)).code).toBe(2);
   }, 300_000);
 
   it('test proves nothing, and says so with exit 2, when no engine is installed (outside CI)', async () => {

@@ -1,3 +1,4 @@
+import type { K8sObject } from '@ztp/admission';
 import { parse } from 'yaml';
 
 /** A workload as `manifest.json` describes it. */
@@ -84,3 +85,25 @@ export function readBundle(bundle: BundleFiles): { manifest: BundleManifest; obj
   });
   return { manifest, objects };
 }
+
+/**
+ * What a bundle ships of its admission layer: the objects `manifest.json` lists in the
+ * `admission` layer, and the scan files under `admission/scan/` (paths relative to it), as the
+ * admission proof reads them (see `proveShipped` in @ztp/admission).
+ */
+export function shippedAdmission(bundle: BundleFiles): { objects: K8sObject[]; files: { path: string; content: string }[] } {
+  const manifestText = bundle.files.get('manifest.json');
+  if (manifestText === undefined) throw new BundleReadError('not a ztp bundle: manifest.json is missing');
+  const listed = (JSON.parse(manifestText) as { objects?: { file: string; layer: string }[] }).objects ?? [];
+  const objects = listed
+    .filter((o) => o.layer === 'admission')
+    .map((o) => {
+      const text = bundle.files.get(o.file);
+      if (text === undefined) throw new BundleReadError(`manifest.json lists ${o.file}, which is not in the bundle`);
+      return parse(text) as K8sObject;
+    });
+  const files = [...bundle.files].filter(([f]) => f.startsWith(SCAN_DIR)).map(([f, content]) => ({ path: f.slice(SCAN_DIR.length), content }));
+  return { objects, files };
+}
+
+const SCAN_DIR = 'admission/scan/';

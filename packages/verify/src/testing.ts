@@ -3,12 +3,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { enforcementProblems, type K8sObject } from '@ztp/admission';
+import { enforcementProblems, proveShipped, type K8sObject } from '@ztp/admission';
 import { CrdRegistry, crdsDir } from '@ztp/crd-schema';
 import type { Environment } from '@ztp/model';
 import { compileEnvironment, diffBundle, isClean, sha256, writeTreeAtomically } from '@ztp/compiler';
 import { formatReport } from './format.ts';
 import { verifyBundle } from './verify.ts';
+import { shippedAdmission } from './bundle-manifest.ts';
 
 /**
  * The standard tests of an environment project: its bundle equals the golden copy beside it
@@ -55,6 +56,20 @@ export function describeEnvironmentBundle(env: Environment, environmentFileUrl: 
       const settings = { environment: env.name, enforcement: env.enforcement, namespaces: env.namespaces.map((n) => n.name), forms: env.admissionForms };
       expect(enforcementProblems(objects, settings)).toEqual([]);
     });
+
+    it('gives, as shipped, every verdict its admission modules promise: its objects and scan files through the engine of each form', async () => {
+      const manifest = JSON.parse(bundle.files.get('manifest.json') ?? '{}') as { layers: string[] };
+      const { objects, files } = shippedAdmission(bundle);
+      if (!manifest.layers.includes('admission') || env.admission.length === 0) {
+        expect(objects).toEqual([]);
+        return;
+      }
+      const settings = { environment: env.name, enforcement: env.enforcement, namespaces: env.namespaces.map((n) => n.name), forms: env.admissionForms };
+      const matrix = await proveShipped(env.admission, { objects, files }, settings);
+      for (const e of matrix.engines) if (e.status !== 'ran') console.log(`environment ${env.name}: admission as shipped: ${e.engine} ${e.reason ?? e.status}`);
+      expect(matrix.failures.map((f) => f.text)).toEqual([]);
+      expect(matrix.cells.some((c) => c.actual === 'deny') || matrix.engines.every((e) => e.status !== 'ran')).toBe(true);
+    }, 120_000);
 
     it('allows exactly the declared connectivity', () => {
       const report = verifyBundle(bundle);

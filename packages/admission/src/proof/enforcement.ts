@@ -18,22 +18,94 @@ function normal(value: unknown): unknown {
 
 const same = (a: unknown, b: unknown) => JSON.stringify(normal(a)) === JSON.stringify(normal(b));
 
+type Json = Record<string, unknown>;
+
+/** A field an object's settings decide (its action, its namespace scope): where it is, and its value under given settings. */
+interface SettingsField {
+  readonly what: string;
+  readonly get: () => unknown;
+  /** Sets the value (undefined removes the field). */
+  readonly set: (value: unknown) => void;
+  readonly value: (settings: AdmissionSettings) => unknown;
+}
+
+const actionsFor = (s: AdmissionSettings) => [s.enforcement === 'enforce' ? 'Deny' : 'Audit'];
+const kyvernoActionFor = (s: AdmissionSettings) => (s.enforcement === 'enforce' ? 'Enforce' : 'Audit');
+const namespacesFor = (s: AdmissionSettings) => (s.namespaces.length > 0 ? [...s.namespaces] : undefined);
+
+/** A field of `parent` (created on set when missing); none when `parent` is not an object. */
+function field(what: string, parent: unknown, key: string, value: SettingsField['value']): SettingsField[] {
+  if (parent === null || typeof parent !== 'object' || Array.isArray(parent)) return [];
+  const p = parent as Json;
+  return [{ what, get: () => p[key], set: (v) => (v === undefined ? delete p[key] : (p[key] = v)), value }];
+}
+
+const objectAt = (parent: Json, key: string): Json => {
+  const v = parent[key];
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v as Json;
+  const created: Json = {};
+  parent[key] = created;
+  return created;
+};
+
+/**
+ * The fields of a cluster-form object that the settings decide, one list for the check below and
+ * for `withProofSettings`: an emitter's other fields are the same whatever the settings.
+ */
+function settingsFields(o: K8sObject): SettingsField[] {
+  const spec = (o['spec'] ?? {}) as Json;
+  if (o.apiVersion.startsWith('policies.kyverno.io/') && (o.kind === 'ValidatingPolicy' || o.kind === 'ImageValidatingPolicy')) {
+    return [...field('validationActions', spec, 'validationActions', actionsFor), ...field('matchConstraints.namespaceSelector', objectAt(spec, 'matchConstraints'), 'namespaceSelector', (s) => namespaceSelector(s.namespaces))];
+  }
+  if (o.apiVersion.startsWith('kyverno.io/') && o.kind === 'ClusterPolicy') {
+    return ((spec['rules'] ?? []) as Json[]).flatMap((rule) => {
+      const where = `rule ${String(rule['name'])}`;
+      const match = ((rule['match'] as { any?: Json[] } | undefined)?.any ?? []) as Json[];
+      return [
+        ...field(`${where} failureAction`, rule['validate'], 'failureAction', kyvernoActionFor),
+        ...((rule['verifyImages'] ?? []) as unknown[]).flatMap((v) => field(`${where} verifyImages failureAction`, v, 'failureAction', kyvernoActionFor)),
+        ...match.flatMap((m) => field(`${where} match namespaces`, objectAt(m, 'resources'), 'namespaces', namespacesFor)),
+      ];
+    });
+  }
+  if (o.apiVersion.startsWith('constraints.gatekeeper.sh/')) {
+    return [...field('enforcementAction', spec, 'enforcementAction', (s) => (s.enforcement === 'enforce' ? 'deny' : 'dryrun')), ...field('match.namespaces', objectAt(spec, 'match'), 'namespaces', namespacesFor)];
+  }
+  if (o.apiVersion.startsWith('admissionregistration.k8s.io/') && o.kind === 'ValidatingAdmissionPolicyBinding') {
+    return [...field('validationActions', spec, 'validationActions', actionsFor), ...field('matchResources.namespaceSelector', objectAt(spec, 'matchResources'), 'namespaceSelector', (s) => namespaceSelector(s.namespaces))];
+  }
+  return [];
+}
+
+/**
+ * The objects as the emitters write them under `settings` where the settings decide (each action,
+ * each namespace scope: see settingsFields), everything else as given. What the engines judge of
+ * a bundle's own objects: its settings fields are checked by `enforcementProblems`, the rest by
+ * the engines, under the settings the proof runs with.
+ */
+export function withSettings(objects: readonly K8sObject[], settings: AdmissionSettings): K8sObject[] {
+  return objects.map((o) => {
+    const copy = structuredClone(o);
+    if (copy['spec'] !== undefined) for (const f of settingsFields(copy)) f.set(f.value(settings));
+    return copy;
+  });
+}
+
 /**
  * Why the cluster-form objects would not enforce as `settings` say, or cover other namespaces than
  * `settings.namespaces` (every namespace when empty); empty when they all do.
  */
 export function enforcementProblems(objects: readonly K8sObject[], settings: AdmissionSettings): string[] {
-  const enforce = settings.enforcement === 'enforce';
-  const actions = [enforce ? 'Deny' : 'Audit'];
-  const selector = namespaceSelector(settings.namespaces);
-  const namespaces = settings.namespaces.length > 0 ? [...settings.namespaces] : undefined;
+  const namespaces = namespacesFor(settings);
   const problems: string[] = [];
   for (const o of objects) {
     const name = `${o.kind} ${o.metadata.name}`;
-    const spec = (o['spec'] ?? {}) as Record<string, unknown>;
+    // read from a copy: settingsFields creates the parents it looks in
+    const spec = (o['spec'] ?? {}) as Json;
     const expect = (what: string, actual: unknown, expected: unknown) => {
       if (!same(actual, expected)) problems.push(`${name}: ${what} is ${JSON.stringify(actual) ?? 'absent'}, but the settings (${settings.enforcement}, namespaces ${namespaces?.join(', ') ?? 'all'}) need ${JSON.stringify(expected) ?? 'none'}`);
     };
+    for (const f of settingsFields(structuredClone(o))) expect(f.what, f.get(), f.value(settings));
     // Fields that would narrow what a form checks (object selectors, exclusions, match conditions,
     // failurePolicy Ignore, admission off...) are none of the emitters': only the ones they write may appear.
     const only = (what: string, value: unknown, allowed: readonly string[]) => {
@@ -45,38 +117,31 @@ export function enforcementProblems(objects: readonly K8sObject[], settings: Adm
       if (!(optional && spec['failurePolicy'] === undefined)) expect('failurePolicy', spec['failurePolicy'], 'Fail');
     };
     if (o.apiVersion.startsWith('policies.kyverno.io/') && (o.kind === 'ValidatingPolicy' || o.kind === 'ImageValidatingPolicy')) {
-      expect('validationActions', spec['validationActions'], actions);
-      expect('matchConstraints.namespaceSelector', (spec['matchConstraints'] as Record<string, unknown> | undefined)?.['namespaceSelector'], selector);
       only('spec', spec, o.kind === 'ValidatingPolicy' ? ['validationActions', 'autogen', 'matchConstraints', 'variables', 'validations'] : ['failurePolicy', 'validationActions', 'matchConstraints', 'matchImageReferences', 'validationConfigurations', 'attestors', 'validations']);
       only('spec.matchConstraints', spec['matchConstraints'], ['resourceRules', 'namespaceSelector']);
       failClosed(o.kind === 'ValidatingPolicy'); // Kyverno's ValidatingPolicy fails closed by default
     } else if (o.apiVersion.startsWith('kyverno.io/') && o.kind === 'ClusterPolicy') {
       only('spec', spec, ['background', 'rules']);
-      for (const rule of (spec['rules'] ?? []) as Record<string, unknown>[]) {
+      for (const rule of (spec['rules'] ?? []) as Json[]) {
         const where = `rule ${String(rule['name'])}`;
         only(where, rule, ['name', 'match', 'validate', 'verifyImages']);
         only(`${where} match`, rule['match'], ['any']);
-        for (const m of ((rule['match'] as { any?: unknown[] } | undefined)?.any ?? []) as Record<string, unknown>[]) {
+        for (const m of ((rule['match'] as { any?: unknown[] } | undefined)?.any ?? []) as Json[]) {
           only(`${where} match.any`, m, ['resources']);
           only(`${where} match.any.resources`, m['resources'], ['kinds', 'namespaces']);
         }
-        const validate = rule['validate'] as Record<string, unknown> | undefined;
-        const verify = rule['verifyImages'] as Record<string, unknown>[] | undefined;
-        if (validate !== undefined) expect(`${where} failureAction`, validate['failureAction'], enforce ? 'Enforce' : 'Audit');
-        for (const v of verify ?? []) expect(`${where} verifyImages failureAction`, v['failureAction'], enforce ? 'Enforce' : 'Audit');
+        const validate = rule['validate'] as Json | undefined;
+        const verify = rule['verifyImages'] as Json[] | undefined;
+        // an override of the action per namespace, existing violations let through, another kind of check...
+        only(`${where} validate`, validate, ['failureAction', 'message', 'deny']);
+        for (const v of verify ?? []) only(`${where} verifyImages`, v, ['failureAction', 'imageReferences', 'mutateDigest', 'verifyDigest', 'required', 'attestors']);
         if (validate === undefined && verify === undefined) problems.push(`${name}: ${where} neither validates nor verifies images`);
-        const match = (rule['match'] as { any?: { resources?: Record<string, unknown> }[] } | undefined)?.any ?? [];
-        if (match.length === 0) problems.push(`${name}: ${where} has no match.any`);
-        for (const m of match) expect(`${where} match namespaces`, m.resources?.['namespaces'], namespaces);
+        if (((rule['match'] as { any?: unknown[] } | undefined)?.any ?? []).length === 0) problems.push(`${name}: ${where} has no match.any`);
       }
     } else if (o.apiVersion.startsWith('constraints.gatekeeper.sh/')) {
-      expect('enforcementAction', spec['enforcementAction'], enforce ? 'deny' : 'dryrun');
-      expect('match.namespaces', (spec['match'] as Record<string, unknown> | undefined)?.['namespaces'], namespaces);
-      only('spec', spec, ['enforcementAction', 'match', 'parameters']);
+      only('spec', spec, ['enforcementAction', 'match']);
       only('spec.match', spec['match'], ['kinds', 'namespaces']);
     } else if (o.apiVersion.startsWith('admissionregistration.k8s.io/') && o.kind === 'ValidatingAdmissionPolicyBinding') {
-      expect('validationActions', spec['validationActions'], actions);
-      expect('matchResources.namespaceSelector', (spec['matchResources'] as Record<string, unknown> | undefined)?.['namespaceSelector'], selector);
       only('spec', spec, ['policyName', 'validationActions', 'matchResources']);
       only('spec.matchResources', spec['matchResources'], ['namespaceSelector']);
     } else if (o.apiVersion.startsWith('admissionregistration.k8s.io/') && o.kind === 'ValidatingAdmissionPolicy') {
@@ -89,5 +154,15 @@ export function enforcementProblems(objects: readonly K8sObject[], settings: Adm
       problems.push(`${name} (${o.apiVersion}): a kind whose enforcement this check does not know`);
     }
   }
+  // a policy no binding puts in force does nothing; a binding of a policy not here binds whatever has that name
+  const policies = new Set(objects.filter((o) => o.apiVersion.startsWith('admissionregistration.k8s.io/') && o.kind === 'ValidatingAdmissionPolicy').map((o) => o.metadata.name));
+  const bound = new Set<string>();
+  for (const o of objects) {
+    if (!(o.apiVersion.startsWith('admissionregistration.k8s.io/') && o.kind === 'ValidatingAdmissionPolicyBinding')) continue;
+    const policy = ((o['spec'] ?? {}) as Json)['policyName'];
+    if (typeof policy === 'string' && policies.has(policy)) bound.add(policy);
+    else problems.push(`ValidatingAdmissionPolicyBinding ${o.metadata.name}: binds ${JSON.stringify(policy) ?? 'no policy'}, which is none of these ValidatingAdmissionPolicies`);
+  }
+  for (const p of [...policies].sort()) if (!bound.has(p)) problems.push(`ValidatingAdmissionPolicy ${p}: no ValidatingAdmissionPolicyBinding puts it in force`);
   return problems;
 }

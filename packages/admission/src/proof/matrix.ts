@@ -3,13 +3,13 @@
  * (rule × example × engine), with a failure for each verdict or message that differs from the
  * example's promise and for each example on which engines disagree.
  */
-import type { AdmissionModule, AdmissionOutput, AdmissionSettings } from '../contract.ts';
+import type { AdmissionModule, AdmissionOutput, AdmissionSettings, BundleFile, ClusterForm, K8sObject } from '../contract.ts';
 import { ruleKey } from '../emit/names.ts';
 import { emitAdmission } from '../emit/index.ts';
 import { ENGINES, type EngineName } from '../engines/types.ts';
 import { checkModule } from '../rule/check.ts';
 import { exampleCases, type ExampleCase } from './cases.ts';
-import { enforcementProblems } from './enforcement.ts';
+import { enforcementProblems, withSettings } from './enforcement.ts';
 import { runEngine, type EngineRun, type RunOptions } from './run-engine.ts';
 
 /** The outcome of one engine on one example. */
@@ -183,4 +183,26 @@ export async function proveModules(modules: readonly AdmissionModule[], options:
       run.status === 'ran' ? { engine: run.engine, status: run.status, command: run.report.command } : { engine: run.engine, status: run.status, reason: run.reason },
     ),
   };
+}
+
+/** The engine that judges each cluster form, and those that judge the scan files every bundle has. */
+const FORM_ENGINE: Readonly<Record<ClusterForm, EngineName>> = { kyverno: 'kyverno', 'kyverno-legacy': 'kyverno-legacy', gatekeeper: 'gatekeeper', native: 'native' };
+const SCAN_ENGINES: readonly EngineName[] = ['conftest', 'opa', 'kyverno-json'];
+
+/**
+ * The proof of what a bundle ships, not of a fresh emission: its own admission objects and scan
+ * files (as read from the bundle) through the engine of each form `settings` choose and the scan
+ * engines, every example of the modules getting its promised verdict, and the objects enforcing
+ * and scoped as `settings` say (see enforcementProblems). The engines judge the objects with their
+ * settings fields (actions, namespace scope) as the proof's own (see withSettings): those fields
+ * are what enforcementProblems reads, every other field is what the engines do. So an edited rule,
+ * a dropped kind, operation, policy or binding fails here even when the emitters are sound, and
+ * so does an emitter branch only the environment's settings take.
+ */
+export async function proveShipped(modules: readonly AdmissionModule[], shipped: { readonly objects: readonly K8sObject[]; readonly files: readonly BundleFile[] }, settings: AdmissionSettings, options: RunOptions = {}): Promise<VerdictMatrix> {
+  const engines = [...settings.forms.map((f) => FORM_ENGINE[f]), ...SCAN_ENGINES];
+  const matrix = await proveModules(modules, { ...options, engines, mutate: () => ({ objects: withSettings(shipped.objects, PROOF_SETTINGS), files: [...shipped.files] }) });
+  // read on the objects as shipped (the matrix read them with the proof's settings fields)
+  const enforcement = enforcementProblems(shipped.objects, settings).map((text): ProofFailure => ({ kind: 'enforcement', engines: [], text }));
+  return { ...matrix, failures: [...enforcement, ...matrix.failures.filter((f) => f.kind !== 'enforcement')] };
 }

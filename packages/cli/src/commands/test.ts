@@ -1,13 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { exampleGaps, proveModules, renderJUnit, type AdmissionModule, type VerdictMatrix } from '@ztp/admission';
+import { exampleGaps, proveModules, proveShipped, renderJUnit, type AdmissionModule, type VerdictMatrix } from '@ztp/admission';
+import { BundleReadError, shippedAdmission } from '@ztp/verify';
+import { integrityProblems, selectBundles } from '../bundles.ts';
 import type { Command } from '../command.ts';
 import { loadAllEnvironments } from '../environments.ts';
 import { EXIT, UsageError } from '../exit-codes.ts';
 import type { Io } from '../io.ts';
 
-export const TEST_HELP = `Usage: ztp test [env|module...] [--json] [--junit FILE] [--root DIR]
+export const TEST_HELP = `Usage: ztp test [env|module...] [--dir DIR] [--json] [--junit FILE] [--root DIR]
 
 Runs every example of every admission rule through every engine, each engine once per proof with
 all policies and examples: Kyverno (ValidatingPolicy, legacy ClusterPolicy, and the native
@@ -16,6 +18,12 @@ kyverno-json. Prints the verdict matrix (rule x example x engine) and fails on a
 verdict or message differs from the one the rule promises, and on any disagreement between engines,
 naming the engines and the object. Arguments pick environments (their admission modules) or module
 ids; the default is every module of every environment, proven per environment.
+
+  --dir DIR     prove what the bundles in DIR ship instead (DIR/<env>/ or one bundle folder): each
+                environment's admission objects and scan files, as written there, through the
+                engine of each form it ships and the scan engines, every example of its modules
+                with its promised verdict; its actions and namespace scope as the environment says;
+                and the bundle whole (every file manifest.json lists, with its sha256)
 
 A missing engine is a failure under CI and a "not run, because..." line elsewhere; when no engine
 runs at all, nothing is proven and the exit code is 2. A rule missing from an engine's form, a form
@@ -53,8 +61,34 @@ function renderMatrix(label: string, m: VerdictMatrix): string {
 }
 
 export async function runTest(args: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, strict: true, options: { json: { type: 'boolean', default: false }, junit: { type: 'string' }, root: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, strict: true, options: { dir: { type: 'string' }, json: { type: 'boolean', default: false }, junit: { type: 'string' }, root: { type: 'string' } } });
   const { all } = await loadAllEnvironments(io.cwd, values.root);
+  const results: { label: string; matrix: VerdictMatrix }[] = [];
+  if (values.dir !== undefined) {
+    // what a bundle on disk ships, proven as it is there
+    const unknown = positionals.filter((p) => !all.some((e) => e.name === p));
+    if (unknown.length > 0) throw new UsageError(`--dir proves environments' bundles: unknown environment ${unknown.join(', ')}; environments: ${all.map((e) => e.name).join(', ')}`);
+    const bundles = await selectBundles(io.cwd, positionals, { dir: values.dir, root: values.root });
+    for (const b of bundles) {
+      const env = all.find((e) => e.name === b.environment);
+      if (env === undefined) throw new UsageError(`${values.dir} holds a bundle of ${b.environment}, which is no environment of this repository`);
+      let shipped: ReturnType<typeof shippedAdmission>;
+      try {
+        shipped = shippedAdmission(b);
+      } catch (e) {
+        if (!(e instanceof BundleReadError)) throw e;
+        results.push({ label: `environment ${env.name} as shipped`, matrix: { cells: [], engines: [], failures: [{ kind: 'engine', engines: [], text: `the bundle cannot be read: ${e.message}` }] } });
+        continue;
+      }
+      if (env.admission.length === 0 && shipped.objects.length === 0) continue;
+      const settings = { environment: env.name, enforcement: env.enforcement, namespaces: env.namespaces.map((n) => n.name), forms: env.admissionForms };
+      const matrix = await proveShipped(env.admission, shipped, settings);
+      const integrity = integrityProblems(b).map((text) => ({ kind: 'engine' as const, engines: [], text: `bundle integrity: ${text}` }));
+      results.push({ label: `environment ${env.name} as shipped`, matrix: { ...matrix, failures: [...integrity, ...matrix.failures] } });
+    }
+    if (results.length === 0) throw new UsageError(`no admission to prove: no bundle in ${values.dir} ships any`);
+    return finish(results, values, io);
+  }
   const proofs: Proof[] = [];
   const unknown: string[] = [];
   const picks = positionals.length === 0 ? all.map((e) => e.name) : positionals;
@@ -73,13 +107,17 @@ export async function runTest(args: readonly string[], io: Io): Promise<number> 
     throw new UsageError(`unknown environment or admission module ${unknown.join(', ')}; environments: ${all.map((e) => e.name).join(', ')}; modules: ${ids.join(', ')}`);
   }
   if (proofs.length === 0) throw new UsageError('no admission modules to prove: no chosen environment lists any');
-  const results: { label: string; matrix: VerdictMatrix }[] = [];
   for (const p of proofs) {
     const matrix = await proveModules(p.modules);
     // what the examples leave unproven: a form could get it wrong with every verdict as promised
     const gaps = exampleGaps(p.modules);
     results.push({ label: p.label, matrix: gaps.length === 0 ? matrix : { ...matrix, failures: [...matrix.failures, ...gaps.map((text) => ({ kind: 'coverage' as const, engines: [], text }))] } });
   }
+  return finish(results, values, io);
+}
+
+/** Prints the proofs, writes the JUnit report, and gives the exit code. */
+function finish(results: readonly { label: string; matrix: VerdictMatrix }[], values: { json?: boolean | undefined; junit?: string | undefined }, io: Io): number {
   if (values.json) io.out(JSON.stringify(results, null, 2));
   else io.out(results.map((r) => renderMatrix(r.label, r.matrix)).join('\n\n'));
   if (values.junit !== undefined) {
