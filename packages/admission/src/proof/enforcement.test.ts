@@ -37,6 +37,11 @@ describe('enforcementProblems', () => {
       ['ClusterPolicy exclude', edit('ClusterPolicy', (s) => ({ ...s, rules: (s['rules'] as Record<string, unknown>[]).map((r) => ({ ...r, exclude: { any: [] } })) })), /^ClusterPolicy .*: rule .* has exclude/],
       ['ClusterPolicy admission off', edit('ClusterPolicy', (s) => ({ ...s, admission: false })), /^ClusterPolicy .*: spec has admission/],
       ['constraint excluded namespaces', edit('ZtpSamplePodsNoHostNetwork', (s) => ({ ...s, match: { ...(s['match'] as object), excludedNamespaces: ['shop'] } })), /^ZtpSamplePodsNoHostNetwork .*: spec.match has excludedNamespaces/],
+      ['constraint parameters', edit('ZtpSamplePodsNoHostNetwork', (s) => ({ ...s, parameters: { allowed: ['*'] } })), /^ZtpSamplePodsNoHostNetwork .*: spec has parameters/],
+      ['ClusterPolicy audit per namespace', edit('ClusterPolicy', (s) => ({ ...s, rules: (s['rules'] as Record<string, unknown>[]).map((r) => (r['validate'] ? { ...r, validate: { ...(r['validate'] as object), failureActionOverrides: [{ action: 'Audit', namespaces: ['shop'] }] } } : r)) })), /^ClusterPolicy .*: rule .* validate has failureActionOverrides/],
+      ['ClusterPolicy existing violations', edit('ClusterPolicy', (s) => ({ ...s, rules: (s['rules'] as Record<string, unknown>[]).map((r) => (r['validate'] ? { ...r, validate: { ...(r['validate'] as object), allowExistingViolations: true } } : r)) })), /^ClusterPolicy .*: rule .* validate has allowExistingViolations/],
+      ['binding of another policy', edit('ValidatingAdmissionPolicyBinding', (s) => ({ ...s, policyName: 'elsewhere' })), /^ValidatingAdmissionPolicyBinding .*: binds "elsewhere", which is none of these ValidatingAdmissionPolicies$/],
+      ['binding of another policy leaves its own unbound', edit('ValidatingAdmissionPolicyBinding', (s) => ({ ...s, policyName: 'elsewhere' })), /^ValidatingAdmissionPolicy .*: no ValidatingAdmissionPolicyBinding puts it in force$/],
     ];
     for (const [what, mutated, problem] of cases) expect(enforcementProblems(mutated, settings), what).toContainEqual(expect.stringMatching(problem));
   });
