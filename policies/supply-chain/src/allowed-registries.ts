@@ -32,6 +32,13 @@ export function allowedRegistries(options: AllowedRegistriesOptions): AdmissionM
       deny('deployment', workload('Deployment', pod('deployment', { containers: [container('app', { image: OUTSIDE })] }))),
     );
   }
+  // images that only look like an allowed registry's: its name continued (another host, another
+  // path segment), or its prefix further along the reference; every engine must refuse them
+  const first = registries[0]!.slice(0, -1);
+  const lookAlikes = [`${first}.evil.example/app:1.0`, `${first}x/app:1.0`, `docker.io/${first}/app:1.0`];
+  lookAlikes.forEach((image, i) => {
+    if (!registries.some((p) => image.startsWith(p))) examples.push(deny(`look-alike-${i + 1}`, pod(`look-alike-${i + 1}`, { containers: [container('app', { image })] })));
+  });
   return {
     id: ALLOWED_REGISTRIES_ID,
     description: `Container images come only from ${registries.join(', ')}`,

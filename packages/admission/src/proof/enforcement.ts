@@ -7,7 +7,7 @@
  * give every example its verdict. Checked on the objects themselves, against the settings.
  */
 import type { AdmissionSettings, K8sObject } from '../contract.ts';
-import { namespaceSelector } from '../emit/match.ts';
+import { EPHEMERAL_CONTAINERS_RULE, namespaceSelector } from '../emit/match.ts';
 
 /** A namespace list or a selector's `In` values, in one order: the set is what counts. */
 function normal(value: unknown): unknown {
@@ -113,12 +113,25 @@ export function enforcementProblems(objects: readonly K8sObject[], settings: Adm
       const extra = Object.keys(value).filter((k) => !allowed.includes(k));
       if (extra.length > 0) problems.push(`${name}: ${what} has ${extra.join(', ')}, which the emitters never write (it could narrow what the policy checks)`);
     };
+    // which requests a policy sees: the engines send each example as a CREATE, so what else it
+    // matches is read here: every kind on CREATE and UPDATE, and on Pods `kubectl debug` too
+    const requests = (rules: unknown) => {
+      const list = Array.isArray(rules) ? (rules as Json[]) : [];
+      if (list.length === 0) problems.push(`${name}: matches no resources`);
+      for (const r of list) {
+        only('a resourceRule', r, ['apiGroups', 'apiVersions', 'operations', 'resources']);
+        if (!same(r, EPHEMERAL_CONTAINERS_RULE) && !same(r['operations'], ['CREATE', 'UPDATE'])) problems.push(`${name}: operations on ${JSON.stringify(r['resources'])} are ${JSON.stringify(r['operations']) ?? 'absent'}, not ["CREATE","UPDATE"] (the emitters' own)`);
+      }
+      const pods = list.some((r) => same(r['apiGroups'], ['']) && Array.isArray(r['resources']) && (r['resources'] as unknown[]).includes('pods'));
+      if (pods && !list.some((r) => same(r, EPHEMERAL_CONTAINERS_RULE))) problems.push(`${name}: matches Pods but not ${JSON.stringify(EPHEMERAL_CONTAINERS_RULE)}, so a container added by kubectl debug is never checked`);
+    };
     const failClosed = (optional: boolean) => {
       if (!(optional && spec['failurePolicy'] === undefined)) expect('failurePolicy', spec['failurePolicy'], 'Fail');
     };
     if (o.apiVersion.startsWith('policies.kyverno.io/') && (o.kind === 'ValidatingPolicy' || o.kind === 'ImageValidatingPolicy')) {
       only('spec', spec, o.kind === 'ValidatingPolicy' ? ['validationActions', 'autogen', 'matchConstraints', 'variables', 'validations'] : ['failurePolicy', 'validationActions', 'matchConstraints', 'matchImageReferences', 'validationConfigurations', 'attestors', 'validations']);
       only('spec.matchConstraints', spec['matchConstraints'], ['resourceRules', 'namespaceSelector']);
+      requests((spec['matchConstraints'] as Json | undefined)?.['resourceRules']);
       failClosed(o.kind === 'ValidatingPolicy'); // Kyverno's ValidatingPolicy fails closed by default
     } else if (o.apiVersion.startsWith('kyverno.io/') && o.kind === 'ClusterPolicy') {
       only('spec', spec, ['background', 'rules']);
@@ -147,6 +160,7 @@ export function enforcementProblems(objects: readonly K8sObject[], settings: Adm
     } else if (o.apiVersion.startsWith('admissionregistration.k8s.io/') && o.kind === 'ValidatingAdmissionPolicy') {
       only('spec', spec, ['failurePolicy', 'matchConstraints', 'variables', 'validations']);
       only('spec.matchConstraints', spec['matchConstraints'], ['resourceRules']);
+      requests((spec['matchConstraints'] as Json | undefined)?.['resourceRules']);
       failClosed(false);
     } else if (o.kind === 'ConstraintTemplate') {
       only('spec', spec, ['crd', 'targets']);
