@@ -35,6 +35,27 @@ test_allowed_registries__allowed_registries__deployment if {
 	contains(m, "image registry not allowed: container images must start with one of registry.example.com/")
 }
 
+# allowed-registries/allowed-registries look-alike-1: deny
+test_allowed_registries__allowed_registries__look_alike_1 if {
+	denials := {m | some m in deny; startswith(m, "allowed-registries/allowed-registries: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"look-alike-1"},"spec":{"containers":[{"name":"app","image":"registry.example.com.evil.example/app:1.0"}]}}
+	some m in denials
+	contains(m, "image registry not allowed: container images must start with one of registry.example.com/")
+}
+
+# allowed-registries/allowed-registries look-alike-2: deny
+test_allowed_registries__allowed_registries__look_alike_2 if {
+	denials := {m | some m in deny; startswith(m, "allowed-registries/allowed-registries: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"look-alike-2"},"spec":{"containers":[{"name":"app","image":"registry.example.comx/app:1.0"}]}}
+	some m in denials
+	contains(m, "image registry not allowed: container images must start with one of registry.example.com/")
+}
+
+# allowed-registries/allowed-registries look-alike-3: deny
+test_allowed_registries__allowed_registries__look_alike_3 if {
+	denials := {m | some m in deny; startswith(m, "allowed-registries/allowed-registries: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"look-alike-3"},"spec":{"containers":[{"name":"app","image":"docker.io/registry.example.com/app:1.0"}]}}
+	some m in denials
+	contains(m, "image registry not allowed: container images must start with one of registry.example.com/")
+}
+
 # allowed-registries/allowed-registries statefulset-container: deny (the container example as the pod template of a StatefulSet)
 test_allowed_registries__allowed_registries__statefulset_container if {
 	denials := {m | some m in deny; startswith(m, "allowed-registries/allowed-registries: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-container"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-container"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-container"}},"spec":{"containers":[{"name":"app","image":"ztp-example.invalid/app:1.0"}]}}}}
