@@ -87,14 +87,15 @@ export function readBundle(bundle: BundleFiles): { manifest: BundleManifest; obj
 }
 
 /**
- * What a bundle ships of its admission layer: the objects `manifest.json` lists in the
- * `admission` layer, and the scan files under `admission/scan/` (paths relative to it), as the
- * admission proof reads them (see `proveShipped` in @ztp/admission).
+ * What a bundle ships of its admission layer: whether `manifest.json` lists the layer as on, the
+ * objects it lists in the `admission` layer, and the scan files under `admission/scan/` (paths
+ * relative to it), as the admission proof reads them (see `proveShipped` in @ztp/admission).
  */
-export function shippedAdmission(bundle: BundleFiles): { objects: K8sObject[]; files: { path: string; content: string }[] } {
+export function shippedAdmission(bundle: BundleFiles): { layer: boolean; objects: K8sObject[]; files: { path: string; content: string }[] } {
   const manifestText = bundle.files.get('manifest.json');
   if (manifestText === undefined) throw new BundleReadError('not a ztp bundle: manifest.json is missing');
-  const listed = (JSON.parse(manifestText) as { objects?: { file: string; layer: string }[] }).objects ?? [];
+  const manifest = JSON.parse(manifestText) as { layers?: string[]; objects?: { file: string; layer: string }[] };
+  const listed = manifest.objects ?? [];
   const objects = listed
     .filter((o) => o.layer === 'admission')
     .map((o) => {
@@ -103,7 +104,7 @@ export function shippedAdmission(bundle: BundleFiles): { objects: K8sObject[]; f
       return parse(text) as K8sObject;
     });
   const files = [...bundle.files].filter(([f]) => f.startsWith(SCAN_DIR)).map(([f, content]) => ({ path: f.slice(SCAN_DIR.length), content }));
-  return { objects, files };
+  return { layer: (manifest.layers ?? []).includes('admission'), objects, files };
 }
 
 const SCAN_DIR = 'admission/scan/';

@@ -50,7 +50,7 @@ const objectAt = (parent: Json, key: string): Json => {
 
 /**
  * The fields of a cluster-form object that the settings decide, one list for the check below and
- * for `withProofSettings`: an emitter's other fields are the same whatever the settings.
+ * for `withSettings`: an emitter's other fields are the same whatever the settings.
  */
 function settingsFields(o: K8sObject): SettingsField[] {
   const spec = (o['spec'] ?? {}) as Json;
@@ -100,11 +100,11 @@ export function enforcementProblems(objects: readonly K8sObject[], settings: Adm
   const problems: string[] = [];
   for (const o of objects) {
     const name = `${o.kind} ${o.metadata.name}`;
-    // read from a copy: settingsFields creates the parents it looks in
     const spec = (o['spec'] ?? {}) as Json;
     const expect = (what: string, actual: unknown, expected: unknown) => {
       if (!same(actual, expected)) problems.push(`${name}: ${what} is ${JSON.stringify(actual) ?? 'absent'}, but the settings (${settings.enforcement}, namespaces ${namespaces?.join(', ') ?? 'all'}) need ${JSON.stringify(expected) ?? 'none'}`);
     };
+    // on a copy: settingsFields creates the parents it looks in
     for (const f of settingsFields(structuredClone(o))) expect(f.what, f.get(), f.value(settings));
     // Fields that would narrow what a form checks (object selectors, exclusions, match conditions,
     // failurePolicy Ignore, admission off...) are none of the emitters': only the ones they write may appear.

@@ -80,7 +80,11 @@ export async function runTest(args: readonly string[], io: Io): Promise<number> 
         results.push({ label: `environment ${env.name} as shipped`, matrix: { cells: [], engines: [], failures: [{ kind: 'engine', engines: [], text: `the bundle cannot be read: ${e.message}` }] } });
         continue;
       }
-      if (env.admission.length === 0 && shipped.objects.length === 0) continue;
+      if (env.admission.length === 0 || !shipped.layer) {
+        // nothing to prove; and nothing may be shipped
+        if (shipped.objects.length > 0) results.push({ label: `environment ${env.name} as shipped`, matrix: { cells: [], engines: [], failures: [{ kind: 'coverage', engines: [], text: `the bundle ships ${shipped.objects.length} admission objects, but ${env.admission.length === 0 ? 'the environment has no admission modules' : 'its admission layer is off'}: nothing proves them` }] } });
+        continue;
+      }
       const settings = { environment: env.name, enforcement: env.enforcement, namespaces: env.namespaces.map((n) => n.name), forms: env.admissionForms };
       const matrix = await proveShipped(env.admission, shipped, settings);
       const integrity = integrityProblems(b).map((text) => ({ kind: 'engine' as const, engines: [], text: `bundle integrity: ${text}` }));
