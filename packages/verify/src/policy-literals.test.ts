@@ -34,16 +34,26 @@ describe('witnesses of what the policies name', () => {
       [{ method: 'DELETE', path: '/x/ztp-probe' }],
     ]);
     expect(w.unwitnessed).toEqual(['CiliumNetworkPolicy n/c path: "/[0-9]+"']);
+    // the TCP ports the HTTP rules name (Istio's operation ports, Cilium's toPorts at TCP or ANY)
+    const withPorts = [
+      { kind: 'AuthorizationPolicy', metadata: { name: 'a', namespace: 'n' }, spec: { rules: [{ to: [{ operation: { ports: ['9999', 'x'], paths: ['/a'] } }, { operation: { ports: ['7000'] } }] }] } },
+      { kind: 'CiliumNetworkPolicy', metadata: { name: 'c', namespace: 'n' }, spec: { ingress: [{ toPorts: [{ ports: [{ port: '8081', protocol: 'TCP' }, { port: '53', protocol: 'UDP' }, { port: 'http' }], rules: { http: [{ path: '/b' }] } }] }] } },
+    ];
+    expect(requestWitnesses(withPorts).policies.map((p) => p.ports)).toEqual([[9999], [8081]]);
     // a rule naming only what it excludes: a path and a method outside
     const not = { kind: 'AuthorizationPolicy', metadata: { name: 'x', namespace: 'n' }, spec: { rules: [{ to: [{ operation: { notPaths: ['/a'], notMethods: ['GET'] } }] }] } };
     expect(requestWitnesses([not]).policies[0]!.requests).toEqual([{ method: 'POST', path: '/ztp-probe' }]);
   });
 
   it("gives each pod the requests of the policies that may apply to it: its namespace's, the root's, clusterwide, by selector", () => {
-    const policy = (namespace: string | undefined, selects: Record<string, string> | undefined, path: string) => ({ namespace, selects, requests: [{ method: 'GET', path }] });
-    const ps = [policy('n', { app: 'a' }, '/a'), policy('n', { app: 'b' }, '/b'), policy('other', {}, '/other'), policy('istio-system', {}, '/root'), policy(undefined, undefined, '/all'), policy('n', undefined, '/expr')];
-    expect(witnessesFor(ps, 'n', { app: 'a' }, 'istio-system').map((q) => q.path)).toEqual(['/a', '/root', '/all', '/expr']);
-    expect(witnessesFor(ps, 'other', { app: 'a' }, undefined).map((q) => q.path)).toEqual(['/other', '/all']);
+    const policy = (namespace: string | undefined, selects: Record<string, string> | undefined, path: string, ports: number[] = []) => ({ namespace, selects, requests: [{ method: 'GET', path }], ports });
+    const ps = [policy('n', { app: 'a' }, '/a', [9000]), policy('n', { app: 'b' }, '/b', [9001]), policy('other', {}, '/other'), policy('istio-system', {}, '/root'), policy(undefined, undefined, '/all'), policy('n', undefined, '/expr')];
+    expect(witnessesFor(ps, 'n', { app: 'a' }, 'istio-system').requests.map((q) => q.path)).toEqual(['/a', '/root', '/all', '/expr']);
+    expect(witnessesFor(ps, 'other', { app: 'a' }, undefined).requests.map((q) => q.path)).toEqual(['/other', '/all']);
+    expect([...witnessesFor(ps, 'n', { app: 'a' }, 'istio-system').ports]).toEqual([9000]);
+    // any labels: every policy of the namespace
+    expect(witnessesFor(ps, 'n', undefined, 'istio-system').requests.map((q) => q.path)).toEqual(['/a', '/b', '/root', '/all', '/expr']);
+    expect([...witnessesFor(ps, 'n', undefined, 'istio-system').ports]).toEqual([9000, 9001]);
   });
 
   it('names each port name a NetworkPolicy or Cilium rule names, once, with its protocol; names no container port can have are left out', () => {

@@ -168,6 +168,8 @@ export interface PolicyWitnesses {
   /** The labels its selector requires (without Cilium's source prefixes); undefined when it cannot be read as labels alone (then it is taken to apply to every pod). */
   readonly selects: Readonly<Record<string, string>> | undefined;
   readonly requests: readonly ProbeRequest[];
+  /** The TCP ports its HTTP rules name (Istio operation `ports`, Cilium `toPorts`): the requests are tried there too. */
+  readonly ports: readonly number[];
 }
 
 /** Methods a request may carry, the first not excluded standing for a rule that only names `notMethods`. */
@@ -202,6 +204,11 @@ export function requestWitnesses(objects: readonly Json[]): { readonly policies:
   const unwitnessed: string[] = [];
   for (const o of objects) {
     const out: ProbeRequest[] = [];
+    const ports = new Set<number>();
+    const port = (v: unknown, protocol: unknown) => {
+      const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : Number.NaN;
+      if (Number.isInteger(n) && n >= 1 && n <= 65535 && (protocol === undefined || protocol === 'TCP' || protocol === 'ANY')) ports.add(n);
+    };
     const meta = isObject(o.metadata) ? o.metadata : {};
     const namespace = typeof meta.namespace === 'string' ? meta.namespace : undefined;
     const where = `${String(o.kind)} ${namespace !== undefined ? `${namespace}/` : ''}${String(meta.name)}`;
@@ -227,7 +234,10 @@ export function requestWitnesses(objects: readonly Json[]): { readonly policies:
           const methods = strings(op.methods).filter((m) => m !== '*');
           const notMethods = strings(op.notMethods);
           if (methods.length === 0 && notMethods.length > 0) methods.push(...METHODS.filter((m) => !notMethods.includes(m)).slice(0, 1));
-          if (paths.length > 0 || methods.length > 0) add(methods, paths);
+          if (paths.length > 0 || methods.length > 0) {
+            add(methods, paths);
+            for (const p of strings(op.ports)) port(p, undefined);
+          }
         }
       }
     }
@@ -240,35 +250,41 @@ export function requestWitnesses(objects: readonly Json[]): { readonly policies:
             if (!isObject(h)) continue;
             const paths = typeof h.path === 'string' ? witnesses('path', h.path) : [];
             const methods = typeof h.method === 'string' ? witnesses('method', h.method) : [];
-            if (paths.length > 0 || methods.length > 0) add(methods, paths);
+            if (paths.length > 0 || methods.length > 0) {
+              add(methods, paths);
+              for (const p of isObject(tp) ? list(tp.ports) : []) if (isObject(p)) port(p.port, p.protocol);
+            }
           }
         }
       }
     }
     // a Cilium policy with several specs: whichever selects the pod, the union applies
     if (specs.length > 0) selects = specs.length === 1 ? selectorLabels(specs[0]!.endpointSelector ?? {}) : undefined;
-    if (out.length > 0) policies.push({ namespace: o.kind === 'CiliumClusterwideNetworkPolicy' ? undefined : namespace, selects, requests: out });
+    if (out.length > 0) policies.push({ namespace: o.kind === 'CiliumClusterwideNetworkPolicy' ? undefined : namespace, selects, requests: out, ports: [...ports].sort((a, b) => a - b) });
   }
   return { policies, unwitnessed };
 }
 
 /**
- * The requests of the policies that may apply to a pod of `namespace` with `labels`: those of its
- * namespace, of `rootNamespace` (Istio's mesh-wide ones) and clusterwide ones, whose selector it
- * meets (or that cannot be read as labels), without repeats.
+ * The requests of the policies that may apply to a pod of `namespace` with `labels` (any labels
+ * when undefined): those of its namespace, of `rootNamespace` (Istio's mesh-wide ones) and
+ * clusterwide ones, whose selector it meets (or that cannot be read as labels), without repeats;
+ * and the TCP ports those policies' rules name.
  */
-export function witnessesFor(policies: readonly PolicyWitnesses[], namespace: string, labels: Readonly<Record<string, string>>, rootNamespace: string | undefined): ProbeRequest[] {
+export function witnessesFor(policies: readonly PolicyWitnesses[], namespace: string, labels: Readonly<Record<string, string>> | undefined, rootNamespace: string | undefined): { requests: ProbeRequest[]; ports: Set<number> } {
   const seen = new Set<string>();
-  const out: ProbeRequest[] = [];
+  const requests: ProbeRequest[] = [];
+  const ports = new Set<number>();
   for (const p of policies) {
     if (p.namespace !== undefined && p.namespace !== namespace && p.namespace !== rootNamespace) continue;
-    if (p.selects !== undefined && !Object.entries(p.selects).every(([k, v]) => labels[k] === v)) continue;
+    if (labels !== undefined && p.selects !== undefined && !Object.entries(p.selects).every(([k, v]) => labels[k] === v)) continue;
+    for (const n of p.ports) ports.add(n);
     for (const q of p.requests) {
       const key = `${q.method} ${q.path}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      out.push(q);
+      requests.push(q);
     }
   }
-  return out;
+  return { requests, ports };
 }

@@ -420,6 +420,16 @@ describe('verifyBundle', () => {
     expect(verifyBundle(plus(b, 'network/deny.yaml', 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: shop}\nspec: {podSelector: {matchLabels: {app.kubernetes.io/name: web}}, policyTypes: [Ingress]}\n')).checks.length).toBe(before);
   });
 
+  it("sends the requests the policies' HTTP rules admit at the ports those rules name, and to the undeclared pods", () => {
+    const b = shop();
+    const ap = (yaml: string) => verifyBundle(plus(b, 'mesh/extra.yaml', `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: extra, namespace: shop}\nspec: ${yaml}\n`)).failures.filter((f) => f.observed === 'allowed').map((f) => f.id);
+    // a path admitted to anyone at a port nobody declared: a plain connection there is refused, the request is not
+    expect(ap('{action: ALLOW, selector: {matchLabels: {app.kubernetes.io/name: web}}, rules: [{to: [{operation: {ports: ["9999"], paths: [/debug]}}]}]}')).toContainEqual('[mesh layer] ztp-verify-outsider/ztp-outsider[Deployment] => shop/web[Deployment]:9999/TCP GET /debug');
+    // a path admitted to the namespace's undeclared pods, at their ports
+    expect(ap('{action: ALLOW, selector: {matchLabels: {app.kubernetes.io/name: ztp-rogue}}, rules: [{to: [{operation: {paths: [/debug]}}]}]}')).toContainEqual('[mesh layer] ztp-verify-outsider/ztp-outsider[Deployment] => shop/ztp-rogue[Deployment]:8080/TCP GET /debug');
+    expect(ap('{action: ALLOW, selector: {matchLabels: {app: admin}}, rules: [{to: [{operation: {methods: [POST]}}]}]}')).toContainEqual('[mesh layer] ztp-verify-outsider/ztp-outsider[Deployment] => shop/ztp-rogue-selected[Deployment]:8080/TCP POST /');
+  });
+
   it('fails when an HTTP rule is widened', () => {
     const b = shop();
     const file = 'mesh/authorizationpolicy-shop-ztp-api.yaml';

@@ -197,15 +197,17 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
 
   const witnessed = requestWitnesses(objects);
   // the requests of the policies that may apply to each workload (asked for every caller and port)
-  const witnessCache = new Map<string, ProbeRequest[]>();
+  const witnessCache = new Map<string, ReturnType<typeof witnessesFor>>();
   const witnessesOf = (w: BundleManifest['workloads'][number]) => {
-    let list = witnessCache.get(w.id);
-    if (list === undefined) witnessCache.set(w.id, (list = witnessesFor(witnessed.policies, w.namespace, w.labels, rootNamespace)));
-    return list;
+    let found = witnessCache.get(w.id);
+    if (found === undefined) witnessCache.set(w.id, (found = witnessesFor(witnessed.policies, w.namespace, w.labels, rootNamespace)));
+    return found;
   };
+  const tcp = (ports: Iterable<number>) => [...ports].map((port) => ({ port, protocol: 'TCP' as const }));
   for (const layer of layers) for (const w of m.workloads) {
     const dst = `${w.namespace}/${w.name}[Deployment]`;
-    const ports = portsFor(w.ports);
+    // the ports the witnesses' own rules name are asked too, whatever the budget
+    const ports = portsFor([...w.ports, ...tcp(witnessesOf(w).ports)]);
     for (const c of callers) {
       if (c.kind === 'workload' && c.workload === w.id) continue; // a pod to itself is not a network path
       if (layer === 'all' && skipsAll(c)) continue;
@@ -217,9 +219,11 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
         const probe = (requests: readonly ProbeRequest[]) => {
           for (const q of requests) run(layer, c, dst, dst, p.protocol, p.port, intendedAllowed(m, c, w.id, p.protocol, p.port, q, layer), declaredBy, q);
         };
-        // at a declared TCP port, the requests the bundle's own HTTP rules admit too: a rule for a
-        // path or method nobody declared is tried (the intent says whether it may pass)
-        const witnesses = p.protocol === 'TCP' && w.ports.some((d) => d.protocol === 'TCP' && d.port === p.port) ? witnessesOf(w) : [];
+        // at a declared TCP port, and at a port their own rules name, the requests the bundle's own
+        // HTTP rules admit too: a rule for a path or method nobody declared is tried (the intent
+        // says whether it may pass)
+        const witnessing = p.protocol === 'TCP' && (w.ports.some((d) => d.protocol === 'TCP' && d.port === p.port) || witnessesOf(w).ports.has(p.port));
+        const witnesses = witnessing ? witnessesOf(w).requests : [];
         if (flows.length > 0 && flows.every((f) => f.http !== undefined) && p.protocol === 'TCP') {
           // its own requests first, then the other callers', then the witnesses
           probe(distinctRequests([...probeRequests([...flows, ...others]), ...witnesses]));
@@ -250,14 +254,21 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
 
   // The undeclared pod of each managed namespace as a destination: nothing may reach it, at any
   // port (the NetworkPolicies are also checked exactly below; this is for Cilium and Istio).
+  // At its TCP ports of a declared number or name, and at those the witnesses' rules name, it is
+  // also sent every request the HTTP rules of its namespace's policies admit (whatever their
+  // selectors say: any request to it must be refused).
   for (const layer of layers) for (const rogue of pods.filter((p) => p.kind === 'rogue')) {
-    const ports = portsFor([...m.workloads.flatMap((w) => (w.namespace === rogue.namespace ? w.ports : [])), ...undeclaredPorts]);
+    const witnesses = witnessesFor(witnessed.policies, rogue.namespace, undefined, rootNamespace);
+    const declared = [...m.workloads.flatMap((w) => (w.namespace === rogue.namespace ? w.ports : [])), ...undeclaredPorts, ...tcp(witnesses.ports)];
+    const witnessing = new Set(declared.filter((p) => p.protocol === 'TCP').map((p) => p.port));
+    const ports = portsFor(declared);
     for (const c of callers) {
       if (c.kind === 'rogue' && c.ref === rogue.ref) continue;
       if (layer === 'all' && skipsAll(c)) continue;
       for (const p of ports) {
         if (layer === 'mesh' && (p.protocol !== 'TCP' || meshCannotRestrict(p.port))) continue;
         run(layer, c, rogue.ref, rogue.ref, p.protocol, p.port, false, []);
+        if (p.protocol === 'TCP' && witnessing.has(p.port)) for (const q of witnesses.requests) run(layer, c, rogue.ref, rogue.ref, p.protocol, p.port, false, [], q);
       }
     }
   }
