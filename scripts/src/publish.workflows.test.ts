@@ -1,19 +1,18 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { requireTools, resolveTool } from '@ztp/tools';
 
 /**
  * The GitHub workflows that run the checks, post the review report and publish the bundles: they
  * parse, hold the jobs and steps the process needs in the right order, pin every action to a
- * commit, and (where actionlint is installed) pass actionlint.
+ * commit, and pass actionlint (pinned in @ztp/tools).
  */
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const WORKFLOWS = join(ROOT, '.github', 'workflows');
-const ACTIONLINT_VERSION = 'v1.7.12';
 
 interface Step {
   readonly name?: string;
@@ -157,21 +156,10 @@ describe('main.yml', () => {
   });
 });
 
-/** actionlint: `ZTP_ACTIONLINT`, then PATH, then where `go install` puts it. */
-function findActionlint(): string | undefined {
-  const candidates = [
-    process.env.ZTP_ACTIONLINT,
-    ...(process.env.PATH ?? '').split(delimiter).map((d) => join(d, 'actionlint')),
-    process.env.GOBIN ? join(process.env.GOBIN, 'actionlint') : undefined,
-    join(process.env.GOPATH ?? join(homedir(), 'go'), 'bin', 'actionlint'),
-  ];
-  return candidates.find((c): c is string => c !== undefined && c !== '' && existsSync(c));
-}
-
-const actionlint = findActionlint();
-if (actionlint === undefined) {
-  console.log(`actionlint not run: it is not installed (go install github.com/rhysd/actionlint/cmd/actionlint@${ACTIONLINT_VERSION}, or set ZTP_ACTIONLINT)`);
-}
+/** actionlint, pinned and built like the engines (a missing one fails under CI, as they do). */
+const missing = await requireTools(['actionlint']);
+if (missing !== undefined) console.log(`actionlint ${missing}`);
+const actionlint = missing === undefined ? await resolveTool('actionlint') : undefined;
 
 describe('actionlint', () => {
   it.runIf(actionlint !== undefined)('finds nothing in the workflows', async () => {

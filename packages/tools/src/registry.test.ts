@@ -38,6 +38,7 @@ const REAL_VERSION_OUTPUT: Readonly<Record<string, string>> = {
   'kube-apiserver': 'Kubernetes v1.35.4\n',
   crane: 'v0.22.1\n',
   cosign: ['GitVersion:    v2.6.5', 'GitCommit:     unknown', 'GitTreeState:  unknown', 'BuildDate:     unknown', 'GoVersion:     go1.26.8', 'Compiler:      gc', 'Platform:      linux/amd64'].join('\n'),
+  actionlint: 'v1.7.12\ninstalled by building from source\nbuilt with go1.26.8 compiler for linux/amd64\n',
   vault: 'Vault v1.21.0 (818ca8b3575ea937ca48b640baf35e1b2ede1833), built 2025-10-22T02:33:18Z\n',
 };
 
@@ -53,7 +54,7 @@ describe('tool registry', () => {
   it('has the pinned engines, each once', () => {
     expect(toolNames()).toEqual([
       'opa', 'conftest', 'kyverno-json', 'gator', 'cyclonus', 'netpolicy', 'kyverno', 'kind',
-      'etcd', 'kube-apiserver', 'kube-network-policies', 'registry', 'crane', 'cosign', 'vault',
+      'etcd', 'kube-apiserver', 'kube-network-policies', 'registry', 'crane', 'cosign', 'actionlint', 'vault',
     ]);
     expect(new Set(toolNames()).size).toBe(TOOLS.length);
   });

@@ -158,6 +158,15 @@ export const TOOLS: readonly ToolSpec[] = [
     recipe: goInstall('github.com/sigstore/cosign/v2/cmd/cosign'),
   },
   {
+    name: 'actionlint',
+    version: 'v1.7.12',
+    binary: 'actionlint',
+    description: 'actionlint: checks the GitHub workflows that test, report and publish',
+    // Reports the module version that `go install` records in the binary's build info.
+    check: { kind: 'command', args: ['-version'], pattern: /^(v\d\S*)$/m },
+    recipe: goInstall('github.com/rhysd/actionlint/cmd/actionlint'),
+  },
+  {
     name: 'vault',
     version: 'v1.21.0',
     binary: 'vault',

@@ -163,6 +163,7 @@ describe('toolStatus', () => {
       'registry:missing',
       'crane:missing',
       'cosign:missing',
+      'actionlint:missing',
       'vault:missing',
     ]);
   });
