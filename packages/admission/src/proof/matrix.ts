@@ -204,5 +204,49 @@ export async function proveShipped(modules: readonly AdmissionModule[], shipped:
   const matrix = await proveModules(modules, { ...options, engines, mutate: () => ({ objects: withSettings(shipped.objects, PROOF_SETTINGS), files: [...shipped.files] }) });
   // read on the objects as shipped (the matrix read them with the proof's settings fields)
   const enforcement = enforcementProblems(shipped.objects, settings).map((text): ProofFailure => ({ kind: 'enforcement', engines: [], text }));
-  return { ...matrix, failures: [...enforcement, ...matrix.failures.filter((f) => f.kind !== 'enforcement')] };
+  const signatures = signatureDifferences(modules, shipped.objects, settings).map((text): ProofFailure => ({ kind: 'coverage', engines: [], text }));
+  return { ...matrix, failures: [...enforcement, ...signatures, ...matrix.failures.filter((f) => f.kind !== 'enforcement')] };
+}
+
+/**
+ * JSON with every object's keys in one order (a bundle's YAML need not keep the emitters'), and
+ * every list of strings sorted (namespaces, globs, references: sets, whatever order the settings
+ * gave them in).
+ */
+function canonical(value: unknown): string {
+  const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const sort = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.every((x) => typeof x === 'string') ? [...(v as string[])].sort(byText) : v.map(sort);
+    if (v === null || typeof v !== 'object') return v;
+    return Object.fromEntries(Object.entries(v).sort(([a], [b]) => byText(a, b)).map(([k, x]) => [k, sort(x)]));
+  };
+  return JSON.stringify(sort(value));
+}
+
+/**
+ * The image-signature rules no engine judges here (their examples need the registry holding the
+ * signatures): what ships of them must be what the modules compile to under `settings`, every
+ * ImageValidatingPolicy and every `verifyImages` rule of a ClusterPolicy, none missing, none extra.
+ */
+function signatureDifferences(modules: readonly AdmissionModule[], shipped: readonly K8sObject[], settings: AdmissionSettings): string[] {
+  const pieces = (objects: readonly K8sObject[]) => {
+    const out = new Map<string, string>();
+    for (const o of objects) {
+      if (o.kind === 'ImageValidatingPolicy') out.set(`ImageValidatingPolicy ${o.metadata.name}`, canonical(o['spec']));
+      if (o.kind === 'ClusterPolicy') {
+        for (const r of ((o['spec'] as { rules?: Record<string, unknown>[] } | undefined)?.rules ?? [])) if (r['verifyImages'] !== undefined) out.set(`ClusterPolicy ${o.metadata.name} rule ${String(r['name'])}`, canonical(r));
+      }
+    }
+    return out;
+  };
+  const expected = pieces(emitAdmission(modules, settings).objects);
+  const actual = pieces(shipped);
+  const problems: string[] = [];
+  for (const [what, spec] of expected) {
+    const got = actual.get(what);
+    if (got === undefined) problems.push(`${what} is not shipped, though the modules have it (image signatures are not judged by an engine here: they must be as compiled)`);
+    else if (got !== spec) problems.push(`${what} differs from what the modules compile to (image signatures are not judged by an engine here: they must be as compiled)`);
+  }
+  for (const what of actual.keys()) if (!expected.has(what)) problems.push(`${what} is shipped, but no module has it`);
+  return problems;
 }

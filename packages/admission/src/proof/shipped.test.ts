@@ -53,6 +53,19 @@ describe('proveShipped: the objects and scan files a bundle ships, through the e
     for (const engine of ['kyverno-legacy', 'conftest', 'opa', 'kyverno-json'].filter((e) => engines.includes(e))) expect(m.failures.filter((f) => f.kind !== 'enforcement' && f.engines.length === 1 && f.engines[0] === engine)).toEqual([]);
   });
 
+  it('fails an image-signature policy that differs from the compiled one, which no engine judges without the registry', async () => {
+    const weaker = edit(shipped, (o) => o.kind === 'ImageValidatingPolicy', (spec) => (spec['validationConfigurations'] = { ...spec['validationConfigurations'], required: false }));
+    const legacy = edit(weaker, (o) => o.kind === 'ClusterPolicy', (spec) => {
+      for (const r of spec['rules']) if (r.verifyImages) r.verifyImages[0].imageReferences = ['nothing.invalid/*'];
+    });
+    const m = await proveShipped(sampleModules(), legacy, SETTINGS);
+    const texts = m.failures.filter((f) => f.kind === 'coverage' && !f.engines.length).map((f) => f.text);
+    expect(texts).toContainEqual(expect.stringMatching(/^ImageValidatingPolicy \S+ differs from what the modules compile to/));
+    expect(texts).toContainEqual(expect.stringMatching(/^ClusterPolicy sample-objects rule signed differs from what the modules compile to/));
+    const dropped = await proveShipped(sampleModules(), { ...shipped, objects: shipped.objects.filter((o) => o.kind !== 'ImageValidatingPolicy') }, SETTINGS);
+    expect(dropped.failures.map((f) => f.text)).toContainEqual(expect.stringMatching(/^ImageValidatingPolicy \S+ is not shipped, though the modules have it/));
+  });
+
   it('fails an action or a scope other than the settings say, which the engines do not see', async () => {
     const legacy = edit(shipped, (o) => o.kind === 'ClusterPolicy', (spec) => {
       for (const r of spec['rules']) if (r.validate) r.validate.failureActionOverrides = [{ action: 'Audit', namespaces: ['shop'] }];
