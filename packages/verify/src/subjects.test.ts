@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { podsSelected, type ManagedNamespace } from './subjects.ts';
+import { meetsSubject, podsSelected as withExcludes, type ManagedNamespace } from './subjects.ts';
+
+/** The pods without what their selectors exclude (asserted on its own below). */
+const podsSelected = (...args: Parameters<typeof withExcludes>) => withExcludes(...args).map(({ excludes: _excludes, present: _present, ...p }) => p);
 
 const NS: ManagedNamespace[] = [
   { name: 'data', labels: { team: 'db' } },
@@ -12,6 +15,14 @@ describe('podsSelected: a pod meeting each selector of the policies, in each man
   it('meets matchLabels and expressions (the first In value, a value for Exists; NotIn and DoesNotExist by leaving the label out)', () => {
     const sel = { matchLabels: { app: 'admin' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['a', 'b'] }, { key: 'debug', operator: 'Exists' }, { key: 'env', operator: 'NotIn', values: ['prod'] }, { key: 'x', operator: 'DoesNotExist' }] };
     expect(podsSelected([np('shop', sel)], undefined, NS)).toEqual([{ namespace: 'shop', labels: { app: 'admin', debug: 'ztp-rogue', tier: 'a' } }]);
+    const [pod] = withExcludes([np('shop', sel)], undefined, NS);
+    expect(pod!.excludes).toEqual([{ key: 'env', values: ['prod'] }, { key: 'x' }]);
+    expect(pod!.present).toEqual(['debug']);
+    // a placed pod meets it only without what it excludes
+    expect(meetsSubject(pod!, { app: 'admin', debug: '1', tier: 'a' }, 'sa')).toBe(true);
+    expect(meetsSubject(pod!, { app: 'admin', debug: '1', tier: 'a', env: 'prod' }, 'sa')).toBe(false);
+    expect(meetsSubject(pod!, { app: 'admin', debug: '1', tier: 'a', x: '' }, 'sa')).toBe(false);
+    expect(meetsSubject(pod!, { app: 'admin', tier: 'a' }, 'sa')).toBe(false);
   });
 
   it('leaves out selectors no pod can meet', () => {
@@ -40,8 +51,8 @@ describe('podsSelected: a pod meeting each selector of the policies, in each man
     expect(podsSelected([cnp('CiliumNetworkPolicy', 'shop', { matchLabels: { 'k8s:app': 'admin', 'k8s:io.cilium.k8s.policy.serviceaccount': 'ops' } })], undefined, NS)).toEqual([{ namespace: 'shop', labels: { app: 'admin' }, serviceAccount: 'ops' }]);
     expect(podsSelected([cnp('CiliumClusterwideNetworkPolicy', undefined, { matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'data', app: 'x' } })], undefined, NS)).toEqual([{ namespace: 'data', labels: { app: 'x' } }]);
     expect(podsSelected([cnp('CiliumClusterwideNetworkPolicy', undefined, { matchLabels: { app: 'x' } })], undefined, NS).map((p) => p.namespace)).toEqual(['data', 'shop']);
-    // a namespaced policy's subjects are in its namespace
-    expect(podsSelected([cnp('CiliumNetworkPolicy', 'shop', { matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'data' } })], undefined, NS)).toEqual([]);
+    // a namespaced policy's subjects are in its namespace: Cilium puts it in place of any other the selector names
+    expect(podsSelected([cnp('CiliumNetworkPolicy', 'shop', { matchLabels: { 'k8s:io.kubernetes.pod.namespace': 'data', app: 'z' } })], undefined, NS)).toEqual([{ namespace: 'shop', labels: { app: 'z' } }]);
     expect(podsSelected([cnp('CiliumNetworkPolicy', 'data', { matchLabels: { 'k8s:io.cilium.k8s.namespace.labels.team': 'db', app: 'y' } })], undefined, NS)).toEqual([{ namespace: 'data', labels: { app: 'y' } }]);
     expect(podsSelected([cnp('CiliumNetworkPolicy', 'shop', { matchLabels: { 'reserved:host': '' } })], undefined, NS)).toEqual([]);
     // peers: in the policy's namespace unless they name one, by name or labels

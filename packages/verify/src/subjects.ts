@@ -16,6 +16,17 @@ export interface SubjectPod {
   readonly namespace: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly serviceAccount?: string;
+  /** Labels the selector only requires to exist (`labels` gives them a value of the verifier's). */
+  readonly present: readonly string[];
+  /** What the selector refuses (`NotIn` values, or any value for `DoesNotExist`): a pod with them does not meet it. */
+  readonly excludes: readonly { readonly key: string; readonly values?: readonly string[] }[];
+}
+
+/** Whether a pod's labels (and service account) meet what `subject` stands for: its labels, its account, none of its exclusions. */
+export function meetsSubject(subject: SubjectPod, labels: Readonly<Record<string, string>>, serviceAccount: string): boolean {
+  if (!Object.entries(subject.labels).every(([k, v]) => (subject.present.includes(k) ? k in labels : labels[k] === v))) return false;
+  if (subject.serviceAccount !== undefined && subject.serviceAccount !== serviceAccount) return false;
+  return subject.excludes.every((e) => !(e.key in labels) || (e.values !== undefined && !e.values.includes(labels[e.key]!)));
 }
 
 /** The value given to a label that a selector only requires to exist. */
@@ -29,10 +40,12 @@ const CILIUM_SERVICE_ACCOUNT = 'io.cilium.k8s.policy.serviceaccount';
  * and `DoesNotExist` hold for the labels left out. Undefined when no pod can meet it, or when it
  * asks of what a pod's labels cannot say (another Cilium label of its own, a label of another source).
  */
-function meeting(selector: unknown, cilium: boolean): { labels: Record<string, string>; serviceAccount?: string } | undefined {
-  if (selector === undefined || selector === null) return { labels: {} };
+function meeting(selector: unknown, cilium: boolean): { labels: Record<string, string>; serviceAccount?: string; present: string[]; excludes: SubjectPod['excludes'] } | undefined {
+  if (selector === undefined || selector === null) return { labels: {}, present: [], excludes: [] };
   if (!isObject(selector)) return undefined;
   const required = new Map<string, string>();
+  /** keys whose value in `required` is the verifier's own (Exists) */
+  const free = new Set<string>();
   const forbidden = new Map<string, Set<string> | 'any'>();
   const keyOf = (raw: string): string | undefined => {
     if (!cilium) return raw;
@@ -43,8 +56,9 @@ function meeting(selector: unknown, cilium: boolean): { labels: Record<string, s
   for (const [k, v] of Object.entries(isObject(selector.matchLabels) ? selector.matchLabels : {})) {
     const key = keyOf(k);
     if (key === undefined || typeof v !== 'string') return undefined;
-    if (required.has(key) && required.get(key) !== v) return undefined;
+    if (required.has(key) && required.get(key) !== v && !free.has(key)) return undefined;
     required.set(key, v);
+    free.delete(key);
   }
   for (const e of list(selector.matchExpressions)) {
     if (!isObject(e) || typeof e.key !== 'string') return undefined;
@@ -52,14 +66,18 @@ function meeting(selector: unknown, cilium: boolean): { labels: Record<string, s
     if (key === undefined) return undefined;
     const values = list(e.values).filter((v): v is string => typeof v === 'string');
     if (e.operator === 'In') {
-      const have = required.get(key);
+      const have = free.has(key) ? undefined : required.get(key);
       if (have !== undefined && !values.includes(have)) return undefined;
       if (have === undefined) {
         if (values.length === 0) return undefined;
         required.set(key, values[0]!);
+        free.delete(key);
       }
     } else if (e.operator === 'Exists') {
-      if (!required.has(key)) required.set(key, ANY_VALUE);
+      if (!required.has(key)) {
+        required.set(key, ANY_VALUE);
+        free.add(key);
+      }
     } else if (e.operator === 'NotIn') {
       const f = forbidden.get(key);
       if (f !== 'any') forbidden.set(key, new Set([...(f ?? []), ...values]));
@@ -69,7 +87,7 @@ function meeting(selector: unknown, cilium: boolean): { labels: Record<string, s
   }
   for (const [key, f] of forbidden) {
     const v = required.get(key);
-    if (v !== undefined && (f === 'any' || f.has(v))) return undefined;
+    if (v !== undefined && (f === 'any' || (f.has(v) && !free.has(key)))) return undefined;
   }
   const labels: Record<string, string> = {};
   let serviceAccount: string | undefined;
@@ -78,7 +96,8 @@ function meeting(selector: unknown, cilium: boolean): { labels: Record<string, s
     else if (cilium && (key.startsWith('io.kubernetes.') || key.startsWith('io.cilium.'))) return undefined;
     else labels[key] = v;
   }
-  return { labels, ...(serviceAccount !== undefined ? { serviceAccount } : {}) };
+  const excludes = [...forbidden].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([key, f]) => (f === 'any' ? { key } : { key, values: [...f].sort() }));
+  return { labels, ...(serviceAccount !== undefined ? { serviceAccount } : {}), present: [...free].filter((k) => k in labels).sort(), excludes };
 }
 
 /** Cilium's label for a pod's namespace's labels (without the source prefix). */
@@ -146,8 +165,13 @@ function selections(objects: readonly Json[], rootNamespace: string | undefined)
         if (!isObject(s)) continue;
         if (s.endpointSelector !== undefined) {
           const { namespace, pod } = splitCilium(s.endpointSelector);
-          // a namespaced policy's subjects are in its namespace, whatever else the selector asks
-          if (namespaced && namespace !== undefined) out.push({ where: { selector: { ...namespace, matchExpressions: [...list(namespace.matchExpressions), { key: NAME_LABEL, operator: 'In', values: [ns] }] } }, pod, cilium: true });
+          // a namespaced policy's subjects are in its namespace: Cilium puts the policy's namespace
+          // in place of any it names (its namespace labels still count)
+          if (namespaced && namespace !== undefined) {
+            const labels = Object.fromEntries(Object.entries(isObject(namespace.matchLabels) ? namespace.matchLabels : {}).filter(([k]) => k !== NAME_LABEL));
+            const expressions = list(namespace.matchExpressions).filter((e) => !(isObject(e) && e.key === NAME_LABEL));
+            out.push({ where: { selector: { matchLabels: { ...labels, [NAME_LABEL]: ns }, matchExpressions: expressions } }, pod, cilium: true });
+          }
           else out.push({ where: namespaced ? { namespace: ns } : namespace !== undefined ? { selector: namespace } : 'everywhere', pod, cilium: true });
         }
         for (const [section, member] of [['ingress', 'fromEndpoints'], ['egress', 'toEndpoints']] as const) {
@@ -192,8 +216,8 @@ export function podsSelected(objects: readonly Json[], rootNamespace: string | u
         where === 'everywhere' ||
         ('namespace' in where ? where.namespace === ns.name : isSelector(where.selector) && matchesSelector(where.selector, { ...ns.labels, [NAME_LABEL]: ns.name }));
       if (!inScope) continue;
-      const pod: SubjectPod = { namespace: ns.name, labels: m.labels, ...(m.serviceAccount !== undefined ? { serviceAccount: m.serviceAccount } : {}) };
-      out.set(JSON.stringify([ns.name, Object.entries(pod.labels), pod.serviceAccount ?? '']), pod);
+      const pod: SubjectPod = { namespace: ns.name, labels: m.labels, ...(m.serviceAccount !== undefined ? { serviceAccount: m.serviceAccount } : {}), present: m.present, excludes: m.excludes };
+      out.set(JSON.stringify([ns.name, Object.entries(pod.labels), pod.serviceAccount ?? '', pod.excludes]), pod);
     }
   }
   return [...out.keys()].sort().map((k) => out.get(k)!);

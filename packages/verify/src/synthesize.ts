@@ -2,7 +2,7 @@ import type { BundleManifest } from './bundle-manifest.ts';
 import { egressProbeAddresses, externalCallerAddresses, podAddresses } from './expectations.ts';
 import { ANY_NAMESPACE, impostorNamespaces, podsNamed, principalServiceAccounts } from './impostors.ts';
 import { namedPortWitnesses } from './policy-literals.ts';
-import { podsSelected } from './subjects.ts';
+import { meetsSubject, podsSelected } from './subjects.ts';
 
 /** A pod-level peer the verifier places in the cluster, and what it stands for. */
 export interface PodPeer {
@@ -10,8 +10,10 @@ export interface PodPeer {
   /** `ns/name[Deployment]`, as the reachability engine names it. */
   readonly ref: string;
   readonly namespace: string;
-  /** For `workload`: the manifest id `ns/name`. */
+  /** For `workload`: the manifest id `ns/name` (its pod, or one with more labels: see subjects.ts). */
   readonly workload?: string;
+  /** Its labels. */
+  readonly labels: Readonly<Record<string, string>>;
   /** For `impostor`: whom it copies (a workload's id, `cluster DNS`, `istiod`), or nobody (a pod of no declared labels). */
   readonly imitates?: string;
   /** Whether ztp manages its namespace (its egress is then governed by the bundle). */
@@ -140,12 +142,12 @@ export function synthesize(m: BundleManifest, options: SynthesizeOptions = {}): 
   /** The labels and service accounts of the pods placed in each namespace. */
   const placedPods = new Map<string, { labels: Record<string, string>; serviceAccount: string }[]>();
   const undeclared = undeclaredPodPorts(m, options.policies ?? []);
-  const place = (namespace: string, name: string, labels: Record<string, string>, serviceAccount: string, ports: PodPorts, sidecar = false): { ip?: string } => {
+  const place = (namespace: string, name: string, labels: Record<string, string>, serviceAccount: string, ports: PodPorts, sidecar = false): { labels: Record<string, string>; ip?: string } => {
     placedPods.set(namespace, [...(placedPods.get(namespace) ?? []), { labels, serviceAccount }]);
     const next = addresses?.next();
     const ip = next !== undefined && next.done !== true ? next.value : undefined;
     objects.push(ip === undefined ? deployment(namespace, name, labels, serviceAccount, ports, sidecar) : pod(namespace, name, labels, serviceAccount, ports, ip, sidecar));
-    return ip === undefined ? {} : { ip };
+    return ip === undefined ? { labels } : { labels, ip };
   };
 
   for (const w of m.workloads) {
@@ -253,9 +255,22 @@ export function synthesize(m: BundleManifest, options: SynthesizeOptions = {}): 
   };
   for (const subject of podsSelected(options.policies ?? [], istiodNamespace, m.namespaces.map((name) => ({ name, labels: namespaceLabels(name) })))) {
     const ns = subject.namespace;
-    const meets = (p: { labels: Record<string, string>; serviceAccount: string }) => Object.entries(subject.labels).every(([k, v]) => p.labels[k] === v) && (subject.serviceAccount === undefined || p.serviceAccount === subject.serviceAccount);
-    if ((placedPods.get(ns) ?? []).some(meets)) continue;
-    if (m.workloads.some((w) => w.namespace === ns && Object.entries(w.labels).every(([k, v]) => subject.labels[k] === v))) continue;
+    if ((placedPods.get(ns) ?? []).some((p) => meetsSubject(subject, p.labels, p.serviceAccount))) continue;
+    // with a declared workload's labels and more, it is a pod of that workload (its policies select
+    // it too): placed as one, and judged as the workload is (with two such workloads, whose it is
+    // cannot be told: left out)
+    const owners = m.workloads.filter((w) => w.namespace === ns && Object.entries(w.labels).every(([k, v]) => subject.labels[k] === v));
+    if (owners.length > 0) {
+      const w = owners[0]!;
+      const labels = { ...w.labels, ...subject.labels };
+      if (owners.length > 1 || !meetsSubject(subject, labels, w.serviceAccount)) continue;
+      const name = unique(ns, `${w.name}-ztp-variant`);
+      const at = place(ns, name, labels, w.serviceAccount, w.ports.map((p) => ({ ...p })));
+      peers.push({ kind: 'workload', ref: ref(ns, name), namespace: ns, workload: w.id, managed: true, ...at });
+      continue;
+    }
+    // a pod running as a declared workload's account is that workload to Istio (its principal): not an undeclared one
+    if (subject.serviceAccount !== undefined && m.workloads.some((w) => w.namespace === ns && w.serviceAccount === subject.serviceAccount)) continue;
     const name = unique(ns, 'ztp-rogue-selected');
     const at = place(ns, name, { ...subject.labels }, subject.serviceAccount ?? 'ztp-rogue', undeclared);
     peers.push({ kind: 'rogue', ref: ref(ns, name), namespace: ns, managed: true, ...at });

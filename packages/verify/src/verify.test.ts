@@ -416,6 +416,12 @@ describe('verifyBundle', () => {
     const peer = admin('apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: admin, namespace: data}\nspec: {podSelector: {}, policyTypes: [Ingress], ingress: [{from: [{podSelector: {matchLabels: {app: admin}}}]}]}\n');
     expect(peer.failures).toEqual([]);
     expect(peer.checks.find((c) => c.id === 'data/ztp-rogue-selected[Deployment] => data/db[Deployment]:5432/TCP')).toMatchObject({ expected: 'denied', observed: 'dropped' });
+    // a selector only pods without a label meet (DoesNotExist): the declared pods and the undeclared one have it, so one is placed without
+    expect(allowed(admin('apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: admin, namespace: shop}\nspec: {podSelector: {matchExpressions: [{key: app.kubernetes.io/name, operator: DoesNotExist}]}, policyTypes: [Ingress], ingress: [{}]}\n'))).toContainEqual('[network layer] ztp-verify-outsider/ztp-outsider[Deployment] => shop/ztp-rogue-selected[Deployment]:5432/TCP');
+    // a workload's labels and one more: a pod of that workload, judged as it is (only its declared callers)
+    const variant = verifyBundle(plus(b, 'network/admin.yaml', 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: admin, namespace: data}\nspec: {podSelector: {matchLabels: {app.kubernetes.io/name: db, debug: "true"}}, policyTypes: [Ingress], ingress: [{}]}\n'));
+    expect(variant.failures.map((f) => f.id)).toContainEqual('[network layer] ztp-verify-outsider/ztp-outsider[Deployment] => data/db-ztp-variant[Deployment]:5432/TCP');
+    expect(variant.checks.find((c) => c.id === 'shop/api[Deployment] => data/db-ztp-variant[Deployment]:5432/TCP')).toMatchObject({ expected: 'allowed', observed: 'allowed' });
     // a policy whose subject a declared pod meets places nobody: the same checks as before
     expect(verifyBundle(plus(b, 'network/deny.yaml', 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: shop}\nspec: {podSelector: {matchLabels: {app.kubernetes.io/name: web}}, policyTypes: [Ingress]}\n')).checks.length).toBe(before);
   });

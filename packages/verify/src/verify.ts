@@ -168,7 +168,7 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
   const managedPods = pods.filter((p): p is PodPeer => (p.kind === 'workload' || p.kind === 'rogue') && p.managed);
   const unmanagedPods = pods.filter((p) => !p.managed);
   const egressIpsDeclared = egressProbeAddresses(m);
-  const destinations = m.workloads.length + pods.filter((p) => p.kind === 'rogue').length;
+  const destinations = pods.filter((p) => p.kind === 'workload' || p.kind === 'rogue').length;
   // An impostor must be refused by each layer on its own; then it is refused end to end too, so
   // with a mesh its end-to-end checks are left out (the layers' own are all judged).
   const impostors = pods.filter((p) => p.kind === 'impostor').length;
@@ -198,18 +198,23 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
   const witnessed = requestWitnesses(objects);
   // the requests of the policies that may apply to each workload (asked for every caller and port)
   const witnessCache = new Map<string, ReturnType<typeof witnessesFor>>();
-  const witnessesOf = (w: BundleManifest['workloads'][number]) => {
-    let found = witnessCache.get(w.id);
-    if (found === undefined) witnessCache.set(w.id, (found = witnessesFor(witnessed.policies, w.namespace, w.labels, rootNamespace)));
+  const witnessesOf = (pod: PodPeer) => {
+    let found = witnessCache.get(pod.ref);
+    if (found === undefined) witnessCache.set(pod.ref, (found = witnessesFor(witnessed.policies, pod.namespace, pod.labels, rootNamespace)));
     return found;
   };
   const tcp = (ports: Iterable<number>) => [...ports].map((port) => ({ port, protocol: 'TCP' as const }));
-  for (const layer of layers) for (const w of m.workloads) {
-    const dst = `${w.namespace}/${w.name}[Deployment]`;
+  // every pod of a declared workload: its own, and one with more labels where a policy selects those (see subjects.ts)
+  const workloadPods = pods.flatMap((p) => {
+    const w = p.kind === 'workload' ? m.workloads.find((x) => x.id === p.workload) : undefined;
+    return w === undefined ? [] : [{ w, pod: p }];
+  });
+  for (const layer of layers) for (const { w, pod } of workloadPods) {
+    const dst = pod.ref;
     // the ports the witnesses' own rules name are asked too, whatever the budget
-    const ports = portsFor([...w.ports, ...tcp(witnessesOf(w).ports)]);
+    const ports = portsFor([...w.ports, ...tcp(witnessesOf(pod).ports)]);
     for (const c of callers) {
-      if (c.kind === 'workload' && c.workload === w.id) continue; // a pod to itself is not a network path
+      if (c.kind === 'workload' && c.workload === w.id) continue; // a pod to itself (or another of its workload's) is not a network path
       if (layer === 'all' && skipsAll(c)) continue;
       for (const p of ports) {
         if (layer === 'mesh' && (p.protocol !== 'TCP' || mtlsOf.get(`${w.id}|${p.protocol}/${p.port}`) === 'DISABLE' || meshCannotRestrict(p.port))) continue;
@@ -222,8 +227,8 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
         // at a declared TCP port, and at a port their own rules name, the requests the bundle's own
         // HTTP rules admit too: a rule for a path or method nobody declared is tried (the intent
         // says whether it may pass)
-        const witnessing = p.protocol === 'TCP' && (w.ports.some((d) => d.protocol === 'TCP' && d.port === p.port) || witnessesOf(w).ports.has(p.port));
-        const witnesses = witnessing ? witnessesOf(w).requests : [];
+        const witnessing = p.protocol === 'TCP' && (w.ports.some((d) => d.protocol === 'TCP' && d.port === p.port) || witnessesOf(pod).ports.has(p.port));
+        const witnesses = witnessing ? witnessesOf(pod).requests : [];
         if (flows.length > 0 && flows.every((f) => f.http !== undefined) && p.protocol === 'TCP') {
           // its own requests first, then the other callers', then the witnesses
           probe(distinctRequests([...probeRequests([...flows, ...others]), ...witnesses]));

@@ -49,6 +49,14 @@ describe('enforcementProblems', () => {
     for (const [what, mutated, problem] of cases) expect(enforcementProblems(mutated, settings), what).toContainEqual(expect.stringMatching(problem));
   });
 
+  it('reports malformed rules instead of failing on them', () => {
+    const broken = objects.map((o) => (o.kind === 'ClusterPolicy' ? { ...o, spec: { ...(o['spec'] as object), rules: [null, { name: 'x', match: { any: [null] }, validate: { failureAction: 'Enforce' } }] } } : o.kind === 'ValidatingAdmissionPolicy' ? { ...o, spec: { ...(o['spec'] as object), matchConstraints: { resourceRules: [null] } } } : o));
+    const problems = enforcementProblems(broken, settings);
+    expect(problems).toContainEqual(expect.stringMatching(/^ClusterPolicy .*: spec.rules is not a list of rules$/));
+    expect(problems).toContainEqual(expect.stringMatching(/^ClusterPolicy .*: rule x has no match.any$/));
+    expect(problems).toContainEqual(expect.stringMatching(/^ValidatingAdmissionPolicy .*: resourceRules holds something other than rules$/));
+  });
+
   it('refuses a kind it does not know how to read', () => {
     expect(enforcementProblems([{ apiVersion: 'example.com/v1', kind: 'Policy', metadata: { name: 'p' } }], settings)).toEqual(['Policy p (example.com/v1): a kind whose enforcement this check does not know']);
   });

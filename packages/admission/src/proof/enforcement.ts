@@ -40,6 +40,9 @@ function field(what: string, parent: unknown, key: string, value: SettingsField[
   return [{ what, get: () => p[key], set: (v) => (v === undefined ? delete p[key] : (p[key] = v)), value }];
 }
 
+/** The objects of a list value (nothing else of it). */
+const objectsIn = (v: unknown): Json[] => (Array.isArray(v) ? v.filter((x): x is Json => x !== null && typeof x === 'object' && !Array.isArray(x)) : []);
+
 const objectAt = (parent: Json, key: string): Json => {
   const v = parent[key];
   if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v as Json;
@@ -58,12 +61,12 @@ function settingsFields(o: K8sObject): SettingsField[] {
     return [...field('validationActions', spec, 'validationActions', actionsFor), ...field('matchConstraints.namespaceSelector', objectAt(spec, 'matchConstraints'), 'namespaceSelector', (s) => namespaceSelector(s.namespaces))];
   }
   if (o.apiVersion.startsWith('kyverno.io/') && o.kind === 'ClusterPolicy') {
-    return ((spec['rules'] ?? []) as Json[]).flatMap((rule) => {
+    return objectsIn(spec['rules']).flatMap((rule) => {
       const where = `rule ${String(rule['name'])}`;
-      const match = ((rule['match'] as { any?: Json[] } | undefined)?.any ?? []) as Json[];
+      const match = objectsIn((rule['match'] as { any?: unknown } | undefined)?.any);
       return [
         ...field(`${where} failureAction`, rule['validate'], 'failureAction', kyvernoActionFor),
-        ...((rule['verifyImages'] ?? []) as unknown[]).flatMap((v) => field(`${where} verifyImages failureAction`, v, 'failureAction', kyvernoActionFor)),
+        ...objectsIn(rule['verifyImages']).flatMap((v) => field(`${where} verifyImages failureAction`, v, 'failureAction', kyvernoActionFor)),
         ...match.flatMap((m) => field(`${where} match namespaces`, objectAt(m, 'resources'), 'namespaces', namespacesFor)),
       ];
     });
@@ -116,8 +119,9 @@ export function enforcementProblems(objects: readonly K8sObject[], settings: Adm
     // which requests a policy sees: the engines send each example as a CREATE, so what else it
     // matches is read here: every kind on CREATE and UPDATE, and on Pods `kubectl debug` too
     const requests = (rules: unknown) => {
-      const list = Array.isArray(rules) ? (rules as Json[]) : [];
+      const list = objectsIn(rules);
       if (list.length === 0) problems.push(`${name}: matches no resources`);
+      if (Array.isArray(rules) && rules.length !== list.length) problems.push(`${name}: resourceRules holds something other than rules`);
       for (const r of list) {
         only('a resourceRule', r, ['apiGroups', 'apiVersions', 'operations', 'resources']);
         if (!same(r, EPHEMERAL_CONTAINERS_RULE) && !same(r['operations'], ['CREATE', 'UPDATE'])) problems.push(`${name}: operations on ${JSON.stringify(r['resources'])} are ${JSON.stringify(r['operations']) ?? 'absent'}, not ["CREATE","UPDATE"] (the emitters' own)`);
@@ -135,21 +139,22 @@ export function enforcementProblems(objects: readonly K8sObject[], settings: Adm
       failClosed(o.kind === 'ValidatingPolicy'); // Kyverno's ValidatingPolicy fails closed by default
     } else if (o.apiVersion.startsWith('kyverno.io/') && o.kind === 'ClusterPolicy') {
       only('spec', spec, ['background', 'rules']);
-      for (const rule of (spec['rules'] ?? []) as Json[]) {
+      if (!Array.isArray(spec['rules']) || spec['rules'].some((r) => r === null || typeof r !== 'object' || Array.isArray(r))) problems.push(`${name}: spec.rules is not a list of rules`);
+      for (const rule of objectsIn(spec['rules'])) {
         const where = `rule ${String(rule['name'])}`;
         only(where, rule, ['name', 'match', 'validate', 'verifyImages']);
         only(`${where} match`, rule['match'], ['any']);
-        for (const m of ((rule['match'] as { any?: unknown[] } | undefined)?.any ?? []) as Json[]) {
+        for (const m of objectsIn((rule['match'] as { any?: unknown } | undefined)?.any)) {
           only(`${where} match.any`, m, ['resources']);
           only(`${where} match.any.resources`, m['resources'], ['kinds', 'namespaces']);
         }
         const validate = rule['validate'] as Json | undefined;
-        const verify = rule['verifyImages'] as Json[] | undefined;
+        const verify = rule['verifyImages'] === undefined ? undefined : objectsIn(rule['verifyImages']);
         // an override of the action per namespace, existing violations let through, another kind of check...
         only(`${where} validate`, validate, ['failureAction', 'message', 'deny']);
         for (const v of verify ?? []) only(`${where} verifyImages`, v, ['failureAction', 'imageReferences', 'mutateDigest', 'verifyDigest', 'required', 'attestors']);
         if (validate === undefined && verify === undefined) problems.push(`${name}: ${where} neither validates nor verifies images`);
-        if (((rule['match'] as { any?: unknown[] } | undefined)?.any ?? []).length === 0) problems.push(`${name}: ${where} has no match.any`);
+        if (objectsIn((rule['match'] as { any?: unknown } | undefined)?.any).length === 0) problems.push(`${name}: ${where} has no match.any`);
       }
     } else if (o.apiVersion.startsWith('constraints.gatekeeper.sh/')) {
       only('spec', spec, ['enforcementAction', 'match']);

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { exampleGaps, proveModules, proveShipped, renderJUnit, type AdmissionModule, type VerdictMatrix } from '@ztp/admission';
+import { layersForPhase } from '@ztp/model';
 import { BundleReadError, shippedAdmission } from '@ztp/verify';
 import { integrityProblems, selectBundles } from '../bundles.ts';
 import type { Command } from '../command.ts';
@@ -80,9 +81,10 @@ export async function runTest(args: readonly string[], io: Io): Promise<number> 
         results.push({ label: `environment ${env.name} as shipped`, matrix: { cells: [], engines: [], failures: [{ kind: 'engine', engines: [], text: `the bundle cannot be read: ${e.message}` }] } });
         continue;
       }
-      if (env.admission.length === 0 || !shipped.layer) {
+      // the environment (its phase and modules) says what must ship, not the bundle's own manifest
+      if (env.admission.length === 0 || !layersForPhase(env.phase).has('admission')) {
         // nothing to prove; and nothing may be shipped
-        if (shipped.objects.length > 0) results.push({ label: `environment ${env.name} as shipped`, matrix: { cells: [], engines: [], failures: [{ kind: 'coverage', engines: [], text: `the bundle ships ${shipped.objects.length} admission objects, but ${env.admission.length === 0 ? 'the environment has no admission modules' : 'its admission layer is off'}: nothing proves them` }] } });
+        if (shipped.objects.length > 0 || shipped.layer) results.push({ label: `environment ${env.name} as shipped`, matrix: { cells: [], engines: [], failures: [{ kind: 'coverage', engines: [], text: `the bundle ships an admission layer (${shipped.objects.length} objects), but ${env.admission.length === 0 ? 'the environment has no admission modules' : `phase ${env.phase} has no admission layer`}: nothing proves it` }] } });
         continue;
       }
       const settings = { environment: env.name, enforcement: env.enforcement, namespaces: env.namespaces.map((n) => n.name), forms: env.admissionForms };
