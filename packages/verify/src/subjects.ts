@@ -5,8 +5,8 @@
  * pod deployed later is governed by a policy for `app: admin`, and admitted by a rule for it. What
  * the policies give such a pod, and let it reach, must be no more than any undeclared pod gets.
  * The verifier places one pod meeting each such selector in each managed namespace it looks in,
- * as an undeclared pod (see synthesize.ts), so that every check sees it as a destination and as a
- * caller.
+ * as an undeclared pod, or, where it has a declared workload's labels and more, as a pod of that
+ * workload (see synthesize.ts), so that every check sees it as a destination and as a caller.
  */
 import { matchesSelector, type LabelSelector } from '@ztp/reachability';
 import { isObject, list, type Json } from './json.ts';
@@ -171,8 +171,7 @@ function selections(objects: readonly Json[], rootNamespace: string | undefined)
             const labels = Object.fromEntries(Object.entries(isObject(namespace.matchLabels) ? namespace.matchLabels : {}).filter(([k]) => k !== NAME_LABEL));
             const expressions = list(namespace.matchExpressions).filter((e) => !(isObject(e) && e.key === NAME_LABEL));
             out.push({ where: { selector: { matchLabels: { ...labels, [NAME_LABEL]: ns }, matchExpressions: expressions } }, pod, cilium: true });
-          }
-          else out.push({ where: namespaced ? { namespace: ns } : namespace !== undefined ? { selector: namespace } : 'everywhere', pod, cilium: true });
+          } else out.push({ where: namespaced ? { namespace: ns } : namespace !== undefined ? { selector: namespace } : 'everywhere', pod, cilium: true });
         }
         for (const [section, member] of [['ingress', 'fromEndpoints'], ['egress', 'toEndpoints']] as const) {
           for (const rule of list(s[section])) {
