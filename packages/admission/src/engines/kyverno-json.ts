@@ -39,7 +39,9 @@ export async function runKyvernoJson(input: EngineInput): Promise<EngineReport> 
   const policyPaths = await writeBundleFiles(input.workDir, files);
   const payload = await writeYaml(join(input.workDir, 'payload.yaml'), input.cases.map((c) => c.object));
   const args = ['scan', ...policyPaths.flatMap((p) => ['--policy', p]), '--payload', payload, '--output', 'json'];
-  const result = await execa(input.binary, args, { reject: false, cwd: input.workDir, stdin: 'ignore' });
+  // its report repeats every policy for every object: a few thousand objects pass execa's 100 MB default
+  const result = await execa(input.binary, args, { reject: false, cwd: input.workDir, stdin: 'ignore', maxBuffer: 2_000_000_000 });
+  if (result.exitCode === undefined) throw new EngineError(`kyverno-json did not finish: ${result.shortMessage}`);
   let parsed: ScanResult[];
   try {
     parsed = JSON.parse(result.stdout.slice(result.stdout.indexOf('['))) as ScanResult[];
