@@ -9,14 +9,20 @@
 import type { AdmissionSettings, K8sObject } from '../contract.ts';
 import { EPHEMERAL_CONTAINERS_RULE, namespaceSelector } from '../emit/match.ts';
 
-/** A namespace list or a selector's `In` values, in one order: the set is what counts. */
+/**
+ * A value in one form: lists of strings (namespaces, a selector's `In` values, globs) sorted, as
+ * the set is what counts, and object keys in one order (a bundle's YAML need not keep the emitters').
+ */
 function normal(value: unknown): unknown {
   if (Array.isArray(value)) return value.every((v) => typeof v === 'string') ? [...value].sort() : value.map(normal);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normal(v)]));
+  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, normal(v)]));
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(normal(a)) === JSON.stringify(normal(b));
+/** JSON of the value in its one form (see normal). */
+export const canonical = (value: unknown): string => JSON.stringify(normal(value));
+
+const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
 
 type Json = Record<string, unknown>;
 

@@ -9,7 +9,7 @@ import { emitAdmission } from '../emit/index.ts';
 import { ENGINES, type EngineName } from '../engines/types.ts';
 import { checkModule } from '../rule/check.ts';
 import { exampleCases, type ExampleCase } from './cases.ts';
-import { enforcementProblems, withSettings } from './enforcement.ts';
+import { canonical, enforcementProblems, withSettings } from './enforcement.ts';
 import { runEngine, type EngineRun, type RunOptions } from './run-engine.ts';
 
 /** The outcome of one engine on one example. */
@@ -206,21 +206,6 @@ export async function proveShipped(modules: readonly AdmissionModule[], shipped:
   const enforcement = enforcementProblems(shipped.objects, settings).map((text): ProofFailure => ({ kind: 'enforcement', engines: [], text }));
   const signatures = signatureDifferences(modules, shipped.objects, settings).map((text): ProofFailure => ({ kind: 'coverage', engines: [], text }));
   return { ...matrix, failures: [...enforcement, ...signatures, ...matrix.failures.filter((f) => f.kind !== 'enforcement')] };
-}
-
-/**
- * JSON with every object's keys in one order (a bundle's YAML need not keep the emitters'), and
- * every list of strings sorted (namespaces, globs, references: sets, whatever order the settings
- * gave them in).
- */
-function canonical(value: unknown): string {
-  const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  const sort = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.every((x) => typeof x === 'string') ? [...(v as string[])].sort(byText) : v.map(sort);
-    if (v === null || typeof v !== 'object') return v;
-    return Object.fromEntries(Object.entries(v).sort(([a], [b]) => byText(a, b)).map(([k, x]) => [k, sort(x)]));
-  };
-  return JSON.stringify(sort(value));
 }
 
 /**
