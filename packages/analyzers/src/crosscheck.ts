@@ -79,6 +79,27 @@ function order(cases: readonly CrossCheckCase[], verdicts: readonly CaseVerdict[
   return [...verdicts].sort((a, b) => (rank.get(a.case) ?? 0) - (rank.get(b.case) ?? 0));
 }
 
+function isNetworkPolicy(o: Record<string, unknown>): boolean {
+  return o['kind'] === 'NetworkPolicy' && typeof o['apiVersion'] === 'string' && o['apiVersion'].startsWith('networking.k8s.io/');
+}
+
+/**
+ * The case as netpol-analyzer is asked about it: when an `analyzer-input` difference applies,
+ * its objects with the NetworkPolicies of the rewritten cluster (read as objects, not from the
+ * folder). A rewrite may change policies only: netpol-analyzer reads pods from the objects.
+ */
+function askedNetpolAnalyzer(c: CrossCheckCase, list: readonly KnownDifference[]): CrossCheckCase {
+  let cluster = c.cluster;
+  for (const d of applicableDifferences('netpol-analyzer', c, list)) if (d.handling.kind === 'analyzer-input') cluster = d.handling.rewrite(cluster);
+  if (cluster === c.cluster) return c;
+  if (cluster.namespaces !== c.cluster.namespaces || cluster.workloads !== c.cluster.workloads) throw new Error(`${c.name}: a netpol-analyzer input rewrite may change NetworkPolicies only`);
+  const written = c.objects.filter(isNetworkPolicy);
+  if (written.length !== cluster.policies.length) throw new Error(`${c.name}: ${written.length} NetworkPolicy objects, but the cluster has ${cluster.policies.length}`);
+  let next = 0;
+  const objects = c.objects.map((o) => (isNetworkPolicy(o) ? cluster.policies[next++]! : o));
+  return { name: c.name, objects, resources: c.resources, cluster: c.cluster };
+}
+
 /** Cross-checks every case with netpol-analyzer (`netpolicy list -o json`). */
 export async function crossCheckNetpolAnalyzer(cases: readonly CrossCheckCase[], options: CrossCheckOptions = {}): Promise<CrossCheckRun> {
   const list = options.differences ?? KNOWN_DIFFERENCES;
@@ -87,14 +108,19 @@ export async function crossCheckNetpolAnalyzer(cases: readonly CrossCheckCase[],
   const verdicts: CaseVerdict[] = [...excluded];
   let processes = 0;
 
-  const rewriting = compared.filter((c) => applicableDifferences('netpol-analyzer', c, list).some((d) => d.handling.kind === 'analyzer-input'));
-  if (rewriting.length > 0) throw new Error(`input rewrites are only implemented for cyclonus (${rewriting.map((c) => c.name).join(', ')})`);
+  // the analyzer reads the asked case; the verdict is about the case as written
+  const original = new Map<CrossCheckCase, CrossCheckCase>();
+  const asked = compared.map((c) => {
+    const a = askedNetpolAnalyzer(c, list);
+    original.set(a, c);
+    return a;
+  });
   const judgeBatch = (batch: readonly CrossCheckCase[], lines: Parameters<typeof netpolAnalyzerAnswer>[0]) => {
     const answer = netpolAnalyzerAnswer(lines, batch.flatMap(workloadIds));
     for (const c of batch) {
       const ids = new Set(workloadIds(c));
       const setAsideLines = answer.ingressControllerLines.filter((l) => ids.has(l.dst)).map((l) => `${l.src} => ${l.dst} : ${l.conn}`);
-      verdicts.push(judgeAnswer('netpol-analyzer', c, { connectivity: answer.connectivity.restrict(ids), setAsideLines, externalSpellings: answer.externalSpellings }, list));
+      verdicts.push(judgeAnswer('netpol-analyzer', original.get(c) ?? c, { connectivity: answer.connectivity.restrict(ids), setAsideLines, externalSpellings: answer.externalSpellings }, list));
     }
   };
   const runAlone = async (c: CrossCheckCase) => {
@@ -103,7 +129,7 @@ export async function crossCheckNetpolAnalyzer(cases: readonly CrossCheckCase[],
       const run = c.dir !== undefined ? await runNetpolAnalyzer(c.dir, options.netpolAnalyzer) : await runNetpolAnalyzerOnObjects([c.objects], options.netpolAnalyzer);
       judgeBatch([c], run.lines);
     } catch (error) {
-      verdicts.push(analyzerFailed('netpol-analyzer', c, applicableDifferences('netpol-analyzer', c, list), message(error)));
+      verdicts.push(analyzerFailed('netpol-analyzer', c, applicableDifferences('netpol-analyzer', original.get(c) ?? c, list), message(error)));
     }
   };
 
@@ -119,7 +145,7 @@ export async function crossCheckNetpolAnalyzer(cases: readonly CrossCheckCase[],
     }
     judgeBatch(batch, lines);
   };
-  const jobs = [...compared.filter((x) => x.dir !== undefined).map((c) => [c]), ...batchesByNamespace(compared.filter((x) => x.dir === undefined))];
+  const jobs = [...asked.filter((x) => x.dir !== undefined).map((c) => [c]), ...batchesByNamespace(asked.filter((x) => x.dir === undefined))];
   await mapLimit(jobs, options.concurrency ?? 2, runBatch);
   return { analyzer: 'netpol-analyzer', verdicts: order(cases, verdicts), processes, milliseconds: performance.now() - started };
 }

@@ -66,6 +66,18 @@ export const DIFFERENCE_EXAMPLES: Readonly<Record<KnownDifferenceId, ClusterSpec
       },
     ],
   },
+  // a may send to TCP 500-2000, b admits TCP 443-1443: a reaches b on 500-1443
+  'netpol-analyzer-partly-overlapping-ranges': {
+    namespaces: [{ name: 'pr', labels: {} }],
+    workloads: [
+      { kind: 'Pod', namespace: 'pr', name: 'a', pods: [{ name: 'a', labels: { app: 'a' }, ports: [] }] },
+      { kind: 'Pod', namespace: 'pr', name: 'b', pods: [{ name: 'b', labels: { app: 'b' }, ports: [] }] },
+    ],
+    policies: [
+      policy('pr', 'a', { podSelector: { matchLabels: { app: 'a' } }, policyTypes: ['Egress'], egress: [{ ports: [{ port: 500, endPort: 2000 }] }] }),
+      policy('pr', 'b', { podSelector: { matchLabels: { app: 'b' } }, policyTypes: ['Ingress'], ingress: [{ ports: [{ port: 443, endPort: 1443 }] }] }),
+    ],
+  },
   // any external range: netpol-analyzer v1.4.4 prints it bare
   'external-range-spelling': {
     namespaces: [{ name: 'ext', labels: {} }],

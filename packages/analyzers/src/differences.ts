@@ -11,6 +11,7 @@ import { NAMESPACE_NAME_LABEL } from './cluster.ts';
 import type { ClusterSpec } from './cluster.ts';
 import { encodeAbsentLabels, notInKeys } from './cyclonus/absent-labels.ts';
 import { parseCidr4, parseIpv4 } from './ipv4.ts';
+import { hasRangeInPieces, portRangesInPieces } from './netpol-analyzer/port-pieces.ts';
 import type { ZtpReading } from './ztp.ts';
 
 /** The analyzers compared with @ztp/reachability. */
@@ -96,6 +97,13 @@ export function foreignNamespaceNameLabel(objects: readonly Record<string, unkno
   });
 }
 
+/** True when some NetworkPolicy port range of the case spans more than one piece of the case's ports. */
+export function portRangeAcrossPieces(c: Pick<CrossCheckCase, 'objects' | 'resources'>): boolean {
+  const policies = c.objects.filter((o) => o['kind'] === 'NetworkPolicy' && String(o['apiVersion'] ?? '').startsWith('networking.k8s.io/'));
+  const workloads = c.resources.workloads.map((w) => ({ kind: w.kind, namespace: w.namespace, name: w.name, pods: w.pods.map((p) => ({ name: p.name, labels: p.labels, ports: p.ports })) }));
+  return hasRangeInPieces({ policies, workloads });
+}
+
 /** True when the objects include a Kubernetes Ingress or an OpenShift Route. */
 export function hasIngressOrRoute(objects: readonly Record<string, unknown>[]): boolean {
   return objects.some((o) => {
@@ -168,6 +176,15 @@ export const KNOWN_DIFFERENCES = [
       'In Kubernetes `key NotIn (v)` matches objects that lack the key (the labels documentation: `tier notin (frontend,backend)` selects "all resources with no labels with the tier key"; k8s.io/apimachinery labels.Requirement.Matches returns true for NotIn when the key is absent). cyclonus v0.5.6 returns false (pkg/kube/labelselector.go: "even for NotIn -- if the key isn\'t there, it\'s not a match"), which can make it allow more (a policy selects fewer pods) or less (a rule selects fewer peers). cyclonus is asked about an equivalent cluster instead: every pod and namespace lacking a key used by a `NotIn` gets that key with a reserved value, and `Exists`/`DoesNotExist` on those keys become `NotIn`/`In` of that value; its answers must then equal @ztp/reachability\'s.',
     handling: { kind: 'analyzer-input', rewrite: encodeAbsentLabels },
     applies: notInOnAbsentKey,
+  },
+  {
+    id: 'netpol-analyzer-partly-overlapping-ranges',
+    analyzers: ['netpol-analyzer'],
+    title: 'netpol-analyzer v1.4.4 loses or adds ports where port ranges overlap in part',
+    justification:
+      'A connection is allowed on the ports both the egress and the ingress side allow (NetworkPolicy documentation), so egress 443-1443 against ingress 500-2000 allows 500-1443, and so does egress 500-2000 against ingress 443-1443. netpol-analyzer v1.4.4 answers 500-1443 for the first and nothing for the second: its interval set with explanations (pkg/netpol/internal/common/augmented_intervalset.go, AddAugmentedInterval) drops the part of an added interval that starts inside one stored interval and ends inside the next, so an overlap in part loses ports. Found by the random differential test. netpol-analyzer is asked about an equivalent cluster instead: every port range is written as its pieces, cut at every port, range bound and used named container port (a rule allows the union of its entries, so the same ports); its answers must then equal @ztp/reachability\'s.',
+    handling: { kind: 'analyzer-input', rewrite: portRangesInPieces },
+    applies: portRangeAcrossPieces,
   },
   {
     id: 'external-range-spelling',
