@@ -170,17 +170,23 @@ export function intendedEgressToFqdn(m: BundleManifest, caller: Caller, fqdn: st
 }
 
 /**
- * The address the proof lets its DNS names resolve to: one outside every declared egress range
- * and the cluster's own, where there is one, so that a name check is decided by the name rules
- * alone (with none, `intendedEgressToFqdn` counts the range that covers it).
+ * The addresses the proof lets its `count` DNS names resolve to, one each: a connection carries
+ * no name, and Cilium allows the addresses a declared name resolved to for every connection, so
+ * a name is only judged by the name rules when no other probed name shares its address. They
+ * lie outside every declared egress range and the cluster's own where possible (otherwise
+ * `intendedEgressToFqdn` counts the range that covers them).
  */
-export function fqdnProbeAddress(m: BundleManifest): string {
+export function fqdnProbeAddresses(m: BundleManifest, count: number): string[] {
   const ranges = [...m.intent.egress.flatMap((e) => ('cidr' in e.to ? [e.to] : [])), ...(m.clusterCidrs ?? []).map((cidr) => ({ cidr, except: [] as string[] }))];
-  return FQDN_PROBE_IPS.find((ip) => !ranges.some((r) => inBlock(ip, r.cidr, r.except))) ?? FQDN_PROBE_IPS[0]!;
+  const candidates = FQDN_PROBE_NETS.flatMap((net) => Array.from({ length: 254 }, (_, i) => `${net}.${((i + 52) % 254) + 1}`));
+  const outside = candidates.filter((ip) => !ranges.some((r) => inBlock(ip, r.cidr, r.except)));
+  const pool = outside.length >= count ? outside : [...outside, ...candidates.filter((ip) => !outside.includes(ip))];
+  if (pool.length < count) throw new Error(`the proof probes ${count} DNS names, more than the ${pool.length} addresses it has for them`);
+  return pool.slice(0, count);
 }
 
-/** Candidates for `fqdnProbeAddress`: documentation and benchmarking ranges (RFC 5737, 2544), rarely in a declared egress. */
-const FQDN_PROBE_IPS = ['192.0.2.53', '198.18.0.53', '198.51.100.53', '203.0.113.53', '240.0.0.53'];
+/** Candidates for `fqdnProbeAddresses`: documentation and benchmarking ranges (RFC 5737, 2544), rarely in a declared egress. */
+const FQDN_PROBE_NETS = ['192.0.2', '198.18.0', '198.51.100', '203.0.113', '240.0.0'];
 
 function callerOwnsEgress(from: { workload: string } | { namespace: string }, c: Caller): boolean {
   if (c.kind === 'external') return false;

@@ -1,6 +1,6 @@
 import { buildResources, DEFAULT_UNCAPTURED_PORTS, judge, mtlsInForce, parseCidr, type Judgement, type ObjectRef, type Resources } from '@ztp/reachability';
 import { readBundle, type BundleFiles, type BundleManifest } from './bundle-manifest.ts';
-import { distinctRequests, egressProbeAddresses, externalCallerAddresses, flowsToPort, intendedAllowed, fqdnProbeAddress, intendedEgressToFqdn, intendedEgressToIp, matchingFlows, probeRequests, type Caller, type Layer, type ProbeRequest } from './expectations.ts';
+import { distinctRequests, egressProbeAddresses, externalCallerAddresses, flowsToPort, intendedAllowed, fqdnProbeAddresses, intendedEgressToFqdn, intendedEgressToIp, matchingFlows, probeRequests, type Caller, type Layer, type ProbeRequest } from './expectations.ts';
 import { undeclaredConnections } from './exact.ts';
 import { namedRanges, representativeAddresses } from './address-partition.ts';
 import { portBoundaries, representativePorts } from './port-partition.ts';
@@ -310,10 +310,12 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
       for (const e of m.intent.egress) if ('fqdn' in e.to) for (const n of e.to.fqdn.startsWith('*.') ? [`ztp-probe${e.to.fqdn.slice(1)}`, `ztp-probe.ztp-deeper${e.to.fqdn.slice(1)}`] : [e.to.fqdn]) names.add(n);
       // and a name each of the policies' own FQDN rules admits: a name nobody declared is tried
       for (const n of fqdnWitnesses(objects)) names.add(n);
-      // a name resolves to an address, and the dataplane allows by address too: each name is
-      // probed as resolving to one address outside the declared ranges where there is one
-      const ip = fqdnProbeAddress(m);
-      for (const name of names) {
+      // a name resolves to an address, and the dataplane allows by address: each name is probed
+      // as resolving to an address of its own (a name sharing a declared name's address is
+      // reachable whatever its name; notCovered says so), outside the declared ranges where possible
+      const addresses = fqdnProbeAddresses(m, names.size);
+      for (const [i, name] of [...names].entries()) {
+        const ip = addresses[i]!;
         for (const pp of egressPorts) {
           const [protocol, port] = pp.split('/') as ['TCP' | 'UDP' | 'SCTP', string];
           const expected = intendedEgressToFqdn(m, c, name, ip, protocol, Number(port));
@@ -364,6 +366,12 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
       ? [`ipBlocks (NetworkPolicy) and Istio ipBlocks against pod IPs: ${(m.clusterCidrs ?? []).length === 0 ? 'the environment declares no clusterCidrs, so' : 'the clusterCidrs hold too few IPv4 addresses (or none), so some of'} the verifier's pods have no address`]
       : []),
     ...(m.mesh.mode === 'istio-ambient' ? ['Istio ambient (ztunnel) authorization and mTLS modes: the engine reports them undecided'] : []),
+    ...(m.cni === 'cilium' && m.intent.egress.some((e) => 'fqdn' in e.to)
+      ? [
+          'other names and services at the addresses a declared FQDN egress resolves to (a shared CDN or load balancer): Cilium allows by the addresses its DNS proxy saw for the declared names, whatever name a connection is for, so they are reachable from the workloads allowed that egress; each name was probed at an address of its own',
+        ]
+      : []),
+    `traffic from the nodes and host-network pods to the pods on the same node: NetworkPolicy cannot block a pod's own node (NetworkPolicy documentation, "What you can't do with network policies")${m.cni === 'cilium' ? ', and Cilium allows it by default (allow-localhost)' : ''}; not probed`,
     'Services, Ingress and Gateway routing (policies are proven pod to pod)',
   ];
   return { environment: m.environment, ok: failures.length === 0, checks, failures, notCovered };
