@@ -412,10 +412,12 @@ describe('verifyBundle', () => {
     // Istio and Cilium alike
     expect(allowed(admin('apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: admin, namespace: shop}\nspec: {action: ALLOW, selector: {matchLabels: {app: admin}}, rules: [{}]}\n'))).toContainEqual('[mesh layer] ztp-verify-outsider/ztp-outsider[Deployment] => shop/ztp-rogue-selected[Deployment]:8080/TCP');
     expect(allowed(admin('apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\nmetadata: {name: admin, namespace: shop}\nspec: {endpointSelector: {matchLabels: {app: admin}}, ingress: [{fromEntities: [all]}]}\n'))).toContainEqual('[network layer] ztp-verify-outsider/ztp-outsider[Deployment] => shop/ztp-rogue-selected[Deployment]:5432/TCP');
-    // a rule admitting such pods: one is placed where the rule looks (here its own egress default deny still refuses it)
+    // a rule admitting such pods: one is placed where the rule looks; its own egress default deny
+    // still refuses it end to end, the ingress side on its own admits it
     const peer = admin('apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: admin, namespace: data}\nspec: {podSelector: {}, policyTypes: [Ingress], ingress: [{from: [{podSelector: {matchLabels: {app: admin}}}]}]}\n');
-    expect(peer.failures).toEqual([]);
     expect(peer.checks.find((c) => c.id === 'data/ztp-rogue-selected[Deployment] => data/db[Deployment]:5432/TCP')).toMatchObject({ expected: 'denied', observed: 'dropped' });
+    expect(peer.failures.map((f) => f.id)).toContainEqual('[network layer, ingress side only] data/ztp-rogue-selected[Deployment] => data/db[Deployment]:5432/TCP');
+    expect(peer.failures.every((f) => f.id.startsWith('[network layer, ingress side only] data/ztp-rogue-selected[Deployment] => '))).toBe(true);
     // a selector only pods without a label meet (DoesNotExist): the declared pods and the undeclared one have it, so one is placed without
     expect(allowed(admin('apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: admin, namespace: shop}\nspec: {podSelector: {matchExpressions: [{key: app.kubernetes.io/name, operator: DoesNotExist}]}, policyTypes: [Ingress], ingress: [{}]}\n'))).toContainEqual('[network layer] ztp-verify-outsider/ztp-outsider[Deployment] => shop/ztp-rogue-selected[Deployment]:5432/TCP');
     // a workload's labels and one more: a pod of that workload, judged as it is (only its declared callers)
@@ -515,6 +517,35 @@ describe('verifyBundle', () => {
     const r = verifyBundle({ ...b, files });
     expect(r.failures.some((f) => /=> 10\.\d+\.\d+\.\d+:443\/TCP/.test(f.id) && f.observed === 'allowed')).toBe(true);
   });
+
+  // one side widened, the other side still refusing: hidden end to end, a real hole once anything
+  // outside ztp opens the other side (a platform's clusterwide egress allow, say)
+  for (const [side, file, section, peers] of [
+    ['ingress', 'network/networkpolicy-data-ztp-db-ingress.yaml', 'ingress', 'from'],
+    ['egress', 'network/networkpolicy-shop-ztp-api-egress.yaml', 'egress', 'to'],
+  ] as const) {
+    it(`fails when the ${side} side alone admits a whole namespace (the other side hides it end to end)`, () => {
+      const b = shop();
+      const files = new Map(b.files);
+      const policy = parse(files.get(file)!) as { spec: Record<string, { ports?: unknown; [k: string]: unknown }[]> };
+      let widened = 0;
+      for (const rule of policy.spec[section]!) {
+        for (const peer of (rule[peers] ?? []) as Record<string, unknown>[]) {
+          if (peer['namespaceSelector'] !== undefined && peer['podSelector'] !== undefined && JSON.stringify(peer).includes('"data"') === (side === 'egress')) {
+            delete peer['podSelector'];
+            widened++;
+          }
+        }
+      }
+      expect(widened).toBe(1);
+      files.set(file, stringify(policy));
+      const r = verifyBundle({ ...b, files });
+      expect(r.failures.length).toBeGreaterThan(0);
+      // only the side on its own sees it
+      expect(r.failures.every((f) => f.id.startsWith(`[network layer, ${side} side only] `) && f.expected === 'denied' && f.observed === 'allowed')).toBe(true);
+      expect(verifyBundle(b).failures).toEqual([]);
+    });
+  }
 
   it('proves a *. DNS name as one label: a name one label deeper is denied', () => {
     const r = verifyBundle(shop({ egress: [egress({ from: fromNamespace('shop'), to: toFqdn('*.cdn.example.com'), ports: [443] })] }));

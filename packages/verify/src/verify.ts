@@ -7,6 +7,7 @@ import { portBoundaries, representativePorts } from './port-partition.ts';
 import { fqdnWitnesses, requestWitnesses, witnessesFor } from './policy-literals.ts';
 import { mayChangeTraffic } from './traffic-neutral.ts';
 import { synthesize, undeclaredPodPorts, type PodPeer } from './synthesize.ts';
+import { oneSide, type Side } from './one-side.ts';
 
 /** One connection the proof checked. */
 export interface Check {
@@ -59,6 +60,9 @@ function describeJudgement(j: Judgement): string[] {
   return j.stages.filter((s) => s.result !== 'not applicable').map((s) => `${s.layer}: ${s.result}${s.decidedBy.length ? ` by ${s.decidedBy.map(describeRef).join(', ')}` : ''} (${s.reason})`);
 }
 
+/** What a check judges: a layer, or one side of the network layer with the other side open. */
+type View = Layer | 'ingress side' | 'egress side';
+
 function callerName(c: Caller): string {
   return c.kind === 'external' ? c.ip : c.ref;
 }
@@ -83,7 +87,9 @@ export interface VerifyOptions {
  * namespace, callers in other namespaces, external addresses (one of each part of the address
  * space the policies' ranges leave: see address-partition.ts), every other port (one of each class
  * of ports the policies' port numbers tell apart, at each protocol: see port-partition.ts). With a
- * mesh, the network layer and the mesh layer are also each proven on their own. When the
+ * mesh, the network layer and the mesh layer are also each proven on their own; each side of the
+ * network layer is too (servers' ingress from every caller with egress open, the managed pods'
+ * egress with ingress open: see one-side.ts). When the
  * environment declares `clusterCidrs`, the pods have addresses in the cluster's range, so an
  * ipBlock (NetworkPolicy) or `ipBlocks` (Istio) that covers pod IPs admits them here as it does on
  * the dataplane, and the proof fails unless the cluster ranges are excepted. The NetworkPolicies
@@ -105,20 +111,28 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
     network: buildResources([...objects.filter((o) => !isMesh(o)), ...synthetic.objects], {}),
     mesh: buildResources([...objects.filter((o) => !isNetwork(o)), ...synthetic.objects], {}),
   };
+  // each side of the network layer on its own, the other side open (see one-side.ts)
+  const networkObjects = objects.filter((o) => !isMesh(o));
+  const sideResources: Record<Side, Resources> = {
+    ingress: buildResources([...oneSide(networkObjects, 'ingress'), ...synthetic.objects], {}),
+    egress: buildResources([...oneSide(networkObjects, 'egress'), ...synthetic.objects], {}),
+  };
   const checks: Check[] = [];
   // the compiler makes istiod's namespace the mesh's root namespace (its mesh-wide PeerAuthentication is there)
   const rootNamespace = 'istiod' in m.mesh ? m.mesh.istiod.namespace : undefined;
   // Cilium's ANY and port-less rules include SCTP where the agent enables it: judged as if it does
   const options = { trustDomain: m.trustDomain, dataplane: m.cni === 'cilium' ? ('cilium' as const) : ('kubernetes' as const), ciliumSctp: true, ...(rootNamespace !== undefined ? { istioRootNamespace: rootNamespace } : {}) };
   const mtlsOf = new Map(m.workloads.flatMap((w) => w.ports.map((p) => [`${w.id}|${p.protocol}/${p.port}`, p.mtls] as const)));
-  const run = (layer: Layer, caller: Caller, dst: string | { fqdn: string; ip?: string }, dstName: string, protocol: 'TCP' | 'UDP' | 'SCTP', port: number, expected: boolean, declaredBy: string[], request?: ProbeRequest) => {
+  const run = (view: View, caller: Caller, dst: string | { fqdn: string; ip?: string }, dstName: string, protocol: 'TCP' | 'UDP' | 'SCTP', port: number, expected: boolean, declaredBy: string[], request?: ProbeRequest) => {
     const src = caller.kind === 'external' ? caller.ip : caller.ref;
+    const side = view === 'ingress side' ? 'ingress' : view === 'egress side' ? 'egress' : undefined;
+    const layer: Layer = side !== undefined ? 'network' : (view as Layer);
     // the network layer on its own: STRICT mTLS does not hide what the network policies let through
-    const j = judge(resourcesOf[layer], { src, dst, protocol, port, ...(request ? { http: { method: request.method, path: request.path } } : {}) }, layer === 'network' ? { ...options, mtlsRefusal: false } : options);
+    const j = judge(side !== undefined ? sideResources[side] : resourcesOf[layer], { src, dst, protocol, port, ...(request ? { http: { method: request.method, path: request.path } } : {}) }, layer === 'network' ? { ...options, mtlsRefusal: false } : options);
     const observed = j.outcome;
     checks.push({
       layer,
-      id: `${layer === 'all' ? '' : `[${layer} layer] `}${callerName(caller)} => ${dstName}:${port}/${protocol}${request ? ` ${request.method} ${request.path}` : ''}`,
+      id: `${side !== undefined ? `[network layer, ${view} only] ` : layer === 'all' ? '' : `[${layer} layer] `}${callerName(caller)} => ${dstName}:${port}/${protocol}${request ? ` ${request.method} ${request.path}` : ''}`,
       expected: expected ? 'allowed' : 'denied',
       observed,
       ok: observed === 'undecided' ? false : (observed === 'allowed') === expected,
@@ -141,6 +155,10 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
   // other caller's HTTP rules on that port: a rule that lost (or never had) its caller would admit
   // them, and only the caller's own declared flows may.
   const layers: Layer[] = meshOn ? ['all', 'network', 'mesh'] : ['all'];
+  // and each side of the network layer on its own: the server's ingress from every caller, the
+  // caller's egress from the pods ztp manages (nothing else has ztp's egress rules)
+  const views: View[] = [...layers, 'ingress side', 'egress side'];
+  const managedCaller = (c: Caller) => (c.kind === 'workload' || c.kind === 'rogue') && c.managed;
   // The sidecar does not capture its own ports (Istio applies neither mTLS nor authorization
   // there, and the engine models that): the mesh layer is not asked about them, the network layer
   // alone restricts them (proven, as everywhere).
@@ -176,7 +194,9 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
   const judgements =
     classPorts.length *
     (destinations * (layers.length * (pods.length - impostors + new Set([...declaredCallerIps, ...classIps]).size) + (meshOn ? layers.length - 1 : layers.length) * impostors) +
-      managedPods.length * (unmanagedPods.length + new Set([...egressIpsDeclared, ...classIps]).size));
+      managedPods.length * (unmanagedPods.length + new Set([...egressIpsDeclared, ...classIps]).size) +
+      // each side of the network layer on its own: ingress from every caller, egress from the managed pods
+      destinations * (pods.length + new Set([...declaredCallerIps, ...classIps]).size + managedPods.length));
   const everyPort = judgements <= budget;
   // The cluster DNS and istiod call too: nothing in their namespaces may reach a workload undeclared.
   const callers: Caller[] = [...pods, ...[...new Set([...declaredCallerIps, ...(everyPort ? classIps : [])])].map((ip): Caller => ({ kind: 'external', ip }))];
@@ -209,20 +229,28 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
     const w = p.kind === 'workload' ? m.workloads.find((x) => x.id === p.workload) : undefined;
     return w === undefined ? [] : [{ w, pod: p }];
   });
-  for (const layer of layers) for (const { w, pod } of workloadPods) {
+  for (const view of views) for (const { w, pod } of workloadPods) {
     const dst = pod.ref;
+    // the sides are judged like the network layer (Cilium's HTTP rules are on the ingress side)
+    const layer: Layer = view === 'ingress side' || view === 'egress side' ? 'network' : view;
     // the ports the witnesses' own rules name are asked too, whatever the budget
     const ports = portsFor([...w.ports, ...tcp(witnessesOf(pod).ports)]);
     for (const c of callers) {
       if (c.kind === 'workload' && c.workload === w.id) continue; // a pod to itself (or another of its workload's) is not a network path
-      if (layer === 'all' && skipsAll(c)) continue;
+      if (view === 'all' && skipsAll(c)) continue;
+      if (view === 'egress side' && !managedCaller(c)) continue;
       for (const p of ports) {
         if (layer === 'mesh' && (p.protocol !== 'TCP' || mtlsOf.get(`${w.id}|${p.protocol}/${p.port}`) === 'DISABLE' || meshCannotRestrict(p.port))) continue;
         const flows = matchingFlows(m, c, w.id, p.protocol, p.port);
         const declaredBy = flows.map((f) => f.source);
+        // the egress side admits every request of a caller it lets through
+        if (view === 'egress side') {
+          run(view, c, dst, dst, p.protocol, p.port, flows.length > 0, declaredBy);
+          continue;
+        }
         const others = p.protocol === 'TCP' ? flowsToPort(m, w.id, p.protocol, p.port).filter((f) => f.http !== undefined && !flows.includes(f)) : [];
         const probe = (requests: readonly ProbeRequest[]) => {
-          for (const q of requests) run(layer, c, dst, dst, p.protocol, p.port, intendedAllowed(m, c, w.id, p.protocol, p.port, q, layer), declaredBy, q);
+          for (const q of requests) run(view, c, dst, dst, p.protocol, p.port, intendedAllowed(m, c, w.id, p.protocol, p.port, q, layer), declaredBy, q);
         };
         // at a declared TCP port, and at a port their own rules name, the requests the bundle's own
         // HTTP rules admit too: a rule for a path or method nobody declared is tried (the intent
@@ -233,7 +261,7 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
           // its own requests first, then the other callers', then the witnesses
           probe(distinctRequests([...probeRequests([...flows, ...others]), ...witnesses]));
         } else {
-          run(layer, c, dst, dst, p.protocol, p.port, intendedAllowed(m, c, w.id, p.protocol, p.port, undefined, layer), declaredBy);
+          run(view, c, dst, dst, p.protocol, p.port, intendedAllowed(m, c, w.id, p.protocol, p.port, undefined, layer), declaredBy);
           if (flows.length === 0) probe(distinctRequests([...probeRequests(others), ...witnesses]));
         }
       }
@@ -262,18 +290,19 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
   // At its TCP ports of a declared number or name, and at those the witnesses' rules name, it is
   // also sent every request the HTTP rules of its namespace's policies admit (whatever their
   // selectors say: any request to it must be refused).
-  for (const layer of layers) for (const rogue of pods.filter((p) => p.kind === 'rogue')) {
+  for (const view of views) for (const rogue of pods.filter((p) => p.kind === 'rogue')) {
     const witnesses = witnessesFor(witnessed.policies, rogue.namespace, undefined, rootNamespace);
     const declared = [...m.workloads.flatMap((w) => (w.namespace === rogue.namespace ? w.ports : [])), ...undeclaredPorts, ...tcp(witnesses.ports)];
     const witnessing = new Set(declared.filter((p) => p.protocol === 'TCP').map((p) => p.port));
     const ports = portsFor(declared);
     for (const c of callers) {
       if (c.kind === 'rogue' && c.ref === rogue.ref) continue;
-      if (layer === 'all' && skipsAll(c)) continue;
+      if (view === 'all' && skipsAll(c)) continue;
+      if (view === 'egress side' && !managedCaller(c)) continue;
       for (const p of ports) {
-        if (layer === 'mesh' && (p.protocol !== 'TCP' || meshCannotRestrict(p.port))) continue;
-        run(layer, c, rogue.ref, rogue.ref, p.protocol, p.port, false, []);
-        if (p.protocol === 'TCP' && witnessing.has(p.port)) for (const q of witnesses.requests) run(layer, c, rogue.ref, rogue.ref, p.protocol, p.port, false, [], q);
+        if (view === 'mesh' && (p.protocol !== 'TCP' || meshCannotRestrict(p.port))) continue;
+        run(view, c, rogue.ref, rogue.ref, p.protocol, p.port, false, []);
+        if (view !== 'egress side' && p.protocol === 'TCP' && witnessing.has(p.port)) for (const q of witnesses.requests) run(view, c, rogue.ref, rogue.ref, p.protocol, p.port, false, [], q);
       }
     }
   }
