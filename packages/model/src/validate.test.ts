@@ -433,6 +433,12 @@ describe('validateEnvironment', () => {
       [[''], ['pods/ephemeralcontainers'], ['update']],
       [[''], ['serviceaccounts/token'], ['create']],
       [[''], ['serviceaccounts/token'], ['create'], ['op', 'api']],
+      // limited to its own objects by name, it can still point them at another workload's
+      [['external-secrets.io'], ['externalsecrets'], ['update'], ['op-creds']],
+      [['external-secrets.io'], ['secretstores'], ['create']],
+      [['generators.external-secrets.io'], ['vaultdynamicsecrets'], ['create']],
+      [['cert-manager.io'], ['certificates'], ['patch'], ['ztp-op-svid']],
+      [['cert-manager.io'], ['certificaterequests'], ['create']],
     ];
     for (const [groups, resources, verbs, names] of refused) {
       expectProblem(base({ workloads: [api, grant(groups, resources, verbs, names)], flows: [] }), 'workload shop/op', /could act as shop\/api and take their identities, certificates, Vault roles and secrets; put this workload in a namespace of its own/);
@@ -444,8 +450,31 @@ describe('validateEnvironment', () => {
       [['coordination.k8s.io'], ['leases'], ['create', 'update']],
     ];
     for (const [groups, resources, verbs, names] of allowed) expect(problems(base({ workloads: [api, grant(groups, resources, verbs, names)], flows: [] })), resources.join()).toEqual([]);
+    for (const [groups, resources, verbs] of [
+      [['external-secrets.io'], ['externalsecrets'], ['get', 'list']],
+      [['cert-manager.io'], ['certificates'], ['get']],
+    ] as [string[], string[], ApiPermission['verbs']][]) {
+      expect(problems(base({ workloads: [api, grant(groups, resources, verbs)], flows: [] })), resources.join()).toEqual([]);
+    }
     // alone in its namespace, it can only act as itself (or accounts no workload uses)
     expect(problems(base({ namespaces: ['shop', 'ops'], workloads: [api, workload({ namespace: 'ops', name: 'op', apiAccess: [{ apiGroups: [''], resources: ['pods'], verbs: ['create'] }] })], flows: [] }))).toEqual([]);
+  });
+
+  it('refuses API access that would undo what ztp proves, even alone in its namespace', () => {
+    const grant = (apiGroups: string[], resources: string[], verbs: ApiPermission['verbs']) => base({ workloads: [workload({ namespace: 'shop', name: 'op', apiAccess: [{ apiGroups, resources, verbs }] })], flows: [] });
+    const refused: [string[], string[], ApiPermission['verbs'], RegExp][] = [
+      [[''], ['pods/portforward'], ['create'], /reach pods' ports through the API server, past every network and mesh policy/],
+      [[''], ['services/proxy'], ['get'], /past every network and mesh policy/],
+      [['networking.k8s.io'], ['networkpolicies'], ['delete'], /change or remove the NetworkPolicies ztp proves/],
+      [['cilium.io'], ['ciliumnetworkpolicies'], ['patch'], /change or remove the Cilium policies ztp proves/],
+      [['security.istio.io'], ['authorizationpolicies'], ['create'], /change or remove the Istio policies ztp proves/],
+      [['networking.istio.io'], ['envoyfilters'], ['create'], /rewrite the sidecars' configuration, past the Istio policies ztp proves/],
+      [['rbac.authorization.k8s.io'], ['rolebindings'], ['create'], /grant itself \(or anyone\) more than its apiAccess/],
+    ];
+    for (const [groups, resources, verbs, why] of refused) expectProblem(grant(groups, resources, verbs), 'workload shop/op', new RegExp(`${why.source}; ztp grants no workload that`));
+    // reading them is fine
+    expect(problems(grant(['networking.k8s.io'], ['networkpolicies'], ['get', 'list', 'watch']))).toEqual([]);
+    expect(problems(grant(['rbac.authorization.k8s.io'], ['roles'], ['get']))).toEqual([]);
   });
 
   it("refuses a secret named like a workload's SPIFFE certificate Secret in its namespace", () => {

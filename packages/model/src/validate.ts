@@ -56,7 +56,33 @@ const ACTS_AS_OTHERS: readonly { readonly group: string; readonly resources: rea
   { group: '', resources: ['pods/exec', 'pods/attach'], verbs: ['create', 'get'], how: 'run commands in any pod' },
   { group: '', resources: ['pods/ephemeralcontainers'], verbs: ['update', 'patch'], how: 'add containers to any pod' },
   { group: '', resources: ['serviceaccounts/token'], verbs: ['create'], how: "mint any service account's tokens" },
+  // External Secrets logs in to Vault as the service account a store or generator names, and an
+  // ExternalSecret may name any store of its namespace or merge into any Secret
+  { group: 'external-secrets.io', resources: ['externalsecrets', 'secretstores'], verbs: ['create', 'update', 'patch'], how: "point an ExternalSecret at another workload's store, or make a store that logs in to Vault as any service account" },
+  { group: 'generators.external-secrets.io', resources: ['vaultdynamicsecrets'], verbs: ['create', 'update', 'patch'], how: 'make a generator that logs in to Vault as any service account' },
+  // cert-manager's default approver signs what a Certificate or CertificateRequest asks for
+  { group: 'cert-manager.io', resources: ['certificates', 'certificaterequests'], verbs: ['create', 'update', 'patch'], how: "request a certificate for any workload's SPIFFE identity" },
 ];
+
+/**
+ * API permissions that would undo what ztp proves, whoever else shares the namespace: reach pods'
+ * ports through the API server (past every network and mesh policy), change or remove the
+ * policies, or grant itself more.
+ */
+const UNDOES_PROOFS: readonly { readonly group: string; readonly resources: readonly string[]; readonly verbs: readonly string[]; readonly how: string }[] = [
+  { group: '', resources: ['pods/portforward', 'pods/proxy', 'services/proxy'], verbs: [...VERBS], how: "reach pods' ports through the API server, past every network and mesh policy" },
+  { group: 'networking.k8s.io', resources: ['networkpolicies'], verbs: ['create', 'update', 'patch', 'delete'], how: 'change or remove the NetworkPolicies ztp proves' },
+  { group: 'cilium.io', resources: ['ciliumnetworkpolicies'], verbs: ['create', 'update', 'patch', 'delete'], how: 'change or remove the Cilium policies ztp proves' },
+  { group: 'security.istio.io', resources: ['authorizationpolicies', 'peerauthentications', 'requestauthentications'], verbs: ['create', 'update', 'patch', 'delete'], how: 'change or remove the Istio policies ztp proves' },
+  { group: 'networking.istio.io', resources: ['envoyfilters', 'sidecars'], verbs: ['create', 'update', 'patch', 'delete'], how: "rewrite the sidecars' configuration, past the Istio policies ztp proves" },
+  { group: 'rbac.authorization.k8s.io', resources: ['roles', 'rolebindings'], verbs: ['create', 'update', 'patch', 'delete'], how: 'grant itself (or anyone) more than its apiAccess' },
+];
+
+/** How `perm` undoes what ztp proves, or undefined. */
+function undoesProofs(perm: Workload['apiAccess'][number]): string | undefined {
+  const g = UNDOES_PROOFS.find((x) => perm.apiGroups.includes(x.group) && perm.verbs.some((v) => x.verbs.includes(v)) && perm.resources.some((r) => x.resources.includes(r)));
+  return g?.how;
+}
 
 /** How `perm` lets workload `w` act as another service account of its namespace, or undefined. */
 function actsAsOthers(w: Workload, perm: Workload['apiAccess'][number]): string | undefined {
@@ -330,6 +356,8 @@ function validateWorkloads(env: Environment, managed: Set<string>, c: Collector)
       if (all.some((s) => s.includes('*'))) c.add(w.at, obj, `apiAccess may not use '*' (least privilege): name the groups, resources and verbs`);
       if (perm.resources.length === 0 || perm.verbs.length === 0) c.add(w.at, obj, `apiAccess entries need at least one resource and one verb`);
       for (const v of perm.verbs) if (!VERBS.has(v)) c.add(w.at, obj, `apiAccess verb '${v}' is not one of ${[...VERBS].join(', ')}`);
+      const undoes = undoesProofs(perm);
+      if (undoes !== undefined) c.add(w.at, obj, `apiAccess to ${perm.resources.join(', ')} (${perm.verbs.join(', ')}) lets it ${undoes}; ztp grants no workload that: leave it to the platform's own tooling`);
       // RBAC reads an empty resourceNames as "every object" (ResourceNameMatches), the opposite of what it says.
       if (perm.resourceNames !== undefined && perm.resourceNames.length === 0) {
         c.add(w.at, obj, `apiAccess resourceNames: [] names nothing, but Kubernetes RBAC would read it as every object of ${perm.resources.join(', ') || 'the resources'}; omit resourceNames to allow every object, or list the names`);

@@ -26,10 +26,18 @@ describe('emitRbac', () => {
   });
   it('grants exactly the declared permissions to the workload\'s own service account', () => {
     const op = workload({ namespace: 'shop', name: 'op', serviceAccount: 'op-sa', apiAccess: [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'update'], resourceNames: ['op-lock'] }] });
-    const out = byName(emitRbac(irOf({ workloads: [op] })));
+    // a second workload of the namespace with access of its own: neither gets the other's
+    const cfg = workload({ namespace: 'shop', name: 'cfg', apiAccess: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'], resourceNames: ['cfg-settings'] }] });
+    const { web } = shop();
+    const out = byName(emitRbac(irOf({ workloads: [op, cfg, web] })));
     expect(out.get('ServiceAccount shop/op-sa')).toMatchObject({ automountServiceAccountToken: true });
-    expect(out.get('Role shop/ztp-op')).toMatchObject({ rules: [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'update'], resourceNames: ['op-lock'] }] });
-    expect(out.get('RoleBinding shop/ztp-op')).toMatchObject({ roleRef: { kind: 'Role', name: 'ztp-op' }, subjects: [{ kind: 'ServiceAccount', name: 'op-sa', namespace: 'shop' }] });
+    expect((out.get('Role shop/ztp-op') as unknown as { rules: unknown }).rules).toEqual([{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'update'], resourceNames: ['op-lock'] }]);
+    expect((out.get('Role shop/ztp-cfg') as unknown as { rules: unknown }).rules).toEqual([{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'], resourceNames: ['cfg-settings'] }]);
+    const binding = (name: string) => out.get(`RoleBinding shop/${name}`) as unknown as { roleRef: unknown; subjects: unknown };
+    expect(binding('ztp-op').roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'ztp-op' });
+    expect(binding('ztp-op').subjects).toEqual([{ kind: 'ServiceAccount', name: 'op-sa', namespace: 'shop' }]);
+    expect(binding('ztp-cfg').subjects).toEqual([{ kind: 'ServiceAccount', name: 'cfg', namespace: 'shop' }]);
+    expect([...out.keys()].filter((k) => k.startsWith('Role')).sort()).toEqual(['Role shop/ztp-cfg', 'Role shop/ztp-op', 'RoleBinding shop/ztp-cfg', 'RoleBinding shop/ztp-op']);
   });
 });
 
