@@ -362,6 +362,13 @@ describe('validateEnvironment', () => {
     expectProblem(env(secret({ workload: web, name: 's', kind: 'dynamic', path: 'database/creds/web', ttl: '1h', database: { ...db, connection: 'a b' } })), 'secret shop/web/s', /database.connection "a b"/);
     expectProblem(env(secret({ workload: web, name: 's', kind: 'dynamic', path: 'database/creds/web', ttl: '1h', database: { ...db, conection: 'x' } as typeof db })), 'secret shop/web/s', /database has no property 'conection'/);
     expectProblem(env(ok, secret({ workload: api, name: 'api-creds', kind: 'dynamic', path: 'database/creds/web', ttl: '1h', database: db })), 'secret shop/api/api-creds', /database role database\/roles\/web is already declared by secret shop\/web\/creds/);
+    // each Vault path is one workload's: another workload declaring it (without a database block,
+    // or as a dynamic alias of a KV path) would read the first one's secret
+    expectProblem(env(ok, secret({ workload: api, name: 'c', kind: 'dynamic', path: 'database/creds/web', ttl: '1h' })), 'secret shop/api/c', /Vault path database\/creds\/web is already granted to shop\/web \(secret creds\).*give each workload a path of its own/);
+    const session = secret({ workload: web, name: 'session', kind: 'static', path: 'secret/web/session' });
+    expectProblem(env(session, secret({ workload: api, name: 's', kind: 'static', path: 'secret/web/session' })), 'secret shop/api/s', /Vault path secret\/data\/web\/session is already granted to shop\/web/);
+    expectProblem(env(session, secret({ workload: api, name: 's', kind: 'dynamic', path: 'secret/data/web/session', ttl: '1h' })), 'secret shop/api/s', /Vault path secret\/data\/web\/session is already granted to shop\/web/);
+    expect(problems(env(session, secret({ workload: api, name: 's', kind: 'static', path: 'secret/api/session' })))).toEqual([]);
     expectProblem(base({ workloads: [web], flows: [], secrets: [ok], vault: { ...vault, adress: 'x' } as typeof vault }), 'environment test', /vault has no property 'adress'/);
     expectProblem(base({ workloads: [web], flows: [], secrets: [ok], vault: { ...vault, kubernetesAuthMount: '/kubernetes' } }), 'environment test', /kubernetesAuthMount "\/kubernetes"/);
   });

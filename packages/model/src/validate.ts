@@ -632,6 +632,7 @@ function validateSecrets(env: Environment, byId: Map<string, Workload>, c: Colle
   const svidOwners = new Map([...byId.values()].map((w) => [`${w.namespace}/${svidSecretName(w)}`, w]));
   // each static secret's SecretStore, by namespace/name: the (workload, mount) it is for
   const stores = new Map<string, { workload: Workload; mount: string }>();
+  const grantedPaths = new Map<string, { workload: Workload; name: string }>();
   for (const s of env.secrets) {
     const obj = `secret ${s.workload ? workloadId(s.workload) : '?'}/${s.name}`;
     if (!s.workload || byId.get(workloadId(s.workload)) !== s.workload) {
@@ -677,12 +678,22 @@ function validateSecrets(env: Environment, byId: Map<string, Workload>, c: Colle
     }
     validateDatabaseRole(s, obj, c);
     const role = s.database !== undefined ? databaseRoleOf(path) : undefined;
+    let roleTaken = false;
     if (role !== undefined) {
       const id = `${role.mount}/roles/${role.role}`;
       const first = roles.get(id);
+      roleTaken = first !== undefined;
       if (first !== undefined) c.add(s.at, obj, `database role ${id} is already declared by secret ${first}; declare each engine role once`);
       else roles.set(id, `${workloadId(s.workload)}/${s.name}`);
     }
+    // each Vault path is one workload's: the path its Vault policy grants (KV v2 reads <mount>/data/<key>)
+    const [mount, ...rest] = path.split('/');
+    const granted = s.kind === 'static' ? `${mount}/data/${rest.join('/')}` : path;
+    const grantee = grantedPaths.get(granted);
+    // (a database role declared twice is said above, as the role)
+    if (!roleTaken && grantee !== undefined && grantee.workload !== s.workload) {
+      c.add(s.at, obj, `Vault path ${granted} is already granted to ${workloadId(grantee.workload)} (secret ${grantee.name}); a path read by two workloads is a shared credential no policy can scope to one of them: give each workload a path of its own`);
+    } else if (grantee === undefined) grantedPaths.set(granted, { workload: s.workload, name: s.name });
   }
   for (const w of byId.values()) {
     const own = new Set(env.secrets.filter((s) => s.workload === w).map((s) => s.name));
