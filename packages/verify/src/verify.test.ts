@@ -547,6 +547,30 @@ describe('verifyBundle', () => {
     });
   }
 
+  it("proves each SPIFFE certificate asks for its workload's own identity only", () => {
+    const b = shop({ mesh: NO_MESH, certificates: CERTS });
+    const ok = verifyBundle(b);
+    expect(ok.failures).toEqual([]);
+    expect(ok.checks.filter((c) => c.id.startsWith('[identity] ')).map((c) => c.id).sort()).toEqual([
+      "[identity] Certificate data/ztp-db-svid: data/db's own SPIFFE ID only",
+      "[identity] Certificate shop/ztp-api-svid: shop/api's own SPIFFE ID only",
+      "[identity] Certificate shop/ztp-web-svid: shop/web's own SPIFFE ID only",
+    ]);
+    const file = [...b.files.keys()].find((k) => k.endsWith('certificate-shop-ztp-web-svid.yaml'))!;
+    const edited = (edit: (spec: Record<string, unknown>) => void) => {
+      const files = new Map(b.files);
+      const cert = parse(files.get(file)!) as { spec: Record<string, unknown> };
+      edit(cert.spec);
+      files.set(file, stringify(cert));
+      return verifyBundle({ ...b, files }).failures.map((f) => `${f.id}: ${f.decidedBy.join('; ')}`);
+    };
+    expect(edited((s) => (s.uris = ['spiffe://cluster.local/ns/shop/sa/api']))).toEqual([expect.stringMatching(/^\[identity\] Certificate shop\/ztp-web-svid: uris .* must be exactly \[spiffe:\/\/.*\/ns\/shop\/sa\/web\]/)]);
+    expect(edited((s) => (s.isCA = true))).toEqual([expect.stringMatching(/isCA makes it a CA/)]);
+    expect(edited((s) => (s.dnsNames = ['*.shop.svc.cluster.local']))).toEqual([expect.stringMatching(/dnsNames adds a name/)]);
+    expect(edited((s) => (s.usages = ['digital signature', 'cert sign']))).toEqual([expect.stringMatching(/usage "cert sign" is not one of a TLS leaf's/)]);
+    expect(edited((s) => (s.secretName = 'api-svid'))).toEqual(expect.arrayContaining([expect.stringMatching(/shop\/api: 2 Certificates write its certificate Secret/)]));
+  });
+
   it('proves a *. DNS name as one label: a name one label deeper is denied', () => {
     const r = verifyBundle(shop({ egress: [egress({ from: fromNamespace('shop'), to: toFqdn('*.cdn.example.com'), ports: [443] })] }));
     expect(r.failures).toEqual([]);

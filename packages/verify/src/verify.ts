@@ -8,6 +8,7 @@ import { fqdnWitnesses, requestWitnesses, witnessesFor } from './policy-literals
 import { mayChangeTraffic } from './traffic-neutral.ts';
 import { synthesize, undeclaredPodPorts, type PodPeer } from './synthesize.ts';
 import { oneSide, type Side } from './one-side.ts';
+import { certificateChecks } from './certificates.ts';
 
 /** One connection the proof checked. */
 export interface Check {
@@ -283,6 +284,12 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
         checks.push({ layer: 'mesh', id: `[mTLS] ${dst}:${p.port}/TCP (port "${p.name}")`, expected: p.mtls, observed, ok: observed === p.mtls, declaredBy: [], decidedBy: [`Istio mTLS: ${observed} ${by}`] });
       }
     }
+  }
+
+  // Without a mesh, the SPIFFE certificates are the identities: each workload's asks for its own
+  // SPIFFE ID only (a wider one is an identity, or a CA, cert-manager signs: see certificates.ts)
+  for (const c of certificateChecks(m, objects)) {
+    checks.push({ layer: 'mesh', id: c.id, expected: 'denied', observed: c.ok ? 'denied' : 'allowed', ok: c.ok, declaredBy: [], decidedBy: c.problem === undefined ? [] : [c.problem] });
   }
 
   // The undeclared pod of each managed namespace as a destination: nothing may reach it, at any

@@ -73,7 +73,7 @@ describe.skipIf(reason !== undefined)('Vault dynamic secrets, proven with a real
     await cluster.ensureNamespace('production');
     await cluster.ensureNamespace('other');
     await cluster.ensureNamespace('vault');
-    for (const [ns, sa] of [['production', 'api-server'], ['production', 'frontend'], ['other', 'api-server'], ['vault', 'token-reviewer']] as const) await cluster.ensureServiceAccount(ns, sa);
+    for (const [ns, sa] of [['production', 'api-server'], ['production', 'frontend'], ['production', 'default'], ['production', 'ztp-new'], ['other', 'api-server'], ['vault', 'token-reviewer']] as const) await cluster.ensureServiceAccount(ns, sa);
     await cluster.grantAuthDelegator('vault', 'token-reviewer');
 
     // The database: the group role the creation statement grants.
@@ -187,6 +187,8 @@ describe.skipIf(reason !== undefined)('Vault dynamic secrets, proven with a real
   it('refuses every other ServiceAccount, and the workload\'s own token minted for another audience', async () => {
     for (const [ns, sa, audiences, why, error] of [
       ['production', 'frontend', ['vault'], 'another workload of the namespace', /^service account name not authorized$/],
+      ['production', 'default', ['vault'], "the namespace's default service account", /^service account name not authorized$/],
+      ['production', 'ztp-new', ['vault'], 'a service account nobody declared', /^service account name not authorized$/],
       ['other', 'api-server', ['vault'], 'the same name in another namespace', /^namespace not authorized$/],
       ['vault', 'token-reviewer', ['vault'], 'Vault\'s own reviewer', /^service account name not authorized$/],
       ['production', 'api-server', [], 'a token for the Kubernetes API, not for Vault', /audience claim does not match/],
@@ -211,5 +213,20 @@ describe.skipIf(reason !== undefined)('Vault dynamic secrets, proven with a real
     expect(kv.body.data.data[ESO.kv.property]).toBe('session-signing-key');
     expect((await vault.call('GET', 'secret/metadata/production/frontend/session', undefined, token)).status).toBe(403);
     expect((await vault.call('GET', ESO.dynamic.path, undefined, token)).status).toBe(403);
+    // read only, and only that key: not its neighbours, not a write, a listing, a delete or a destroy
+    for (const [method, path, body] of [
+      ['GET', 'secret/data/production/frontend/other', undefined],
+      ['GET', 'secret/data/production/frontend/session/deeper', undefined],
+      ['POST', ESO.kv.path, { data: { [ESO.kv.property]: 'overwritten' } }],
+      ['PUT', ESO.kv.path, { data: { [ESO.kv.property]: 'overwritten' } }],
+      ['LIST', 'secret/metadata/production/frontend', undefined],
+      ['DELETE', ESO.kv.path, undefined],
+      ['POST', 'secret/delete/production/frontend/session', { versions: [1] }],
+      ['POST', 'secret/destroy/production/frontend/session', { versions: [1] }],
+    ] as const) {
+      const r = await vault.call(method, path, body, token);
+      expect(r.status, `${method} ${path}: ${JSON.stringify(r.body)}`).toBe(403);
+    }
+    expect((await vault.call('GET', ESO.kv.path, undefined, token)).body.data.data[ESO.kv.property]).toBe('session-signing-key');
   });
 });
