@@ -571,6 +571,29 @@ describe('verifyBundle', () => {
     expect(edited((s) => (s.secretName = 'api-svid'))).toEqual(expect.arrayContaining([expect.stringMatching(/shop\/api: 2 Certificates write its certificate Secret/)]));
   });
 
+  it('holds the certificate-Secret guard to what the admission policies are held to', () => {
+    const b = shop({ mesh: NO_MESH, certificates: CERTS });
+    const ok = verifyBundle(b);
+    expect(ok.failures).toEqual([]);
+    expect(ok.checks.map((c) => c.id)).toContainEqual(expect.stringMatching(/^\[admission\] ValidatingAdmissionPolicy ztp-shop-svid-mounts, ValidatingAdmissionPolicyBinding ztp-shop-svid-mounts fail closed/));
+    const files = [...b.files.keys()];
+    const vap = files.find((f) => /mesh\/validatingadmissionpolicy-ztp-shop-svid-mounts\.yaml$/.test(f))!;
+    const binding = files.find((f) => /mesh\/validatingadmissionpolicybinding-ztp-shop-svid-mounts\.yaml$/.test(f))!;
+    const edited = (file: string, edit: (spec: Record<string, any>) => void) => {
+      const copy = new Map(b.files);
+      const o = parse(copy.get(file)!) as { spec: Record<string, any> };
+      edit(o.spec);
+      copy.set(file, stringify(o));
+      return verifyBundle({ ...b, files: copy }).failures.map((f) => f.id);
+    };
+    expect(edited(vap, (s) => (s.failurePolicy = 'Ignore'))).toEqual([expect.stringMatching(/^\[admission\] ValidatingAdmissionPolicy ztp-shop-svid-mounts: failurePolicy is "Ignore"/)]);
+    expect(edited(vap, (s) => s.matchConstraints.resourceRules.pop())).toEqual([expect.stringMatching(/matches Pods but not .*ephemeralcontainers/)]);
+    expect(edited(vap, (s) => (s.matchConstraints.resourceRules[0].operations = ['CREATE']))).toEqual([expect.stringMatching(/operations on \["pods"\] are \["CREATE"\]/)]);
+    expect(edited(binding, (s) => (s.validationActions = ['Warn']))).toEqual([expect.stringMatching(/validationActions is \["Warn"\]/)]);
+    expect(edited(binding, (s) => (s.matchResources.namespaceSelector.matchExpressions[0].values = ['shop']))).toEqual([expect.stringMatching(/matchResources.namespaceSelector is .* need/)]);
+    expect(edited(binding, (s) => (s.policyName = 'other'))).toEqual(expect.arrayContaining([expect.stringMatching(/ztp-shop-svid-mounts: bound 0 times/)]));
+  });
+
   it('proves a *. DNS name as one label: a name one label deeper is denied', () => {
     const r = verifyBundle(shop({ egress: [egress({ from: fromNamespace('shop'), to: toFqdn('*.cdn.example.com'), ports: [443] })] }));
     expect(r.failures).toEqual([]);

@@ -9,6 +9,7 @@ import { mayChangeTraffic } from './traffic-neutral.ts';
 import { synthesize, undeclaredPodPorts, type PodPeer } from './synthesize.ts';
 import { oneSide, type Side } from './one-side.ts';
 import { certificateChecks } from './certificates.ts';
+import { guardProblems } from './guards.ts';
 
 /** One connection the proof checked. */
 export interface Check {
@@ -284,6 +285,14 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
         checks.push({ layer: 'mesh', id: `[mTLS] ${dst}:${p.port}/TCP (port "${p.name}")`, expected: p.mtls, observed, ok: observed === p.mtls, declaredBy: [], decidedBy: [`Istio mTLS: ${observed} ${by}`] });
       }
     }
+  }
+
+  // The guards shipped outside the admission layer (who may reference which Secret) enforce as the
+  // admission layer's own policies do (see guards.ts)
+  const guards = guardProblems(bundle);
+  for (const p of guards.problems) checks.push({ layer: 'all', id: `[admission] ${p}`, expected: 'denied', observed: 'allowed', ok: false, declaredBy: [], decidedBy: [] });
+  if (guards.checked.length > 0 && guards.problems.length === 0) {
+    checks.push({ layer: 'all', id: `[admission] ${guards.checked.join(', ')} fail closed, see every Pod and debug container, and enforce as the environment does in exactly its namespaces`, expected: 'denied', observed: 'denied', ok: true, declaredBy: [], decidedBy: [] });
   }
 
   // Without a mesh, the SPIFFE certificates are the identities: each workload's asks for its own

@@ -25,14 +25,21 @@ function guards(env: Environment): KubeObject[] {
     .filter((o) => (o.kind === 'ValidatingAdmissionPolicy' || o.kind === 'ValidatingAdmissionPolicyBinding') && /-(?:svid|secret)-mounts$/.test(o.metadata.name ?? ''));
 }
 
-/** A pod of `serviceAccount` referencing `secret` in a volume, or through env in an init container. */
-function pod(name: string, serviceAccount: string, secret: string, how: 'volume' | 'env' = 'volume'): KubeObject {
+/** Every way a pod may reference a Secret. */
+type How = 'volume' | 'env' | 'projected' | 'envFrom' | 'csi' | 'imagePull';
+
+/** A pod of `serviceAccount` referencing `secret` one way: a volume, env of an init container, a projected volume, envFrom, a CSI driver's secret, imagePullSecrets. */
+function pod(name: string, serviceAccount: string, secret: string, how: How = 'volume'): KubeObject {
   const app = { name: 'app', image: 'registry.example.com/shop/app:1.0' };
-  const spec =
-    how === 'volume'
-      ? { serviceAccountName: serviceAccount, containers: [app], volumes: [{ name: 's', secret: { secretName: secret } }] }
-      : { serviceAccountName: serviceAccount, containers: [app], initContainers: [{ ...app, name: 'init', env: [{ name: 'K', valueFrom: { secretKeyRef: { name: secret, key: 'k' } } }] }] };
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: NS }, spec } as KubeObject;
+  const spec: Record<How, Record<string, unknown>> = {
+    volume: { containers: [app], volumes: [{ name: 's', secret: { secretName: secret } }] },
+    env: { containers: [app], initContainers: [{ ...app, name: 'init', env: [{ name: 'K', valueFrom: { secretKeyRef: { name: secret, key: 'k' } } }] }] },
+    projected: { containers: [app], volumes: [{ name: 's', projected: { sources: [{ secret: { name: secret } }] } }] },
+    envFrom: { containers: [{ ...app, envFrom: [{ secretRef: { name: secret } }] }] },
+    csi: { containers: [app], volumes: [{ name: 's', csi: { driver: 'secrets-store.csi.k8s.io', nodePublishSecretRef: { name: secret } } }] },
+    imagePull: { containers: [app], imagePullSecrets: [{ name: secret }] },
+  };
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: NS }, spec: { serviceAccountName: serviceAccount, ...spec[how] } } as KubeObject;
 }
 
 // Skipped only where etcd and kube-apiserver are not installed (a user's clone), with the reason
@@ -86,5 +93,14 @@ describe.skipIf(reason !== undefined)('secret-mount policies, judged by the real
     expect((await admit(pod('frontend-session', 'frontend', 'session-key'))).status).toBe(201);
     expect((await admit(pod('api-creds', 'api-server', 'db-credentials', 'env'))).status).toBe(201);
     expect((await admit(pod('api-own-svid', 'api-server', 'api-server-svid'))).status).toBe(201);
+    // every way of referencing one: refused for another workload's secret, admitted for its own
+    for (const how of ['projected', 'envFrom', 'csi', 'imagePull'] as const) {
+      expect((await admit(pod(`db-takes-creds-${how.toLowerCase()}`, 'database', 'db-credentials', how))).status, how).toBe(403);
+      expect((await admit(pod(`db-takes-svid-${how.toLowerCase()}`, 'database', 'api-server-svid', how))).status, how).toBe(403);
+      expect((await admit(pod(`api-creds-${how.toLowerCase()}`, 'api-server', 'db-credentials', how))).status, how).toBe(201);
+    }
+    // a volume driver's secret nobody declared is refused; registry credentials nobody declared are not ztp's to guard
+    expect((await admit(pod('db-undeclared-csi', 'database', 'legacy-config', 'csi'))).status).toBe(403);
+    expect((await admit(pod('db-registry', 'database', 'registry-credentials', 'imagePull'))).status).toBe(201);
   }, 60_000);
 });

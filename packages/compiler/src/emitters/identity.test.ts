@@ -63,7 +63,7 @@ describe('emitCertificates', () => {
     ]);
     // every reference is checked against the guarded list first: other secrets are left to the secrets layer
     for (const v of vap.spec.validations) expect(v.expression).toContain("in variables.guarded) || (request.namespace + '/' + variables.serviceAccount + '/' +");
-    expect(vap.spec.validations).toHaveLength(4);
+    expect(vap.spec.validations).toHaveLength(6);
     expect(out.get('ValidatingAdmissionPolicyBinding /ztp-test-svid-mounts')).toMatchObject({ spec: { policyName: 'ztp-test-svid-mounts', validationActions: ['Deny'] } });
     expect(emitCertificates(irOf({ phase: 2, mesh: NO_MESH, certificates: CERTS, workloads: [web] })).map((e) => e.layer)).toEqual(['mesh', 'mesh', 'mesh']);
   });
@@ -101,7 +101,7 @@ describe('emitSecrets', () => {
     const out = byName(emitSecrets(irOf({ mesh: NO_MESH, certificates: CERTS, workloads: [web, db], secrets: [secret({ workload: web, name: 'db-creds', kind: 'dynamic', path: 'database/creds/web', ttl: '1h' })], vault: { server: 'https://vault:8200' } })));
     const vap = out.get('ValidatingAdmissionPolicy /ztp-test-secret-mounts') as unknown as { spec: { variables: { name: string; expression: string }[]; validations: unknown[] } };
     expect(vap.spec.variables[0]).toEqual({ name: 'allowed', expression: "['shop/db/db-svid', 'shop/web/db-creds', 'shop/web/web-svid']" });
-    expect(vap.spec.validations).toHaveLength(4);
+    expect(vap.spec.validations).toHaveLength(6);
     expect(out.get('ValidatingAdmissionPolicyBinding /ztp-test-secret-mounts')).toMatchObject({ spec: { validationActions: ['Deny'], matchResources: { namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['shop'] }] } } } });
     const audit = byName(emitSecrets(irOf({ enforcement: 'audit', workloads: [web] })));
     expect(audit.get('ValidatingAdmissionPolicyBinding /ztp-test-secret-mounts')).toMatchObject({ spec: { validationActions: ['Warn', 'Audit'] } });
