@@ -370,6 +370,10 @@ describe('validateEnvironment', () => {
     expectProblem(env(session, secret({ workload: api, name: 's', kind: 'dynamic', path: 'secret/data/web/session', ttl: '1h' })), 'secret shop/api/s', /Vault path secret\/data\/web\/session is already granted to shop\/web/);
     expect(problems(env(session, secret({ workload: api, name: 's', kind: 'static', path: 'secret/api/session' })))).toEqual([]);
     expectProblem(base({ workloads: [web], flows: [], secrets: [ok], vault: { ...vault, adress: 'x' } as typeof vault }), 'environment test', /vault has no property 'adress'/);
+    for (const audience of ['https://kubernetes.default.svc.cluster.local', 'https://kubernetes.default.svc', 'kubernetes.default.svc']) {
+      expectProblem(base({ workloads: [web], flows: [], secrets: [ok], vault: { ...vault, audience } }), 'environment test', /is the Kubernetes API server's own audience/);
+    }
+    expect(problems(base({ workloads: [web], flows: [], secrets: [ok], vault: { ...vault, audience: 'vault.example.com' } }))).toEqual([]);
     expectProblem(base({ workloads: [web], flows: [], secrets: [ok], vault: { ...vault, kubernetesAuthMount: '/kubernetes' } }), 'environment test', /kubernetesAuthMount "\/kubernetes"/);
   });
 

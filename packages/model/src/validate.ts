@@ -715,6 +715,10 @@ function validateSecrets(env: Environment, byId: Map<string, Workload>, c: Colle
       if (mount !== undefined && !VAULT_MOUNT.test(mount)) c.add(env.at, obj, `vault.kubernetesAuthMount "${mount}" must be a Vault mount path like kubernetes or clusters/prod (no leading or trailing '/')`);
       const aud = env.vault.audience;
       if (aud !== undefined && (typeof aud !== 'string' || !/^\S+$/.test(aud))) c.add(env.at, obj, `vault.audience must be a non-empty string without spaces`);
+      // a token minted for the Kubernetes API (the default audience of every projected token) must not log in to Vault
+      else if (typeof aud === 'string' && /^(?:https?:\/\/)?kubernetes\.default(?:\.svc(?:\.[a-z0-9.-]+)?)?\/?$/.test(aud)) {
+        c.add(env.at, obj, `vault.audience "${aud}" is the Kubernetes API server's own audience: every token a pod is given for the API would then log in to Vault; use an audience of Vault's own, such as the default "vault"`);
+      }
     }
   }
 }
