@@ -104,13 +104,20 @@ describe.skipIf(reason !== undefined)('ztp vault plan and apply, against a real 
       await vault.call('PUT', `sys/policies/acl/${other}`, { policy: 'path "x/y" { capabilities = ["read"] }' });
       await vault.call('POST', `auth/kubernetes/role/${other}`, { bound_service_account_names: ['x'], bound_service_account_namespaces: ['x'] });
     }
+    // a mount the environment used before (kubernetesAuthMount changed): its roles still log in with declared policies
+    expect((await vault.call('POST', 'sys/auth/clusters/old', { type: 'kubernetes' })).status).toBe(204);
+    await vault.call('POST', 'auth/clusters/old/role/ztp.production.production.api-server', { bound_service_account_names: ['api-server'], bound_service_account_namespaces: ['production'], token_policies: ['ztp.production.production.api-server'] });
+    await vault.call('POST', 'auth/clusters/old/role/team-role', { bound_service_account_names: ['x'], bound_service_account_namespaces: ['x'] });
     const p = await plan(vault);
     expect(p.changes).toEqual([
+      { action: 'delete', kind: 'auth role', path: 'auth/clusters/old/role/ztp.production.production.api-server', fields: [] },
       { action: 'delete', kind: 'auth role', path: 'auth/kubernetes/role/ztp.production.production.old', fields: [] },
       { action: 'delete', kind: 'policy', path: 'sys/policies/acl/ztp.production.production.old', fields: [] },
     ]);
     const apply = await ztp(vault, ['apply', 'production', '--json']);
-    expect(JSON.parse(apply.stdout).changes).toHaveLength(2);
+    expect(JSON.parse(apply.stdout).changes).toHaveLength(3);
+    expect((await vault.call('GET', 'auth/clusters/old/role/ztp.production.production.api-server')).status).toBe(404);
+    expect((await vault.call('GET', 'auth/clusters/old/role/team-role')).status).toBe(200);
     expect((await vault.call('GET', 'sys/policies/acl/ztp.production.production.old')).status).toBe(404);
     expect((await vault.call('GET', 'auth/kubernetes/role/ztp.production.production.old')).status).toBe(404);
     for (const other of ['ztp.production-eu.production.api', 'ztp.staging.staging.api', 'team-policy']) {

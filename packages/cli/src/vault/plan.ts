@@ -95,8 +95,8 @@ type VaultData = Readonly<Record<string, unknown>> | undefined;
 
 /**
  * Compares the bundle's Vault objects with Vault: what to create or update (only the fields the
- * bundle sets count), and which policies and auth roles named `<prefix>*` no longer belong to the
- * environment and must go. Database engine roles are never deleted (ztp cannot tell them from
+ * bundle sets count), and which policies and auth roles named `<prefix>*` (on any Kubernetes auth
+ * mount) no longer belong to the environment and must go. Database engine roles are never deleted (ztp cannot tell them from
  * roles others manage; without a policy granting them nobody reads them). Checks the operator's
  * part first: the Kubernetes auth method and database mounts exist (else a VaultError), and each
  * database connection allows its role (else a warning). Reads only.
@@ -140,9 +140,15 @@ export async function planVault(client: VaultClient, desired: readonly DesiredVa
 
   const wanted = new Set(desired.map((d) => d.path));
   const deletions: VaultChange[] = [];
-  if (hasAuthMount) {
-    for (const name of await client.list(`auth/${scope.authMount}/role`)) {
-      const path = `auth/${scope.authMount}/role/${name}`;
+  // on every Kubernetes auth mount, not only the environment's: after kubernetesAuthMount changes,
+  // the old mount's roles still log in with the same (still declared) policies
+  const kubernetesMounts = Object.entries(auth ?? {})
+    .filter(([mount, info]) => mount.endsWith('/') && (info as { type?: unknown } | null)?.type === 'kubernetes')
+    .map(([mount]) => mount.slice(0, -1))
+    .sort();
+  for (const mount of kubernetesMounts) {
+    for (const name of await client.list(`auth/${mount}/role`)) {
+      const path = `auth/${mount}/role/${name}`;
       if (name.startsWith(scope.prefix) && !wanted.has(path)) deletions.push({ action: 'delete', kind: 'auth role', path, fields: [] });
     }
   }
