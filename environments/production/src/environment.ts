@@ -43,6 +43,11 @@ const apiServer = workload({
   name: 'api-server',
   ports: { http: { port: 8080, appProtocol: 'http' } },
   images: [image('shop/api-server', '3.2.0', '2')],
+  // leader election: its own Lease only (create cannot be limited by name)
+  apiAccess: [
+    { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'update'], resourceNames: ['api-server-leader'] },
+    { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+  ],
 });
 
 const database = workload({
