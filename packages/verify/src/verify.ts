@@ -416,6 +416,9 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
           'other names and services at the addresses a declared FQDN egress resolves to (a shared CDN or load balancer): Cilium allows by the addresses its DNS proxy saw for the declared names, whatever name a connection is for, so they are reachable from the workloads allowed that egress; each name was probed at an address of its own',
         ]
       : []),
+    ...(m.cni === 'cilium' && m.intent.flows.some((f) => f.l7 === 'cilium')
+      ? ["paths as Cilium's proxy sees them: the proof assumes the agent normalises them (http-normalize-path, on by default); with it off, /api/../admin would match a rule for /api/*"]
+      : []),
     `traffic from the nodes and host-network pods to the pods on the same node: NetworkPolicy cannot block a pod's own node (NetworkPolicy documentation, "What you can't do with network policies")${m.cni === 'cilium' ? ', and Cilium allows it by default (allow-localhost)' : ''}; not probed`,
     'Services, Ingress and Gateway routing (policies are proven pod to pod)',
   ];

@@ -243,6 +243,21 @@ describe('L7 HTTP rules', () => {
     expect(connection.stages.at(-1)!.layer).toBe('Cilium L7');
   });
 
+  it('matches a path regex as a whole, alternatives included (Envoy matches the full path)', () => {
+    const r = world(
+      cnp('default', 'alt', {
+        endpointSelector: { matchLabels: { role: 'backend' } },
+        ingress: [{ fromEndpoints: [{ matchLabels: { role: 'frontend' } }], toPorts: [{ ports: [{ port: '80', protocol: 'TCP' }], rules: { http: [{ path: '/a|/b/.*' }] } }] }],
+      }),
+    );
+    const get = (path: string) => judge(r, q('default/frontend', 'default/backend', 80, { http: { method: 'GET', path } })).outcome;
+    expect(get('/a')).toBe('allowed');
+    expect(get('/b/x')).toBe('allowed');
+    // anchored only at the ends of the whole pattern, `^/a|/b/.*$` would admit these
+    expect(get('/ax')).toBe('http-403');
+    expect(get('/c/b/x')).toBe('http-403');
+  });
+
   it('an L4 allow for the same peer and port lifts the L7 restriction', () => {
     const r = world(l7, netpol('default', 'np', { podSelector: { matchLabels: { role: 'backend' } }, ingress: [{ ports: [{ port: 80 }] }] }));
     expect(judge(r, q('default/frontend', 'default/backend', 80, { http: { method: 'DELETE', path: '/x' } })).allowed).toBe(true);
