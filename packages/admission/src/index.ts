@@ -17,7 +17,6 @@ export type { Case, EngineInput, EngineName, EngineReport, Finding } from './eng
 export { ENGINE_TOOL, ENGINES, EngineError } from './engines/types.ts';
 export { proveModules, proveShipped, PROOF_SETTINGS } from './proof/matrix.ts';
 export { enforcementProblems, withSettings } from './proof/enforcement.ts';
-export { EPHEMERAL_CONTAINERS_RULE } from './emit/match.ts';
 export { exampleCases, runEachExample, type ExampleCase } from './proof/each-example.ts';
 export type { Outcome, ProofFailure, ProofOptions, VerdictCell, VerdictMatrix } from './proof/matrix.ts';
 export { renderJUnit } from './proof/junit.ts';

@@ -14,6 +14,8 @@ import { kyvernoValidatingPolicy } from './kyverno-validating-policy.ts';
 import { ruleKey } from './names.ts';
 import { validatingAdmissionPolicy } from './validating-admission-policy.ts';
 
+export { EPHEMERAL_CONTAINERS_RULE } from './match.ts';
+
 /** Why a cluster form leaves image-signature rules out. */
 const SIGNATURE_GAP: Readonly<Record<ClusterForm, string | undefined>> = {
   kyverno: undefined,

@@ -1,4 +1,4 @@
-import { EPHEMERAL_CONTAINERS_RULE } from '@ztp/admission';
+import { EPHEMERAL_CONTAINERS_RULE } from '@ztp/admission/emit';
 import type { Layer } from '@ztp/model';
 import type { IR } from '../ir.ts';
 import { emitted, ztpLabels, type Emitted } from '../object.ts';
