@@ -325,6 +325,23 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
 
   // Egress of managed pods: the cluster DNS, istiod for sidecars, declared external egress, and
   // addresses and names nobody declared.
+  const egressPorts = new Set<string>(['TCP/443']);
+  for (const e of m.intent.egress) for (const p of e.ports) egressPorts.add(`${p.protocol}/${p.port}`);
+  if (everyPort) for (const p of classPorts) egressPorts.add(`${p.protocol}/${p.port}`);
+  // Under Cilium, DNS names: the declared ones, and for `*.suffix` (one label) a name one label
+  // deeper too, which it does not cover; a name each of the policies' own FQDN rules admits (a
+  // name nobody declared is tried); and one nobody declared. A name resolves to an address, and
+  // the dataplane allows by address: each is probed as resolving to an address of its own (a name
+  // sharing a declared name's address is reachable whatever its name; notCovered says so),
+  // outside the declared ranges where possible.
+  const fqdnProbes: { name: string; ip: string }[] = [];
+  if (m.cni === 'cilium') {
+    const names = new Set<string>([PUBLIC_PROBE_FQDN]);
+    for (const e of m.intent.egress) if ('fqdn' in e.to) for (const n of e.to.fqdn.startsWith('*.') ? [`ztp-probe${e.to.fqdn.slice(1)}`, `ztp-probe.ztp-deeper${e.to.fqdn.slice(1)}`] : [e.to.fqdn]) names.add(n);
+    for (const n of fqdnWitnesses(objects)) names.add(n);
+    const addresses = fqdnProbeAddresses(m, names.size);
+    for (const [i, name] of [...names].entries()) fqdnProbes.push({ name, ip: addresses[i]! });
+  }
   const dnsPod = pods.find((p) => p.kind === 'dns');
   const istiod = pods.find((p) => p.kind === 'istiod');
   for (const c of managedPods) {
@@ -339,9 +356,6 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
         if (!baseline) run('all', c, d.ref, d.ref, p.protocol, p.port, false, []);
       }
     }
-    const egressPorts = new Set<string>(['TCP/443']);
-    for (const e of m.intent.egress) for (const p of e.ports) egressPorts.add(`${p.protocol}/${p.port}`);
-    if (everyPort) for (const p of classPorts) egressPorts.add(`${p.protocol}/${p.port}`);
     for (const ip of egressIps) {
       for (const pp of egressPorts) {
         const [protocol, port] = pp.split('/') as ['TCP' | 'UDP' | 'SCTP', string];
@@ -349,23 +363,11 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
         run('all', c, ip, ip, protocol, Number(port), expected, expected ? ['declared egress'] : []);
       }
     }
-    if (m.cni === 'cilium') {
-      const names = new Set<string>([PUBLIC_PROBE_FQDN]);
-      // `*.suffix` covers one label: probe a name one label deeper too, which it does not cover
-      for (const e of m.intent.egress) if ('fqdn' in e.to) for (const n of e.to.fqdn.startsWith('*.') ? [`ztp-probe${e.to.fqdn.slice(1)}`, `ztp-probe.ztp-deeper${e.to.fqdn.slice(1)}`] : [e.to.fqdn]) names.add(n);
-      // and a name each of the policies' own FQDN rules admits: a name nobody declared is tried
-      for (const n of fqdnWitnesses(objects)) names.add(n);
-      // a name resolves to an address, and the dataplane allows by address: each name is probed
-      // as resolving to an address of its own (a name sharing a declared name's address is
-      // reachable whatever its name; notCovered says so), outside the declared ranges where possible
-      const addresses = fqdnProbeAddresses(m, names.size);
-      for (const [i, name] of [...names].entries()) {
-        const ip = addresses[i]!;
-        for (const pp of egressPorts) {
-          const [protocol, port] = pp.split('/') as ['TCP' | 'UDP' | 'SCTP', string];
-          const expected = intendedEgressToFqdn(m, c, name, ip, protocol, Number(port));
-          run('all', c, { fqdn: name, ip }, `${name}@${ip}`, protocol, Number(port), expected, expected ? ['declared egress'] : []);
-        }
+    for (const { name, ip } of fqdnProbes) {
+      for (const pp of egressPorts) {
+        const [protocol, port] = pp.split('/') as ['TCP' | 'UDP' | 'SCTP', string];
+        const expected = intendedEgressToFqdn(m, c, name, ip, protocol, Number(port));
+        run('all', c, { fqdn: name, ip }, `${name}@${ip}`, protocol, Number(port), expected, expected ? ['declared egress'] : []);
       }
     }
   }
