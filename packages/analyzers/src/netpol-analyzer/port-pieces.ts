@@ -59,20 +59,23 @@ export function hasRangeInPieces(cluster: Pick<ClusterSpec, 'policies' | 'worklo
 
 /** The cluster with every NetworkPolicy port range written as its pieces (policies only; unchanged when no range spans two pieces). */
 export function portRangesInPieces(cluster: ClusterSpec): ClusterSpec {
-  if (!hasRangeInPieces(cluster)) return cluster;
   const pieces = portPieces(cluster);
+  let cut = false;
   const policies = cluster.policies.map((policy) => {
     const copy = structuredClone(policy);
     for (const rule of rulesOf(copy)) {
       if (rule.ports === undefined) continue;
       rule.ports = rule.ports.flatMap((p) => {
         if (!isRange(p)) return [p];
+        const parts = piecesOf(pieces, protocolOf(p), p.port, p.endPort);
+        if (parts.length === 1) return [p];
+        cut = true;
         const { endPort: _, ...single } = p;
-        return piecesOf(pieces, protocolOf(p), p.port, p.endPort).map(([a, b]) => (b > a ? { ...p, port: a, endPort: b } : { ...single, port: a }));
+        return parts.map(([a, b]) => (b > a ? { ...p, port: a, endPort: b } : { ...single, port: a }));
       });
     }
     return copy;
   });
-  return { ...cluster, policies };
+  return cut ? { ...cluster, policies } : cluster;
 }
 

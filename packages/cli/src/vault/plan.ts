@@ -96,8 +96,9 @@ type VaultData = Readonly<Record<string, unknown>> | undefined;
 /**
  * Compares the bundle's Vault objects with Vault: what to create or update (only the fields the
  * bundle sets count), and which policies and auth roles named `<prefix>*` (on any Kubernetes auth
- * mount) no longer belong to the environment and must go. Database engine roles are never deleted (ztp cannot tell them from
- * roles others manage; without a policy granting them nobody reads them). Checks the operator's
+ * mount) no longer belong to the environment and must go. Database engine roles are never
+ * deleted (ztp cannot tell them from roles others manage; without a policy granting them nobody
+ * reads them). Checks the operator's
  * part first: the Kubernetes auth method and database mounts exist (else a VaultError), and each
  * database connection allows its role (else a warning). Reads only.
  */
