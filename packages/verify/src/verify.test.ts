@@ -592,6 +592,19 @@ describe('verifyBundle', () => {
     expect(edited(binding, (s) => (s.validationActions = ['Warn']))).toEqual([expect.stringMatching(/validationActions is \["Warn"\]/)]);
     expect(edited(binding, (s) => (s.matchResources.namespaceSelector.matchExpressions[0].values = ['shop']))).toEqual([expect.stringMatching(/matchResources.namespaceSelector is .* need/)]);
     expect(edited(binding, (s) => (s.policyName = 'other'))).toEqual(expect.arrayContaining([expect.stringMatching(/ztp-shop-svid-mounts: bound 0 times/)]));
+    // taken out of the bundle altogether (files, kustomization and manifest): missing, not passed
+    const gone = new Map(b.files);
+    const manifest = JSON.parse(gone.get('manifest.json')!) as { objects: { file: string }[] };
+    manifest.objects = manifest.objects.filter((o) => o.file !== vap && o.file !== binding);
+    gone.set('manifest.json', JSON.stringify(manifest));
+    for (const f of [vap, binding]) {
+      gone.delete(f);
+      gone.set('kustomization.yaml', gone.get('kustomization.yaml')!.replace(`  - ${f}\n`, ''));
+    }
+    expect(verifyBundle({ ...b, files: gone }).failures.map((f) => f.id)).toEqual([
+      "[admission] ValidatingAdmissionPolicy ztp-shop-svid-mounts is missing, so nothing keeps a pod from referencing another workload's secrets",
+      "[admission] ValidatingAdmissionPolicyBinding ztp-shop-svid-mounts is missing, so nothing keeps a pod from referencing another workload's secrets",
+    ]);
   });
 
   it('proves a *. DNS name as one label: a name one label deeper is denied', () => {
