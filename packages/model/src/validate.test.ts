@@ -448,6 +448,8 @@ describe('validateEnvironment', () => {
       [['external-secrets.io'], ['externalsecrets'], ['update'], ['op-creds']],
       [['external-secrets.io'], ['secretstores'], ['create']],
       [['generators.external-secrets.io'], ['vaultdynamicsecrets'], ['create']],
+      [['generators.external-secrets.io'], ['ecrauthorizationtokens'], ['create']],
+      [['external-secrets.io'], ['pushsecrets'], ['create']],
       [['cert-manager.io'], ['certificates'], ['patch'], ['ztp-op-svid']],
       [['cert-manager.io'], ['certificaterequests'], ['create']],
     ];

@@ -58,8 +58,10 @@ const ACTS_AS_OTHERS: readonly { readonly group: string; readonly resources: rea
   { group: '', resources: ['serviceaccounts/token'], verbs: ['create'], how: "mint any service account's tokens" },
   // External Secrets logs in to Vault as the service account a store or generator names, and an
   // ExternalSecret may name any store of its namespace or merge into any Secret
-  { group: 'external-secrets.io', resources: ['externalsecrets', 'secretstores'], verbs: ['create', 'update', 'patch'], how: "point an ExternalSecret at another workload's store, or make a store that logs in to Vault as any service account" },
-  { group: 'generators.external-secrets.io', resources: ['vaultdynamicsecrets'], verbs: ['create', 'update', 'patch'], how: 'make a generator that logs in to Vault as any service account' },
+  // (a PushSecret copies any Secret of its namespace out to a store)
+  { group: 'external-secrets.io', resources: ['externalsecrets', 'secretstores', 'pushsecrets'], verbs: ['create', 'update', 'patch'], how: "point an ExternalSecret at another workload's store, make a store that logs in to Vault as any service account, or push another workload's Secret out" },
+  // every generator kind authenticates as a service account it names ('*': any resource of the group)
+  { group: 'generators.external-secrets.io', resources: ['*'], verbs: ['create', 'update', 'patch'], how: 'make a generator that logs in as any service account' },
   // cert-manager's default approver signs what a Certificate or CertificateRequest asks for
   { group: 'cert-manager.io', resources: ['certificates', 'certificaterequests'], verbs: ['create', 'update', 'patch'], how: "request a certificate for any workload's SPIFFE identity" },
 ];
@@ -88,7 +90,7 @@ function undoesProofs(perm: Workload['apiAccess'][number]): string | undefined {
 function actsAsOthers(w: Workload, perm: Workload['apiAccess'][number]): string | undefined {
   for (const g of ACTS_AS_OTHERS) {
     if (!perm.apiGroups.includes(g.group) || !perm.verbs.some((v) => g.verbs.includes(v))) continue;
-    const resources = perm.resources.filter((r) => g.resources.includes(r));
+    const resources = perm.resources.filter((r) => g.resources.includes('*') || g.resources.includes(r));
     // tokens can be limited to its own service account by name; pods and their controllers cannot
     const own = (r: string) => r === 'serviceaccounts/token' && perm.resourceNames !== undefined && perm.resourceNames.length > 0 && perm.resourceNames.every((n) => n === w.serviceAccount);
     if (resources.some((r) => !own(r))) return g.how;
