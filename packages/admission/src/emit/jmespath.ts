@@ -56,9 +56,16 @@ function path(base: string, fields: readonly string[]): string {
   return `${base}.${rest}`;
 }
 
-/** A JMESPath raw string literal. */
+/**
+ * A string as a JMESPath JSON literal (`` `"..."` ``), never a raw string literal (`'...'`): the two
+ * JMESPath implementations ztp emits for read raw strings differently. kyverno-json's (the
+ * JMESPath community spec) reads `\\` as one backslash; Kyverno's own (go-jmespath, the
+ * ClusterPolicy form's `{{ }}`) unescapes only `\'` and keeps `\\` as two characters, so a pattern
+ * such as `^[0-9]+\.[0-9]+$` looked for a backslash there and a `matches` clause never held (a
+ * wrong allow). Both decode a JSON literal as JSON, after turning `` \` `` into a backtick.
+ */
 export function jmesString(text: string): string {
-  return `'${text.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+  return json(text);
 }
 
 /** A JMESPath JSON literal. */

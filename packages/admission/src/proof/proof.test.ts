@@ -20,7 +20,7 @@ describe('the proof', () => {
     const ran = report(matrix, 'sample modules');
     expect(matrix.failures.map((f) => f.text)).toEqual([]);
     for (const engine of ran) expect(matrix.cells.filter((c) => c.engine === engine && c.actual === 'not-run')).toEqual([]);
-    expect(matrix.cells.length).toBe(ENGINES.length * 14);
+    expect(matrix.cells.length).toBe(ENGINES.length * 18);
   });
 
   it('reports a rule whose examples lie, naming the engine and the object', async () => {
@@ -123,7 +123,7 @@ describe('the proof', () => {
   it('renders the matrix as JUnit XML', async () => {
     const matrix = await proveModules(sampleModules(), { engines: ['opa'] });
     const xml = renderJUnit(matrix);
-    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="ztp admission proof" tests="14"/);
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="ztp admission proof" tests="18"/);
     expect(xml).toContain('<testsuite name="opa"');
     expect(xml).toContain('classname="sample-pods/ports" name="sample-pods/ports ssh"');
   });

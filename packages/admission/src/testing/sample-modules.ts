@@ -51,6 +51,24 @@ export function sampleModules(): AdmissionModule[] {
             deny('deployment-bad', workload('Deployment', pod('deployment-bad', {}, { annotations: { 'example.com/x': 'bad' } }))),
           ],
         }),
+        // Backslashes, quotes and backticks in patterns and strings: each form's literal syntax
+        // must give the engine the same text (Kyverno's own JMESPath once read `\\.` as two characters).
+        validationRule({
+          id: 'escapes',
+          title: 'escaped characters',
+          message: 'escaped characters',
+          target: PODS,
+          violations: [
+            violationWithMessage('dotted version', meta.field('labels').hasKey('version'), meta.key('labels', 'version').matches('^[0-9]+\\.[0-9]+$')),
+            violationWithMessage('quoted path', meta.field('annotations').hasKey('example.com/path'), meta.key('annotations', 'example.com/path').startsWith("C:\\it's `x`\"")),
+          ],
+          examples: [
+            allow('undotted', pod('undotted', {}, { labels: { version: '1x2' } })),
+            deny('dotted', pod('dotted', {}, { labels: { version: '1.2' } }), { message: 'dotted version' }),
+            deny('quoted-path', pod('quoted-path', {}, { annotations: { 'example.com/path': "C:\\it's `x`\"\\y" } }), { message: 'quoted path' }),
+            allow('other-path', pod('other-path', {}, { annotations: { 'example.com/path': "C:\\\\it's `x`\"" } })),
+          ],
+        }),
       ],
     },
     {
