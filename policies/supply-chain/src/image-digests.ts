@@ -1,5 +1,6 @@
-import { allow, container, deny, pod, someContainer, validationRule, violation, withWorkloads, workload } from '@ztp/admission/rule';
-import type { AdmissionModule, Atom, ContainerShape, Scope } from '@ztp/admission/rule';
+import { allow, container, deny, pod, someContainer, spec, validationRule, violation, withWorkloads, workload } from '@ztp/admission/rule';
+import type { AdmissionModule, Atom, Value } from '@ztp/admission/rule';
+import { withImageVolume } from './allowed-registries.ts';
 
 /** Parameters of imageDigests. */
 export interface ImageDigestsOptions {
@@ -15,17 +16,18 @@ export const PINNED = '@sha256:[0-9a-f]{64}$';
 
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
 
-function notExempt(c: Scope<ContainerShape>, exempt: readonly string[]): Atom[] {
+/** `image` (a container's image, an image volume's reference) is none of the exempt images. */
+function notExempt(image: Value<string>, exempt: readonly string[]): Atom[] {
   const exact = exempt.filter((e) => !e.endsWith('*'));
   const prefixes = exempt.filter((e) => e.endsWith('*')).map((e) => e.slice(0, -1));
-  return [...(exact.length > 0 ? [c.field('image').notOneOf(exact)] : []), ...(prefixes.length > 0 ? [c.field('image').notStartsWith(...prefixes)] : [])];
+  return [...(exact.length > 0 ? [image.notOneOf(exact)] : []), ...(prefixes.length > 0 ? [image.notStartsWith(...prefixes)] : [])];
 }
 
 const withImage = (name: string, image: string) => pod(name, { containers: [container('app', { image })] });
 
 /**
- * Digest pinning: every container image (containers, initContainers, ephemeralContainers) is
- * referenced by `@sha256:` digest, so a pod runs exactly the bytes that were reviewed and signed,
+ * Digest pinning: every container image (containers, initContainers, ephemeralContainers) and
+ * every image volume (`volumes[].image.reference`) is referenced by `@sha256:` digest, so a pod runs exactly the bytes that were reviewed and signed,
  * whatever happens to tags later. Checked by every engine. Meant for enforce environments: in an
  * audit environment it only reports.
  */
@@ -39,9 +41,12 @@ export function imageDigests(options: ImageDigestsOptions = {}): AdmissionModule
       validationRule({
         id: 'digest-required',
         title: 'Digest required: images must be referenced by @sha256: digest',
-        message: 'image digest required: container images must be referenced by @sha256:<digest>, not by tag alone',
+        message: 'image digest required: container images and image volumes must be referenced by @sha256:<digest>, not by tag alone',
         target: { kind: 'pods' },
-        violations: [violation(someContainer('c', (c) => [c.field('image').notMatches(PINNED), ...notExempt(c, exempt)]))],
+        violations: [
+          violation(someContainer('c', (c) => [c.field('image').notMatches(PINNED), ...notExempt(c.field('image'), exempt)])),
+          violation(spec.some('volumes', 'v', (v) => [v.field('image').set(), v.field('image.reference').notMatches(PINNED), ...notExempt(v.field('image.reference'), exempt)])),
+        ],
         examples: withWorkloads([
           allow('digest', withImage('digest', `registry.example.com/app@${DIGEST}`)),
           allow('tag-and-digest', withImage('tag-and-digest', `registry.example.com/app:1.0@${DIGEST}`), 'the digest decides what runs; the tag is only a label'),
@@ -56,6 +61,8 @@ export function imageDigests(options: ImageDigestsOptions = {}): AdmissionModule
           deny('ephemeral-container', pod('ephemeral-container', { containers: [container('app', { image: `busybox@${DIGEST}` })], ephemeralContainers: [container('debug', { image: 'busybox:1.36' })] })),
           deny('deployment', workload('Deployment', withImage('deployment', 'registry.example.com/app:1.0'))),
           deny('cronjob', workload('CronJob', withImage('cronjob', 'registry.example.com/app:1.0'))),
+          deny('image-volume', withImageVolume('image-volume', `registry.example.com/app@${DIGEST}`, 'registry.example.com/model:1.0')),
+          allow('image-volume-digest', withImageVolume('image-volume-digest', `registry.example.com/app@${DIGEST}`, `registry.example.com/model@${DIGEST}`)),
           ...exemptExamples,
         ]),
       }),

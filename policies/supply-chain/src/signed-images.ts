@@ -1,5 +1,12 @@
-import { allow, container, deny, imageSignatureRule, pod, someContainer, validationRule, violation, withWorkloads } from '@ztp/admission/rule';
+import { allow, container, deny, imageSignatureRule, pod, someContainer, spec, validationRule, violation, violationWithMessage, withWorkloads } from '@ztp/admission/rule';
 import type { AdmissionModule, Example, Rule, Signer } from '@ztp/admission/rule';
+import { withImageVolume } from './allowed-registries.ts';
+
+/**
+ * Why image volumes are refused where images must be signed: an OCI image or artifact mounted as a
+ * volume can carry files the containers run, and Kyverno (1.19) verifies only containers' images.
+ */
+const IMAGE_VOLUME_MESSAGE = 'image volumes are not allowed: their signatures are not verified (Kyverno checks container images only)';
 
 /** A keyless signer: the OIDC issuer and subject its Fulcio certificate must name, exactly. */
 export interface KeylessIdentity {
@@ -67,7 +74,7 @@ function check(options: SignedImagesOptions): void {
  * `kyverno` form gets an ImageValidatingPolicy per entry, `kyverno-legacy` a `verifyImages` rule,
  * and every other form says in its output that it does not check them. Every form checks the
  * `trusted-registry` rule: an image from a registry no entry covers cannot be verified, so it is
- * denied.
+ * denied; so is every image volume (`volumes[].image`), whose signature Kyverno does not verify.
  */
 export function signedImages(options: SignedImagesOptions): AdmissionModule {
   check(options);
@@ -104,8 +111,15 @@ export function signedImages(options: SignedImagesOptions): AdmissionModule {
       title: 'Trusted registry: every image comes from a registry with trusted signers',
       message: `image has no trusted signer: container images must come from ${prefixes.join(', ')}, whose signatures are verified`,
       target: { kind: 'pods' },
-      violations: [violation(someContainer('c', (c) => [c.field('image').notStartsWith(...prefixes)]))],
-      examples: withWorkloads(examples),
+      violations: [
+        violation(someContainer('c', (c) => [c.field('image').notStartsWith(...prefixes)])),
+        // Kyverno (1.19) verifies the signatures of container images only, never of image volumes
+        violationWithMessage(IMAGE_VOLUME_MESSAGE, spec.some('volumes', 'v', (v) => [v.field('image').set()])),
+      ],
+      examples: withWorkloads([
+        ...examples,
+        deny('image-volume', withImageVolume('image-volume', `${prefixes[0]}app@${DIGEST}`, `${prefixes[0]}model@${DIGEST}`), { message: IMAGE_VOLUME_MESSAGE }),
+      ]),
     }),
   );
   return {

@@ -131,7 +131,13 @@ export interface VolumeShape {
   storageos: object;
   csi: object;
   ephemeral: object;
-  image: object;
+  image: ImageVolumeShape;
+}
+
+/** An OCI image or artifact mounted as a volume (`volumes[].image`): pulled from a registry like a container image. */
+export interface ImageVolumeShape {
+  reference: string;
+  pullPolicy: string;
 }
 
 export interface PodOsShape {

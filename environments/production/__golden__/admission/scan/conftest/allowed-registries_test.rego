@@ -11,82 +11,95 @@ test_allowed_registries__allowed_registries__allowed_1 if {
 test_allowed_registries__allowed_registries__container if {
 	denials := {m | some m in deny; startswith(m, "allowed-registries/allowed-registries: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"container"},"spec":{"containers":[{"name":"app","image":"ztp-example.invalid/app:1.0"}]}}
 	some m in denials
-	contains(m, "image registry not allowed: container images must start with one of registry.example.com/")
+	contains(m, "image registry not allowed: container images and image volumes must start with one of registry.example.com/")
 }
 
 # allowed-registries/allowed-registries init-container: deny
 test_allowed_registries__allowed_registries__init_container if {
 	denials := {m | some m in deny; startswith(m, "allowed-registries/allowed-registries: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"init-container"},"spec":{"initContainers":[{"name":"init","image":"ztp-example.invalid/app:1.0"}],"containers":[{"name":"app","image":"registry.example.com/app:1.0"}]}}
 	some m in denials
-	contains(m, "image registry not allowed: container images must start with one of registry.example.com/")
+	contains(m, "image registry not allowed: container images and image volumes must start with one of registry.example.com/")
 }
 
 # allowed-registries/allowed-registries ephemeral-container: deny
 test_allowed_registries__allowed_registries__ephemeral_container if {
 	denials := {m | some m in deny; startswith(m, "allowed-registries/allowed-registries: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"ephemeral-container"},"spec":{"containers":[{"name":"app","image":"registry.example.com/app:1.0"}],"ephemeralContainers":[{"name":"debug","image":"ztp-example.invalid/app:1.0"}]}}
 	some m in denials
-	contains(m, "image registry not allowed: container images must start with one of registry.example.com/")
+	contains(m, "image registry not allowed: container images and image volumes must start with one of registry.example.com/")
 }
 
 # allowed-registries/allowed-registries deployment: deny
 test_allowed_registries__allowed_registries__deployment if {
 	denials := {m | some m in deny; startswith(m, "allowed-registries/allowed-registries: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deployment"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"deployment"}},"template":{"metadata":{"labels":{"ztp.dev/example":"deployment"}},"spec":{"containers":[{"name":"app","image":"ztp-example.invalid/app:1.0"}]}}}}
 	some m in denials
-	contains(m, "image registry not allowed: container images must start with one of registry.example.com/")
+	contains(m, "image registry not allowed: container images and image volumes must start with one of registry.example.com/")
+}
+
+# allowed-registries/allowed-registries image-volume: deny
+test_allowed_registries__allowed_registries__image_volume if {
+	denials := {m | some m in deny; startswith(m, "allowed-registries/allowed-registries: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"image-volume"},"spec":{"containers":[{"name":"app","image":"registry.example.com/app:1.0","volumeMounts":[{"name":"tools","mountPath":"/tools"}]}],"volumes":[{"name":"tools","image":{"reference":"ztp-example.invalid/app:1.0","pullPolicy":"IfNotPresent"}}]}}
+	some m in denials
+	contains(m, "image registry not allowed: container images and image volumes must start with one of registry.example.com/")
+}
+
+# allowed-registries/allowed-registries image-volume-allowed: allow
+test_allowed_registries__allowed_registries__image_volume_allowed if {
+	denials := {m | some m in deny; startswith(m, "allowed-registries/allowed-registries: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"image-volume-allowed"},"spec":{"containers":[{"name":"app","image":"registry.example.com/app:1.0","volumeMounts":[{"name":"tools","mountPath":"/tools"}]}],"volumes":[{"name":"tools","image":{"reference":"registry.example.com/app:1.0","pullPolicy":"IfNotPresent"}}]}}
+	count(denials) == 0
 }
 
 # allowed-registries/allowed-registries look-alike-1: deny
 test_allowed_registries__allowed_registries__look_alike_1 if {
 	denials := {m | some m in deny; startswith(m, "allowed-registries/allowed-registries: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"look-alike-1"},"spec":{"containers":[{"name":"app","image":"registry.example.com.evil.example/app:1.0"}]}}
 	some m in denials
-	contains(m, "image registry not allowed: container images must start with one of registry.example.com/")
+	contains(m, "image registry not allowed: container images and image volumes must start with one of registry.example.com/")
 }
 
 # allowed-registries/allowed-registries look-alike-2: deny
 test_allowed_registries__allowed_registries__look_alike_2 if {
 	denials := {m | some m in deny; startswith(m, "allowed-registries/allowed-registries: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"look-alike-2"},"spec":{"containers":[{"name":"app","image":"registry.example.comx/app:1.0"}]}}
 	some m in denials
-	contains(m, "image registry not allowed: container images must start with one of registry.example.com/")
+	contains(m, "image registry not allowed: container images and image volumes must start with one of registry.example.com/")
 }
 
 # allowed-registries/allowed-registries look-alike-3: deny
 test_allowed_registries__allowed_registries__look_alike_3 if {
 	denials := {m | some m in deny; startswith(m, "allowed-registries/allowed-registries: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"look-alike-3"},"spec":{"containers":[{"name":"app","image":"docker.io/registry.example.com/app:1.0"}]}}
 	some m in denials
-	contains(m, "image registry not allowed: container images must start with one of registry.example.com/")
+	contains(m, "image registry not allowed: container images and image volumes must start with one of registry.example.com/")
 }
 
 # allowed-registries/allowed-registries statefulset-container: deny (the container example as the pod template of a StatefulSet)
 test_allowed_registries__allowed_registries__statefulset_container if {
 	denials := {m | some m in deny; startswith(m, "allowed-registries/allowed-registries: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-container"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-container"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-container"}},"spec":{"containers":[{"name":"app","image":"ztp-example.invalid/app:1.0"}]}}}}
 	some m in denials
-	contains(m, "image registry not allowed: container images must start with one of registry.example.com/")
+	contains(m, "image registry not allowed: container images and image volumes must start with one of registry.example.com/")
 }
 
 # allowed-registries/allowed-registries daemonset-container: deny (the container example as the pod template of a DaemonSet)
 test_allowed_registries__allowed_registries__daemonset_container if {
 	denials := {m | some m in deny; startswith(m, "allowed-registries/allowed-registries: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset-container"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset-container"}},"template":{"metadata":{"labels":{"ztp.dev/example":"daemonset-container"}},"spec":{"containers":[{"name":"app","image":"ztp-example.invalid/app:1.0"}]}}}}
 	some m in denials
-	contains(m, "image registry not allowed: container images must start with one of registry.example.com/")
+	contains(m, "image registry not allowed: container images and image volumes must start with one of registry.example.com/")
 }
 
 # allowed-registries/allowed-registries replicaset-container: deny (the container example as the pod template of a ReplicaSet)
 test_allowed_registries__allowed_registries__replicaset_container if {
 	denials := {m | some m in deny; startswith(m, "allowed-registries/allowed-registries: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-container"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-container"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-container"}},"spec":{"containers":[{"name":"app","image":"ztp-example.invalid/app:1.0"}]}}}}
 	some m in denials
-	contains(m, "image registry not allowed: container images must start with one of registry.example.com/")
+	contains(m, "image registry not allowed: container images and image volumes must start with one of registry.example.com/")
 }
 
 # allowed-registries/allowed-registries job-container: deny (the container example as the pod template of a Job)
 test_allowed_registries__allowed_registries__job_container if {
 	denials := {m | some m in deny; startswith(m, "allowed-registries/allowed-registries: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-container"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job-container"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"ztp-example.invalid/app:1.0"}]}}}}
 	some m in denials
-	contains(m, "image registry not allowed: container images must start with one of registry.example.com/")
+	contains(m, "image registry not allowed: container images and image volumes must start with one of registry.example.com/")
 }
 
 # allowed-registries/allowed-registries cronjob-container: deny (the container example as the pod template of a CronJob)
 test_allowed_registries__allowed_registries__cronjob_container if {
 	denials := {m | some m in deny; startswith(m, "allowed-registries/allowed-registries: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob-container"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob-container"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"ztp-example.invalid/app:1.0"}]}}}}}}
 	some m in denials
-	contains(m, "image registry not allowed: container images must start with one of registry.example.com/")
+	contains(m, "image registry not allowed: container images and image volumes must start with one of registry.example.com/")
 }

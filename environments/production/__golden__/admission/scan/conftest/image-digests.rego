@@ -11,5 +11,15 @@ deny contains msg if {
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
 	not lib.matches(object.get(c, ["image"], null), "@sha256:[0-9a-f]{64}$")
-	msg := "image-digests/digest-required: image digest required: container images must be referenced by @sha256:<digest>, not by tag alone"
+	msg := "image-digests/digest-required: image digest required: container images and image volumes must be referenced by @sha256:<digest>, not by tag alone"
+}
+
+deny contains msg if {
+	obj := input
+	lib.is_pod_bearing(obj)
+	spec := lib.pod_spec(obj)
+	some v in lib.as_list(object.get(spec, ["volumes"], null))
+	object.get(v, ["image"], null) != null
+	not lib.matches(object.get(v, ["image", "reference"], null), "@sha256:[0-9a-f]{64}$")
+	msg := "image-digests/digest-required: image digest required: container images and image volumes must be referenced by @sha256:<digest>, not by tag alone"
 }

@@ -23,96 +23,109 @@ test_image_digests__digest_required__port_and_digest if {
 test_image_digests__digest_required__tag if {
 	denials := {m | some m in deny; startswith(m, "image-digests/digest-required: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"tag"},"spec":{"containers":[{"name":"app","image":"registry.example.com/app:1.0"}]}}
 	some m in denials
-	contains(m, "image digest required: container images must be referenced by @sha256:<digest>, not by tag alone")
+	contains(m, "image digest required: container images and image volumes must be referenced by @sha256:<digest>, not by tag alone")
 }
 
 # image-digests/digest-required untagged: deny
 test_image_digests__digest_required__untagged if {
 	denials := {m | some m in deny; startswith(m, "image-digests/digest-required: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"untagged"},"spec":{"containers":[{"name":"app","image":"registry.example.com/app"}]}}
 	some m in denials
-	contains(m, "image digest required: container images must be referenced by @sha256:<digest>, not by tag alone")
+	contains(m, "image digest required: container images and image volumes must be referenced by @sha256:<digest>, not by tag alone")
 }
 
 # image-digests/digest-required short-digest: deny (a digest needs all 64 hex digits)
 test_image_digests__digest_required__short_digest if {
 	denials := {m | some m in deny; startswith(m, "image-digests/digest-required: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"short-digest"},"spec":{"containers":[{"name":"app","image":"registry.example.com/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde"}]}}
 	some m in denials
-	contains(m, "image digest required: container images must be referenced by @sha256:<digest>, not by tag alone")
+	contains(m, "image digest required: container images and image volumes must be referenced by @sha256:<digest>, not by tag alone")
 }
 
 # image-digests/digest-required uppercase-digest: deny (OCI digests are lowercase hex)
 test_image_digests__digest_required__uppercase_digest if {
 	denials := {m | some m in deny; startswith(m, "image-digests/digest-required: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"uppercase-digest"},"spec":{"containers":[{"name":"app","image":"registry.example.com/app@sha256:0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF"}]}}
 	some m in denials
-	contains(m, "image digest required: container images must be referenced by @sha256:<digest>, not by tag alone")
+	contains(m, "image digest required: container images and image volumes must be referenced by @sha256:<digest>, not by tag alone")
 }
 
 # image-digests/digest-required other-algorithm: deny (only sha256 digests count)
 test_image_digests__digest_required__other_algorithm if {
 	denials := {m | some m in deny; startswith(m, "image-digests/digest-required: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"other-algorithm"},"spec":{"containers":[{"name":"app","image":"registry.example.com/app@sha512:abababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababababab"}]}}
 	some m in denials
-	contains(m, "image digest required: container images must be referenced by @sha256:<digest>, not by tag alone")
+	contains(m, "image digest required: container images and image volumes must be referenced by @sha256:<digest>, not by tag alone")
 }
 
 # image-digests/digest-required digest-in-tag: deny (cosign-style tags are tags, not digests)
 test_image_digests__digest_required__digest_in_tag if {
 	denials := {m | some m in deny; startswith(m, "image-digests/digest-required: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"digest-in-tag"},"spec":{"containers":[{"name":"app","image":"registry.example.com/app:sha256-abababababababababababababababababababababababababababababababab"}]}}
 	some m in denials
-	contains(m, "image digest required: container images must be referenced by @sha256:<digest>, not by tag alone")
+	contains(m, "image digest required: container images and image volumes must be referenced by @sha256:<digest>, not by tag alone")
 }
 
 # image-digests/digest-required init-container: deny
 test_image_digests__digest_required__init_container if {
 	denials := {m | some m in deny; startswith(m, "image-digests/digest-required: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"init-container"},"spec":{"initContainers":[{"name":"init","image":"busybox:1.36"}],"containers":[{"name":"app","image":"busybox@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}]}}
 	some m in denials
-	contains(m, "image digest required: container images must be referenced by @sha256:<digest>, not by tag alone")
+	contains(m, "image digest required: container images and image volumes must be referenced by @sha256:<digest>, not by tag alone")
 }
 
 # image-digests/digest-required ephemeral-container: deny
 test_image_digests__digest_required__ephemeral_container if {
 	denials := {m | some m in deny; startswith(m, "image-digests/digest-required: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"ephemeral-container"},"spec":{"containers":[{"name":"app","image":"busybox@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}],"ephemeralContainers":[{"name":"debug","image":"busybox:1.36"}]}}
 	some m in denials
-	contains(m, "image digest required: container images must be referenced by @sha256:<digest>, not by tag alone")
+	contains(m, "image digest required: container images and image volumes must be referenced by @sha256:<digest>, not by tag alone")
 }
 
 # image-digests/digest-required deployment: deny
 test_image_digests__digest_required__deployment if {
 	denials := {m | some m in deny; startswith(m, "image-digests/digest-required: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deployment"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"deployment"}},"template":{"metadata":{"labels":{"ztp.dev/example":"deployment"}},"spec":{"containers":[{"name":"app","image":"registry.example.com/app:1.0"}]}}}}
 	some m in denials
-	contains(m, "image digest required: container images must be referenced by @sha256:<digest>, not by tag alone")
+	contains(m, "image digest required: container images and image volumes must be referenced by @sha256:<digest>, not by tag alone")
 }
 
 # image-digests/digest-required cronjob: deny
 test_image_digests__digest_required__cronjob if {
 	denials := {m | some m in deny; startswith(m, "image-digests/digest-required: ")} with input as {"apiVersion":"batch/v1","kind":"CronJob","metadata":{"name":"cronjob"},"spec":{"schedule":"0 * * * *","jobTemplate":{"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"cronjob"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.example.com/app:1.0"}]}}}}}}
 	some m in denials
-	contains(m, "image digest required: container images must be referenced by @sha256:<digest>, not by tag alone")
+	contains(m, "image digest required: container images and image volumes must be referenced by @sha256:<digest>, not by tag alone")
+}
+
+# image-digests/digest-required image-volume: deny
+test_image_digests__digest_required__image_volume if {
+	denials := {m | some m in deny; startswith(m, "image-digests/digest-required: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"image-volume"},"spec":{"containers":[{"name":"app","image":"registry.example.com/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef","volumeMounts":[{"name":"tools","mountPath":"/tools"}]}],"volumes":[{"name":"tools","image":{"reference":"registry.example.com/model:1.0","pullPolicy":"IfNotPresent"}}]}}
+	some m in denials
+	contains(m, "image digest required: container images and image volumes must be referenced by @sha256:<digest>, not by tag alone")
+}
+
+# image-digests/digest-required image-volume-digest: allow
+test_image_digests__digest_required__image_volume_digest if {
+	denials := {m | some m in deny; startswith(m, "image-digests/digest-required: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"image-volume-digest"},"spec":{"containers":[{"name":"app","image":"registry.example.com/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef","volumeMounts":[{"name":"tools","mountPath":"/tools"}]}],"volumes":[{"name":"tools","image":{"reference":"registry.example.com/model@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef","pullPolicy":"IfNotPresent"}}]}}
+	count(denials) == 0
 }
 
 # image-digests/digest-required statefulset-tag: deny (the tag example as the pod template of a StatefulSet)
 test_image_digests__digest_required__statefulset_tag if {
 	denials := {m | some m in deny; startswith(m, "image-digests/digest-required: ")} with input as {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"statefulset-tag"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"statefulset-tag"}},"template":{"metadata":{"labels":{"ztp.dev/example":"statefulset-tag"}},"spec":{"containers":[{"name":"app","image":"registry.example.com/app:1.0"}]}}}}
 	some m in denials
-	contains(m, "image digest required: container images must be referenced by @sha256:<digest>, not by tag alone")
+	contains(m, "image digest required: container images and image volumes must be referenced by @sha256:<digest>, not by tag alone")
 }
 
 # image-digests/digest-required daemonset-tag: deny (the tag example as the pod template of a DaemonSet)
 test_image_digests__digest_required__daemonset_tag if {
 	denials := {m | some m in deny; startswith(m, "image-digests/digest-required: ")} with input as {"apiVersion":"apps/v1","kind":"DaemonSet","metadata":{"name":"daemonset-tag"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"daemonset-tag"}},"template":{"metadata":{"labels":{"ztp.dev/example":"daemonset-tag"}},"spec":{"containers":[{"name":"app","image":"registry.example.com/app:1.0"}]}}}}
 	some m in denials
-	contains(m, "image digest required: container images must be referenced by @sha256:<digest>, not by tag alone")
+	contains(m, "image digest required: container images and image volumes must be referenced by @sha256:<digest>, not by tag alone")
 }
 
 # image-digests/digest-required replicaset-tag: deny (the tag example as the pod template of a ReplicaSet)
 test_image_digests__digest_required__replicaset_tag if {
 	denials := {m | some m in deny; startswith(m, "image-digests/digest-required: ")} with input as {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"replicaset-tag"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"replicaset-tag"}},"template":{"metadata":{"labels":{"ztp.dev/example":"replicaset-tag"}},"spec":{"containers":[{"name":"app","image":"registry.example.com/app:1.0"}]}}}}
 	some m in denials
-	contains(m, "image digest required: container images must be referenced by @sha256:<digest>, not by tag alone")
+	contains(m, "image digest required: container images and image volumes must be referenced by @sha256:<digest>, not by tag alone")
 }
 
 # image-digests/digest-required job-tag: deny (the tag example as the pod template of a Job)
 test_image_digests__digest_required__job_tag if {
 	denials := {m | some m in deny; startswith(m, "image-digests/digest-required: ")} with input as {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"job-tag"},"spec":{"template":{"metadata":{"labels":{"ztp.dev/example":"job-tag"}},"spec":{"restartPolicy":"Never","containers":[{"name":"app","image":"registry.example.com/app:1.0"}]}}}}
 	some m in denials
-	contains(m, "image digest required: container images must be referenced by @sha256:<digest>, not by tag alone")
+	contains(m, "image digest required: container images and image volumes must be referenced by @sha256:<digest>, not by tag alone")
 }

@@ -17,3 +17,12 @@ deny contains msg if {
 	not lib.starts_with_any(object.get(c, ["image"], null), ["registry.example.com/shop/", "registry.example.com/ml/"])
 	msg := "signed-images/trusted-registry: image has no trusted signer: container images must come from registry.example.com/shop/, registry.example.com/ml/, whose signatures are verified"
 }
+
+deny contains msg if {
+	obj := input
+	lib.is_pod_bearing(obj)
+	spec := lib.pod_spec(obj)
+	some v in lib.as_list(object.get(spec, ["volumes"], null))
+	object.get(v, ["image"], null) != null
+	msg := "signed-images/trusted-registry: image volumes are not allowed: their signatures are not verified (Kyverno checks container images only)"
+}

@@ -41,6 +41,13 @@ test_signed_images__trusted_registry__short_name if {
 	contains(m, "image has no trusted signer: container images must come from registry.example.com/shop/, registry.example.com/ml/, whose signatures are verified")
 }
 
+# signed-images/trusted-registry image-volume: deny
+test_signed_images__trusted_registry__image_volume if {
+	denials := {m | some m in deny; startswith(m, "signed-images/trusted-registry: ")} with input as {"apiVersion":"v1","kind":"Pod","metadata":{"name":"image-volume"},"spec":{"containers":[{"name":"app","image":"registry.example.com/shop/app@sha256:a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1","volumeMounts":[{"name":"tools","mountPath":"/tools"}]}],"volumes":[{"name":"tools","image":{"reference":"registry.example.com/shop/model@sha256:a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1","pullPolicy":"IfNotPresent"}}]}}
+	some m in denials
+	contains(m, "image volumes are not allowed: their signatures are not verified (Kyverno checks container images only)")
+}
+
 # signed-images/trusted-registry deployment-container: deny (the container example as the pod template of a Deployment)
 test_signed_images__trusted_registry__deployment_container if {
 	denials := {m | some m in deny; startswith(m, "signed-images/trusted-registry: ")} with input as {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"deployment-container"},"spec":{"selector":{"matchLabels":{"ztp.dev/example":"deployment-container"}},"template":{"metadata":{"labels":{"ztp.dev/example":"deployment-container"}},"spec":{"containers":[{"name":"app","image":"ztp-example.invalid/app@sha256:a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"}]}}}}
