@@ -318,4 +318,24 @@ describe('ztp CLI', () => {
     expect(ok.stdout).toMatch(/^allowed opa +Pod\/x\/good/m);
     expect((await ztp(REPO, 'admission', 'evaluate', '--profile', 'nope', dir)).code).toBe(2);
   });
+
+  it('admission evaluate judges the items of a List one by one (kyverno-json alone would match no rule on the List) and names what it skips', async (ctx) => {
+    const missing = await requireTools(['kyverno-json']);
+    if (missing) {
+      console.log(missing);
+      ctx.skip();
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'ztp-eval-list-'));
+    temps.push(dir);
+    writeFileSync(
+      join(dir, 'list.yaml'),
+      'apiVersion: v1\nkind: List\nmetadata: {}\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: sneaky, namespace: x}\n  spec:\n    hostNetwork: true\n    containers:\n    - {name: c, image: registry.example.com/a:1}\n---\napiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n',
+    );
+    // kyverno-json matches on kinds: a List would match no rule, so only unpacking finds the Pod
+    const r = await ztp(REPO, 'admission', 'evaluate', '--profile', 'baseline', '--engine', 'kyverno-json', '--json', dir);
+    expect(r.code).toBe(1);
+    const records = JSON.parse(r.stdout) as { object: string; allowed: boolean; messages: string[] }[];
+    expect(records.map((x) => [x.object, x.allowed])).toEqual([['Pod/x/sneaky', false]]);
+    expect(r.stderr).toMatch(/skipped, not Kubernetes objects \(no kind or metadata\): \S*list\.yaml #1/);
+  });
 });

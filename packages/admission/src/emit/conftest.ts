@@ -24,11 +24,26 @@ export function parseConftestMessage(text: string): { rule: string; message: str
   return match === null ? undefined : { rule: match[1]!, message: match[2]! };
 }
 
+/**
+ * The objects a scanned document holds: the document itself, and the items of a List (kubectl
+ * creates each item of any document whose `items` is a list, `kind: List` or not), one level of
+ * nested Lists too. The document is always reviewed as well, so an `items` field cannot hide it.
+ * (Rego has no recursion: deeper nesting is not unpacked.)
+ */
+const SCAN_HELPERS = `# The objects a scanned document holds: itself, its List items, and their items.
+list_items(doc) := doc.items if is_array(object.get(doc, "items", null))
+
+list_items(doc) := [] if not is_array(object.get(doc, "items", null))
+
+scanned_objects(doc) := array.concat(array.concat([doc], list_items(doc)), [inner | some item in list_items(doc); some inner in list_items(item)])
+`;
+
 function libFile(): BundleFile {
   const content = `# ztp rule-language helpers for the conftest form (generated; do not edit).
 package ztp.lib
 
-${REGO_HELPERS}`;
+${REGO_HELPERS}
+${SCAN_HELPERS}`;
   return { path: CONFTEST_LIB, content };
 }
 
@@ -51,7 +66,7 @@ function moduleFile(module: AdmissionModule, notices: AdmissionNotice[]): Bundle
     }
     parts.push(`# ${key}: ${rule.title}`);
     for (const clause of rule.violations) {
-      const body = regoClauseBody(rule, clause, { lib: 'lib.', object: 'input' });
+      const body = regoClauseBody(rule, clause, { lib: 'lib.', object: 'input', each: 'lib.scanned_objects(input)' });
       body.push(`msg := ${regoLiteral(`${key}: ${clause.message ?? rule.message}`)}`);
       parts.push(`deny contains msg if {\n${indentBody(body)}\n}`, '');
     }

@@ -47,7 +47,16 @@ function clusterObjects(module: AdmissionModule, form: ClusterForm, settings: Ad
 }
 
 function noticesFile(notices: readonly AdmissionNotice[]): BundleFile {
-  const lines = ['# Rules some forms cannot check', '', ...notices.map((n) => `- ${n.form}: ${n.rule}: ${n.text}`)];
+  const lines = [
+    '# Rules some forms cannot check',
+    '',
+    ...notices.map((n) => `- ${n.form}: ${n.rule}: ${n.text}`),
+    '',
+    '# Documents some forms cannot see into',
+    '',
+    // conftest's Rego unpacks Lists itself (see SCAN_HELPERS in conftest.ts)
+    '- kyverno-json: a List (`kind: List`, or any document whose `items` is a list) matches no rule, though `kubectl apply` creates each of its items: unpack Lists before a kyverno-json scan (`ztp admission evaluate` does).',
+  ];
   return { path: 'UNCHECKED.md', content: `${lines.join('\n')}\n` };
 }
 

@@ -11,6 +11,11 @@ export interface RegoDialect {
   readonly lib: string;
   /** The expression of the object under review. */
   readonly object: string;
+  /**
+   * Review each object of this collection instead (`object` unused): a scanned document may be a
+   * List whose items `kubectl apply` creates one by one.
+   */
+  readonly each?: string;
 }
 
 /** The helpers every rule body may call, Rego v1, for the top of a package. */
@@ -190,7 +195,7 @@ function targetLines(target: Target, lib: string): string[] {
  */
 export function regoClauseBody(rule: ValidationRule, clause: Clause, dialect: RegoDialect): string[] {
   const lib = dialect.lib;
-  const lines = [`obj := ${dialect.object}`, ...targetLines(rule.target, lib)];
+  const lines = [dialect.each !== undefined ? `some obj in ${dialect.each}` : `obj := ${dialect.object}`, ...targetLines(rule.target, lib)];
   if (usesRoot(clause.when, 'spec')) lines.push(`spec := ${lib}pod_spec(obj)`);
   if (usesRoot(clause.when, 'meta')) lines.push(`meta := ${lib}pod_meta(obj)`);
   lines.push(...conditionLines(clause.when, new Set(), lib));

@@ -108,6 +108,27 @@ describe('the proof', () => {
     await expect(run).rejects.toThrow(/gator exited 1 without reporting a violation \(it failed\): .*has no version/);
   });
 
+  it('the scan form judges the items of a List, nested Lists too, and a document that hides behind an items field', async () => {
+    // kubectl apply creates every item of a List: a violating Pod inside one must be denied
+    const list = (...items: unknown[]) => ({ apiVersion: 'v1', kind: 'List', metadata: {}, items }) as unknown as K8sObject;
+    const objects = [
+      { file: 'list.yaml', object: list(pod('plain'), pod('sneaky', { hostNetwork: true })) },
+      { file: 'nested.yaml', object: list(list(pod('deeper', { hostNetwork: true }))) },
+      { file: 'items.yaml', object: { ...pod('itself', { hostNetwork: true }), items: [] } as K8sObject },
+      { file: 'clean.yaml', object: list(pod('plain-1'), pod('plain-2')) },
+    ];
+    for (const engine of ['conftest', 'opa'] as const) {
+      const missing = await engineMissing(engine);
+      if (missing !== undefined) {
+        console.log(`List items on ${engine}: ${missing}`);
+        continue;
+      }
+      const records = await evaluate(objects, { profile: sampleModules(), engine });
+      expect(records.map((r) => [r.file, r.allowed]), engine).toEqual([['list.yaml', false], ['nested.yaml', false], ['items.yaml', false], ['clean.yaml', true]]);
+      expect(records[0]!.messages, engine).toEqual(['sample-pods/no-host-network: hostNetwork must not be true']);
+    }
+  });
+
   it('evaluates a rule only on the kinds it targets (kyverno apply runs a ValidatingAdmissionPolicy on every object)', async () => {
     const missing = await engineMissing('native');
     if (missing !== undefined) {

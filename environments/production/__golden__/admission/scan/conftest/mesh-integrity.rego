@@ -6,7 +6,7 @@ import data.ztp.lib
 
 # mesh-integrity/no-mesh-opt-out: No pod opts out of the mesh
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	meta := lib.pod_meta(obj)
 	lib.has_key(object.get(meta, ["labels"], null), "sidecar.istio.io/inject")
@@ -15,7 +15,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	meta := lib.pod_meta(obj)
 	lib.has_key(object.get(meta, ["annotations"], null), "sidecar.istio.io/inject")
@@ -24,7 +24,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	meta := lib.pod_meta(obj)
 	lib.has_key(object.get(meta, ["labels"], null), "istio.io/dataplane-mode")
@@ -34,7 +34,7 @@ deny contains msg if {
 
 # mesh-integrity/no-capture-bypass: No pod takes ports or addresses out of its sidecar's capture
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	meta := lib.pod_meta(obj)
 	lib.has_key(object.get(meta, ["annotations"], null), "traffic.sidecar.istio.io/excludeInboundPorts")
@@ -43,7 +43,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	meta := lib.pod_meta(obj)
 	lib.has_key(object.get(meta, ["annotations"], null), "traffic.sidecar.istio.io/includeInboundPorts")
@@ -52,7 +52,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	meta := lib.pod_meta(obj)
 	lib.has_key(object.get(meta, ["annotations"], null), "traffic.sidecar.istio.io/excludeOutboundPorts")
@@ -60,7 +60,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	meta := lib.pod_meta(obj)
 	lib.has_key(object.get(meta, ["annotations"], null), "traffic.sidecar.istio.io/includeOutboundPorts")
@@ -68,7 +68,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	meta := lib.pod_meta(obj)
 	lib.has_key(object.get(meta, ["annotations"], null), "traffic.sidecar.istio.io/excludeOutboundIPRanges")
@@ -76,7 +76,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	meta := lib.pod_meta(obj)
 	lib.has_key(object.get(meta, ["annotations"], null), "traffic.sidecar.istio.io/includeOutboundIPRanges")
@@ -85,7 +85,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	meta := lib.pod_meta(obj)
 	lib.has_key(object.get(meta, ["annotations"], null), "status.sidecar.istio.io/port")
@@ -93,7 +93,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	meta := lib.pod_meta(obj)
 	lib.has_key(object.get(meta, ["annotations"], null), "traffic.sidecar.istio.io/excludeInterfaces")
@@ -101,7 +101,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	meta := lib.pod_meta(obj)
 	lib.has_key(object.get(meta, ["annotations"], null), "traffic.sidecar.istio.io/kubevirtInterfaces")
@@ -109,7 +109,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	meta := lib.pod_meta(obj)
 	lib.has_key(object.get(meta, ["annotations"], null), "istio.io/reroute-virtual-interfaces")
@@ -117,7 +117,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	meta := lib.pod_meta(obj)
 	lib.has_key(object.get(meta, ["annotations"], null), "sidecar.istio.io/interceptionMode")
@@ -126,7 +126,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	meta := lib.pod_meta(obj)
 	lib.has_key(object.get(meta, ["annotations"], null), "proxy.istio.io/config")
@@ -134,7 +134,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	meta := lib.pod_meta(obj)
 	lib.has_key(object.get(meta, ["annotations"], null), "inject.istio.io/templates")
@@ -142,7 +142,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	meta := lib.pod_meta(obj)
 	lib.has_key(object.get(meta, ["annotations"], null), "proxy.istio.io/overrides")
@@ -150,7 +150,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	meta := lib.pod_meta(obj)
 	lib.has_key(object.get(meta, ["annotations"], null), "sidecar.istio.io/proxyImage")
@@ -158,7 +158,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	meta := lib.pod_meta(obj)
 	lib.has_key(object.get(meta, ["annotations"], null), "sidecar.istio.io/bootstrapOverride")

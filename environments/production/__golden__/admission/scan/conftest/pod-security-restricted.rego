@@ -6,7 +6,7 @@ import data.ztp.lib
 
 # pod-security-restricted/host-process: HostProcess: Windows HostProcess pods are forbidden
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	object.get(spec, ["securityContext", "windowsOptions", "hostProcess"], null) == true
@@ -14,7 +14,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -24,7 +24,7 @@ deny contains msg if {
 
 # pod-security-restricted/host-namespaces: Host namespaces: sharing the host network, PID or IPC namespace is forbidden
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	object.get(spec, ["hostNetwork"], null) == true
@@ -32,7 +32,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	object.get(spec, ["hostPID"], null) == true
@@ -40,7 +40,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	object.get(spec, ["hostIPC"], null) == true
@@ -49,7 +49,7 @@ deny contains msg if {
 
 # pod-security-restricted/privileged: Privileged containers are forbidden
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -59,7 +59,7 @@ deny contains msg if {
 
 # pod-security-restricted/capabilities: Capabilities: containers must drop ALL and may only add NET_BIND_SERVICE (Linux only)
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	object.get(spec, ["os", "name"], null) != "windows"
@@ -69,7 +69,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	object.get(spec, ["os", "name"], null) != "windows"
@@ -81,7 +81,7 @@ deny contains msg if {
 
 # pod-security-restricted/volume-types: Volume types: only configMap, csi, downwardAPI, emptyDir, ephemeral, image, persistentVolumeClaim, projected and secret volumes
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some v in lib.as_list(object.get(spec, ["volumes"], null))
@@ -99,7 +99,7 @@ deny contains msg if {
 
 # pod-security-restricted/host-ports: Host ports are forbidden
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -111,7 +111,7 @@ deny contains msg if {
 
 # pod-security-restricted/apparmor: AppArmor: overriding or disabling the default AppArmor profile is forbidden
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	object.get(spec, ["securityContext", "appArmorProfile"], null) != null
@@ -120,7 +120,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -130,7 +130,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	meta := lib.pod_meta(obj)
 	some a_key, a_value in lib.as_object(object.get(meta, ["annotations"], null))
@@ -142,7 +142,7 @@ deny contains msg if {
 
 # pod-security-restricted/selinux: SELinux: custom SELinux types, users and roles are forbidden
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	object.get(spec, ["securityContext", "seLinuxOptions", "type"], null) != null
@@ -151,7 +151,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	object.get(spec, ["securityContext", "seLinuxOptions", "user"], null) != null
@@ -160,7 +160,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	object.get(spec, ["securityContext", "seLinuxOptions", "role"], null) != null
@@ -169,7 +169,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -179,7 +179,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -189,7 +189,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -200,7 +200,7 @@ deny contains msg if {
 
 # pod-security-restricted/proc-mount: /proc mount type: the default /proc masks are required
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -211,7 +211,7 @@ deny contains msg if {
 
 # pod-security-restricted/seccomp: Seccomp: a RuntimeDefault or Localhost seccomp profile is required (Linux only)
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	object.get(spec, ["os", "name"], null) != "windows"
@@ -221,7 +221,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	object.get(spec, ["os", "name"], null) != "windows"
@@ -232,7 +232,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	object.get(spec, ["os", "name"], null) != "windows"
@@ -244,7 +244,7 @@ deny contains msg if {
 
 # pod-security-restricted/sysctls: Sysctls: only the safe, namespaced sysctls are allowed
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some s in lib.as_list(object.get(spec, ["securityContext", "sysctls"], null))
@@ -254,7 +254,7 @@ deny contains msg if {
 
 # pod-security-restricted/host-probes: Probe and lifecycle hosts: probes and lifecycle handlers must not name a host
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -264,7 +264,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -274,7 +274,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -284,7 +284,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -294,7 +294,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -304,7 +304,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -314,7 +314,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -324,7 +324,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -334,7 +334,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -344,7 +344,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -355,7 +355,7 @@ deny contains msg if {
 
 # pod-security-restricted/allow-privilege-escalation: Privilege escalation: containers must set allowPrivilegeEscalation=false (Linux only)
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	object.get(spec, ["os", "name"], null) != "windows"
@@ -366,7 +366,7 @@ deny contains msg if {
 
 # pod-security-restricted/run-as-non-root: Running as non-root: containers must run as non-root users
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	object.get(spec, ["hostUsers"], null) != false
@@ -375,7 +375,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	object.get(spec, ["hostUsers"], null) != false
@@ -385,7 +385,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	object.get(spec, ["hostUsers"], null) != false
@@ -397,7 +397,7 @@ deny contains msg if {
 
 # pod-security-restricted/run-as-user: Running as non-root user: runAsUser must not be 0
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	object.get(spec, ["hostUsers"], null) != false
@@ -406,7 +406,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	object.get(spec, ["hostUsers"], null) != false

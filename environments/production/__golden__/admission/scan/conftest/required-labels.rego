@@ -6,7 +6,7 @@ import data.ztp.lib
 
 # required-labels/required-labels: Required labels: app.kubernetes.io/name
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	meta := lib.pod_meta(obj)
 	not lib.has_key(object.get(meta, ["labels"], null), "app.kubernetes.io/name")

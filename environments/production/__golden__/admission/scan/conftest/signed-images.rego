@@ -10,7 +10,7 @@ import data.ztp.lib
 
 # signed-images/trusted-registry: Trusted registry: every image comes from a registry with trusted signers
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -19,7 +19,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some v in lib.as_list(object.get(spec, ["volumes"], null))

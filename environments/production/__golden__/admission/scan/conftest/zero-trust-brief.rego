@@ -6,7 +6,7 @@ import data.ztp.lib
 
 # zero-trust-brief/run-as-non-root: Containers run as non-root: runAsNonRoot=true on every container
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -15,7 +15,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	object.get(spec, ["securityContext", "runAsNonRoot"], null) != true
@@ -26,7 +26,7 @@ deny contains msg if {
 
 # zero-trust-brief/no-privileged: No privileged containers
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)

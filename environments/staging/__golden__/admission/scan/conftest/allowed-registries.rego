@@ -6,7 +6,7 @@ import data.ztp.lib
 
 # allowed-registries/allowed-registries: Allowed registries: images must come from the allowed registries
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -15,7 +15,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some v in lib.as_list(object.get(spec, ["volumes"], null))

@@ -6,7 +6,7 @@ import data.ztp.lib
 
 # image-tags/image-tag-required: Image tag required: images must name a tag or digest
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -16,7 +16,7 @@ deny contains msg if {
 
 # image-tags/disallowed-tags: Disallowed tags: images must not use latest
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)

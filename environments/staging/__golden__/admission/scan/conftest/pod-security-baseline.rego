@@ -6,7 +6,7 @@ import data.ztp.lib
 
 # pod-security-baseline/host-process: HostProcess: Windows HostProcess pods are forbidden
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	object.get(spec, ["securityContext", "windowsOptions", "hostProcess"], null) == true
@@ -14,7 +14,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -24,7 +24,7 @@ deny contains msg if {
 
 # pod-security-baseline/host-namespaces: Host namespaces: sharing the host network, PID or IPC namespace is forbidden
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	object.get(spec, ["hostNetwork"], null) == true
@@ -32,7 +32,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	object.get(spec, ["hostPID"], null) == true
@@ -40,7 +40,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	object.get(spec, ["hostIPC"], null) == true
@@ -49,7 +49,7 @@ deny contains msg if {
 
 # pod-security-baseline/privileged: Privileged containers are forbidden
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -59,7 +59,7 @@ deny contains msg if {
 
 # pod-security-baseline/capabilities: Capabilities: adding capabilities beyond the default set is forbidden
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -70,7 +70,7 @@ deny contains msg if {
 
 # pod-security-baseline/host-path-volumes: HostPath volumes are forbidden
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some v in lib.as_list(object.get(spec, ["volumes"], null))
@@ -80,7 +80,7 @@ deny contains msg if {
 
 # pod-security-baseline/host-ports: Host ports are forbidden
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -92,7 +92,7 @@ deny contains msg if {
 
 # pod-security-baseline/apparmor: AppArmor: overriding or disabling the default AppArmor profile is forbidden
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	object.get(spec, ["securityContext", "appArmorProfile"], null) != null
@@ -101,7 +101,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -111,7 +111,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	meta := lib.pod_meta(obj)
 	some a_key, a_value in lib.as_object(object.get(meta, ["annotations"], null))
@@ -123,7 +123,7 @@ deny contains msg if {
 
 # pod-security-baseline/selinux: SELinux: custom SELinux types, users and roles are forbidden
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	object.get(spec, ["securityContext", "seLinuxOptions", "type"], null) != null
@@ -132,7 +132,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	object.get(spec, ["securityContext", "seLinuxOptions", "user"], null) != null
@@ -141,7 +141,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	object.get(spec, ["securityContext", "seLinuxOptions", "role"], null) != null
@@ -150,7 +150,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -160,7 +160,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -170,7 +170,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -181,7 +181,7 @@ deny contains msg if {
 
 # pod-security-baseline/proc-mount: /proc mount type: the default /proc masks are required outside user namespaces
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	object.get(spec, ["hostUsers"], null) != false
@@ -193,7 +193,7 @@ deny contains msg if {
 
 # pod-security-baseline/seccomp: Seccomp: the seccomp profile must not be set to Unconfined
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	object.get(spec, ["securityContext", "seccompProfile"], null) != null
@@ -202,7 +202,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -213,7 +213,7 @@ deny contains msg if {
 
 # pod-security-baseline/sysctls: Sysctls: only the safe, namespaced sysctls are allowed
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some s in lib.as_list(object.get(spec, ["securityContext", "sysctls"], null))
@@ -223,7 +223,7 @@ deny contains msg if {
 
 # pod-security-baseline/host-probes: Probe and lifecycle hosts: probes and lifecycle handlers must not name a host
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -233,7 +233,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -243,7 +243,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -253,7 +253,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -263,7 +263,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -273,7 +273,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -283,7 +283,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -293,7 +293,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -303,7 +303,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)
@@ -313,7 +313,7 @@ deny contains msg if {
 }
 
 deny contains msg if {
-	obj := input
+	some obj in lib.scanned_objects(input)
 	lib.is_pod_bearing(obj)
 	spec := lib.pod_spec(obj)
 	some c in lib.containers(spec)

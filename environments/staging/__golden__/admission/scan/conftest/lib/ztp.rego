@@ -72,3 +72,10 @@ has_key(m, k) if {
 	is_object(m)
 	k in object.keys(m)
 }
+
+# The objects a scanned document holds: itself, its List items, and their items.
+list_items(doc) := doc.items if is_array(object.get(doc, "items", null))
+
+list_items(doc) := [] if not is_array(object.get(doc, "items", null))
+
+scanned_objects(doc) := array.concat(array.concat([doc], list_items(doc)), [inner | some item in list_items(doc); some inner in list_items(item)])
