@@ -211,8 +211,12 @@ function l7Stage(rules: readonly SourcedHttpRule[], http: RequestQuery['http']):
       decidedBy: refs,
     };
   }
-  const matched = rules.filter((r) => httpRuleMatches(r.rule, http));
-  if (matched.length > 0) return { layer: 'Cilium L7', result: 'allow', reason: 'the request matches an HTTP rule', decidedBy: [...new Map(matched.map((r) => [JSON.stringify(r.ref), r.ref])).values()] };
+  const matches = rules.map((r) => ({ r, match: httpRuleMatches(r.rule, http) }));
+  const unique = (list: typeof matches) => [...new Map(list.map(({ r }) => [JSON.stringify(r.ref), r.ref])).values()];
+  const matched = matches.filter((m) => m.match === true);
+  if (matched.length > 0) return { layer: 'Cilium L7', result: 'allow', reason: 'the request matches an HTTP rule', decidedBy: unique(matched) };
+  const perhaps = matches.filter((m) => m.match === 'unknown');
+  if (perhaps.length > 0) return { layer: 'Cilium L7', result: 'undecided', reason: 'the request matches an HTTP rule with some Host or headers, which the caller chooses', decidedBy: unique(perhaps) };
   return { layer: 'Cilium L7', result: 'deny', reason: 'the request matches no HTTP rule (403 Forbidden)', decidedBy: refs };
 }
 
@@ -304,6 +308,7 @@ function judgePath(
       const s = l7Stage(rules, query.http);
       stages.push(s);
       if (s.result === 'deny') return result('http-403');
+      if (s.result === 'undecided') undecided = true;
     }
   }
 

@@ -28,8 +28,10 @@ describe('witnesses of what the policies name', () => {
       [
         { method: 'GET', path: '/api/ztp-probe' },
         { method: 'GET', path: '/admin' },
+        { method: 'GET', path: '/ztp-probe' },
         { method: 'TRACE', path: '/api/ztp-probe' },
         { method: 'TRACE', path: '/admin' },
+        { method: 'TRACE', path: '/ztp-probe' },
       ],
       [{ method: 'DELETE', path: '/x/ztp-probe' }],
     ]);
@@ -43,10 +45,30 @@ describe('witnesses of what the policies name', () => {
     // a rule naming only what it excludes: a path and a method outside
     const not = { kind: 'AuthorizationPolicy', metadata: { name: 'x', namespace: 'n' }, spec: { rules: [{ to: [{ operation: { notPaths: ['/a'], notMethods: ['GET'] } }] }] } };
     expect(requestWitnesses([not]).policies[0]!.requests).toEqual([{ method: 'POST', path: '/ztp-probe' }]);
+    expect(requestWitnesses(withPorts).policies.map((p) => p.anyPort)).toEqual([false, false]);
+  });
+
+  it('tries an HTTP rule at every port when it names none, or only those it excludes; a rule of Host, headers or `*` alone is tried too', () => {
+    const ap = (rule: Record<string, unknown>) => ({ kind: 'AuthorizationPolicy', metadata: { name: 'a', namespace: 'n' }, spec: { rules: [rule] } });
+    const one = (rule: Record<string, unknown>) => requestWitnesses([ap(rule)]).policies[0];
+    // Istio matches `*` to any non-empty value, and every HTTP request has a Host
+    expect(one({ to: [{ operation: { hosts: ['*'] } }] })).toMatchObject({ requests: [{ method: 'GET', path: '/' }], anyPort: true });
+    expect(one({ to: [{ operation: { methods: ['*'], ports: ['9999'] } }] })).toMatchObject({ requests: [{ method: 'GET', path: '/' }], ports: [9999], anyPort: false });
+    expect(one({ to: [{ operation: { paths: ['*'], ports: ['9999'] } }] })).toMatchObject({ requests: [{ method: 'GET', path: '/ztp-probe' }], anyPort: false });
+    expect(one({ to: [{ operation: { methods: ['GET'], notPorts: ['8080'] } }] })).toMatchObject({ anyPort: true });
+    expect(one({ to: [{ operation: { methods: ['GET'] } }] })).toMatchObject({ anyPort: true });
+    // a request.* condition makes the rule HTTP-only: at every port, or at the ports it names
+    expect(one({ when: [{ key: 'request.headers[x-debug]', values: ['1'] }] })).toMatchObject({ requests: [{ method: 'GET', path: '/' }], anyPort: true });
+    expect(one({ to: [{ operation: { ports: ['7000'] } }], when: [{ key: 'request.headers[x-debug]', values: ['1'] }] })).toMatchObject({ ports: [7000], anyPort: false });
+    // an L4 rule (ports only, no request.* condition) is proven by the TCP probes: no witness
+    expect(one({ to: [{ operation: { ports: ['7000'] } }] })).toBeUndefined();
+    // a Cilium rule of Host or headers only
+    const cnp = { kind: 'CiliumNetworkPolicy', metadata: { name: 'c', namespace: 'n' }, spec: { ingress: [{ toPorts: [{ ports: [{ port: '8080', protocol: 'TCP' }], rules: { http: [{ host: '.*' }, { headers: ['X-Debug: 1'] }] } }] }] } };
+    expect(requestWitnesses([cnp]).policies[0]).toMatchObject({ requests: [{ method: 'GET', path: '/' }], ports: [8080], anyPort: false });
   });
 
   it("gives each pod the requests of the policies that may apply to it: its namespace's, the root's, clusterwide, by selector", () => {
-    const policy = (namespace: string | undefined, selects: Record<string, string> | undefined, path: string, ports: number[] = []) => ({ namespace, selects, requests: [{ method: 'GET', path }], ports });
+    const policy = (namespace: string | undefined, selects: Record<string, string> | undefined, path: string, ports: number[] = [], anyPort = false) => ({ namespace, selects, requests: [{ method: 'GET', path }], ports, anyPort });
     const ps = [policy('n', { app: 'a' }, '/a', [9000]), policy('n', { app: 'b' }, '/b', [9001]), policy('other', {}, '/other'), policy('istio-system', {}, '/root'), policy(undefined, undefined, '/all'), policy('n', undefined, '/expr')];
     expect(witnessesFor(ps, 'n', { app: 'a' }, 'istio-system').requests.map((q) => q.path)).toEqual(['/a', '/root', '/all', '/expr']);
     expect(witnessesFor(ps, 'other', { app: 'a' }, undefined).requests.map((q) => q.path)).toEqual(['/other', '/all']);
@@ -54,6 +76,11 @@ describe('witnesses of what the policies name', () => {
     // any labels: every policy of the namespace
     expect(witnessesFor(ps, 'n', undefined, 'istio-system').requests.map((q) => q.path)).toEqual(['/a', '/b', '/root', '/all', '/expr']);
     expect([...witnessesFor(ps, 'n', undefined, 'istio-system').ports]).toEqual([9000, 9001]);
+    // a policy whose HTTP rule applies at every port makes its pods' requests tried at every port
+    expect(witnessesFor(ps, 'n', { app: 'a' }, 'istio-system').anyPort).toBe(false);
+    const everyPort = [...ps, policy('n', { app: 'b' }, '/any', [], true)];
+    expect(witnessesFor(everyPort, 'n', { app: 'a' }, 'istio-system').anyPort).toBe(false);
+    expect(witnessesFor(everyPort, 'n', { app: 'b' }, 'istio-system').anyPort).toBe(true);
   });
 
   it('names each port name a NetworkPolicy or Cilium rule names, once, with its protocol; names no container port can have are left out', () => {

@@ -73,9 +73,9 @@ export function namedPortWitnesses(objects: readonly Json[]): { name: string; pr
   return [...out].map(([name, protocol]) => ({ name, protocol })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** An Istio string match (exact, `prefix*`, `*suffix`): a value it matches; undefined for `*`. */
-function istioWitness(pattern: string): string | undefined {
-  if (pattern === '*') return undefined;
+/** An Istio path match (exact, `prefix*`, `*suffix`, `*` for any path): a path it matches. */
+function istioWitness(pattern: string): string {
+  if (pattern === '*') return `/${FILL}`;
   if (pattern.endsWith('*')) return `${pattern.slice(0, -1)}${FILL}`;
   if (pattern.startsWith('*')) return `/${FILL}${pattern.slice(1)}`;
   return pattern;
@@ -170,7 +170,16 @@ export interface PolicyWitnesses {
   readonly requests: readonly ProbeRequest[];
   /** The TCP ports its HTTP rules name (Istio operation `ports`, Cilium `toPorts`): the requests are tried there too. */
   readonly ports: readonly number[];
+  /**
+   * An HTTP rule of it applies at every port (an Istio operation with HTTP fields and no `ports`, or
+   * with `notPorts`; a rule whose only HTTP part is a `request.*` condition): the requests are tried
+   * at every port.
+   */
+  readonly anyPort: boolean;
 }
+
+/** Operation fields only HTTP requests carry (an ALLOW rule with one is dropped for plain TCP). */
+const ISTIO_HTTP_FIELDS = ['paths', 'notPaths', 'methods', 'notMethods', 'hosts', 'notHosts'];
 
 /** Methods a request may carry, the first not excluded standing for a rule that only names `notMethods`. */
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'];
@@ -218,26 +227,43 @@ export function requestWitnesses(objects: readonly Json[]): { readonly policies:
       return w;
     };
     // every method a rule names with every path it names: a rule admits each pair
+    const added = new Set<string>();
     const add = (methods: string[], paths: string[]) => {
-      for (const method of methods.length > 0 ? methods : ['GET']) for (const path of paths.length > 0 ? paths : ['/']) out.push({ method, path });
+      for (const method of methods.length > 0 ? methods : ['GET']) {
+        for (const path of paths.length > 0 ? paths : ['/']) {
+          if (added.has(`${method} ${path}`)) continue;
+          added.add(`${method} ${path}`);
+          out.push({ method, path });
+        }
+      }
     };
     let selects: Record<string, string> | undefined = {};
+    let anyPort = false;
     if (o.kind === 'AuthorizationPolicy') {
       const spec = isObject(o.spec) ? o.spec : {};
       selects = selectorLabels(spec.selector);
       for (const rule of list(spec.rules)) {
-        for (const to of isObject(rule) ? list(rule.to) : []) {
-          const op = isObject(to) && isObject(to.operation) ? to.operation : undefined;
-          if (op === undefined) continue;
-          const paths = strings(op.paths).flatMap((p) => istioWitness(p) ?? []);
+        if (!isObject(rule)) continue;
+        // a `request.*` condition (headers, JWT claims) makes the whole rule HTTP-only
+        const httpWhen = list(rule.when).some((c) => isObject(c) && typeof c.key === 'string' && c.key.startsWith('request.'));
+        const operations = list(rule.to).flatMap((to) => (isObject(to) && isObject(to.operation) ? [to.operation] : []));
+        if (httpWhen && operations.length === 0) {
+          add([], []);
+          anyPort = true;
+        }
+        for (const op of operations) {
+          if (!httpWhen && !ISTIO_HTTP_FIELDS.some((f) => op[f] !== undefined)) continue;
+          const paths = strings(op.paths).map(istioWitness);
           if (paths.length === 0 && op.notPaths !== undefined) paths.push(`/${FILL}`);
-          const methods = strings(op.methods).filter((m) => m !== '*');
+          // `*` is any method: GET stands for it
+          const methods = strings(op.methods).map((m) => (m === '*' ? 'GET' : m));
           const notMethods = strings(op.notMethods);
           if (methods.length === 0 && notMethods.length > 0) methods.push(...METHODS.filter((m) => !notMethods.includes(m)).slice(0, 1));
-          if (paths.length > 0 || methods.length > 0) {
-            add(methods, paths);
-            for (const p of strings(op.ports)) port(p, undefined);
-          }
+          // GET / where it names neither (a Host or header match): the request's Host and headers are the caller's to choose
+          add(methods, paths);
+          const named = strings(op.ports);
+          if (named.length === 0 || op.notPorts !== undefined) anyPort = true;
+          for (const p of named) port(p, undefined);
         }
       }
     }
@@ -250,7 +276,8 @@ export function requestWitnesses(objects: readonly Json[]): { readonly policies:
             if (!isObject(h)) continue;
             const paths = typeof h.path === 'string' ? witnesses('path', h.path) : [];
             const methods = typeof h.method === 'string' ? witnesses('method', h.method) : [];
-            if (paths.length > 0 || methods.length > 0) {
+            // a rule of Host or headers only (the caller chooses them): GET / stands for its requests
+            if (paths.length > 0 || methods.length > 0 || h.host !== undefined || h.headers !== undefined || h.headerMatches !== undefined) {
               add(methods, paths);
               for (const p of isObject(tp) ? list(tp.ports) : []) if (isObject(p)) port(p.port, p.protocol);
             }
@@ -260,7 +287,7 @@ export function requestWitnesses(objects: readonly Json[]): { readonly policies:
     }
     // a Cilium policy with several specs: whichever selects the pod, the union applies
     if (specs.length > 0) selects = specs.length === 1 ? selectorLabels(specs[0]!.endpointSelector ?? {}) : undefined;
-    if (out.length > 0) policies.push({ namespace: o.kind === 'CiliumClusterwideNetworkPolicy' ? undefined : namespace, selects, requests: out, ports: [...ports].sort((a, b) => a - b) });
+    if (out.length > 0) policies.push({ namespace: o.kind === 'CiliumClusterwideNetworkPolicy' ? undefined : namespace, selects, requests: out, ports: [...ports].sort((a, b) => a - b), anyPort });
   }
   return { policies, unwitnessed };
 }
@@ -271,13 +298,15 @@ export function requestWitnesses(objects: readonly Json[]): { readonly policies:
  * clusterwide ones, whose selector it meets (or that cannot be read as labels), without repeats;
  * and the TCP ports those policies' rules name.
  */
-export function witnessesFor(policies: readonly PolicyWitnesses[], namespace: string, labels: Readonly<Record<string, string>> | undefined, rootNamespace: string | undefined): { requests: ProbeRequest[]; ports: Set<number> } {
+export function witnessesFor(policies: readonly PolicyWitnesses[], namespace: string, labels: Readonly<Record<string, string>> | undefined, rootNamespace: string | undefined): { requests: ProbeRequest[]; ports: Set<number>; anyPort: boolean } {
   const seen = new Set<string>();
   const requests: ProbeRequest[] = [];
   const ports = new Set<number>();
+  let anyPort = false;
   for (const p of policies) {
     if (p.namespace !== undefined && p.namespace !== namespace && p.namespace !== rootNamespace) continue;
     if (labels !== undefined && p.selects !== undefined && !Object.entries(p.selects).every(([k, v]) => labels[k] === v)) continue;
+    anyPort ||= p.anyPort;
     for (const n of p.ports) ports.add(n);
     for (const q of p.requests) {
       const key = `${q.method} ${q.path}`;
@@ -286,5 +315,5 @@ export function witnessesFor(policies: readonly PolicyWitnesses[], namespace: st
       requests.push(q);
     }
   }
-  return { requests, ports };
+  return { requests, ports, anyPort };
 }

@@ -438,6 +438,34 @@ describe('verifyBundle', () => {
     expect(ap('{action: ALLOW, selector: {matchLabels: {app: admin}}, rules: [{to: [{operation: {methods: [POST]}}]}]}')).toContainEqual('[mesh layer] ztp-verify-outsider/ztp-outsider[Deployment] => shop/ztp-rogue-selected[Deployment]:8080/TCP POST /');
   });
 
+  it('fails on HTTP rules the caller meets by its own Host or headers, by `*`, or at ports they do not name', () => {
+    const b = shop();
+    const failing = (yaml: string) => verifyBundle(plus(b, 'mesh/extra.yaml', `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: extra, namespace: shop}\nspec: ${yaml}\n`)).failures.map((f) => `${f.id}: ${f.observed}`);
+    const apiSelected = '{action: ALLOW, selector: {matchLabels: {app.kubernetes.io/name: api}}, rules: ';
+    // every HTTP request has a Host, and the caller writes its headers: such a rule may admit anyone
+    expect(failing(`${apiSelected}[{to: [{operation: {hosts: ["*"]}}]}]}`)).toContainEqual(expect.stringMatching(/ => shop\/api\[Deployment\]:8080\/TCP GET \/ztp-verify-forbidden: undecided$/));
+    expect(failing(`${apiSelected}[{when: [{key: "request.headers[x-debug]", values: ["1"]}]}]}`)).toContainEqual(expect.stringMatching(/ => shop\/api\[Deployment\]:8080\/TCP GET \/ztp-verify-forbidden: undecided$/));
+    // an HTTP rule without ports, or with notPorts, applies at every port: tried at a port nobody declared
+    expect(failing(`${apiSelected}[{to: [{operation: {methods: [GET], notPorts: ["8080"]}}]}]}`)).toContainEqual(expect.stringMatching(/^\[mesh layer\] .* => shop\/api\[Deployment\]:\d+\/TCP GET \/: allowed$/));
+    expect(failing(`${apiSelected}[{to: [{operation: {paths: ["*"], ports: ["9999"]}}]}]}`)).toContainEqual(expect.stringMatching(/^\[mesh layer\] .* => shop\/api\[Deployment\]:9999\/TCP GET \/ztp-probe: allowed$/));
+    expect(failing(`${apiSelected}[{to: [{operation: {methods: ["*"], ports: ["9999"]}}]}]}`)).toContainEqual(expect.stringMatching(/^\[mesh layer\] .* => shop\/api\[Deployment\]:9999\/TCP GET \/: allowed$/));
+    // the emitted rule with its ports dropped: GET /api/* at every port of api
+    const file = 'mesh/authorizationpolicy-shop-ztp-api.yaml';
+    const noPorts = new Map(b.files);
+    noPorts.set(file, (noPorts.get(file) ?? '').replace(/\n *ports:\n *- "8080"/g, ''));
+    expect(noPorts.get(file)).not.toContain('"8080"');
+    expect(verifyBundle({ ...b, files: noPorts }).failures.map((f) => `${f.id}: ${f.observed}`)).toContainEqual(expect.stringMatching(/^\[mesh layer\] shop\/web\[Deployment\] => shop\/api\[Deployment\]:(?!8080)\d+\/TCP GET \/api\/ztp-probe: allowed$/));
+    // Cilium: a rule of Host or headers alone admits whatever request the caller shapes to it
+    const noMesh = shop({ mesh: NO_MESH, certificates: CERTS });
+    const l7File = [...noMesh.files.keys()].find((k) => k.startsWith('network/ciliumnetworkpolicy-shop-') && (noMesh.files.get(k) ?? '').includes('/api/'))!;
+    for (const extra of ['host: ".*"', 'headers: ["X-Debug: 1"]']) {
+      const wider = new Map(noMesh.files);
+      wider.set(l7File, (wider.get(l7File) ?? '').replace(/( *)- method: (.*)\n/, `$1- ${extra}\n$1- method: $2\n`));
+      expect(wider.get(l7File), extra).toContain(extra);
+      expect(verifyBundle({ ...noMesh, files: wider }).failures.map((f) => `${f.id}: ${f.observed}`), extra).toContainEqual(expect.stringMatching(/ => shop\/api\[Deployment\]:8080\/TCP GET \/ztp-verify-forbidden: undecided$/));
+    }
+  });
+
   it('fails when an HTTP rule is widened', () => {
     const b = shop();
     const file = 'mesh/authorizationpolicy-shop-ztp-api.yaml';

@@ -257,7 +257,7 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
         // at a declared TCP port, and at a port their own rules name, the requests the bundle's own
         // HTTP rules admit too: a rule for a path or method nobody declared is tried (the intent
         // says whether it may pass)
-        const witnessing = p.protocol === 'TCP' && (w.ports.some((d) => d.protocol === 'TCP' && d.port === p.port) || witnessesOf(pod).ports.has(p.port));
+        const witnessing = p.protocol === 'TCP' && (w.ports.some((d) => d.protocol === 'TCP' && d.port === p.port) || witnessesOf(pod).ports.has(p.port) || witnessesOf(pod).anyPort);
         const witnesses = witnessing ? witnessesOf(pod).requests : [];
         if (flows.length > 0 && flows.every((f) => f.http !== undefined) && p.protocol === 'TCP') {
           // its own requests first, then the other callers', then the witnesses
@@ -318,7 +318,7 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
       for (const p of ports) {
         if (view === 'mesh' && (p.protocol !== 'TCP' || meshCannotRestrict(p.port))) continue;
         run(view, c, rogue.ref, rogue.ref, p.protocol, p.port, false, []);
-        if (view !== 'egress side' && p.protocol === 'TCP' && witnessing.has(p.port)) for (const q of witnesses.requests) run(view, c, rogue.ref, rogue.ref, p.protocol, p.port, false, [], q);
+        if (view !== 'egress side' && p.protocol === 'TCP' && (witnessing.has(p.port) || witnesses.anyPort)) for (const q of witnesses.requests) run(view, c, rogue.ref, rogue.ref, p.protocol, p.port, false, [], q);
       }
     }
   }

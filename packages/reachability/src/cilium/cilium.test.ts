@@ -236,7 +236,11 @@ describe('L7 HTTP rules', () => {
     expect(post.outcome).toBe('http-403');
     expect(post.stages.at(-1)).toMatchObject({ layer: 'Cilium L7', result: 'deny', decidedBy: [{ kind: 'CiliumNetworkPolicy', name: 'l7', rule: 'ingress[0]' }] });
     expect(judge(r, q('default/frontend', 'default/backend', 80, { http: { method: 'GET', path: '/private' } })).outcome).toBe('http-403');
-    expect(judge(r, q('default/frontend', 'default/backend', 80, { http: { method: 'PUT', path: '/avatar' } })).outcome).toBe('http-403');
+    expect(judge(r, q('default/frontend', 'default/backend', 80, { http: { method: 'PUT', path: '/avatar', headers: {} } })).outcome).toBe('http-403');
+    // a request that does not say its headers: the caller may send the one the rule asks for
+    const unsaid = judge(r, q('default/frontend', 'default/backend', 80, { http: { method: 'PUT', path: '/avatar' } }));
+    expect(unsaid.outcome).toBe('undecided');
+    expect(unsaid.stages.at(-1)).toMatchObject({ layer: 'Cilium L7', result: 'undecided', decidedBy: [{ kind: 'CiliumNetworkPolicy', name: 'l7', rule: 'ingress[0]' }] });
     expect(judge(r, q('default/frontend', 'default/backend', 80, { http: { method: 'PUT', path: '/avatar', headers: { 'x-my-header': 'true' } } })).allowed).toBe(true);
     const connection = judge(r, q('default/frontend', 'default/backend', 80));
     expect(connection.allowed).toBe(true);

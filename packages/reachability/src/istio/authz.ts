@@ -115,7 +115,8 @@ function operationMatches(o: AuthzOperation, req: AuthzRequest, tcp: boolean): T
     const http = req.http;
     if (o.methods) parts.push(matchField(o.methods, (v) => matchString(v, http.method)));
     if (o.paths) parts.push(matchField(o.paths, (v) => matchPath(v, http.path)));
-    if (o.hosts) parts.push(matchField(o.hosts, (v) => matchString(v, http.host, true)));
+    // a request that does not say its Host: every HTTP request has one, and the caller writes it
+    if (o.hosts) parts.push(matchField(o.hosts, (v) => (http.host === undefined ? 'unknown' : matchString(v, http.host, true))));
   }
   return and(parts);
 }
@@ -132,7 +133,8 @@ function conditionMatches(c: AuthzCondition, req: AuthzRequest, tcp: boolean): T
   else if (key === 'source.principal') test = (v) => principalMatches(v, req.principal);
   else if (key === 'source.namespace') test = (v) => matchString(v, namespaceOf(req.principal));
   else if (key === 'request.auth.principal') test = (v) => matchString(v, req.http?.requestPrincipal);
-  else if (key.startsWith('request.headers[')) test = (v) => matchString(v, headerOf(req, key.slice('request.headers['.length, -1)));
+  // a request that does not say its headers: the caller writes whichever it likes
+  else if (key.startsWith('request.headers[')) test = req.http?.headers === undefined ? () => 'unknown' : (v) => matchString(v, headerOf(req, key.slice('request.headers['.length, -1)));
   else if (key.startsWith('request.auth.')) test = () => false; // no JWT claims in the request model
   else test = () => 'unknown'; // connection.sni, experimental.*, any
   if (key === 'any') test = () => true;

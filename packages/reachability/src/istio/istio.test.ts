@@ -311,7 +311,19 @@ describe('AuthorizationPolicy', () => {
   it('evaluates when conditions on headers and ports', () => {
     const r = world(authz('foo', 'v', { rules: [{ when: [{ key: 'request.headers[version]', values: ['v1', 'v2'] }, { key: 'destination.port', values: ['8000'] }] }] }));
     expect(judge(r, { ...http('foo/sleep'), http: { method: 'GET', path: '/', headers: { Version: 'v2' } } }).allowed).toBe(true);
-    expect(judge(r, http('foo/sleep')).outcome).toBe('http-403');
+    expect(judge(r, { ...http('foo/sleep'), http: { method: 'GET', path: '/', headers: { Version: 'v3' } } }).outcome).toBe('http-403');
+    expect(judge(r, { ...http('foo/sleep'), http: { method: 'GET', path: '/', headers: {} } }).outcome).toBe('http-403');
+    // a request that does not say its headers: the caller sends whichever it likes
+    expect(judge(r, http('foo/sleep')).outcome).toBe('undecided');
+  });
+
+  it('reads a Host match as the caller\'s choice when the request does not say its Host: every HTTP request has one', () => {
+    const r = world(authz('foo', 'h', { rules: [{ to: [{ operation: { hosts: ['*'] } }] }] }));
+    expect(judge(r, http('foo/sleep')).outcome).toBe('undecided');
+    expect(judge(r, { ...http('foo/sleep'), http: { method: 'GET', path: '/', host: 'httpbin' } }).allowed).toBe(true);
+    const named = world(authz('foo', 'h', { rules: [{ to: [{ operation: { hosts: ['admin.example.com'] } }] }] }));
+    expect(judge(named, { ...http('foo/sleep'), http: { method: 'GET', path: '/', host: 'httpbin' } }).outcome).toBe('http-403');
+    expect(judge(named, { ...http('foo/sleep'), http: { method: 'GET', path: '/', host: 'Admin.Example.com' } }).allowed).toBe(true);
   });
 });
 
