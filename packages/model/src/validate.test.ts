@@ -287,6 +287,14 @@ describe('validateEnvironment', () => {
       expectProblem(kube({ egress: [egress({ from: web, to: toCidr('0.0.0.0/0'), ports: [443] })] }), /^egress shop\/web -> 0.0.0.0\/0$/, /ipBlock also matches pod IPs.*let the callers reach in-cluster pods.*declare the cluster's pod and service ranges/);
       expectProblem(kube({ clusterCidrs: [], egress: [egress({ from: web, to: toCidr('203.0.113.0/24'), ports: [443] })] }), /^egress/, /declare the cluster's pod and service ranges/);
       expect(problems(kube({ clusterCidrs: cluster, flows: [flow({ from: fromCidr('10.0.0.0/8'), to: web, ports: ['http'] })], egress: [egress({ from: web, to: toCidr('0.0.0.0/0'), ports: [443] })] }))).toEqual([]);
+      // but Istio's ipBlocks match the calling pod's IP whatever the CNI: at a PERMISSIVE port the mesh layer needs them too
+      const permissive = workload({ namespace: 'shop', name: 'web', ports: { http: { port: 8080, mtls: 'PERMISSIVE' } } });
+      expectProblem(
+        kube({ cni: 'cilium', phase: 2, workloads: [permissive], flows: [flow({ from: fromCidr('0.0.0.0/0'), to: permissive, ports: ['http'] })] }),
+        /^flow 0.0.0.0\/0 -> shop\/web$/,
+        /Istio AuthorizationPolicy ipBlock matches the calling pod's own IP, whatever the CNI, so on port "http" \(PERMISSIVE\) 0.0.0.0\/0 would admit at the mesh layer every meshed pod.*declare the cluster's pod and service ranges/,
+      );
+      expect(problems(kube({ cni: 'cilium', phase: 2, clusterCidrs: cluster, workloads: [permissive], flows: [flow({ from: fromCidr('0.0.0.0/0'), to: permissive, ports: ['http'] })] }))).toEqual([]);
       // Cilium's CIDR rules never match pods: the setting is optional there
       expect(problems(kube({ cni: 'cilium', flows: [flow({ from: fromCidr('10.0.0.0/8'), to: web, ports: ['http'] })], egress: [egress({ from: web, to: toCidr('0.0.0.0/0'), ports: [443] })] }))).toEqual([]);
       // and nothing is asked of an environment without CIDR callers or destinations

@@ -518,8 +518,13 @@ function validateFlows(env: Environment, byId: Map<string, Workload>, c: Collect
       if (s.type !== 'cidr' || !meshOn) continue;
       for (const p of f.ports) {
         const port = portOf(to, p);
-        if (port && effectiveMtls(env, port) === 'STRICT') {
+        const mode = port && effectiveMtls(env, port);
+        if (mode === 'STRICT') {
           c.add(f.at, obj, `callers from ${s.cidr} are outside the mesh, and mTLS is STRICT on port "${p}", so they could never connect; route them through an ingress gateway (fromNamespace) or set that port's mtls`);
+        }
+        // (cni 'kubernetes' asks for clusterCidrs already, for the NetworkPolicy ipBlock)
+        if (mode === 'PERMISSIVE' && env.cni !== 'kubernetes' && (env.clusterCidrs ?? []).length === 0) {
+          c.add(f.at, obj, `an Istio AuthorizationPolicy ipBlock matches the calling pod's own IP, whatever the CNI, so on port "${p}" (PERMISSIVE) ${s.cidr} would admit at the mesh layer every meshed pod whose IP lies in it; declare the cluster's pod and service ranges on the environment (e.g. ${CLUSTER_CIDRS_EXAMPLE}) so ztp excepts them (notIpBlocks)`);
         }
       }
     }

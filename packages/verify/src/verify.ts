@@ -421,6 +421,9 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
     ...(m.cni === 'cilium' && m.intent.flows.some((f) => f.l7 === 'cilium')
       ? ["paths as Cilium's proxy sees them: the proof assumes the agent normalises them (http-normalize-path, on by default); with it off, /api/../admin would match a rule for /api/*"]
       : []),
+    ...(m.mesh.mode !== 'none' && meshOn && m.intent.flows.some((f) => f.l7 === 'istio')
+      ? ["paths as the sidecar sees them and as the application reads them: Istio's default path normalization (BASE) resolves dot segments and %2E but leaves %2F, so /api/..%2Fadmin matches a rule for /api/* and an application that decodes %2F serves /admin (CVE-2021-31920); set meshConfig pathNormalization to MERGE_SLASHES or DECODE_AND_MERGE_SLASHES, or make the application refuse encoded slashes"]
+      : []),
     `traffic from the nodes and host-network pods to the pods on the same node: NetworkPolicy cannot block a pod's own node (NetworkPolicy documentation, "What you can't do with network policies")${m.cni === 'cilium' ? ', and Cilium allows it by default (allow-localhost)' : ''}; not probed`,
     'Services, Ingress and Gateway routing (policies are proven pod to pod)',
   ];
