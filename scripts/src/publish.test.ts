@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileFresh, folderBase, main, type DistRead, type PublishSteps } from './publish.ts';
+import { compileFresh, folderBase, main, strayPaths, type DistRead, type PublishSteps } from './publish.ts';
 import { listFiles } from '@ztp/compiler';
 
 /**
@@ -49,6 +49,29 @@ async function publishIn(steps: PublishSteps, ...args: string[]) {
 
 const tip = (ref: string) => gitMaybe(repo, 'rev-parse', '--verify', '--quiet', ref);
 const remoteTip = () => gitMaybe(remote, 'rev-parse', '--verify', '--quiet', `refs/heads/${BRANCH}`);
+
+/** The files of a commit's tree. */
+const treeFiles = async (commit: string) => (await git(repo, 'ls-tree', '-r', '--name-only', commit)).split('\n').filter(Boolean);
+
+/**
+ * A commit made by hand on the branch, as someone with push access could: `files` added to the
+ * remote's tip (`message` may carry a forged trailer), pushed, and the local branch moved to it.
+ */
+async function commitByHand(files: Record<string, string>, message = 'by hand'): Promise<string> {
+  const parent = (await remoteTip()) ?? '';
+  const env = { ...IDENTITY, GIT_INDEX_FILE: join(tmp, 'hand-index') };
+  await execa('git', ['read-tree', parent], { cwd: repo, env });
+  for (const [path, text] of Object.entries(files)) {
+    const blob = (await execa('git', ['hash-object', '-w', '--stdin'], { cwd: repo, env, input: text })).stdout;
+    await execa('git', ['update-index', '--add', '--cacheinfo', `100644,${blob},${path}`], { cwd: repo, env });
+  }
+  const tree = (await execa('git', ['write-tree'], { cwd: repo, env })).stdout;
+  rmSync(join(tmp, 'hand-index'));
+  const commit = (await execa('git', ['commit-tree', tree, '-p', parent, '-m', message], { cwd: repo, env })).stdout;
+  await git(repo, 'push', '--quiet', 'origin', `${commit}:refs/heads/${BRANCH}`);
+  await git(repo, 'update-ref', `refs/heads/${BRANCH}`, commit);
+  return commit;
+}
 
 /** The caller's side: HEAD, index and working tree exactly as before, no worktree left behind. */
 async function callerState() {
@@ -255,6 +278,96 @@ describe('publish', () => {
     for (const [env, files] of read) for (const [f, bytes] of files) expect(seen?.bundles.get(env)?.get(f)?.equals(bytes), `${env}/${f}`).toBe(true);
   });
 
+  it('removes what ztp does not publish, committed by hand on the branch, even when the bundles did not change', async () => {
+    const published = (await remoteTip()) ?? '';
+    const publishedFiles = await treeFiles(published);
+    const rogue = 'apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata:\n  name: rogue\n  namespace: argocd\n';
+    await commitByHand({
+      'argocd/extra-app.yaml': rogue,
+      'bundles/rogue/kustomization.yaml': 'resources:\n  - https://example.com/anything.yaml\n',
+      '.gitattributes': '* text eol=crlf\n',
+      'bundles/retired/manifest.json': '{}\n',
+      'bundles/retired/networkpolicy.yaml': 'kind: NetworkPolicy\n',
+      'bundles/production/NOTES.md': 'scratch\n',
+    });
+    const strays = ['.gitattributes', 'argocd/extra-app.yaml', 'bundles/rogue/kustomization.yaml'];
+    // A partial publish keeps the other environments' folders and a stale environment's, and nothing else.
+    const partial = await publishCli('--push', 'dev');
+    expect(partial.code, partial.err).toBe(0);
+    expect(partial.out).not.toContain('nothing to commit');
+    for (const p of strays) expect(partial.out).toContain(`${p}: removed (not published by ztp)`);
+    const afterPartial = (await remoteTip()) ?? '';
+    const message = await git(repo, 'log', '-1', '--format=%B', afterPartial);
+    for (const p of strays) expect(message).toContain(`${p}: removed (not published by ztp)`);
+    const kept = await treeFiles(afterPartial);
+    for (const p of strays) expect(kept).not.toContain(p);
+    expect(kept).toEqual(expect.arrayContaining(['bundles/retired/manifest.json', 'bundles/retired/networkpolicy.yaml', 'bundles/production/NOTES.md', 'argocd/applicationset.yaml']));
+    // A full publish replaces every environment's folder and prunes the stale one: exactly what was published before.
+    const full = await publishCli('--push');
+    expect(full.code, full.err).toBe(0);
+    expect(full.out).toContain('retired: removed (no longer an environment)');
+    const afterFull = (await remoteTip()) ?? '';
+    expect(await git(repo, 'rev-parse', `${afterFull}^{tree}`)).toBe(await git(repo, 'rev-parse', `${published}^{tree}`));
+    expect(await treeFiles(afterFull)).toEqual(publishedFiles);
+  });
+
+  it('refuses to publish a commit older than the one the branch holds, unless --allow-rollback', async () => {
+    const newer = await git(repo, 'rev-parse', 'HEAD');
+    const older = await git(repo, 'rev-parse', 'HEAD^');
+    const held = (await remoteTip()) ?? '';
+    expect((await git(repo, 'log', '-1', '--format=%(trailers:key=Ztp-Source-Commit,valueonly)', held)).trim()).toBe(newer);
+    try {
+      // an old CI job run again: the older commit checked out and compiled, its bundles fresh and proven
+      await git(repo, 'checkout', '--quiet', '--detach', older);
+      await compile();
+      const r = await publishCli('--push');
+      expect(r.code).toBe(1);
+      expect(r.err).toContain('nothing was committed');
+      expect(r.err).toContain(`ztp-bundles holds the bundles of ${newer.slice(0, 12)}, a commit that HEAD (${older.slice(0, 12)}) does not contain`);
+      expect(r.err).toContain('revert the change on main');
+      expect(r.err).toContain('--allow-rollback');
+      expect(r.err).not.toContain('out of date');
+      expect(await remoteTip()).toBe(held);
+      expect(await tip(`refs/heads/${BRANCH}`)).toBe(held);
+      // asked for: the older bundles are published, and the commit says it rolled back
+      const allowed = await publishCli('--push', '--allow-rollback');
+      expect(allowed.code, allowed.err).toBe(0);
+      const rolledBack = (await remoteTip()) ?? '';
+      expect(rolledBack).not.toBe(held);
+      expect(await git(repo, 'show', `${rolledBack}:bundles/dev/manifest.json`)).toContain('"port":5432');
+      expect((await git(repo, 'log', '-1', '--format=%(trailers:key=Ztp-Source-Commit,valueonly)', rolledBack)).trim()).toBe(older);
+      expect(await git(repo, 'log', '-1', '--format=%B', rolledBack)).toContain(`rolled back (--allow-rollback): ztp-bundles held the bundles of ${newer}`);
+    } finally {
+      await git(repo, 'checkout', '--quiet', 'main');
+      await compile();
+    }
+    // a descendant of the commit the branch holds publishes as usual
+    const forward = await publishCli('--push');
+    expect(forward.code, forward.err).toBe(0);
+    expect((await git(repo, 'log', '-1', '--format=%(trailers:key=Ztp-Source-Commit,valueonly)', (await remoteTip()) ?? '')).trim()).toBe(newer);
+    expect(await git(repo, 'show', `${await remoteTip()}:bundles/dev/manifest.json`)).toContain('"port":5433');
+  });
+
+  it('refuses when the commit the branch holds is not in this clone (a shallow checkout), saying to fetch the history', async () => {
+    const unknown = 'f'.repeat(40);
+    const forged = await commitByHand({}, `ztp: publish bundles of ffffffffffff\n\nZtp-Source-Commit: ${unknown}\n`);
+    const r = await publishCli('--push');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`ztp-bundles holds the bundles of ${unknown} (its Ztp-Source-Commit), which is not in this clone`);
+    expect(r.err).toContain("fetch the history ('fetch-depth: 0' in actions/checkout, or 'git fetch --unshallow'), or pass --allow-rollback");
+    expect(await remoteTip()).toBe(forged);
+    // allowed, it commits even with the same bundles, so the branch names the commit it now holds
+    const allowed = await publishCli('--push', '--allow-rollback');
+    expect(allowed.code, allowed.err).toBe(0);
+    const fixed = (await remoteTip()) ?? '';
+    expect(await git(repo, 'rev-parse', `${fixed}^`)).toBe(forged);
+    expect(await git(repo, 'rev-parse', `${fixed}^{tree}`)).toBe(await git(repo, 'rev-parse', `${forged}^{tree}`));
+    expect((await git(repo, 'log', '-1', '--format=%(trailers:key=Ztp-Source-Commit,valueonly)', fixed)).trim()).toBe(await git(repo, 'rev-parse', 'HEAD'));
+    const again = await publishCli('--push');
+    expect(again.code, again.err).toBe(0);
+    expect(again.out).toContain('already holds these bundles');
+  });
+
   it('leaves no worktree and no temporary folder behind', async () => {
     expect((await git(repo, 'worktree', 'list')).split('\n')).toHaveLength(1);
     const admin = join(repo, '.git', 'worktrees');
@@ -262,6 +375,19 @@ describe('publish', () => {
   });
 });
 
+
+describe('strayPaths', () => {
+  const tree = ['argocd/applicationset.yaml', 'argocd/extra-app.yaml', '.gitattributes', 'README.md', 'bundles/dev/manifest.json', 'bundles/dev/network/a.yaml', 'bundles/old/manifest.json', 'bundles/old/x.yaml', 'bundles/rogue/kustomization.yaml', 'bundles/kustomization.yaml', 'bundles/dev', 'other/dev/x.yaml'];
+
+  it('keeps the ApplicationSet, the environments\' folders and stale bundles (a manifest.json), and nothing else', () => {
+    expect(strayPaths(tree, 'bundles', ['dev', 'production'])).toEqual(['argocd/extra-app.yaml', '.gitattributes', 'README.md', 'bundles/rogue/kustomization.yaml', 'bundles/kustomization.yaml', 'bundles/dev', 'other/dev/x.yaml']);
+  });
+
+  it('never keeps anything else under argocd/, even as a stale bundle at the top of the branch', () => {
+    const top = ['argocd/applicationset.yaml', 'argocd/manifest.json', 'argocd/extra-app.yaml', 'dev/manifest.json', 'old/manifest.json', 'old/x.yaml', '.gitattributes', 'rogue/kustomization.yaml'];
+    expect(strayPaths(top, '', ['dev', 'argocd'])).toEqual(['argocd/manifest.json', 'argocd/extra-app.yaml', '.gitattributes', 'rogue/kustomization.yaml']);
+  });
+});
 
 describe('folderBase', () => {
   it('normalises gitops.path to a folder inside the branch', () => {

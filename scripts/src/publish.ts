@@ -3,7 +3,7 @@
  * of the branch `revision` (both from `ztp.config.json`), plus the ApplicationSet at
  * `argocd/applicationset.yaml` when every environment is published.
  *
- *   node scripts/src/publish.ts [env...] [--push] [--remote NAME] [--dist DIR] [--root DIR] [--allow-dirty]
+ *   node scripts/src/publish.ts [env...] [--push] [--remote NAME] [--dist DIR] [--root DIR] [--allow-dirty] [--allow-rollback]
  *
  * It refuses (exit 1, nothing committed) unless every bundle it would publish
  *   - is fresh: the bytes read from dist, once, are exactly what the source compiles to now
@@ -14,12 +14,21 @@
  *   - is proven: `verifyBundle` on the very bytes that are committed (checked again, blob by blob,
  *     after staging) finds the bundle allows exactly its declared intent;
  * and the source tree is clean (the commit message names the source commit, so the bundle must be
- * that commit's), unless `--allow-dirty`.
+ * that commit's), unless `--allow-dirty`; and the source commit contains the one whose bundles the
+ * branch holds (the `Ztp-Source-Commit` trailer of its newest publish commit), so re-running an
+ * old job cannot roll the clusters back, unless `--allow-rollback` (which also publishes when that
+ * commit is not in this clone, e.g. a shallow checkout; fetch the history instead where possible).
+ *
+ * The branch holds only what ztp publishes: `argocd/applicationset.yaml` and the folders
+ * `<path>/<env>` of the repository's environments (and, on a partial publish, the folders of stale
+ * environments, which a full publish prunes). Anything else on the previous tip, such as a file
+ * committed by hand (another Application in `argocd/`, a root `.gitattributes`), is removed and
+ * reported, so a publish commits even when the bundles did not change.
  *
  * Git runs in a temporary worktree on the publish branch; the caller's working tree, index and
- * HEAD are never touched. The commit names the source commit; when the branch already holds these
- * exact bundles nothing is committed. Without `--push` the commit goes to the local branch only;
- * with it, the commit is made on the remote's tip and pushed (never forced).
+ * HEAD are never touched. The commit names the source commit; when the branch already holds
+ * exactly these files nothing is committed. Without `--push` the commit goes to the local branch
+ * only; with it, the commit is made on the remote's tip and pushed (never forced).
  *
  * Exit codes: 0 published or already up to date, 1 refused or push rejected, 2 usage error.
  */
@@ -50,6 +59,8 @@ export interface PublishOptions {
   readonly dist: string;
   /** Publish even if the source tree has uncommitted changes. */
   readonly allowDirty: boolean;
+  /** Publish even if the branch holds the bundles of a commit the source commit does not contain (or that is not in this clone). */
+  readonly allowRollback: boolean;
 }
 
 /** What happened. */
@@ -61,6 +72,8 @@ export interface PublishResult {
   readonly commit?: string;
   /** Environments whose folder changed (and `argocd` for the ApplicationSet, `-<env>` for pruned). */
   readonly changed: readonly string[];
+  /** Paths of the previous tip that ztp does not publish, removed by this commit. */
+  readonly removed: readonly string[];
   readonly pushed: boolean;
   /** Why it refused, or progress lines. */
   readonly messages: readonly string[];
@@ -80,12 +93,32 @@ export interface PublishSteps {
 
 type Files = ReadonlyMap<string, Buffer>;
 
-const USAGE = 'usage: node scripts/src/publish.ts [env...] [--push] [--remote NAME] [--dist DIR] [--root DIR] [--allow-dirty]';
+const USAGE = 'usage: node scripts/src/publish.ts [env...] [--push] [--remote NAME] [--dist DIR] [--root DIR] [--allow-dirty] [--allow-rollback]';
+
+/** The trailer naming the source commit of a publish commit. */
+const SOURCE_TRAILER = 'Ztp-Source-Commit';
 
 /** `gitops.path` as a folder inside the branch: no leading `./` or `/`, no trailing `/`, `` for the top. */
 export function folderBase(path: string): string {
   const p = posix.normalize(path).replace(/^(\.\/|\/)+/, '').replace(/\/+$/, '');
   return p === '.' ? '' : p;
+}
+
+/**
+ * The paths of a branch tree that ztp does not publish: all but `argocd/applicationset.yaml`, the
+ * files inside `<base>/<env>/` for the repository's `environments`, and the files inside a folder
+ * `<base>/<d>/` that holds a `manifest.json` (a stale environment's bundle, which a full publish
+ * prunes and a partial one keeps). Nothing else under `argocd/` is ztp's, whatever the base.
+ */
+export function strayPaths(paths: readonly string[], base: string, environments: readonly string[]): string[] {
+  const under = base === '' ? '' : `${base}/`;
+  const folders = new Set(environments.map((env) => `${under}${env}/`));
+  for (const p of paths) {
+    const parts = p.startsWith(under) ? p.slice(under.length).split('/') : [];
+    if (parts.length === 2 && parts[1] === 'manifest.json') folders.add(`${under}${parts[0]}/`);
+  }
+  const owned = (p: string) => p === APPLICATION_SET_PATH || (!p.startsWith('argocd/') && [...folders].some((f) => p.startsWith(f)));
+  return paths.filter((p) => !owned(p));
 }
 
 /** Runs git in `cwd`, byte-exact (no line-ending conversion); returns stdout, trimmed. */
@@ -161,6 +194,43 @@ async function baseCommit(root: string, remote: string, branch: string, push: bo
   return (await gitMaybe(root, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`])) ?? (await gitMaybe(root, ['rev-parse', '--verify', '--quiet', `refs/remotes/${remote}/${branch}^{commit}`]));
 }
 
+/** The source commit whose bundles the branch holds: the trailer of the newest publish commit at or below `tip` (first parents). */
+async function publishedSource(root: string, tip: string): Promise<string | undefined> {
+  const value = await git(root, ['log', '--first-parent', '-1', `--grep=^${SOURCE_TRAILER}: `, `--format=%(trailers:key=${SOURCE_TRAILER},valueonly)`, tip]);
+  return value.split('\n').map((l) => l.trim()).find(Boolean);
+}
+
+/** A publish that would roll the branch back: the source commit it holds, and whether this clone has that commit at all. */
+interface Rollback {
+  readonly previous: string;
+  readonly inClone: boolean;
+}
+
+/**
+ * Whether publishing `source` on top of `tip` would roll the branch back: the branch holds the
+ * bundles of a commit that `source` neither is nor descends from, or of one this clone lacks (so
+ * the answer is unknown). `undefined` when it would not.
+ */
+async function rollbackOf(root: string, tip: string, source: string): Promise<Rollback | undefined> {
+  const previous = await publishedSource(root, tip);
+  if (previous === undefined || previous === source) return undefined;
+  if (!/^[0-9a-f]{4,64}$/i.test(previous) || (await gitMaybe(root, ['cat-file', '-e', `${previous}^{commit}`])) === undefined) return { previous, inClone: false };
+  const ancestor = await execa('git', ['merge-base', '--is-ancestor', previous, source], { cwd: root, reject: false });
+  if (ancestor.exitCode === 0) return undefined;
+  if (ancestor.exitCode !== 1) throw new Error(`git merge-base --is-ancestor ${previous} ${source} failed: ${ancestor.stderr.trim()}`);
+  return { previous, inClone: true };
+}
+
+/** The refusal for a rollback, saying how to roll back properly or to fetch what is missing. */
+async function rollbackRefusal(root: string, branch: string, source: string, r: Rollback): Promise<string> {
+  const head = `HEAD (${source.slice(0, 12)})`;
+  if (!r.inClone) {
+    return `${branch} holds the bundles of ${r.previous} (its ${SOURCE_TRAILER}), which is not in this clone, so publish cannot tell whether ${head} contains it; fetch the history ('fetch-depth: 0' in actions/checkout, or 'git fetch --unshallow'), or pass --allow-rollback to publish anyway`;
+  }
+  const shallow = (await gitMaybe(root, ['rev-parse', '--is-shallow-repository'])) === 'true';
+  return `${branch} holds the bundles of ${r.previous.slice(0, 12)}, a commit that ${head} does not contain: publishing would roll the clusters back to older bundles (an old job run again?). To roll back, revert the change on main and publish that; to publish this commit anyway, pass --allow-rollback${shallow ? ` (this clone is shallow, so the history joining them may be missing: fetch it, 'fetch-depth: 0' in actions/checkout)` : ''}`;
+}
+
 /** A git identity for the commit when neither the environment nor git's config has one. */
 async function identity(root: string): Promise<Record<string, string>> {
   const env: Record<string, string> = {};
@@ -176,7 +246,7 @@ async function identity(root: string): Promise<Record<string, string>> {
 /** The commit message: the source commit in the subject, per-environment results, and a trailer. */
 export function commitMessage(source: string, lines: readonly string[]): string {
   const run = process.env.GITHUB_SERVER_URL && process.env.GITHUB_REPOSITORY && process.env.GITHUB_RUN_ID ? `\nPublished by ${process.env.GITHUB_SERVER_URL}/${process.env.GITHUB_REPOSITORY}/actions/runs/${process.env.GITHUB_RUN_ID}\n` : '';
-  return `ztp: publish bundles of ${source.slice(0, 12)}\n\nCompiled and verified from source commit ${source}.\n\n${lines.join('\n')}\n${run}\nZtp-Source-Commit: ${source}\n`;
+  return `ztp: publish bundles of ${source.slice(0, 12)}\n\nCompiled and verified from source commit ${source}.\n\n${lines.join('\n')}\n${run}\n${SOURCE_TRAILER}: ${source}\n`;
 }
 
 /**
@@ -187,7 +257,7 @@ export async function publish(o: PublishOptions, steps: PublishSteps = { checkFr
   const gitops = loadGitOpsSettings(o.root);
   const branch = gitops.revision;
   const base = folderBase(gitops.path);
-  const refused = (messages: string[], sourceCommit?: string): PublishResult => ({ status: 'refused', branch, sourceCommit, changed: [], pushed: false, messages });
+  const refused = (messages: string[], sourceCommit?: string): PublishResult => ({ status: 'refused', branch, sourceCommit, changed: [], removed: [], pushed: false, messages });
 
   const all = discoverEnvironments(o.root).map((s) => s.name);
   const unknown = o.environments.filter((e) => !all.includes(e));
@@ -233,6 +303,8 @@ export async function publish(o: PublishOptions, steps: PublishSteps = { checkFr
 
   const localBefore = await gitMaybe(o.root, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]);
   const parent = await baseCommit(o.root, o.remote, branch, o.push);
+  const rollback = parent === undefined ? undefined : await rollbackOf(o.root, parent, sourceCommit);
+  if (rollback !== undefined && !o.allowRollback) return refused([await rollbackRefusal(o.root, branch, sourceCommit, rollback)], sourceCommit);
   const tmp = mkdtempSync(join(tmpdir(), 'ztp-publish-'));
   const work = join(tmp, 'worktree');
   try {
@@ -240,6 +312,12 @@ export async function publish(o: PublishOptions, steps: PublishSteps = { checkFr
     else {
       await git(o.root, ['worktree', 'add', '--quiet', '--detach', '--no-checkout', work, sourceCommit]);
       await git(work, ['read-tree', '--empty']);
+    }
+    // Only what ztp publishes stays: anything else on the tip (committed by hand) is removed first.
+    const removed = strayPaths((await git(work, ['ls-files', '-z'])).split('\0').filter(Boolean), base, all);
+    if (removed.length > 0) {
+      await git(work, ['update-index', '--force-remove', '-z', '--stdin'], removed.join('\0'));
+      for (const p of removed) rmSync(join(work, p), { recursive: true, force: true });
     }
     // Lay the bundles out exactly: each published folder replaced, stale environments pruned.
     const written: string[] = [];
@@ -291,22 +369,29 @@ export async function publish(o: PublishOptions, steps: PublishSteps = { checkFr
       ...(changedPaths.includes(APPLICATION_SET_PATH) ? ['argocd'] : []),
       ...pruned.map((env) => `-${env}`),
     ];
-    if (tree === before) {
+    // A rollback allowed is committed even with the same bundles, so the branch names the commit it now holds.
+    if (tree === before && rollback === undefined) {
       if (parent !== undefined && o.push && localBefore !== parent) await git(o.root, ['update-ref', `refs/heads/${branch}`, parent, localBefore ?? '']);
-      return { status: 'unchanged', branch, sourceCommit, commit: parent, changed: [], pushed: false, messages: [...lines, `${branch} already holds these bundles; nothing to commit`] };
+      return { status: 'unchanged', branch, sourceCommit, commit: parent, changed: [], removed: [], pushed: false, messages: [...lines, `${branch} already holds these bundles; nothing to commit`] };
     }
-    const report = [...lines.map((l) => `${l}${changed.includes(l.split(':')[0] ?? '') ? ' (changed)' : ''}`), ...(changed.includes('argocd') ? [`${APPLICATION_SET_PATH}: changed`] : []), ...pruned.map((env) => `${env}: removed (no longer an environment)`)];
+    const report = [
+      ...lines.map((l) => `${l}${changed.includes(l.split(':')[0] ?? '') ? ' (changed)' : ''}`),
+      ...(changed.includes('argocd') ? [`${APPLICATION_SET_PATH}: changed`] : []),
+      ...pruned.map((env) => `${env}: removed (no longer an environment)`),
+      ...removed.map((p) => `${p}: removed (not published by ztp)`),
+      ...(rollback === undefined ? [] : [`rolled back (--allow-rollback): ${branch} held the bundles of ${rollback.previous}, ${rollback.inClone ? `which ${sourceCommit.slice(0, 12)} does not contain` : 'not in the publishing clone'}`]),
+    ];
     const message = commitMessage(sourceCommit, report);
     const commit = await execa('git', ['commit-tree', tree, ...(parent ? ['-p', parent] : []), '-F', '-'], { cwd: work, input: message, env: await identity(o.root), stripFinalNewline: true }).then((r) => r.stdout);
     await git(o.root, ['update-ref', '-m', `ztp publish from ${sourceCommit.slice(0, 12)}`, `refs/heads/${branch}`, commit, localBefore ?? '']);
     const messages = [...report, `committed ${commit.slice(0, 12)} to ${branch} from source ${sourceCommit.slice(0, 12)}`];
-    if (!o.push) return { status: 'published', branch, sourceCommit, commit, changed, pushed: false, messages };
+    if (!o.push) return { status: 'published', branch, sourceCommit, commit, changed, removed, pushed: false, messages };
     const pushed = await execa('git', ['push', '--quiet', o.remote, `${commit}:refs/heads/${branch}`], { cwd: o.root, reject: false });
     if (pushed.exitCode !== 0) {
-      return { status: 'rejected', branch, sourceCommit, commit, changed, pushed: false, messages: [...messages, `push to ${o.remote} ${branch} was rejected (did someone else publish meanwhile? run again):\n${pushed.stderr.trim()}`] };
+      return { status: 'rejected', branch, sourceCommit, commit, changed, removed, pushed: false, messages: [...messages, `push to ${o.remote} ${branch} was rejected (did someone else publish meanwhile? run again):\n${pushed.stderr.trim()}`] };
     }
     await gitMaybe(o.root, ['update-ref', `refs/remotes/${o.remote}/${branch}`, commit]);
-    return { status: 'published', branch, sourceCommit, commit, changed, pushed: true, messages: [...messages, `pushed to ${o.remote} ${branch}`] };
+    return { status: 'published', branch, sourceCommit, commit, changed, removed, pushed: true, messages: [...messages, `pushed to ${o.remote} ${branch}`] };
   } finally {
     await gitMaybe(o.root, ['worktree', 'remove', '--force', work]);
     rmSync(tmp, { recursive: true, force: true });
@@ -342,6 +427,7 @@ export async function main(args: readonly string[], io: Io, steps?: PublishSteps
         dist: { type: 'string' },
         root: { type: 'string' },
         'allow-dirty': { type: 'boolean', default: false },
+        'allow-rollback': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -351,7 +437,7 @@ export async function main(args: readonly string[], io: Io, steps?: PublishSteps
     }
     const root = values.root ? resolve(io.cwd, values.root) : findRoot(io.cwd);
     const dist = values.dist ? resolve(io.cwd, values.dist) : join(root, 'dist');
-    const r = await publish({ root, environments: positionals, push: values.push, remote: values.remote, dist, allowDirty: values['allow-dirty'] }, steps);
+    const r = await publish({ root, environments: positionals, push: values.push, remote: values.remote, dist, allowDirty: values['allow-dirty'], allowRollback: values['allow-rollback'] }, steps);
     if (r.status === 'refused') {
       io.err(`refused to publish to ${r.branch}; nothing was committed:\n${r.messages.map((m) => `  ${m.replace(/\n/g, '\n    ')}`).join('\n')}\n`);
       return 1;
