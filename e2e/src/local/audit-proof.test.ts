@@ -49,6 +49,9 @@ describe.skipIf(reason !== undefined)('the emitted audit policy, on the real kub
     const read = await rest.call('get secret', 'GET', `/api/v1/namespaces/${ns}/secrets/db`);
     expect(Buffer.from(read.data.password, 'base64').toString()).toBe(marker);
     await rest.call('list secrets', 'GET', `/api/v1/namespaces/${ns}/secrets`);
+    // ... and a ConfigMap holding it too (ConfigMaps often hold credentials: upstream's reference policy keeps their bodies out)
+    await rest.call('create configmap', 'POST', `/api/v1/namespaces/${ns}/configmaps`, { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { dsn: `postgres://app:${marker}@db` } } });
+    await rest.call('get configmap', 'GET', `/api/v1/namespaces/${ns}/configmaps/settings`);
     // 2. A NetworkPolicy created and changed; a Role created and changed.
     await rest.call('create netpol', 'POST', `/apis/networking.k8s.io/v1/namespaces/${ns}/networkpolicies`, {
       body: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'allow-web' }, spec: { podSelector: {}, ingress: [{ ports: [{ port: 8080 }] }] } },
@@ -86,7 +89,17 @@ describe.skipIf(reason !== undefined)('the emitted audit policy, on the real kub
 
   const find = (p: (e: AuditEvent) => boolean) => events.filter((e) => e.user.username === 'ztp-admin' && p(e));
 
-  it('never writes the Secret value to the log', () => {
+  it('logs ConfigMaps at Metadata: never the body', () => {
+    const configmaps = find((e) => e.objectRef?.resource === 'configmaps' && e.objectRef.namespace === ns);
+    expect(configmaps.map((e) => e.verb).sort()).toEqual(['create', 'get']);
+    for (const e of configmaps) {
+      expect(e.level).toBe('Metadata');
+      expect(e.requestObject).toBeUndefined();
+      expect(e.responseObject).toBeUndefined();
+    }
+  });
+
+  it('never writes the Secret value (nor the ConfigMap holding it) to the log', () => {
     expect(log.length).toBeGreaterThan(1000);
     expect(log.includes(marker)).toBe(false);
     expect(log.includes(Buffer.from(marker).toString('base64'))).toBe(false);

@@ -1,9 +1,9 @@
 /**
  * Extra audit rules of an environment. They are added to ztp's audit policy after its own
  * rules and before its final catch-all, so they can only decide requests ztp's rules leave to
- * the catch-all: they can log more (a level for pods, configmaps, ...) or drop more noise, but
- * never lower what ztp guarantees (policy and RBAC changes at RequestResponse, Secrets, tokens
- * and exec at Metadata only, health checks dropped). Fields as in `audit.k8s.io/v1` PolicyRule.
+ * the catch-all: they can log more (a level for pods, deployments, ...) or drop more noise, but
+ * never change what ztp guarantees (policy, RBAC and namespace changes at RequestResponse;
+ * Secrets, ConfigMaps, tokens and exec at Metadata only, never their bodies; health checks dropped). Fields as in `audit.k8s.io/v1` PolicyRule.
  */
 export interface AuditRule {
   readonly level: 'None' | 'Metadata' | 'Request' | 'RequestResponse';

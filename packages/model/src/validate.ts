@@ -753,7 +753,7 @@ function validateAudit(env: Environment, c: Collector): void {
   if (!Array.isArray(rules)) return c.add(env.at, 'audit', 'rules must be a list of audit.k8s.io/v1 policy rules');
   rules.forEach((rule: Record<string, unknown>, i: number) => {
     const obj = `audit rule ${i + 1}`;
-    if (rule === null || typeof rule !== 'object') return c.add(env.at, obj, 'must be an object like { level: "RequestResponse", resources: [{ group: "", resources: ["configmaps"] }] }');
+    if (rule === null || typeof rule !== 'object') return c.add(env.at, obj, 'must be an object like { level: "RequestResponse", resources: [{ group: "apps", resources: ["deployments"] }] }');
     if (!AUDIT_LEVELS.includes(rule['level'] as AuditRule['level'])) c.add(env.at, obj, `level must be one of ${AUDIT_LEVELS.join(', ')}, not ${JSON.stringify(rule['level'])}`);
     for (const k of Object.keys(rule)) if (!AUDIT_RULE_KEYS.has(k)) c.add(env.at, obj, `has no property '${k}'; a rule has ${[...AUDIT_RULE_KEYS].join(', ')} (ztp's own rules decide omitStages)`);
     if (rule['resources'] !== undefined && rule['nonResourceURLs'] !== undefined) c.add(env.at, obj, 'sets both resources and nonResourceURLs; a rule matches one or the other');

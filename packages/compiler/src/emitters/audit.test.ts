@@ -37,6 +37,7 @@ describe('auditPolicy', () => {
   it('never logs a secret value: Secrets, tokens and TokenReviews at Metadata, whatever the verb', () => {
     for (const verb of ['get', 'list', 'create', 'update', 'patch', 'delete']) {
       expect(levelOf(policy.rules, { verb, group: '', resource: 'secrets' })).toBe('Metadata');
+      expect(levelOf(policy.rules, { verb, group: '', resource: 'configmaps' })).toBe('Metadata');
       expect(levelOf(policy.rules, { verb, group: '', resource: 'serviceaccounts/token' })).toBe('Metadata');
       expect(levelOf(policy.rules, { verb, group: 'authentication.k8s.io', resource: 'tokenreviews' })).toBe('Metadata');
     }
@@ -50,6 +51,9 @@ describe('auditPolicy', () => {
     expect(levelOf(policy.rules, { verb: 'create', group: 'rbac.authorization.k8s.io', resource: 'roles' })).toBe('RequestResponse');
     expect(levelOf(policy.rules, { verb: 'create', group: 'constraints.gatekeeper.sh', resource: 'k8srequiredlabels' })).toBe('RequestResponse');
     expect(levelOf(policy.rules, { verb: 'get', group: 'networking.k8s.io', resource: 'networkpolicies' })).toBe('Metadata');
+    // namespace labels turn sidecar injection and Pod Security Admission on and off
+    expect(levelOf(policy.rules, { verb: 'patch', group: '', resource: 'namespaces' })).toBe('RequestResponse');
+    expect(levelOf(policy.rules, { verb: 'create', group: 'admissionregistration.k8s.io', resource: 'mutatingadmissionpolicies' })).toBe('RequestResponse');
   });
   it('drops health checks and high-volume read-only noise', () => {
     expect(levelOf(policy.rules, { verb: 'get', path: '/healthz' })).toBe('None');
@@ -62,16 +66,20 @@ describe('auditPolicy', () => {
 
 describe("an environment's own audit rules", () => {
   const extended = auditPolicy([
+    { level: 'RequestResponse', resources: [{ group: 'apps', resources: ['deployments'] }] },
     { level: 'RequestResponse', resources: [{ group: '', resources: ['configmaps'] }] },
     { level: 'None', resources: [{ group: '', resources: ['secrets'] }] },
     { level: 'RequestResponse', resources: [{ group: '', resources: ['pods/exec'] }] },
     { level: 'None', verbs: ['create'], resources: [{ group: 'networking.k8s.io', resources: ['networkpolicies'] }] },
   ]) as { rules: Rule[] };
   it('decide what ztp leaves to its catch-all', () => {
-    expect(levelOf(extended.rules, { verb: 'update', group: '', resource: 'configmaps' })).toBe('RequestResponse');
-    expect(levelOf((auditPolicy() as { rules: Rule[] }).rules, { verb: 'update', group: '', resource: 'configmaps' })).toBe('Metadata');
+    expect(levelOf(extended.rules, { verb: 'update', group: 'apps', resource: 'deployments' })).toBe('RequestResponse');
+    expect(levelOf((auditPolicy() as { rules: Rule[] }).rules, { verb: 'update', group: 'apps', resource: 'deployments' })).toBe('Metadata');
   });
-  it('cannot weaken what ztp guarantees: secrets and exec stay at Metadata, policy changes at RequestResponse', () => {
+  it('cannot weaken what ztp guarantees: secrets, configmaps and exec stay at Metadata, policy changes at RequestResponse', () => {
+    // ConfigMaps may hold credentials: never in the log, whatever the environment asks (as upstream's reference policy)
+    expect(levelOf(extended.rules, { verb: 'update', group: '', resource: 'configmaps' })).toBe('Metadata');
+    expect(levelOf(extended.rules, { verb: 'get', group: '', resource: 'configmaps' })).toBe('Metadata');
     expect(levelOf(extended.rules, { verb: 'get', group: '', resource: 'secrets' })).toBe('Metadata');
     expect(levelOf(extended.rules, { verb: 'create', group: '', resource: 'pods/exec' })).toBe('Metadata');
     expect(levelOf(extended.rules, { verb: 'create', group: 'networking.k8s.io', resource: 'networkpolicies' })).toBe('RequestResponse');

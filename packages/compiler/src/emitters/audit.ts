@@ -14,13 +14,20 @@ export const POLICY_RESOURCES: readonly GroupResources[] = [
   { group: 'policies.kyverno.io' },
   { group: 'templates.gatekeeper.sh', resources: ['constrainttemplates'] },
   { group: 'constraints.gatekeeper.sh' },
-  { group: 'admissionregistration.k8s.io', resources: ['validatingadmissionpolicies', 'validatingadmissionpolicybindings', 'validatingwebhookconfigurations', 'mutatingwebhookconfigurations'] },
+  { group: 'admissionregistration.k8s.io', resources: ['validatingadmissionpolicies', 'validatingadmissionpolicybindings', 'mutatingadmissionpolicies', 'mutatingadmissionpolicybindings', 'validatingwebhookconfigurations', 'mutatingwebhookconfigurations'] },
   { group: 'rbac.authorization.k8s.io' },
+  // their labels turn sidecar injection and Pod Security Admission on and off
+  { group: '', resources: ['namespaces'] },
 ];
 
-/** Where secret material could appear in a request or response body: logged at Metadata only. */
+/**
+ * Where secret material could appear in a request or response body: logged at Metadata only.
+ * ConfigMaps too, as in the upstream reference policy ("Secrets, ConfigMaps, TokenRequest and
+ * TokenReviews can contain sensitive & binary data"): they often hold connection strings and
+ * credentials, and an environment's own rule cannot raise them (it comes after this one).
+ */
 export const SECRET_RESOURCES: readonly GroupResources[] = [
-  { group: '', resources: ['secrets', 'serviceaccounts/token'] },
+  { group: '', resources: ['secrets', 'configmaps', 'serviceaccounts/token'] },
   { group: 'authentication.k8s.io', resources: ['tokenreviews'] },
   { group: 'external-secrets.io' },
   { group: 'generators.external-secrets.io' },
@@ -29,9 +36,9 @@ export const SECRET_RESOURCES: readonly GroupResources[] = [
 /**
  * The Kubernetes audit policy of an environment (rollout phase 1). Rules are first-match, so
  * the order is the guarantee: health checks and read-only noise are dropped; anything that could
- * carry a secret value (Secrets, tokens, TokenReviews, External Secrets) and interactive access
+ * carry a secret value (Secrets, ConfigMaps, tokens, TokenReviews, External Secrets) and interactive access
  * (exec, attach, port-forward) is logged at Metadata only, so no secret reaches the log; changes
- * to policy objects and RBAC at RequestResponse; everything else at Metadata. The RequestReceived
+ * to policy objects, RBAC and namespaces at RequestResponse; everything else at Metadata. The RequestReceived
  * stage is omitted. This is an apiserver file (`--audit-policy-file`), not a cluster object.
  */
 export function auditPolicy(extra: readonly AuditRule[] = []): Record<string, unknown> {
