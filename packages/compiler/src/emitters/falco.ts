@@ -36,7 +36,10 @@ export function falcoRules(ir: IR): string {
 
 /**
  * Ports each namespace's processes are expected to connect to: the declared runtime ports, plus
- * what the environment itself allows them (DNS, declared flows and egress, istiod for sidecars).
+ * what the environment itself allows them (DNS, declared flows and egress, istiod for sidecars),
+ * plus, with sidecars, the namespace's own workloads' ports: since Istio 1.10 the sidecar hands
+ * each inbound connection to the application by connecting to the pod's own IP at the port
+ * (inbound passthrough), a connect Falco sees in the server's namespace.
  * One pass over the allows and egress; `get(namespace)` of the result answers for any namespace.
  */
 export function expectedPortsByNamespace(ir: IR): { get(namespace: string): number[] } {
@@ -50,11 +53,17 @@ export function expectedPortsByNamespace(ir: IR): { get(namespace: string): numb
   for (const r of ir.env.runtime) add(r.namespace, r.outboundPorts);
   for (const a of ir.allows) add(a.source.kind === 'workload' ? a.source.workload.namespace : a.source.kind === 'namespace' ? a.source.namespace : undefined, a.ports.map((p) => p.port));
   for (const e of ir.egress) add(e.from.kind === 'workload' ? e.from.workload.namespace : e.from.namespace, e.ports.map((p) => p.port));
-  const always = [ir.env.dns.port, ...(ir.layers.has('mesh') && ir.env.mesh.mode === 'istio-sidecar' ? [ISTIOD_XDS_PORT] : [])];
+  const sidecars = ir.layers.has('mesh') && ir.env.mesh.mode === 'istio-sidecar';
+  if (sidecars) for (const w of ir.workloads) add(w.namespace, w.ports.filter((p) => p.protocol === 'TCP').map((p) => p.port));
+  const always = [ir.env.dns.port, ...(sidecars ? [ISTIOD_XDS_PORT] : [])];
   return { get: (namespace) => [...new Set([...always, ...(sets.get(namespace) ?? [])])].sort((a, b) => a - b) };
 }
 
-/** Falco rules as a ConfigMap the Falco chart mounts (`customRules`), in the runtime layer. */
+/**
+ * Falco rules as a ConfigMap in the runtime layer. The Falco chart's `customRules` value builds a
+ * ConfigMap of its own and mounts only that one: Falco reads this one only when its chart mounts
+ * it and lists the folder in `rules_files` (see docs/runtime.md).
+ */
 export function emitFalco(ir: IR): Emitted[] {
   if (!ir.layers.has('runtime')) return [];
   return [

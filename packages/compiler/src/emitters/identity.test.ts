@@ -118,10 +118,18 @@ describe('emitFalco', () => {
     const ir = irOf({ namespaces: ['shop', 'ml'], workloads: [web, db], flows: [flow({ from: web, to: db, ports: ['pg'] })], runtime: [runtime({ namespace: 'ml', outboundPorts: [443, 8080], priority: 'ERROR' })] });
     const expected = expectedPortsByNamespace(ir);
     expect(expected.get('ml')).toEqual([53, 443, 8080, 15012]);
-    expect(expected.get('shop')).toEqual([53, 5432, 15012]);
+    // with sidecars, the namespace's own ports too: the sidecar hands each inbound connection to the application by connecting to the pod's IP at its port
+    expect(expected.get('shop')).toEqual([53, 5432, 8080, 15012]);
+    const noMesh = expectedPortsByNamespace(irOf({ mesh: NO_MESH, certificates: CERTS, namespaces: ['shop'], workloads: [web, db], flows: [flow({ from: web, to: db, ports: ['pg'] })] }));
+    expect(noMesh.get('shop')).toEqual([53, 5432]);
     const rules = parse(falcoRules(ir).split('\n').filter((l) => l !== '').join('\n')) as Record<string, unknown>[];
     expect(rules.find((r) => r.rule === 'ztp unexpected outbound port in ml')).toMatchObject({ condition: 'ztp_outbound and k8s.ns.name = "ml" and not fd.sport in (ztp_ml_expected_outbound_ports)', priority: 'ERROR' });
     expect(rules.find((r) => r.list === 'ztp_ml_expected_outbound_ports')).toEqual({ list: 'ztp_ml_expected_outbound_ports', items: [53, 443, 8080, 15012] });
+    // the macro: a connect's exit event (Falco drops enter events) or a first unconnected UDP send, to an address that is not loopback or unspecified
+    expect(rules[0]).toEqual({
+      macro: 'ztp_outbound',
+      condition: '(((evt.type = connect and evt.dir=<) or (evt.type in (sendto,sendmsg) and evt.dir=< and fd.l4proto != tcp and fd.connected=false and fd.name_changed=true)) and (fd.typechar = 4 or fd.typechar = 6) and (fd.ip != "0.0.0.0" and fd.net != "127.0.0.0/8") and (evt.rawres >= 0 or evt.res = EINPROGRESS))',
+    });
     expect(emitFalco(ir)).toHaveLength(1);
     expect(emitFalco(irOf({ phase: 3, workloads: [web] }))).toEqual([]);
   });
