@@ -25,17 +25,30 @@ export function parseConftestMessage(text: string): { rule: string; message: str
 }
 
 /**
- * The objects a scanned document holds: the document itself, and the items of a List (kubectl
- * creates each item of any document whose `items` is a list, `kind: List` or not), one level of
- * nested Lists too. The document is always reviewed as well, so an `items` field cannot hide it.
- * (Rego has no recursion: deeper nesting is not unpacked.)
+ * The objects a scanned document holds: the document itself, and the items of a List at any depth
+ * (kubectl creates each item of any document whose `items` is a list, `kind: List` or not, and
+ * unpacks nested Lists), found by walking the paths `items[i].items[j]...`. The document is always
+ * reviewed as well, so an `items` field cannot hide it.
  */
-const SCAN_HELPERS = `# The objects a scanned document holds: itself, its List items, and their items.
-list_items(doc) := doc.items if is_array(object.get(doc, "items", null))
+const SCAN_HELPERS = `# The objects a scanned document holds: itself, and its List items at any depth.
+scanned_objects(doc) := [v | walk(doc, [path, v]); list_item_path(path)]
 
-list_items(doc) := [] if not is_array(object.get(doc, "items", null))
+list_item_path(path) if {
+	count(path) % 2 == 0
+	every i, step in path {
+		item_step(i, step)
+	}
+}
 
-scanned_objects(doc) := array.concat(array.concat([doc], list_items(doc)), [inner | some item in list_items(doc); some inner in list_items(item)])
+item_step(i, step) if {
+	i % 2 == 0
+	step == "items"
+}
+
+item_step(i, step) if {
+	i % 2 == 1
+	is_number(step)
+}
 `;
 
 function libFile(): BundleFile {

@@ -62,15 +62,18 @@ function path(base: string, fields: readonly string[]): string {
  * JMESPath community spec) reads `\\` as one backslash; Kyverno's own (go-jmespath, the
  * ClusterPolicy form's `{{ }}`) unescapes only `\'` and keeps `\\` as two characters, so a pattern
  * such as `^[0-9]+\.[0-9]+$` looked for a backslash there and a `matches` clause never held (a
- * wrong allow). Both decode a JSON literal as JSON, after turning `` \` `` into a backtick.
+ * wrong allow). Both decode a JSON literal as JSON, after turning `` \` `` into a backtick. Braces
+ * are written as `\u007b` and `\u007d`: Kyverno finds its `{{ }}` expressions by a pattern that an
+ * unbalanced brace inside one breaks (the condition is then compared as plain text, or fails).
  */
 export function jmesString(text: string): string {
   return json(text);
 }
 
-/** A JMESPath JSON literal. */
-function json(value: unknown): string {
-  return `\`${JSON.stringify(value).replaceAll('`', '\\`')}\``;
+/** A JMESPath JSON literal of a scalar or a list of scalars (braces in strings escaped, see jmesString). */
+function json(value: Scalar | readonly Scalar[]): string {
+  const text = JSON.stringify(value).replace(/[{}]/g, (c) => (c === '{' ? '\\u007b' : '\\u007d'));
+  return `\`${text.replaceAll('`', '\\`')}\``;
 }
 
 function literal(value: Scalar): string {

@@ -20,7 +20,7 @@ describe('the proof', () => {
     const ran = report(matrix, 'sample modules');
     expect(matrix.failures.map((f) => f.text)).toEqual([]);
     for (const engine of ran) expect(matrix.cells.filter((c) => c.engine === engine && c.actual === 'not-run')).toEqual([]);
-    expect(matrix.cells.length).toBe(ENGINES.length * 18);
+    expect(matrix.cells.length).toBe(ENGINES.length * 22);
   });
 
   it('reports a rule whose examples lie, naming the engine and the object', async () => {
@@ -108,12 +108,14 @@ describe('the proof', () => {
     await expect(run).rejects.toThrow(/gator exited 1 without reporting a violation \(it failed\): .*has no version/);
   });
 
-  it('the scan form judges the items of a List, nested Lists too, and a document that hides behind an items field', async () => {
+  it('the scan form judges the items of a List, nested Lists at any depth, and a document that hides behind an items field', async () => {
     // kubectl apply creates every item of a List: a violating Pod inside one must be denied
     const list = (...items: unknown[]) => ({ apiVersion: 'v1', kind: 'List', metadata: {}, items }) as unknown as K8sObject;
     const objects = [
       { file: 'list.yaml', object: list(pod('plain'), pod('sneaky', { hostNetwork: true })) },
       { file: 'nested.yaml', object: list(list(pod('deeper', { hostNetwork: true }))) },
+      { file: 'deep.yaml', object: list(list(list(list(pod('deepest', { hostNetwork: true }))))) },
+      { file: 'odd-items.yaml', object: list('x', 1, list('y', pod('among', { hostNetwork: true }))) },
       { file: 'items.yaml', object: { ...pod('itself', { hostNetwork: true }), items: [] } as K8sObject },
       { file: 'clean.yaml', object: list(pod('plain-1'), pod('plain-2')) },
     ];
@@ -124,7 +126,7 @@ describe('the proof', () => {
         continue;
       }
       const records = await evaluate(objects, { profile: sampleModules(), engine });
-      expect(records.map((r) => [r.file, r.allowed]), engine).toEqual([['list.yaml', false], ['nested.yaml', false], ['items.yaml', false], ['clean.yaml', true]]);
+      expect(records.map((r) => [r.file, r.allowed]), engine).toEqual([['list.yaml', false], ['nested.yaml', false], ['deep.yaml', false], ['odd-items.yaml', false], ['items.yaml', false], ['clean.yaml', true]]);
       expect(records[0]!.messages, engine).toEqual(['sample-pods/no-host-network: hostNetwork must not be true']);
     }
   });
@@ -144,7 +146,7 @@ describe('the proof', () => {
   it('renders the matrix as JUnit XML', async () => {
     const matrix = await proveModules(sampleModules(), { engines: ['opa'] });
     const xml = renderJUnit(matrix);
-    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="ztp admission proof" tests="18"/);
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="ztp admission proof" tests="22"/);
     expect(xml).toContain('<testsuite name="opa"');
     expect(xml).toContain('classname="sample-pods/ports" name="sample-pods/ports ssh"');
   });

@@ -61,12 +61,18 @@ export function sampleModules(): AdmissionModule[] {
           violations: [
             violationWithMessage('dotted version', meta.field('labels').hasKey('version'), meta.key('labels', 'version').matches('^[0-9]+\\.[0-9]+$')),
             violationWithMessage('quoted path', meta.field('annotations').hasKey('example.com/path'), meta.key('annotations', 'example.com/path').startsWith("C:\\it's `x`\"")),
+            // an unbalanced brace once broke Kyverno's {{ }} pattern: the condition became plain text
+            violationWithMessage('braces', meta.field('annotations').hasKey('example.com/braces'), meta.key('annotations', 'example.com/braces').startsWith('{', 'a}', '}}', '{{')),
           ],
           examples: [
             allow('undotted', pod('undotted', {}, { labels: { version: '1x2' } })),
             deny('dotted', pod('dotted', {}, { labels: { version: '1.2' } }), { message: 'dotted version' }),
             deny('quoted-path', pod('quoted-path', {}, { annotations: { 'example.com/path': "C:\\it's `x`\"\\y" } }), { message: 'quoted path' }),
             allow('other-path', pod('other-path', {}, { annotations: { 'example.com/path': "C:\\\\it's `x`\"" } })),
+            deny('open-brace', pod('open-brace', {}, { annotations: { 'example.com/braces': '{x' } }), { message: 'braces' }),
+            deny('close-brace', pod('close-brace', {}, { annotations: { 'example.com/braces': 'a}x' } }), { message: 'braces' }),
+            deny('double-braces', pod('double-braces', {}, { annotations: { 'example.com/braces': '}}{{' } }), { message: 'braces' }),
+            allow('no-brace', pod('no-brace', {}, { annotations: { 'example.com/braces': 'x{}' } })),
           ],
         }),
       ],

@@ -73,9 +73,22 @@ has_key(m, k) if {
 	k in object.keys(m)
 }
 
-# The objects a scanned document holds: itself, its List items, and their items.
-list_items(doc) := doc.items if is_array(object.get(doc, "items", null))
+# The objects a scanned document holds: itself, and its List items at any depth.
+scanned_objects(doc) := [v | walk(doc, [path, v]); list_item_path(path)]
 
-list_items(doc) := [] if not is_array(object.get(doc, "items", null))
+list_item_path(path) if {
+	count(path) % 2 == 0
+	every i, step in path {
+		item_step(i, step)
+	}
+}
 
-scanned_objects(doc) := array.concat(array.concat([doc], list_items(doc)), [inner | some item in list_items(doc); some inner in list_items(item)])
+item_step(i, step) if {
+	i % 2 == 0
+	step == "items"
+}
+
+item_step(i, step) if {
+	i % 2 == 1
+	is_number(step)
+}
