@@ -295,6 +295,8 @@ describe('validateEnvironment', () => {
         /Istio AuthorizationPolicy ipBlock matches the calling pod's own IP, whatever the CNI, so on port "http" \(PERMISSIVE\) 0.0.0.0\/0 would admit at the mesh layer every meshed pod.*declare the cluster's pod and service ranges/,
       );
       expect(problems(kube({ cni: 'cilium', phase: 2, clusterCidrs: cluster, workloads: [permissive], flows: [flow({ from: fromCidr('0.0.0.0/0'), to: permissive, ports: ['http'] })] }))).toEqual([]);
+      // of the caller's family: IPv4 ranges alone do not keep a dual-stack cluster's pods out of ::/0
+      expectProblem(kube({ cni: 'cilium', phase: 2, clusterCidrs: cluster, workloads: [permissive], flows: [flow({ from: fromCidr('::/0'), to: permissive, ports: ['http'] })] }), /^flow/, /::\/0 is an IPv6 range, and clusterCidrs has none: an Istio AuthorizationPolicy ipBlock matches the calling pod's own IP/);
       // Cilium's CIDR rules never match pods: the setting is optional there
       expect(problems(kube({ cni: 'cilium', flows: [flow({ from: fromCidr('10.0.0.0/8'), to: web, ports: ['http'] })], egress: [egress({ from: web, to: toCidr('0.0.0.0/0'), ports: [443] })] }))).toEqual([]);
       // and nothing is asked of an environment without CIDR callers or destinations

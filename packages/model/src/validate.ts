@@ -523,8 +523,14 @@ function validateFlows(env: Environment, byId: Map<string, Workload>, c: Collect
           c.add(f.at, obj, `callers from ${s.cidr} are outside the mesh, and mTLS is STRICT on port "${p}", so they could never connect; route them through an ingress gateway (fromNamespace) or set that port's mtls`);
         }
         // (cni 'kubernetes' asks for clusterCidrs already, for the NetworkPolicy ipBlock)
-        if (mode === 'PERMISSIVE' && env.cni !== 'kubernetes' && (env.clusterCidrs ?? []).length === 0) {
-          c.add(f.at, obj, `an Istio AuthorizationPolicy ipBlock matches the calling pod's own IP, whatever the CNI, so on port "${p}" (PERMISSIVE) ${s.cidr} would admit at the mesh layer every meshed pod whose IP lies in it; declare the cluster's pod and service ranges on the environment (e.g. ${CLUSTER_CIDRS_EXAMPLE}) so ztp excepts them (notIpBlocks)`);
+        if (mode === 'PERMISSIVE' && env.cni !== 'kubernetes') {
+          const family = parseCidr(s.cidr)?.family;
+          const ranges = clusterRanges(env);
+          if (ranges.length === 0) {
+            c.add(f.at, obj, `an Istio AuthorizationPolicy ipBlock matches the calling pod's own IP, whatever the CNI, so on port "${p}" (PERMISSIVE) ${s.cidr} would admit at the mesh layer every meshed pod whose IP lies in it; declare the cluster's pod and service ranges on the environment (e.g. ${CLUSTER_CIDRS_EXAMPLE}) so ztp excepts them (notIpBlocks)`);
+          } else if (family !== undefined && !ranges.some((r) => r.cidr.family === family)) {
+            c.add(f.at, obj, `${s.cidr} is an IPv${family} range, and clusterCidrs has none: an Istio AuthorizationPolicy ipBlock matches the calling pod's own IP, so on port "${p}" (PERMISSIVE) a dual-stack cluster's meshed pods would be admitted by their IPv${family} addresses; add the cluster's IPv${family} pod and service ranges to clusterCidrs, or drop ${s.cidr} if the cluster has no IPv${family} addresses`);
+          }
         }
       }
     }

@@ -60,6 +60,9 @@ describe('witnesses of what the policies name', () => {
     // a request.* condition makes the rule HTTP-only: at every port, or at the ports it names
     expect(one({ when: [{ key: 'request.headers[x-debug]', values: ['1'] }] })).toMatchObject({ requests: [{ method: 'GET', path: '/' }], anyPort: true });
     expect(one({ to: [{ operation: { ports: ['7000'] } }], when: [{ key: 'request.headers[x-debug]', values: ['1'] }] })).toMatchObject({ ports: [7000], anyPort: false });
+    // so does a source's (not)requestPrincipals: `notRequestPrincipals: ["*"]` is every request without a JWT
+    expect(one({ from: [{ source: { notRequestPrincipals: ['*'] } }] })).toMatchObject({ requests: [{ method: 'GET', path: '/' }], anyPort: true });
+    expect(one({ from: [{ source: { requestPrincipals: ['issuer/subject'] } }], to: [{ operation: { ports: ['7000'] } }] })).toMatchObject({ ports: [7000], anyPort: false });
     // an L4 rule (ports only, no request.* condition) is proven by the TCP probes: no witness
     expect(one({ to: [{ operation: { ports: ['7000'] } }] })).toBeUndefined();
     // a Cilium rule of Host or headers only

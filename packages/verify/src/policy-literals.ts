@@ -172,8 +172,8 @@ export interface PolicyWitnesses {
   readonly ports: readonly number[];
   /**
    * An HTTP rule of it applies at every port (an Istio operation with HTTP fields and no `ports`, or
-   * with `notPorts`; a rule whose only HTTP part is a `request.*` condition): the requests are tried
-   * at every port.
+   * with `notPorts`; a rule whose only HTTP part is a `request.*` condition or a source's
+   * `requestPrincipals`): the requests are tried at every port.
    */
   readonly anyPort: boolean;
 }
@@ -244,15 +244,19 @@ export function requestWitnesses(objects: readonly Json[]): { readonly policies:
       selects = selectorLabels(spec.selector);
       for (const rule of list(spec.rules)) {
         if (!isObject(rule)) continue;
-        // a `request.*` condition (headers, JWT claims) makes the whole rule HTTP-only
-        const httpWhen = list(rule.when).some((c) => isObject(c) && typeof c.key === 'string' && c.key.startsWith('request.'));
+        // a `request.*` condition (headers, JWT claims) or a source's (not)requestPrincipals (a JWT's
+        // issuer and subject; `notRequestPrincipals: ["*"]` is any request without a JWT) makes the
+        // whole rule HTTP-only, as the engine reads it (dropped for plain TCP)
+        const httpOnly =
+          list(rule.when).some((c) => isObject(c) && typeof c.key === 'string' && c.key.startsWith('request.')) ||
+          list(rule.from).some((f) => isObject(f) && isObject(f.source) && (f.source.requestPrincipals !== undefined || f.source.notRequestPrincipals !== undefined));
         const operations = list(rule.to).flatMap((to) => (isObject(to) && isObject(to.operation) ? [to.operation] : []));
-        if (httpWhen && operations.length === 0) {
+        if (httpOnly && operations.length === 0) {
           add([], []);
           anyPort = true;
         }
         for (const op of operations) {
-          if (!httpWhen && !ISTIO_HTTP_FIELDS.some((f) => op[f] !== undefined)) continue;
+          if (!httpOnly && !ISTIO_HTTP_FIELDS.some((f) => op[f] !== undefined)) continue;
           const paths = strings(op.paths).map(istioWitness);
           if (paths.length === 0 && op.notPaths !== undefined) paths.push(`/${FILL}`);
           // `*` is any method: GET stands for it

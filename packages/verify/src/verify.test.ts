@@ -448,6 +448,8 @@ describe('verifyBundle', () => {
     // every HTTP request has a Host, and the caller writes its headers: such a rule may admit anyone
     expect(failing(`${apiSelected}[{to: [{operation: {hosts: ["*"]}}]}]}`)).toContainEqual(expect.stringMatching(/ => shop\/api\[Deployment\]:8080\/TCP GET \/ztp-verify-forbidden: undecided$/));
     expect(failing(`${apiSelected}[{when: [{key: "request.headers[x-debug]", values: ["1"]}]}]}`)).toContainEqual(expect.stringMatching(/ => shop\/api\[Deployment\]:8080\/TCP GET \/ztp-verify-forbidden: undecided$/));
+    // every request without a JWT, from anyone: HTTP-only through its source, so tried over HTTP at every port
+    expect(failing(`${apiSelected}[{from: [{source: {notRequestPrincipals: ["*"]}}]}]}`)).toContainEqual(expect.stringMatching(/^\[mesh layer\] .* => shop\/api\[Deployment\]:\d+\/TCP GET \/: allowed$/));
     // an HTTP rule without ports, or with notPorts, applies at every port: tried at a port nobody declared
     expect(failing(`${apiSelected}[{to: [{operation: {methods: [GET], notPorts: ["8080"]}}]}]}`)).toContainEqual(expect.stringMatching(/^\[mesh layer\] .* => shop\/api\[Deployment\]:\d+\/TCP GET \/: allowed$/));
     expect(failing(`${apiSelected}[{to: [{operation: {paths: ["*"], ports: ["9999"]}}]}]}`)).toContainEqual(expect.stringMatching(/^\[mesh layer\] .* => shop\/api\[Deployment\]:9999\/TCP GET \/ztp-probe: allowed$/));
