@@ -323,7 +323,7 @@ describe('publish', () => {
       const r = await publishCli('--push');
       expect(r.code).toBe(1);
       expect(r.err).toContain('nothing was committed');
-      expect(r.err).toContain(`ztp-bundles holds the bundles of ${newer.slice(0, 12)}, a commit that HEAD (${older.slice(0, 12)}) does not contain`);
+      expect(r.err).toContain(`HEAD (${older.slice(0, 12)}) is older than what ztp-bundles has held (the bundles of ${newer.slice(0, 12)}, a later commit)`);
       expect(r.err).toContain('revert the change on main');
       expect(r.err).toContain('--allow-rollback');
       expect(r.err).not.toContain('out of date');
@@ -336,7 +336,11 @@ describe('publish', () => {
       expect(rolledBack).not.toBe(held);
       expect(await git(repo, 'show', `${rolledBack}:bundles/dev/manifest.json`)).toContain('"port":5432');
       expect((await git(repo, 'log', '-1', '--format=%(trailers:key=Ztp-Source-Commit,valueonly)', rolledBack)).trim()).toBe(older);
-      expect(await git(repo, 'log', '-1', '--format=%B', rolledBack)).toContain(`rolled back (--allow-rollback): ztp-bundles held the bundles of ${newer}`);
+      expect(await git(repo, 'log', '-1', '--format=%B', rolledBack)).toContain(`rolled back (--allow-rollback): ztp-bundles held the bundles of ${newer}, later than ${older.slice(0, 12)}`);
+      // the old job run again after that: still older than what the branch has held
+      const again = await publishCli('--push');
+      expect(again.code, again.err).toBe(0);
+      expect(again.out).toContain('already holds these bundles');
     } finally {
       await git(repo, 'checkout', '--quiet', 'main');
       await compile();
@@ -348,16 +352,36 @@ describe('publish', () => {
     expect(await git(repo, 'show', `${await remoteTip()}:bundles/dev/manifest.json`)).toContain('"port":5433');
   });
 
-  it('refuses when the commit the branch holds is not in this clone (a shallow checkout), saying to fetch the history', async () => {
+  it('publishes over a commit of another line of history, naming it; refuses when a shallow clone cannot tell, saying to fetch the history', async () => {
+    // a commit on no branch of this full clone (a feature branch published, then squash-merged and deleted): no rollback of this line
+    const other = 'e'.repeat(40);
+    const feature = await commitByHand({}, `ztp: publish bundles of eeeeeeeeeeee\n\nZtp-Source-Commit: ${other}\n`);
+    const over = await publishCli('--push');
+    expect(over.code, over.err).toBe(0);
+    const replaced = (await remoteTip()) ?? '';
+    expect(await git(repo, 'rev-parse', `${replaced}^`)).toBe(feature);
+    expect(await git(repo, 'log', '-1', '--format=%B', replaced)).toContain(`replaces the bundles of ${other}, a commit of another line of history`);
+    // in a shallow clone, a commit it lacks may be a later one of its own line: refused
     const unknown = 'f'.repeat(40);
     const forged = await commitByHand({}, `ztp: publish bundles of ffffffffffff\n\nZtp-Source-Commit: ${unknown}\n`);
-    const r = await publishCli('--push');
+    const shallowFile = join(repo, '.git', 'shallow');
+    writeFileSync(shallowFile, `${await git(repo, 'rev-parse', 'HEAD')}\n`);
+    let r: Awaited<ReturnType<typeof publishCli>>;
+    let allowed: Awaited<ReturnType<typeof publishCli>>;
+    let heldMeanwhile: string | undefined;
+    try {
+      expect(await git(repo, 'rev-parse', '--is-shallow-repository')).toBe('true');
+      r = await publishCli('--push');
+      heldMeanwhile = await remoteTip();
+      // allowed, it commits even with the same bundles, so the branch names the commit it now holds
+      allowed = await publishCli('--push', '--allow-rollback');
+    } finally {
+      rmSync(shallowFile, { force: true });
+    }
     expect(r.code).toBe(1);
-    expect(r.err).toContain(`ztp-bundles holds the bundles of ${unknown} (its Ztp-Source-Commit), which is not in this clone`);
+    expect(r.err).toContain(`ztp-bundles holds the bundles of ${unknown} (its Ztp-Source-Commit), which is not in this shallow clone`);
     expect(r.err).toContain("fetch the history ('fetch-depth: 0' in actions/checkout, or 'git fetch --unshallow'), or pass --allow-rollback");
-    expect(await remoteTip()).toBe(forged);
-    // allowed, it commits even with the same bundles, so the branch names the commit it now holds
-    const allowed = await publishCli('--push', '--allow-rollback');
+    expect(heldMeanwhile).toBe(forged);
     expect(allowed.code, allowed.err).toBe(0);
     const fixed = (await remoteTip()) ?? '';
     expect(await git(repo, 'rev-parse', `${fixed}^`)).toBe(forged);

@@ -14,10 +14,12 @@
  *   - is proven: `verifyBundle` on the very bytes that are committed (checked again, blob by blob,
  *     after staging) finds the bundle allows exactly its declared intent;
  * and the source tree is clean (the commit message names the source commit, so the bundle must be
- * that commit's), unless `--allow-dirty`; and the source commit contains the one whose bundles the
- * branch holds (the `Ztp-Source-Commit` trailer of its newest publish commit), so re-running an
- * old job cannot roll the clusters back, unless `--allow-rollback` (which also publishes when that
- * commit is not in this clone, e.g. a shallow checkout; fetch the history instead where possible).
+ * that commit's), unless `--allow-dirty`; and the source commit is not older than the one whose
+ * bundles the branch holds (the `Ztp-Source-Commit` trailer of its newest publish commit: refused
+ * when the source is its ancestor, or when a shallow clone cannot tell), so re-running an old job
+ * cannot roll the clusters back, unless `--allow-rollback`. A commit of another line of history
+ * (neither contains the other, e.g. a feature branch published and then squash-merged) is
+ * published, and the commit message names what it replaced.
  *
  * The branch holds only what ztp publishes: `argocd/applicationset.yaml` and the folders
  * `<path>/<env>` of the repository's environments (and, on a partial publish, the folders of stale
@@ -194,41 +196,61 @@ async function baseCommit(root: string, remote: string, branch: string, push: bo
   return (await gitMaybe(root, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`])) ?? (await gitMaybe(root, ['rev-parse', '--verify', '--quiet', `refs/remotes/${remote}/${branch}^{commit}`]));
 }
 
-/** The source commit whose bundles the branch holds: the trailer of the newest publish commit at or below `tip` (first parents). */
-async function publishedSource(root: string, tip: string): Promise<string | undefined> {
-  const value = await git(root, ['log', '--first-parent', '-1', `--grep=^${SOURCE_TRAILER}: `, `--format=%(trailers:key=${SOURCE_TRAILER},valueonly)`, tip]);
-  return value.split('\n').map((l) => l.trim()).find(Boolean);
-}
+/** How many of the branch's latest publishes the rollback check compares the source with. */
+const PUBLISHES_COMPARED = 50;
 
-/** A publish that would roll the branch back: the source commit it holds, and whether this clone has that commit at all. */
-interface Rollback {
-  readonly previous: string;
-  readonly inClone: boolean;
+/**
+ * The source commits whose bundles the branch held, newest first (the trailers of the publish
+ * commits at or below `tip`, first parents, the latest {@link PUBLISHES_COMPARED}), each once.
+ */
+async function publishedSources(root: string, tip: string): Promise<string[]> {
+  const value = await git(root, ['log', '--first-parent', `-${PUBLISHES_COMPARED}`, `--grep=^${SOURCE_TRAILER}: `, `--format=%(trailers:key=${SOURCE_TRAILER},valueonly)`, tip]);
+  return [...new Set(value.split('\n').map((l) => l.trim()).filter(Boolean))];
 }
 
 /**
- * Whether publishing `source` on top of `tip` would roll the branch back: the branch holds the
- * bundles of a commit that `source` neither is nor descends from, or of one this clone lacks (so
- * the answer is unknown). `undefined` when it would not.
+ * How the source commit stands to the commits whose bundles the branch held: `older` (an ancestor
+ * of one of them: publishing would roll the clusters back), `unknown`
+ * (the latest is not in this shallow clone, so publish cannot tell), or `diverged` (the latest is of
+ * another line of history, e.g. a feature branch published, then squash-merged into main under
+ * another sha: no rollback of anything published from this line, and the commit message says what
+ * it replaced).
  */
-async function rollbackOf(root: string, tip: string, source: string): Promise<Rollback | undefined> {
-  const previous = await publishedSource(root, tip);
-  if (previous === undefined || previous === source) return undefined;
-  if (!/^[0-9a-f]{4,64}$/i.test(previous) || (await gitMaybe(root, ['cat-file', '-e', `${previous}^{commit}`])) === undefined) return { previous, inClone: false };
-  const ancestor = await execa('git', ['merge-base', '--is-ancestor', previous, source], { cwd: root, reject: false });
-  if (ancestor.exitCode === 0) return undefined;
-  if (ancestor.exitCode !== 1) throw new Error(`git merge-base --is-ancestor ${previous} ${source} failed: ${ancestor.stderr.trim()}`);
-  return { previous, inClone: true };
+interface Lineage {
+  readonly previous: string;
+  readonly relation: 'older' | 'unknown' | 'diverged';
 }
 
-/** The refusal for a rollback, saying how to roll back properly or to fetch what is missing. */
-async function rollbackRefusal(root: string, branch: string, source: string, r: Rollback): Promise<string> {
-  const head = `HEAD (${source.slice(0, 12)})`;
-  if (!r.inClone) {
-    return `${branch} holds the bundles of ${r.previous} (its ${SOURCE_TRAILER}), which is not in this clone, so publish cannot tell whether ${head} contains it; fetch the history ('fetch-depth: 0' in actions/checkout, or 'git fetch --unshallow'), or pass --allow-rollback to publish anyway`;
+async function isAncestor(root: string, a: string, b: string): Promise<boolean> {
+  const r = await execa('git', ['merge-base', '--is-ancestor', a, b], { cwd: root, reject: false });
+  if (r.exitCode !== 0 && r.exitCode !== 1) throw new Error(`git merge-base --is-ancestor ${a} ${b} failed: ${r.stderr.trim()}`);
+  return r.exitCode === 0;
+}
+
+/** The lineage of `source` against what the branch at `tip` held; `undefined` when it is the latest or newer (or nothing was published). */
+async function lineageOf(root: string, tip: string, source: string): Promise<Lineage | undefined> {
+  const published = await publishedSources(root, tip);
+  const latest = published[0];
+  if (latest === undefined || latest === source) return undefined;
+  const inClone = async (c: string) => /^[0-9a-f]{4,64}$/i.test(c) && (await gitMaybe(root, ['cat-file', '-e', `${c}^{commit}`])) !== undefined;
+  // older than something published: an ancestor of it (this source published again after a
+  // deliberate rollback is no ancestor of what replaced it, so it publishes)
+  for (const previous of published) {
+    if (previous !== source && (await inClone(previous)) && (await isAncestor(root, source, previous))) return { previous, relation: 'older' };
   }
+  if (await inClone(latest)) return (await isAncestor(root, latest, source)) ? undefined : { previous: latest, relation: 'diverged' };
+  // a full clone holds every commit of every branch: one it lacks is on none of them
   const shallow = (await gitMaybe(root, ['rev-parse', '--is-shallow-repository'])) === 'true';
-  return `${branch} holds the bundles of ${r.previous.slice(0, 12)}, a commit that ${head} does not contain: publishing would roll the clusters back to older bundles (an old job run again?). To roll back, revert the change on main and publish that; to publish this commit anyway, pass --allow-rollback${shallow ? ` (this clone is shallow, so the history joining them may be missing: fetch it, 'fetch-depth: 0' in actions/checkout)` : ''}`;
+  return { previous: latest, relation: shallow ? 'unknown' : 'diverged' };
+}
+
+/** The refusal for a rollback (or a lineage publish cannot tell), saying how to roll back properly or to fetch what is missing. */
+function rollbackRefusal(branch: string, source: string, r: Lineage): string {
+  const head = `HEAD (${source.slice(0, 12)})`;
+  if (r.relation === 'unknown') {
+    return `${branch} holds the bundles of ${r.previous} (its ${SOURCE_TRAILER}), which is not in this shallow clone, so publish cannot tell whether ${head} is older; fetch the history ('fetch-depth: 0' in actions/checkout, or 'git fetch --unshallow'), or pass --allow-rollback to publish anyway`;
+  }
+  return `${head} is older than what ${branch} has held (the bundles of ${r.previous.slice(0, 12)}, a later commit): publishing would roll the clusters back to older bundles (an old job run again?). To roll back, revert the change on main and publish that; to publish this commit anyway, pass --allow-rollback`;
 }
 
 /** A git identity for the commit when neither the environment nor git's config has one. */
@@ -303,8 +325,10 @@ export async function publish(o: PublishOptions, steps: PublishSteps = { checkFr
 
   const localBefore = await gitMaybe(o.root, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]);
   const parent = await baseCommit(o.root, o.remote, branch, o.push);
-  const rollback = parent === undefined ? undefined : await rollbackOf(o.root, parent, sourceCommit);
-  if (rollback !== undefined && !o.allowRollback) return refused([await rollbackRefusal(o.root, branch, sourceCommit, rollback)], sourceCommit);
+  const lineage = parent === undefined ? undefined : await lineageOf(o.root, parent, sourceCommit);
+  if (lineage !== undefined && lineage.relation !== 'diverged' && !o.allowRollback) return refused([rollbackRefusal(branch, sourceCommit, lineage)], sourceCommit);
+  // an allowed rollback, or a commit of another line of history: committed even with the same bundles, so the branch names the commit it now holds
+  const replaces = lineage;
   const tmp = mkdtempSync(join(tmpdir(), 'ztp-publish-'));
   const work = join(tmp, 'worktree');
   try {
@@ -369,8 +393,7 @@ export async function publish(o: PublishOptions, steps: PublishSteps = { checkFr
       ...(changedPaths.includes(APPLICATION_SET_PATH) ? ['argocd'] : []),
       ...pruned.map((env) => `-${env}`),
     ];
-    // A rollback allowed is committed even with the same bundles, so the branch names the commit it now holds.
-    if (tree === before && rollback === undefined) {
+    if (tree === before && replaces === undefined) {
       if (parent !== undefined && o.push && localBefore !== parent) await git(o.root, ['update-ref', `refs/heads/${branch}`, parent, localBefore ?? '']);
       return { status: 'unchanged', branch, sourceCommit, commit: parent, changed: [], removed: [], pushed: false, messages: [...lines, `${branch} already holds these bundles; nothing to commit`] };
     }
@@ -379,7 +402,11 @@ export async function publish(o: PublishOptions, steps: PublishSteps = { checkFr
       ...(changed.includes('argocd') ? [`${APPLICATION_SET_PATH}: changed`] : []),
       ...pruned.map((env) => `${env}: removed (no longer an environment)`),
       ...removed.map((p) => `${p}: removed (not published by ztp)`),
-      ...(rollback === undefined ? [] : [`rolled back (--allow-rollback): ${branch} held the bundles of ${rollback.previous}, ${rollback.inClone ? `which ${sourceCommit.slice(0, 12)} does not contain` : 'not in the publishing clone'}`]),
+      ...(replaces === undefined
+        ? []
+        : replaces.relation === 'diverged'
+          ? [`replaces the bundles of ${replaces.previous}, a commit of another line of history (${sourceCommit.slice(0, 12)} neither contains it nor is older: a feature branch published, then merged under another sha?)`]
+          : [`rolled back (--allow-rollback): ${branch} held the bundles of ${replaces.previous}, ${replaces.relation === 'older' ? `later than ${sourceCommit.slice(0, 12)}` : 'not in the publishing clone'}`]),
     ];
     const message = commitMessage(sourceCommit, report);
     const commit = await execa('git', ['commit-tree', tree, ...(parent ? ['-p', parent] : []), '-F', '-'], { cwd: work, input: message, env: await identity(o.root), stripFinalNewline: true }).then((r) => r.stdout);
