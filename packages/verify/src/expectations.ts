@@ -239,18 +239,22 @@ export function egressProbeAddresses(m: BundleManifest): string[] {
 }
 
 /**
- * Distinct pod addresses, as a dataplane would assign them: counting up from the first usable
- * address of the first IPv4 range of `clusterCidrs` (then of the next ones), never the network or
- * broadcast address, and never one of `reserved` (the external addresses the proof probes, so that
- * an address names one end only). Nothing without an IPv4 cluster range.
+ * Distinct pod addresses: the IPv4 ranges of `clusterCidrs` in turn (the first usable address of
+ * each, then the second of each, ...), so that pods, undeclared ones among them, sit in every range
+ * and an ipBlock that fails to except any one of them admits some; never the network or broadcast
+ * address, and never one of `reserved` (the external addresses the proof probes, so that an
+ * address names one end only). Nothing without an IPv4 cluster range.
  */
 export function* podAddresses(clusterCidrs: readonly string[], reserved: ReadonlySet<string>): Generator<string, void, undefined> {
-  for (const text of clusterCidrs) {
+  const ranges = clusterCidrs.flatMap((text) => {
     const c = parseCidr(text);
-    if (c === undefined || c.family !== 4 || c.prefix > 30) continue;
-    const size = 1n << BigInt(32 - c.prefix);
-    for (let o = 1n; o < size - 1n; o++) {
-      const ip = format(4, c.network + o);
+    return c === undefined || c.family !== 4 || c.prefix > 30 ? [] : [{ network: c.network, last: (1n << BigInt(32 - c.prefix)) - 2n }];
+  });
+  const most = ranges.reduce((m, r) => (r.last > m ? r.last : m), 0n);
+  for (let o = 1n; o <= most; o++) {
+    for (const r of ranges) {
+      if (o > r.last) continue;
+      const ip = format(4, r.network + o);
       if (!reserved.has(ip)) yield ip;
     }
   }

@@ -44,17 +44,19 @@ describe('synthesize', () => {
     expect(new Set(synthesize(collide).peers.map((p) => p.ref)).size).toBe(synthesize(collide).peers.length);
   });
 
-  it('gives every pod a distinct address in the first IPv4 cluster range, none a probed external address', () => {
+  it('gives every pod a distinct address in the IPv4 cluster ranges in turn, none a probed external address', () => {
     const m = manifest(['fd00:10:244::/56', '10.244.0.0/16', '10.96.0.0/12']);
     expect(m.clusterCidrs).toEqual(['fd00:10:244::/56', '10.244.0.0/16', '10.96.0.0/12']);
     const { objects, peers } = synthesize(m, { addresses: true });
     const ips = peers.map((p) => p.ip);
-    expect(ips.every((ip) => ip !== undefined && inCidr(ip, '10.244.0.0/16'))).toBe(true);
+    expect(ips.every((ip) => ip !== undefined && (inCidr(ip, '10.244.0.0/16') || inCidr(ip, '10.96.0.0/12')))).toBe(true);
+    // pods in every range, undeclared ones too: an ipBlock that fails to except one of them admits them
+    for (const range of ['10.244.0.0/16', '10.96.0.0/12']) expect(peers.filter((p) => p.kind !== 'workload' && inCidr(p.ip!, range)).length, range).toBeGreaterThan(2);
     expect(new Set(ips).size).toBe(peers.length);
     const probed = new Set([...externalCallerAddresses(m), ...egressProbeAddresses(m)]);
     expect(probed).toContain('10.244.0.1'); // the address the proof probes in the excepted range
     expect(ips.filter((ip) => probed.has(ip!))).toEqual([]);
-    expect(ips[0]).toBe('10.244.0.2'); // counting up from the first usable address, skipping it
+    expect(ips.slice(0, 2)).toEqual(['10.244.0.2', '10.96.0.2']); // counting up from the first usable address of each, skipping the probed ones
     // Pods named after their Deployment, as the reachability engine names the workload
     const pods = objects.filter((o) => o.kind === 'Pod') as { metadata: { name: string; ownerReferences: { kind: string; name: string; controller: boolean }[] }; status: { podIP: string } }[];
     expect(pods.length).toBe(peers.length);
@@ -75,6 +77,7 @@ describe('synthesize', () => {
   });
 
   it('counts on into the next IPv4 range when the first is full', () => {
-    expect([...podAddresses(['10.0.0.0/30', 'fd00::/64', '10.1.0.0/29'], new Set(['10.1.0.2']))]).toEqual(['10.0.0.1', '10.0.0.2', '10.1.0.1', '10.1.0.3', '10.1.0.4', '10.1.0.5', '10.1.0.6']);
+    // the ranges in turn: pods sit in every range
+    expect([...podAddresses(['10.0.0.0/30', 'fd00::/64', '10.1.0.0/29'], new Set(['10.1.0.2']))]).toEqual(['10.0.0.1', '10.1.0.1', '10.0.0.2', '10.1.0.3', '10.1.0.4', '10.1.0.5', '10.1.0.6']);
   });
 });

@@ -785,6 +785,26 @@ describe('verifyBundle with clusterCidrs: the pods have addresses, so ipBlocks t
     }
   });
 
+  it("with cni 'kubernetes', fails when the compiler excepts only one of the cluster ranges, in the policy and the intent alike: pods sit in every range", () => {
+    const b = internet('kubernetes', NO_MESH);
+    const file = 'network/networkpolicy-shop-ztp-web-ingress.yaml';
+    for (const kept of CLUSTER) {
+      // as a compiler that lost a cluster range would write both (the intent's except comes from the same IR)
+      const partial = edited<{ spec: { ingress: { from: { ipBlock?: { cidr: string; except?: string[] } }[] }[] } }>(b, file, (np) => {
+        const block = np.spec.ingress.flatMap((r) => r.from).find((p) => p.ipBlock?.cidr === '0.0.0.0/0')?.ipBlock;
+        expect(block?.except).toEqual(['10.96.0.0/12', '10.244.0.0/16']);
+        block!.except = [kept];
+      });
+      const manifest = JSON.parse(partial.files.get('manifest.json') ?? '') as { intent: { flows: { from: { cidr?: string; except?: string[] } }[] } };
+      const intent = manifest.intent.flows.find((f) => f.from.cidr === '0.0.0.0/0')!;
+      expect(intent.from.except).toEqual(['10.96.0.0/12', '10.244.0.0/16']);
+      intent.from.except = [kept];
+      const files = new Map(partial.files);
+      files.set('manifest.json', JSON.stringify(manifest));
+      expect([...failuresOf({ ...partial, files })].filter((f) => f.endsWith(`=> ${WEB}: denied, allowed`)).length, `except ${kept} only`).toBeGreaterThan(0);
+    }
+  });
+
   it("with cni 'kubernetes', fails the mesh layer when the AuthorizationPolicy's notIpBlocks is gone", () => {
     const b = internet('kubernetes');
     const open = edited<{ spec: { rules: { from: { source: { notIpBlocks?: string[] } }[] }[] } }>(b, 'mesh/authorizationpolicy-shop-ztp-web.yaml', (ap) => {
