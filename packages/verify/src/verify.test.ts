@@ -767,6 +767,8 @@ describe('verifyBundle with clusterCidrs: the pods have addresses, so ipBlocks t
       const v = verifyBundle(b);
       expect(v.failures, mesh.mode).toEqual([]);
       expect(v.notCovered.join('; ')).not.toContain('ipBlocks');
+      // node addresses are outside the cluster ranges ztp excepts
+      expect(v.notCovered).toContainEqual(expect.stringMatching(/^node addresses: .*list the nodes' range in clusterCidrs too/));
       const layers = mesh.mode === 'none' ? [''] : ['', '[network layer] ', '[mesh layer] '];
       for (const layer of layers) for (const p of pods) expect(v.checks.find((c) => c.id === `${layer}${p} => ${WEB}`), `${layer}${p}`).toMatchObject({ expected: 'denied', ok: true });
       expect(v.checks.find((c) => c.id === `0.0.0.1 => ${WEB}`)).toMatchObject({ expected: 'allowed', ok: true });
@@ -823,6 +825,7 @@ describe('verifyBundle with clusterCidrs: the pods have addresses, so ipBlocks t
     for (const [file, text] of b.files) if (file.startsWith('network/')) expect(text, file).not.toMatch(/except|10\.244\.0\.0/);
     const v = verifyBundle(b);
     expect(v.failures).toEqual([]);
+    expect(v.notCovered.join('; ')).not.toContain('node addresses');
     for (const layer of ['', '[network layer] ', '[mesh layer] ']) for (const p of pods) expect(v.checks.find((c) => c.id === `${layer}${p} => ${WEB}`), `${layer}${p}`).toMatchObject({ expected: 'denied', ok: true });
 
     const open = edited<{ spec: { rules: { from: { source: { ipBlocks: string[]; notIpBlocks?: string[] } }[] }[] } }>(b, 'mesh/authorizationpolicy-shop-ztp-web.yaml', (ap) => {

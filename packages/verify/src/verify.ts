@@ -425,6 +425,9 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
       ? ["paths as the sidecar sees them and as the application reads them: Istio's default path normalization (BASE) resolves dot segments and %2E but leaves %2F, so /api/..%2Fadmin matches a rule for /api/* and an application that decodes %2F serves /admin (CVE-2021-31920); set meshConfig pathNormalization to MERGE_SLASHES or DECODE_AND_MERGE_SLASHES, or make the application refuse encoded slashes"]
       : []),
     `traffic from the nodes and host-network pods to the pods on the same node: NetworkPolicy cannot block a pod's own node (NetworkPolicy documentation, "What you can't do with network policies")${m.cni === 'cilium' ? ', and Cilium allows it by default (allow-localhost)' : ''}; not probed`,
+    ...(m.cni === 'kubernetes' && [...m.intent.flows.map((f) => f.from), ...m.intent.egress.map((e) => e.to)].some((p) => 'cidr' in p)
+      ? ["node addresses: traffic from host-network pods and other nodes, and NodePort or LoadBalancer traffic a node forwards with its own address, arrives from a node's IP, which an ipBlock covering it admits (only the clusterCidrs ranges are excepted); list the nodes' range in clusterCidrs too; not probed"]
+      : []),
     'Services, Ingress and Gateway routing (policies are proven pod to pod)',
   ];
   return { environment: m.environment, ok: failures.length === 0, checks, failures, notCovered };
