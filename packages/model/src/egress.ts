@@ -82,7 +82,11 @@ export function egress(props: EgressProps): Egress {
     to,
     ports: props.ports.map((p) => (typeof p === 'number' ? { port: p, protocol: 'TCP' as const } : { port: p.port, protocol: p.protocol ?? 'TCP' })),
     description: props.description,
-    unknown: unknownKeys(props, ['from', 'to', 'ports', 'description']),
+    // a port's other keys (`endPort`...) would be dropped without a word
+    unknown: [
+      ...unknownKeys(props, ['from', 'to', 'ports', 'description']),
+      ...props.ports.flatMap((p) => (typeof p === 'object' && p !== null ? unknownKeys(p, ['port', 'protocol']).map((k) => `ports[].${k}`) : [])),
+    ],
     at: callSite(),
   };
 }

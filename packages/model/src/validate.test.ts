@@ -274,6 +274,12 @@ describe('validateEnvironment', () => {
     expectProblem(base({ workloads: [web], flows: [], egress: [egress({ from: web, to: toFqdn('api.example.com'), ports: [0] })] }), /egress/, /port 0 is not an integer from 1 to 65535/);
     expectProblem(base({ cni: 'kubernetes', workloads: [web], flows: [], egress: [egress({ from: web, to: toFqdn('api.example.com'), ports: [443] })] }), /egress/, /needs the Cilium CNI/);
     expectProblem(base({ workloads: [web], flows: [], egress: [egress({ from: fromNamespace('other'), to: toCidr('0.0.0.0/0'), ports: [443] })] }), /egress namespace other/, /not managed by this environment/);
+    // from JavaScript or a cast: a namespace caller narrowed by pod labels would allow every pod of the namespace
+    const narrowed = { ...fromNamespace('shop'), podSelector: { app: 'web' } } as unknown as ReturnType<typeof fromNamespace>;
+    expectProblem(base({ workloads: [web], flows: [], egress: [egress({ from: narrowed, to: toCidr('203.0.113.0/24'), ports: [443] })] }), /egress namespace shop/, /fromNamespace\(\) has no property 'podSelector', and ztp would ignore it/);
+    expectProblem(base({ workloads: [web], flows: [], egress: [egress({ from: fromCidr('10.0.0.0/8') as unknown as ReturnType<typeof fromNamespace>, to: toCidr('203.0.113.0/24'), ports: [443] })] }), /egress/, /unknown caller .*egress is from a workload or fromNamespace\(\)/);
+    // a port's keys ztp does not read are refused, not dropped (endPort would be silently narrower)
+    expectProblem(base({ workloads: [web], flows: [], egress: [egress({ from: web, to: toCidr('203.0.113.0/24'), ports: [{ port: 443, endPort: 500 } as unknown as number] })] }), /egress shop\/web/, /has no property 'ports\[\]\.endPort'/);
   });
 
   describe('CIDR callers and destinations against the cluster ranges (clusterCidrs)', () => {

@@ -571,8 +571,12 @@ function validateEgress(env: Environment, managed: Set<string>, byId: Map<string
     const obj = egressId(e);
     if (e.from.type === 'workload') {
       if (byId.get(workloadId(e.from)) !== e.from) c.add(e.at, obj, `caller ${workloadId(e.from)} is not one of the environment's workloads`);
-    } else if (!managed.has(e.from.namespace)) {
-      c.add(e.at, obj, `namespace "${e.from.namespace}" is not managed by this environment; egress is declared for managed namespaces only`);
+    } else if (e.from.type === 'namespace') {
+      // a namespace caller with pod labels (or any other key) would allow every pod of the namespace
+      unknownSourceKeys(c, e.at, obj, e.from, ['type', 'namespace'], 'fromNamespace()');
+      if (!managed.has(e.from.namespace)) c.add(e.at, obj, `namespace "${e.from.namespace}" is not managed by this environment; egress is declared for managed namespaces only`);
+    } else {
+      c.add(e.at, obj, `unknown caller ${JSON.stringify(e.from)}; egress is from a workload or fromNamespace()`);
     }
     if (e.to.length === 0) c.add(e.at, obj, `to is empty`);
     for (const d of e.to) {
