@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,6 +83,34 @@ describe('ztp CLI', () => {
       expect(io.stderr.join('\n')).toMatch(/^error: /);
       expect(io.stderr.join('\n')).not.toMatch(/\n\s+at /);
     }
+  });
+
+  it('never replaces a folder holding what ztp did not write: the environments, another argocd folder, its own bundles', async () => {
+    const repo = scratchRepo();
+    const snapshotOf = (dir: string) => new Map(listFiles(dir).map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+    // --out at the environments: each bundle folder would replace an environment's sources
+    const sources = snapshotOf(join(repo, 'environments'));
+    const intoSources = await ztp(repo, 'compile', '--out', join(repo, 'environments'));
+    expect(intoSources.code).toBe(2);
+    expect(intoSources.stderr).toMatch(/nothing was written: \S*environments\/dev holds files ztp did not write \(package\.json, src/);
+    expect(snapshotOf(join(repo, 'environments'))).toEqual(sources);
+    // an argocd folder beside --out that holds another tool's files
+    const out = join(repo, 'site', 'bundles');
+    mkdirSync(join(repo, 'site', 'argocd'), { recursive: true });
+    writeFileSync(join(repo, 'site', 'argocd', 'root-app.yaml'), 'kind: Application\n');
+    const beside = await ztp(repo, 'compile', '--out', out);
+    expect(beside.code).toBe(2);
+    expect(beside.stderr).toMatch(/site\/argocd holds files ztp did not write \(root-app\.yaml\)/);
+    expect(existsSync(out)).toBe(false);
+    // --out at the ApplicationSet's own folder: it would replace the bundles just written
+    const clash = await ztp(repo, 'compile', '--out', join(repo, 'x', 'argocd'));
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toContain("would overwrite each other; choose another --out");
+    // over its own previous output: as usual
+    rmSync(join(repo, 'site', 'argocd', 'root-app.yaml'));
+    expect((await ztp(repo, 'compile', '--out', out)).code).toBe(0);
+    expect((await ztp(repo, 'compile', '--out', out)).code).toBe(0);
+    expect(readdirSync(join(repo, 'site', 'argocd'))).toEqual(['applicationset.yaml']);
   });
 
   it('compiles, then --check passes; a hand edit makes --check exit 1 naming the file', async () => {

@@ -11,5 +11,5 @@ export { schemaError, knownKinds } from './schema.ts';
 export { canonical, toYaml, toJson, sha256 } from './serialize.ts';
 export { syncWave, isCustomResource, withArgoAnnotations, WAVES } from './sync-waves.ts';
 export { findRoot, discoverEnvironments, loadEnvironment, loadGitOpsSettings, ENVIRONMENT_ENTRY, type EnvironmentSource } from './load.ts';
-export { writeTreeAtomically, writeBundles, diffBundle, isClean, listFiles, type BundleDiff } from './write.ts';
+export { writeTreeAtomically, writeBundles, diffBundle, isClean, listFiles, replaceProblem, type BundleDiff } from './write.ts';
 export type { Emitted, K8sObject } from './object.ts';

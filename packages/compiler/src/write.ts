@@ -107,6 +107,18 @@ export function writeTreeAtomically(target: string, files: ReadonlyMap<string, s
   }
 }
 
+/**
+ * Why replacing the folder `target` could destroy files ztp did not write, or `undefined` when it
+ * may: it does not exist, is empty, or `ours` recognises its files (the top-level names) as what
+ * ztp wrote there before.
+ */
+export function replaceProblem(target: string, ours: (names: readonly string[]) => boolean): string | undefined {
+  if (!existsSync(target)) return undefined;
+  if (!statSync(target).isDirectory()) return `${target} is a file, not a folder ztp wrote`;
+  const names = readdirSync(target);
+  return names.length === 0 || ours(names) ? undefined : `${target} holds files ztp did not write (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', ...' : ''}), which writing there would delete`;
+}
+
 /** Writes each bundle to `<outDir>/<environment>`, each atomically. */
 export function writeBundles(outDir: string, bundles: readonly Bundle[]): void {
   for (const b of bundles) writeTreeAtomically(join(outDir, b.environment), b.files);

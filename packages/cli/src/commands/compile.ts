@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import {
   compileEnvironments,
   diffBundle,
@@ -7,6 +7,7 @@ import {
   isClean,
   loadEnvironment,
   loadGitOpsSettings,
+  replaceProblem,
   writeBundles,
   writeTreeAtomically,
   type BundleDiff,
@@ -34,8 +35,10 @@ export const COMPILE_HELP = `Usage: ztp compile [env...] [--check] [--out DIR] [
 Compiles each environment (default: all under environments/) into dist/bundles/<env>/. Without
 env arguments it also writes the Argo CD ApplicationSet over all of them to
 dist/argocd/applicationset.yaml. Every bundle is computed in memory first; if any environment
-fails, nothing is written. Each bundle folder is replaced atomically. Every environment of the
-repository is loaded and checked against the chosen ones (shared namespaces on one cluster).
+fails, nothing is written. Each bundle folder is replaced atomically, never a folder holding files
+ztp did not write there (a bundle has its manifest.json; the argocd folder only the ApplicationSet).
+Every environment of the repository is loaded and checked against the chosen ones (shared
+namespaces on one cluster).
 
   --check      write nothing; exit 1 if the bundles in --out differ from what would be written
   --out DIR    bundle folder (default: <root>/dist/bundles)
@@ -90,6 +93,18 @@ export async function runCompile(o: CompileOptions, io: Io): Promise<number> {
     return stale.length === 0 ? EXIT.ok : EXIT.failure;
   }
 
+  // Each write replaces a whole folder: never one holding what ztp did not write there (the
+  // environments' own sources, another tool's folder), checked before anything is written.
+  const inside = (dir: string, outer: string) => dir === outer || !relative(outer, dir).startsWith('..');
+  if (o.environments.length === 0 && (inside(out, argocdDir) || inside(argocdDir, out))) {
+    throw new UsageError(`--out ${out} and the ApplicationSet's folder ${argocdDir} (beside it) would overwrite each other; choose another --out`);
+  }
+  const isBundle = (names: readonly string[]) => names.includes('manifest.json');
+  const problems = [
+    ...compiled.bundles.map((b) => replaceProblem(join(out, b.environment), isBundle)),
+    ...(o.environments.length === 0 ? [replaceProblem(argocdDir, (names) => names.every((n) => n === 'applicationset.yaml'))] : []),
+  ].filter((p): p is string => p !== undefined);
+  if (problems.length > 0) throw new UsageError(`nothing was written: ${problems.join('; ')}; choose another --out, or move those files`);
   writeBundles(out, compiled.bundles);
   if (o.environments.length === 0) writeTreeAtomically(argocdDir, new Map([['applicationset.yaml', compiled.applicationSet]]));
   const summary = compiled.bundles.map((b) => ({
