@@ -21,6 +21,8 @@ function parseV6(text: string): bigint | undefined {
   if (halves.length > 2) return undefined;
   const head = halves[0] === '' ? [] : (halves[0] ?? '').split(':');
   const tail = halves.length === 2 ? (halves[1] === '' ? [] : (halves[1] ?? '').split(':')) : [];
+  // `::` stands for at least one group of zeros (as Go's net/netip reads it)
+  if (halves.length === 2 && head.length + tail.length > 7) return undefined;
   const groups = halves.length === 2 ? [...head, ...Array(8 - head.length - tail.length).fill('0'), ...tail] : head;
   if (groups.length !== 8) return undefined;
   let v = 0n;

@@ -198,6 +198,8 @@ describe('validateEnvironment', () => {
     expectProblem(base({ workloads: [web, api], flows: [flow({ from: web, to: api, ports: ['http'], http: [{ paths: ['/api/*/x'] }] })] }), /flow/, /must start with '\/' and be exact, or a prefix ending in '\/\*'/);
     expectProblem(base({ workloads: [web, api], flows: [flow({ from: web, to: api, ports: ['http'], http: [] })] }), /flow/, /allows no request at all/);
     expectProblem(base({ workloads: [web, api], flows: [flow({ from: web, to: api, ports: ['http'], http: [{ methods: [] }] })] }), /flow/, /matches nothing/);
+    // a rule that restricts nothing is an L4 flow in disguise (and from a namespace, it would void others' HTTP rules unseen)
+    expectProblem(base({ workloads: [web, api], flows: [flow({ from: fromNamespace('shop'), to: api, ports: ['http'], http: [{}] })] }), /flow/, /an HTTP rule with neither methods nor paths allows every request; remove http for an L4-only flow/);
   });
 
   it('refuses selectors that also select another workload, and shared service accounts', () => {
@@ -270,6 +272,10 @@ describe('validateEnvironment', () => {
   it('checks CIDRs, DNS names and ports of external egress', () => {
     const web = workload({ namespace: 'shop', name: 'web' });
     expectProblem(base({ workloads: [web], flows: [], egress: [egress({ from: web, to: toCidr('10.0.0.1/8'), ports: [443] })] }), /egress shop\/web/, /not a CIDR with zero host bits/);
+    // `::` stands for at least one group of zeros: eight groups and `::`, or more, is no address (Go refuses it)
+    for (const cidr of ['1:2:3:4:5:6:7:8::/128', '1:2:3:4:5:6:7:8:9::/128', '::1:2:3:4:5:6:7:8:9/128']) {
+      expectProblem(base({ workloads: [web], flows: [], egress: [egress({ from: web, to: toCidr(cidr), ports: [443] })] }), /egress shop\/web/, new RegExp(`"${cidr.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"`));
+    }
     expectProblem(base({ workloads: [web], flows: [], egress: [egress({ from: web, to: toCidr('10.0.0.0/8', ['192.168.0.0/16']), ports: [443] })] }), /egress/, /not strictly inside 10.0.0.0\/8/);
     expectProblem(base({ workloads: [web], flows: [], egress: [egress({ from: web, to: toFqdn('api.example.com'), ports: [0] })] }), /egress/, /port 0 is not an integer from 1 to 65535/);
     expectProblem(base({ cni: 'kubernetes', workloads: [web], flows: [], egress: [egress({ from: web, to: toFqdn('api.example.com'), ports: [443] })] }), /egress/, /needs the Cilium CNI/);
@@ -396,6 +402,8 @@ describe('validateEnvironment', () => {
   it('checks runtime expectations', () => {
     expectProblem(base({ runtime: [runtime({ namespace: 'shop', outboundPorts: [] })] }), 'runtime shop', /outboundPorts is empty/);
     expectProblem(base({ runtime: [runtime({ namespace: 'nope', outboundPorts: [443] })] }), 'runtime nope', /not managed/);
+    // Falco refuses a rules file with an unknown priority (from JavaScript or a cast)
+    expectProblem(base({ runtime: [runtime({ namespace: 'shop', outboundPorts: [443], priority: 'bogus' as never })] }), 'runtime shop', /priority "bogus" is not a Falco priority .*Falco would refuse the rules file/);
   });
 
   it("refuses mesh-wide mTLS DISABLE under ambient, which Istio does not support there", () => {

@@ -427,6 +427,14 @@ function validateWorkloads(env: Environment, managed: Set<string>, c: Collector)
 function checkHttpRules(c: Collector, at: SourceLocation, obj: ObjectName, rules: readonly HttpRule[]): void {
   if (rules.length === 0) c.add(at, obj, `http: [] allows no request at all; remove http for an L4-only flow, or list the allowed requests`);
   for (const r of rules) {
+    if (r === null || typeof r !== 'object') {
+      c.add(at, obj, `HTTP rule ${JSON.stringify(r)} is not an object like { methods: ['GET'], paths: ['/api/*'] }`);
+      continue;
+    }
+    // (a misspelt key is reported by the flow's own unknown keys, and is the cause then)
+    if (r.methods === undefined && r.paths === undefined && unknownKeys(r, ['methods', 'paths']).length === 0) {
+      c.add(at, obj, `an HTTP rule with neither methods nor paths allows every request; remove http for an L4-only flow, or name the methods or paths`);
+    }
     if (r.methods !== undefined) {
       if (r.methods.length === 0) c.add(at, obj, `http methods: [] matches nothing; omit methods to allow any method`);
       for (const m of r.methods) if (!METHODS.has(m)) c.add(at, obj, `HTTP method '${m}' is not one of ${[...METHODS].join(', ')}`);
@@ -749,8 +757,12 @@ function validateRuntime(env: Environment, managed: Set<string>, c: Collector): 
     seen.add(r.namespace);
     if (r.outboundPorts.length === 0) c.add(r.at, obj, `outboundPorts is empty; every outbound connection would alert`);
     for (const p of r.outboundPorts) c.add(r.at, obj, checkPortNumber(p));
+    // Falco refuses a rules file with another priority: every alert of the environment would be lost
+    if (!FALCO_PRIORITIES.includes(r.priority)) c.add(r.at, obj, `priority ${JSON.stringify(r.priority)} is not a Falco priority (${FALCO_PRIORITIES.join(', ')}); Falco would refuse the rules file`);
   }
 }
+
+const FALCO_PRIORITIES: readonly string[] = ['EMERGENCY', 'ALERT', 'CRITICAL', 'ERROR', 'WARNING', 'NOTICE', 'INFORMATIONAL', 'DEBUG'];
 
 const AUDIT_RULE_KEYS = new Set(['level', 'users', 'userGroups', 'verbs', 'resources', 'namespaces', 'nonResourceURLs']);
 
