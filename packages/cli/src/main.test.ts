@@ -152,6 +152,25 @@ describe('ztp CLI', () => {
     expect(s.code).toBe(2);
     expect(s.stderr).toMatch(/environments\/dev\/src\/environment\.ts: environment dev: could not be loaded: .+/);
     expect(s.stderr).not.toMatch(/\n\s+at /);
+    // something that only looks like an environment
+    writeFileSync(join(repo, 'environments', 'dev', 'src', 'environment.ts'), "export default { type: 'environment' };\n");
+    const t = await ztp(repo, 'compile');
+    expect(t.code).toBe(2);
+    expect(t.stderr).toContain('environment dev: must export defineEnvironment({...}) as its default export');
+  });
+
+  it('reports a ztp.config.json that is no object, or has a misspelt setting, by file', async () => {
+    const repo = scratchRepo();
+    for (const [text, message] of [
+      ['null', 'must be an object like {"gitops": {"repoURL"'],
+      ['{"gitops": {"repoURL": "https://x.example/p.git", "projet": "secure"}}', "gitops has no setting 'projet' (misspelt?)"],
+    ] as const) {
+      writeFileSync(join(repo, 'ztp.config.json'), text);
+      const r = await ztp(repo, 'compile');
+      expect(r.code, text).toBe(2);
+      expect(r.stderr, text).toContain(message);
+      expect(r.stderr, text).not.toMatch(/\n\s+at /);
+    }
   });
 
   it('writes byte-identical bundles from separate processes', async () => {

@@ -49,7 +49,8 @@ export async function loadEnvironment(src: EnvironmentSource): Promise<Environme
     throw new InputError([{ file: src.file, line: 0, object: `environment ${src.name}`, message: `could not be loaded: ${message}` }]);
   }
   const env = mod.default as Environment | undefined;
-  if (env === undefined || env === null || (env as { type?: unknown }).type !== 'environment') {
+  const at = (env as { at?: { file?: unknown } } | null | undefined)?.at;
+  if (env === undefined || env === null || (env as { type?: unknown }).type !== 'environment' || typeof at?.file !== 'string') {
     throw new InputError([{ file: src.file, line: 0, object: `environment ${src.name}`, message: `must export defineEnvironment({...}) as its default export` }]);
   }
   if (env.name !== src.name) {
@@ -71,6 +72,11 @@ export function loadGitOpsSettings(root: string): GitOpsSettings {
   } catch (e) {
     throw problem(`is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(parsed) || (parsed.gitops !== undefined && !isObject(parsed.gitops))) throw problem('must be an object like {"gitops": {"repoURL": "https://git.example.com/policies.git"}}');
+  const known = ['repoURL', ...Object.keys(GITOPS_DEFAULTS)];
+  // a misspelt key would leave its default in force without a word (project "default", say)
+  for (const k of Object.keys(parsed.gitops ?? {})) if (!known.includes(k)) throw problem(`gitops has no setting '${k}' (misspelt?); its settings are ${known.join(', ')}`);
   const g = { ...GITOPS_DEFAULTS, ...(parsed.gitops ?? {}) };
   if (typeof g.repoURL !== 'string' || g.repoURL === '') throw problem('gitops.repoURL is required: the Git repository Argo CD reads the bundles from');
   for (const k of ['revision', 'path', 'argocdNamespace', 'project'] as const) if (typeof g[k] !== 'string' || g[k] === '') throw problem(`gitops.${k} must be a non-empty string`);

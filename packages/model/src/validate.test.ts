@@ -283,7 +283,14 @@ describe('validateEnvironment', () => {
     // from JavaScript or a cast: a namespace caller narrowed by pod labels would allow every pod of the namespace
     const narrowed = { ...fromNamespace('shop'), podSelector: { app: 'web' } } as unknown as ReturnType<typeof fromNamespace>;
     expectProblem(base({ workloads: [web], flows: [], egress: [egress({ from: narrowed, to: toCidr('203.0.113.0/24'), ports: [443] })] }), /egress namespace shop/, /fromNamespace\(\) has no property 'podSelector', and ztp would ignore it/);
-    expectProblem(base({ workloads: [web], flows: [], egress: [egress({ from: fromCidr('10.0.0.0/8') as unknown as ReturnType<typeof fromNamespace>, to: toCidr('203.0.113.0/24'), ports: [443] })] }), /egress/, /unknown caller .*egress is from a workload or fromNamespace\(\)/);
+    expectProblem(base({ workloads: [web], flows: [], egress: [egress({ from: fromCidr('10.0.0.0/8') as unknown as ReturnType<typeof fromNamespace>, to: toCidr('203.0.113.0/24'), ports: [443] })] }), /egress/, /from is \{"type":"cidr".*not a workload or fromNamespace\(\)/);
+    // null entries and callers (JavaScript or a cast): named, never a crash
+    const nulls = (over: Partial<EnvironmentProps>) => problems(base({ workloads: [web], flows: [], ...over })).map((p) => `${p.object}: ${p.message}`);
+    expect(nulls({ workloads: [web, null as never] })).toEqual([expect.stringMatching(/^environment \S+: workloads\[1\] is null, not made by workload\(\)/)]);
+    expect(nulls({ egress: [null as never] })).toEqual([expect.stringMatching(/egress\[0\] is null, not made by egress\(\)/)]);
+    expect(nulls({ flows: [flow({ from: null as never, to: web, ports: ['x'] as never })] })).toContainEqual(expect.stringMatching(/^flows\[0\]: caller null is not a workload, fromNamespace\(\) or fromCidr\(\)/));
+    expect(nulls({ flows: [flow({ from: web, to: null as never, ports: ['x'] as never })] })).toContainEqual(expect.stringMatching(/^flows\[0\]: to is null, not a workload/));
+    expect(nulls({ flows: [flow({ from: fromNamespace('shop'), to: web, ports: ['x'] as never, http: [{ methods: null as never }] })] })).toContainEqual(expect.stringMatching(/HTTP rule \{"methods":null\} must be like/));
     // a port's keys ztp does not read are refused, not dropped (endPort would be silently narrower)
     expectProblem(base({ workloads: [web], flows: [], egress: [egress({ from: web, to: toCidr('203.0.113.0/24'), ports: [{ port: 443, endPort: 500 } as unknown as number] })] }), /egress shop\/web/, /has no property 'ports\[\]\.endPort'/);
   });

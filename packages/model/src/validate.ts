@@ -583,8 +583,6 @@ function validateEgress(env: Environment, managed: Set<string>, byId: Map<string
       // a namespace caller with pod labels (or any other key) would allow every pod of the namespace
       unknownSourceKeys(c, e.at, obj, e.from, ['type', 'namespace'], 'fromNamespace()');
       if (!managed.has(e.from.namespace)) c.add(e.at, obj, `namespace "${e.from.namespace}" is not managed by this environment; egress is declared for managed namespaces only`);
-    } else {
-      c.add(e.at, obj, `unknown caller ${JSON.stringify(e.from)}; egress is from a workload or fromNamespace()`);
     }
     if (e.to.length === 0) c.add(e.at, obj, `to is empty`);
     for (const d of e.to) {
@@ -792,6 +790,9 @@ function validateAudit(env: Environment, c: Collector): void {
  * every problem found, each naming its file, line and object.
  */
 export function validateEnvironment(env: Environment): void {
+  // the shapes first (JavaScript or a cast can put anything anywhere): the checks below read them
+  const shapes = shapeProblems(env);
+  if (shapes.length > 0) throw new InputError(shapes);
   const c = new Collector();
   const unknown = (at: SourceLocation, object: string, keys: readonly string[] | undefined) => {
     for (const k of keys ?? []) c.add(at, object, `has no property '${k}' (misspelt?); remove it or use one of the documented properties`);
@@ -816,6 +817,49 @@ export function validateEnvironment(env: Environment): void {
     ids.add(m.id);
   }
   if (c.problems.length > 0) throw new InputError(c.problems);
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isAt = (v: unknown): v is SourceLocation => isObj(v) && typeof v.file === 'string' && typeof v.line === 'number';
+const BUILDERS: Readonly<Record<string, string>> = { workloads: 'workload', flows: 'flow', egress: 'egress', secrets: 'secret', runtime: 'runtime' };
+
+/**
+ * The problems of an environment whose objects are not what the builders make (null entries, a
+ * caller that is no caller, a list that is not a list): each names the list and the entry, and the
+ * environment's file and line. The other checks rely on these shapes.
+ */
+function shapeProblems(env: Environment): Problem[] {
+  const c = new Collector();
+  const envAt: SourceLocation = isAt(env.at) ? env.at : { file: '(unknown file)', line: 0 };
+  const envObj = `environment ${String(env.name)}`;
+  if (typeof env.name !== 'string') c.add(envAt, envObj, 'has no name; build it with defineEnvironment({ name, ... })');
+  for (const list of ['namespaces', 'workloads', 'flows', 'egress', 'secrets', 'runtime', 'admission', 'clusterCidrs'] as const) {
+    if (!Array.isArray(env[list])) c.add(envAt, envObj, `${list} must be a list; build the environment with defineEnvironment()`);
+  }
+  if (c.problems.length > 0) return c.problems;
+  for (const [list, builder] of Object.entries(BUILDERS)) {
+    (env[list as keyof Environment] as readonly unknown[]).forEach((entry, i) => {
+      if (!isObj(entry) || entry.type !== builder || !isAt(entry.at)) c.add(envAt, envObj, `${list}[${i}] is ${JSON.stringify(entry) ?? String(entry)}, not made by ${builder}(); build it with ${builder}()`);
+    });
+  }
+  if (c.problems.length > 0) return c.problems;
+  const isWorkload = (v: unknown) => isObj(v) && v.type === 'workload' && typeof v.name === 'string' && typeof v.namespace === 'string';
+  for (const w of env.workloads) if (!isWorkload(w)) c.add(w.at, 'workload', `name and namespace must be strings; build it with workload({ namespace, name, ... })`);
+  for (const [i, f] of env.flows.entries()) {
+    const obj = `flows[${i}]`;
+    if (!isWorkload(f.to)) c.add(f.at, obj, `to is ${JSON.stringify(f.to) ?? String(f.to)}, not a workload of the environment`);
+    if (!Array.isArray(f.from)) c.add(f.at, obj, 'from must be a caller or a list of callers');
+    else for (const s of f.from) if (!isObj(s) || !['workload', 'namespace', 'cidr'].includes(String(s.type))) c.add(f.at, obj, `caller ${JSON.stringify(s) ?? String(s)} is not a workload, fromNamespace() or fromCidr()`);
+    if (f.http !== undefined) {
+      if (!Array.isArray(f.http)) c.add(f.at, obj, 'http must be a list of rules like { methods: [...], paths: [...] }');
+      else for (const r of f.http) if (!isObj(r) || (r.methods !== undefined && !Array.isArray(r.methods)) || (r.paths !== undefined && !Array.isArray(r.paths))) c.add(f.at, obj, `HTTP rule ${JSON.stringify(r) ?? String(r)} must be like { methods: ['GET'], paths: ['/api/*'] }`);
+    }
+  }
+  for (const [i, e] of env.egress.entries()) {
+    if (!isObj(e.from) || !['workload', 'namespace'].includes(String(e.from.type))) c.add(e.at, `egress[${i}]`, `from is ${JSON.stringify(e.from) ?? String(e.from)}, not a workload or fromNamespace()`);
+    if (!Array.isArray(e.to) || e.to.some((d) => !isObj(d))) c.add(e.at, `egress[${i}]`, 'to must be toCidr() or toFqdn(), or a list of them');
+  }
+  return c.problems;
 }
 
 /**
