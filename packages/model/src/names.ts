@@ -10,6 +10,8 @@ const IANA_SVC_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
 /** A DNS-1123 label: namespaces, workload names, port-free object names. */
 export function checkDnsLabel(value: string): string | undefined {
+  // (a number or anything else from JavaScript or a cast: the regex would read it as its text)
+  if (typeof value !== 'string') return `${JSON.stringify(value) ?? String(value)} is not a string; a name is a DNS-1123 label`;
   if (value.length === 0 || value.length > 63 || !DNS1123_LABEL.test(value)) {
     return `"${value}" is not a valid DNS-1123 label: use at most 63 lower-case letters, digits and '-', starting and ending with a letter or digit`;
   }
@@ -18,6 +20,7 @@ export function checkDnsLabel(value: string): string | undefined {
 
 /** A DNS-1123 subdomain: service account names, label key prefixes, FQDNs. */
 export function checkDnsSubdomain(value: string): string | undefined {
+  if (typeof value !== 'string') return `${JSON.stringify(value) ?? String(value)} is not a string; a name is a DNS-1123 subdomain`;
   if (value.length === 0 || value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
     return `"${value}" is not a valid DNS-1123 subdomain: use at most 253 lower-case letters, digits, '-' and '.', each part starting and ending with a letter or digit`;
   }
@@ -26,6 +29,7 @@ export function checkDnsSubdomain(value: string): string | undefined {
 
 /** A label key: optional DNS subdomain prefix and '/', then a name of at most 63 characters. */
 export function checkLabelKey(key: string): string | undefined {
+  if (typeof key !== 'string') return `label key ${JSON.stringify(key) ?? String(key)} is not a string`;
   const slash = key.lastIndexOf('/');
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
   const name = slash >= 0 ? key.slice(slash + 1) : key;

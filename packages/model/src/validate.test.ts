@@ -284,6 +284,8 @@ describe('validateEnvironment', () => {
     const narrowed = { ...fromNamespace('shop'), podSelector: { app: 'web' } } as unknown as ReturnType<typeof fromNamespace>;
     expectProblem(base({ workloads: [web], flows: [], egress: [egress({ from: narrowed, to: toCidr('203.0.113.0/24'), ports: [443] })] }), /egress namespace shop/, /fromNamespace\(\) has no property 'podSelector', and ztp would ignore it/);
     expectProblem(base({ workloads: [web], flows: [], egress: [egress({ from: fromCidr('10.0.0.0/8') as unknown as ReturnType<typeof fromNamespace>, to: toCidr('203.0.113.0/24'), ports: [443] })] }), /egress/, /from is \{"type":"cidr".*not a workload or fromNamespace\(\)/);
+    // a number where a name goes (JavaScript or a cast): refused as input, not left to the schema check as a ztp bug
+    expect(problems(base({ workloads: [workload({ namespace: 'shop', name: 5 as never })], flows: [] })).map((p) => p.message)).toEqual(['name and namespace must be strings; build it with workload({ namespace, name, ... })']);
     // null entries and callers (JavaScript or a cast): named, never a crash
     const nulls = (over: Partial<EnvironmentProps>) => problems(base({ workloads: [web], flows: [], ...over })).map((p) => `${p.object}: ${p.message}`);
     expect(nulls({ workloads: [web, null as never] })).toEqual([expect.stringMatching(/^environment \S+: workloads\[1\] is null, not made by workload\(\)/)]);
