@@ -24,6 +24,14 @@ export class UsageError extends Error {
   }
 }
 
+/** The output could not be written (a folder that is not writable, a full disk): says what was written already. */
+export class OutputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutputError';
+  }
+}
+
 /** Turns any error into its message for the terminal (never a stack trace) and its exit code. */
 export function describeError(e: unknown, root?: string): { message: string; code: number } {
   if (e instanceof InputError) {
@@ -31,6 +39,7 @@ export function describeError(e: unknown, root?: string): { message: string; cod
     return { message: `${e.problems.map((p) => `error: ${formatProblem(p, root)}`).join('\n')}\n${n} problem${n === 1 ? '' : 's'}; nothing was written.`, code: EXIT.input };
   }
   if (e instanceof UsageError) return { message: `error: ${e.message}\nRun 'ztp help' for usage.`, code: EXIT.input };
+  if (e instanceof OutputError) return { message: `error: ${e.message}`, code: EXIT.input };
   // A pinned engine or component is not installed: the message says which and how to install it.
   if (e instanceof ToolMissingError) return { message: `error: ${e.message}`, code: EXIT.input };
   if (e instanceof VaultError) return { message: `error: ${e.message}`, code: EXIT.input };

@@ -111,6 +111,12 @@ describe('ztp CLI', () => {
     expect((await ztp(repo, 'compile', '--out', out)).code).toBe(0);
     expect((await ztp(repo, 'compile', '--out', out)).code).toBe(0);
     expect(readdirSync(join(repo, 'site', 'argocd'))).toEqual(['applicationset.yaml']);
+    // a folder that cannot be written: said as such, with what was written, never as a ztp bug
+    writeFileSync(join(repo, 'a-file'), '');
+    const unwritable = await ztp(repo, 'compile', '--out', join(repo, 'a-file', 'bundles'));
+    expect(unwritable.code).toBe(2);
+    expect(unwritable.stderr).toMatch(/^error: could not write dev to \S*a-file\/bundles\/dev \(.*\); nothing was written$/m);
+    expect(unwritable.stderr).not.toContain('bug in ztp');
   });
 
   it('compiles, then --check passes; a hand edit makes --check exit 1 naming the file', async () => {

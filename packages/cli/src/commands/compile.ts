@@ -8,14 +8,13 @@ import {
   loadEnvironment,
   loadGitOpsSettings,
   replaceProblem,
-  writeBundles,
   writeTreeAtomically,
   type BundleDiff,
 } from '@ztp/compiler';
 import type { Environment } from '@ztp/model';
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.ts';
-import { EXIT, UsageError } from '../exit-codes.ts';
+import { EXIT, OutputError, UsageError } from '../exit-codes.ts';
 import type { Io } from '../io.ts';
 import { crdsDir } from '@ztp/crd-schema';
 
@@ -105,8 +104,21 @@ export async function runCompile(o: CompileOptions, io: Io): Promise<number> {
     ...(o.environments.length === 0 ? [replaceProblem(argocdDir, (names) => names.every((n) => n === 'applicationset.yaml'))] : []),
   ].filter((p): p is string => p !== undefined);
   if (problems.length > 0) throw new UsageError(`nothing was written: ${problems.join('; ')}; choose another --out, or move those files`);
-  writeBundles(out, compiled.bundles);
-  if (o.environments.length === 0) writeTreeAtomically(argocdDir, new Map([['applicationset.yaml', compiled.applicationSet]]));
+  // each folder is replaced whole or not at all; if one fails, say which were written before it
+  const written: string[] = [];
+  const writes: [string, string, ReadonlyMap<string, string>][] = [
+    ...compiled.bundles.map((b): [string, string, ReadonlyMap<string, string>] => [b.environment, join(out, b.environment), b.files]),
+    ...(o.environments.length === 0 ? [['the ApplicationSet', argocdDir, new Map([['applicationset.yaml', compiled.applicationSet]])] as [string, string, ReadonlyMap<string, string>]] : []),
+  ];
+  for (const [what, dir, files] of writes) {
+    try {
+      writeTreeAtomically(dir, files);
+    } catch (e) {
+      const done = written.length > 0 ? `written before it: ${written.join(', ')}; the others are as they were` : 'nothing was written';
+      throw new OutputError(`could not write ${what} to ${dir} (${e instanceof Error ? e.message : String(e)}); ${done}`);
+    }
+    written.push(what);
+  }
   const summary = compiled.bundles.map((b) => ({
     environment: b.environment,
     out: join(out, b.environment),
