@@ -292,6 +292,9 @@ describe('validateEnvironment', () => {
     expect(nulls({ egress: [null as never] })).toEqual([expect.stringMatching(/egress\[0\] is null, not made by egress\(\)/)]);
     expect(nulls({ flows: [flow({ from: null as never, to: web, ports: ['x'] as never })] })).toContainEqual(expect.stringMatching(/^flows\[0\]: caller null is not a workload, fromNamespace\(\) or fromCidr\(\)/));
     expect(nulls({ flows: [flow({ from: web, to: null as never, ports: ['x'] as never })] })).toContainEqual(expect.stringMatching(/^flows\[0\]: to is null, not a workload/));
+    const loop: Record<string, unknown> = { type: 'workload' };
+    loop.self = loop;
+    expect(nulls({ flows: [flow({ from: web, to: loop as never, ports: ['x'] as never })] })).toContainEqual('flows[0]: to is [object Object], not a workload of the environment');
     expect(nulls({ flows: [flow({ from: fromNamespace('shop'), to: web, ports: ['x'] as never, http: [{ methods: null as never }] })] })).toContainEqual(expect.stringMatching(/HTTP rule \{"methods":null\} must be like/));
     // a port's keys ztp does not read are refused, not dropped (endPort would be silently narrower)
     expectProblem(base({ workloads: [web], flows: [], egress: [egress({ from: web, to: toCidr('203.0.113.0/24'), ports: [{ port: 443, endPort: 500 } as unknown as number] })] }), /egress shop\/web/, /has no property 'ports\[\]\.endPort'/);

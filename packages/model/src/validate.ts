@@ -823,6 +823,18 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 const isAt = (v: unknown): v is SourceLocation => isObj(v) && typeof v.file === 'string' && typeof v.line === 'number';
 const BUILDERS: Readonly<Record<string, string>> = { workloads: 'workload', flows: 'flow', egress: 'egress', secrets: 'secret', runtime: 'runtime' };
 
+/** A value as a message shows it: JSON where it has one (cut at 80 characters), its text otherwise. */
+function shown(v: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(v);
+  } catch {
+    text = undefined; // a cycle, a bigint
+  }
+  text ??= String(v);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
 /**
  * The problems of an environment whose objects are not what the builders make (null entries, a
  * caller that is no caller, a list that is not a list): each names the list and the entry, and the
@@ -839,7 +851,7 @@ function shapeProblems(env: Environment): Problem[] {
   if (c.problems.length > 0) return c.problems;
   for (const [list, builder] of Object.entries(BUILDERS)) {
     (env[list as keyof Environment] as readonly unknown[]).forEach((entry, i) => {
-      if (!isObj(entry) || entry.type !== builder || !isAt(entry.at)) c.add(envAt, envObj, `${list}[${i}] is ${JSON.stringify(entry) ?? String(entry)}, not made by ${builder}(); build it with ${builder}()`);
+      if (!isObj(entry) || entry.type !== builder || !isAt(entry.at)) c.add(envAt, envObj, `${list}[${i}] is ${shown(entry)}, not made by ${builder}(); build it with ${builder}()`);
     });
   }
   if (c.problems.length > 0) return c.problems;
@@ -847,16 +859,16 @@ function shapeProblems(env: Environment): Problem[] {
   for (const w of env.workloads) if (!isWorkload(w)) c.add(w.at, 'workload', `name and namespace must be strings; build it with workload({ namespace, name, ... })`);
   for (const [i, f] of env.flows.entries()) {
     const obj = `flows[${i}]`;
-    if (!isWorkload(f.to)) c.add(f.at, obj, `to is ${JSON.stringify(f.to) ?? String(f.to)}, not a workload of the environment`);
+    if (!isWorkload(f.to)) c.add(f.at, obj, `to is ${shown(f.to)}, not a workload of the environment`);
     if (!Array.isArray(f.from)) c.add(f.at, obj, 'from must be a caller or a list of callers');
-    else for (const s of f.from) if (!isObj(s) || !['workload', 'namespace', 'cidr'].includes(String(s.type))) c.add(f.at, obj, `caller ${JSON.stringify(s) ?? String(s)} is not a workload, fromNamespace() or fromCidr()`);
+    else for (const s of f.from) if (!isObj(s) || !['workload', 'namespace', 'cidr'].includes(String(s.type))) c.add(f.at, obj, `caller ${shown(s)} is not a workload, fromNamespace() or fromCidr()`);
     if (f.http !== undefined) {
       if (!Array.isArray(f.http)) c.add(f.at, obj, 'http must be a list of rules like { methods: [...], paths: [...] }');
-      else for (const r of f.http) if (!isObj(r) || (r.methods !== undefined && !Array.isArray(r.methods)) || (r.paths !== undefined && !Array.isArray(r.paths))) c.add(f.at, obj, `HTTP rule ${JSON.stringify(r) ?? String(r)} must be like { methods: ['GET'], paths: ['/api/*'] }`);
+      else for (const r of f.http) if (!isObj(r) || (r.methods !== undefined && !Array.isArray(r.methods)) || (r.paths !== undefined && !Array.isArray(r.paths))) c.add(f.at, obj, `HTTP rule ${shown(r)} must be like { methods: ['GET'], paths: ['/api/*'] }`);
     }
   }
   for (const [i, e] of env.egress.entries()) {
-    if (!isObj(e.from) || !['workload', 'namespace'].includes(String(e.from.type))) c.add(e.at, `egress[${i}]`, `from is ${JSON.stringify(e.from) ?? String(e.from)}, not a workload or fromNamespace()`);
+    if (!isObj(e.from) || !['workload', 'namespace'].includes(String(e.from.type))) c.add(e.at, `egress[${i}]`, `from is ${shown(e.from)}, not a workload or fromNamespace()`);
     if (!Array.isArray(e.to) || e.to.some((d) => !isObj(d))) c.add(e.at, `egress[${i}]`, 'to must be toCidr() or toFqdn(), or a list of them');
   }
   return c.problems;
