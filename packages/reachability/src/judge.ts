@@ -75,6 +75,12 @@ export interface JudgeOptions {
    * @default true
    */
   readonly mtlsRefusal?: boolean;
+  /**
+   * The cluster DNS (a peer as `src`/`dst` name one, e.g. `kube-system/coredns`) and its port:
+   * a Cilium toFQDNs rule then works only where an egress DNS rule covers the lookups to it.
+   * @default unknown: any DNS rule naming a name makes its lookups visible
+   */
+  readonly dnsServer?: { readonly peer: PeerSpec; readonly port: number };
 }
 
 /** How the attempt ends. */
@@ -393,7 +399,8 @@ export function judge(resources: Resources, query: RequestQuery, options: JudgeO
   // on Cilium, host-network pods are the node's (host / remote-node identities)
   // On Cilium, NetworkPolicy selectors match Cilium security identities (filtered labels).
   const engine = dataplane === 'cilium' ? compile(resources, 'as-node', 'cilium-identity') : compile(resources, options.hostNetwork);
-  const ctx: CiliumContext = { engine, policies: resources.ciliumPolicies, anyProtocols: options.ciliumSctp ? ['TCP', 'UDP', 'SCTP'] : ['TCP', 'UDP'] };
+  const dns = options.dnsServer === undefined ? undefined : { servers: resolvePeer(engine, options.dnsServer.peer).endpoints.map(toMeshPeer), port: options.dnsServer.port };
+  const ctx: CiliumContext = { engine, policies: resources.ciliumPolicies, anyProtocols: options.ciliumSctp ? ['TCP', 'UDP', 'SCTP'] : ['TCP', 'UDP'], ...(dns ? { dns } : {}) };
   const istio = { istioRootNamespace: options.istioRootNamespace ?? 'istio-system', trustDomain: options.trustDomain ?? 'cluster.local', mtlsRefusal: options.mtlsRefusal ?? true };
   const src = resolvePeer(engine, query.src);
   const dst = resolveDestination(engine, query.dst);

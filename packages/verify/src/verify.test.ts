@@ -640,6 +640,26 @@ describe('verifyBundle', () => {
     ]);
   });
 
+  it("fails declared FQDN egress whose DNS rule does not cover the lookups to the cluster DNS: Cilium's proxy never sees the name", () => {
+    const fqdnEnv = shop({ mesh: NO_MESH, certificates: CERTS, egress: [egress({ from: fromNamespace('shop'), to: toFqdn('api.example.com'), ports: [443] })] });
+    expect(verifyBundle(fqdnEnv).failures).toEqual([]);
+    const file = 'network/ciliumnetworkpolicy-shop-ztp-namespace-fqdn.yaml';
+    const dnsRule = "    - toEndpoints:\n        - matchLabels:\n            k8s-app: kube-dns\n            k8s:io.kubernetes.pod.namespace: kube-system\n";
+    expect(fqdnEnv.files.get(file)).toContain(dnsRule);
+    // the lookups still reach the DNS (a plain L4 rule), but the DNS rule names another peer, or another port
+    const plainDns = '    - toEndpoints:\n        - matchLabels:\n            k8s-app: kube-dns\n            k8s:io.kubernetes.pod.namespace: kube-system\n      toPorts:\n        - ports:\n            - port: "53"\n              protocol: ANY\n';
+    for (const [what, edit] of [
+      ['another peer', (t: string) => t.replace(dnsRule, `${plainDns}${dnsRule.replace('k8s-app: kube-dns', 'k8s-app: not-the-dns')}`)],
+      ['another port', (t: string) => t.replace(dnsRule, plainDns + dnsRule).replace('- port: "53"\n              protocol: UDP\n            - port: "53"\n              protocol: TCP\n          rules:', '- port: "5353"\n              protocol: UDP\n          rules:')],
+    ] as const) {
+      const files = new Map(fqdnEnv.files);
+      files.set(file, edit(files.get(file) ?? ''));
+      expect(files.get(file), what).not.toBe(fqdnEnv.files.get(file));
+      const failures = verifyBundle({ ...fqdnEnv, files }).failures.map((f) => `${f.id}: ${f.expected}, ${f.observed}`);
+      expect(failures, what).toContainEqual(expect.stringMatching(/=> api\.example\.com@\S+:443\/TCP: allowed, dropped$/));
+    }
+  });
+
   it('proves a *. DNS name as one label: a name one label deeper is denied', () => {
     const r = verifyBundle(shop({ egress: [egress({ from: fromNamespace('shop'), to: toFqdn('*.cdn.example.com'), ports: [443] })] }));
     expect(r.failures).toEqual([]);

@@ -123,7 +123,15 @@ export function verifyBundle(bundle: BundleFiles, verifyOptions: VerifyOptions =
   // the compiler makes istiod's namespace the mesh's root namespace (its mesh-wide PeerAuthentication is there)
   const rootNamespace = 'istiod' in m.mesh ? m.mesh.istiod.namespace : undefined;
   // Cilium's ANY and port-less rules include SCTP where the agent enables it: judged as if it does
-  const options = { trustDomain: m.trustDomain, dataplane: m.cni === 'cilium' ? ('cilium' as const) : ('kubernetes' as const), ciliumSctp: true, ...(rootNamespace !== undefined ? { istioRootNamespace: rootNamespace } : {}) };
+  // the cluster DNS the proof places: Cilium's toFQDNs work only where a DNS rule covers the lookups to it
+  const dnsServer = synthetic.peers.find((p) => p.kind === 'dns');
+  const options = {
+    trustDomain: m.trustDomain,
+    dataplane: m.cni === 'cilium' ? ('cilium' as const) : ('kubernetes' as const),
+    ciliumSctp: true,
+    ...(rootNamespace !== undefined ? { istioRootNamespace: rootNamespace } : {}),
+    ...(dnsServer !== undefined ? { dnsServer: { peer: dnsServer.ref, port: m.intent.dns.port } } : {}),
+  };
   const mtlsOf = new Map(m.workloads.flatMap((w) => w.ports.map((p) => [`${w.id}|${p.protocol}/${p.port}`, p.mtls] as const)));
   const run = (view: View, caller: Caller, dst: string | { fqdn: string; ip?: string }, dstName: string, protocol: 'TCP' | 'UDP' | 'SCTP', port: number, expected: boolean, declaredBy: string[], request?: ProbeRequest) => {
     const src = caller.kind === 'external' ? caller.ip : caller.ref;

@@ -85,6 +85,12 @@ export interface CiliumContext {
   readonly policies: readonly CiliumPolicy[];
   /** Protocols `ANY` covers. */
   readonly anyProtocols: readonly Protocol[];
+  /**
+   * The cluster DNS the pods look names up at: Cilium's DNS proxy sees a lookup only when an egress
+   * rule with DNS rules covers the traffic to it. @default unknown: any DNS rule naming a name
+   * makes its lookups visible
+   */
+  readonly dns?: { readonly servers: readonly MeshPeer[]; readonly port: number };
 }
 
 const identities = new WeakMap<Pod, Identity>();
@@ -266,10 +272,25 @@ function k8sRules(
   return allows;
 }
 
-/** True when an egress allow rule of a selecting spec lets Cilium's DNS proxy see lookups of `name`. */
-function dnsVisible(specs: readonly { spec: CiliumSpec }[], name: string): boolean {
+/**
+ * True when an egress allow rule of a selecting spec lets Cilium's DNS proxy see lookups of
+ * `name`: a DNS rule naming it, on a rule that covers the lookups to every cluster DNS server at
+ * its port over UDP (when the context knows the servers; otherwise any such DNS rule).
+ */
+function dnsVisible(ctx: CiliumContext, specs: readonly { spec: CiliumSpec }[], name: string): boolean {
+  const names = (pr: CiliumPortRule) => (pr.dns ?? []).some((d) => fqdnMatches(d, name));
+  const dns = ctx.dns;
   return specs.some(({ spec }) =>
-    spec.egress.some((r) => r.unsupported === undefined && (r.toPorts ?? []).some((pr) => (pr.dns ?? []).some((d) => fqdnMatches(d, name)))),
+    spec.egress.some((r) => {
+      if (r.unsupported !== undefined) return false;
+      if (dns === undefined || dns.servers.length === 0) return (r.toPorts ?? []).some(names);
+      const hasL4 = r.toPorts !== undefined || r.icmpOnly;
+      return dns.servers.every((server) => {
+        if (!possibleIdentities(ctx, server).every((candidate) => matchOne(r.peers, server, candidate, hasL4) === true)) return false;
+        const covering = portRulesFor(ctx, r, server, 'UDP', dns.port, false);
+        return covering !== 'all' && covering !== 'none' && covering.some(names);
+      });
+    }),
   );
 }
 
@@ -364,7 +385,7 @@ export function evaluateCiliumDirection(
         const hasL4 = rule.toPorts !== undefined || rule.icmpOnly;
         const match = matchOne(rule.peers, other, candidate, hasL4);
         if (match === false) continue;
-        if (rule.peers.type === 'fqdns' && (other.type !== 'external' || other.fqdn === undefined || !dnsVisible(specs, other.fqdn))) continue;
+        if (rule.peers.type === 'fqdns' && (other.type !== 'external' || other.fqdn === undefined || !dnsVisible(ctx, specs, other.fqdn))) continue;
         const ports = portRulesFor(ctx, rule, dst, protocol, port, false);
         if (ports === 'none') continue;
         const usable = ports === 'all' ? 'all' : ports.filter((pr) => pr.unsupported === undefined);
