@@ -283,9 +283,10 @@ function dnsVisible(ctx: CiliumContext, specs: readonly { spec: CiliumSpec }[], 
   return specs.some(({ spec }) =>
     spec.egress.some((r) => {
       if (r.unsupported !== undefined) return false;
-      if (dns === undefined || dns.servers.length === 0) return (r.toPorts ?? []).some(names);
+      if (dns === undefined) return (r.toPorts ?? []).some(names);
       const hasL4 = r.toPorts !== undefined || r.icmpOnly;
-      return dns.servers.every((server) => {
+      // a DNS server named but not found: no lookup is known to be seen
+      return dns.servers.length > 0 && dns.servers.every((server) => {
         if (!possibleIdentities(ctx, server).every((candidate) => matchOne(r.peers, server, candidate, hasL4) === true)) return false;
         const covering = portRulesFor(ctx, r, server, 'UDP', dns.port, false);
         return covering !== 'all' && covering !== 'none' && covering.some(names);
