@@ -314,10 +314,6 @@ function validateWorkloads(env: Environment, managed: Set<string>, c: Collector)
   for (const w of env.workloads) {
     const id = workloadId(w);
     const obj = `workload ${id}`;
-    if (w?.type !== 'workload') {
-      c.add(env.at, 'environment ' + env.name, `workloads must be created with workload(); found ${JSON.stringify(w)}`);
-      continue;
-    }
     c.add(w.at, obj, checkDnsLabel(w.name));
     const reserved = RESERVED_WORKLOAD_NAMES.get(w.name);
     if (reserved !== undefined) c.add(w.at, obj, `the name "${w.name}" is reserved: this workload's policies would take the names of ztp's own namespace-wide ${reserved}, so the bundle could not be built; rename the workload`);
@@ -478,10 +474,6 @@ function validateFlows(env: Environment, byId: Map<string, Workload>, c: Collect
     ports.add(p);
   };
   for (const f of env.flows) {
-    if (f?.type !== 'flow') {
-      c.add(env.at, `environment ${env.name}`, `flows must be created with flow()`);
-      continue;
-    }
     let name: string | undefined;
     const obj = () => (name ??= flowId(f));
     const to = f.to;
@@ -798,11 +790,12 @@ export function validateEnvironment(env: Environment): void {
     for (const k of keys ?? []) c.add(at, object, `has no property '${k}' (misspelt?); remove it or use one of the documented properties`);
   };
   unknown(env.at, `environment ${env.name}`, env.unknown);
-  for (const w of env.workloads) if (w?.type === 'workload') unknown(w.at, `workload ${workloadId(w)}`, w.unknown);
-  for (const f of env.flows) if (f?.type === 'flow' && f.to) unknown(f.at, flowId(f), f.unknown);
-  for (const e of env.egress) if (e?.type === 'egress') unknown(e.at, egressId(e), e.unknown);
-  for (const s of env.secrets) if (s?.type === 'secret') unknown(s.at, `secret ${s.name}`, s.unknown);
-  for (const r of env.runtime) if (r?.type === 'runtime') unknown(r.at, `runtime ${r.namespace}`, r.unknown);
+  // (every entry is what its builder makes: shapeProblems above)
+  for (const w of env.workloads) unknown(w.at, `workload ${workloadId(w)}`, w.unknown);
+  for (const f of env.flows) unknown(f.at, flowId(f), f.unknown);
+  for (const e of env.egress) unknown(e.at, egressId(e), e.unknown);
+  for (const s of env.secrets) unknown(s.at, `secret ${s.name}`, s.unknown);
+  for (const r of env.runtime) unknown(r.at, `runtime ${r.namespace}`, r.unknown);
   validateSettings(env, c);
   validateAudit(env, c);
   const managed = validateNamespaces(env, c);
