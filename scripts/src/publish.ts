@@ -232,7 +232,12 @@ async function lineageOf(root: string, tip: string, source: string): Promise<Lin
   const published = await publishedSources(root, tip);
   const latest = published[0];
   if (latest === undefined || latest === source) return undefined;
-  const inClone = async (c: string) => /^[0-9a-f]{4,64}$/i.test(c) && (await gitMaybe(root, ['cat-file', '-e', `${c}^{commit}`])) !== undefined;
+  const present = new Map<string, boolean>();
+  const inClone = async (c: string) => {
+    let p = present.get(c);
+    if (p === undefined) present.set(c, (p = /^[0-9a-f]{4,64}$/i.test(c) && (await gitMaybe(root, ['cat-file', '-e', `${c}^{commit}`])) !== undefined));
+    return p;
+  };
   // older than something published: an ancestor of it (this source published again after a
   // deliberate rollback is no ancestor of what replaced it, so it publishes)
   for (const previous of published) {

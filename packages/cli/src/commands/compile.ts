@@ -106,11 +106,9 @@ export async function runCompile(o: CompileOptions, io: Io): Promise<number> {
   if (problems.length > 0) throw new UsageError(`nothing was written: ${problems.join('; ')}; choose another --out, or move those files`);
   // each folder is replaced whole or not at all; if one fails, say which were written before it
   const written: string[] = [];
-  const writes: [string, string, ReadonlyMap<string, string>][] = [
-    ...compiled.bundles.map((b): [string, string, ReadonlyMap<string, string>] => [b.environment, join(out, b.environment), b.files]),
-    ...(o.environments.length === 0 ? [['the ApplicationSet', argocdDir, new Map([['applicationset.yaml', compiled.applicationSet]])] as [string, string, ReadonlyMap<string, string>]] : []),
-  ];
-  for (const [what, dir, files] of writes) {
+  const writes: { what: string; dir: string; files: ReadonlyMap<string, string> }[] = compiled.bundles.map((b) => ({ what: b.environment, dir: join(out, b.environment), files: b.files }));
+  if (o.environments.length === 0) writes.push({ what: 'the ApplicationSet', dir: argocdDir, files: new Map([['applicationset.yaml', compiled.applicationSet]]) });
+  for (const { what, dir, files } of writes) {
     try {
       writeTreeAtomically(dir, files);
     } catch (e) {
